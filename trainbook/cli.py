@@ -1,0 +1,158 @@
+"""The `trainbook` command line: each command parses arguments, calls one library function, and
+turns a TrainbookError into a message and an exit code (SPEC §3)."""
+
+from __future__ import annotations
+
+import json
+import sys
+import traceback
+from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import click
+
+from trainbook.errors import TrainbookError
+from trainbook.i18n import default_lang
+
+INTERNAL_ERROR = 4
+SEVERITY_LABEL = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
+                  "en": {"error": "error", "warning": "warning", "info": "info"}}
+
+
+@contextmanager
+def _user_errors(debug: bool) -> Iterator[None]:
+    """TrainbookError → its message on stderr and its exit code; anything else → a short note."""
+    try:
+        yield
+    except TrainbookError as exc:
+        if debug:
+            traceback.print_exc()
+        click.echo(exc.message, err=True)
+        sys.exit(exc.exit_code)
+    except Exception as exc:
+        if debug:
+            raise
+        zh = default_lang() == "zh"
+        click.echo((f"内部错误：{exc}。请加 --debug 重新运行，并把输出发给维护者。" if zh else
+                    f"Internal error: {exc}. Run again with --debug and send the output to the maintainers."),
+                   err=True)
+        sys.exit(INTERNAL_ERROR)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--debug", is_flag=True, help="Show full tracebacks.")
+@click.version_option(package_name="trainbook")
+@click.pass_context
+def main(ctx: click.Context, debug: bool) -> None:
+    """trainbook — one master workbook per DingTalk training program."""
+    ctx.obj = {"debug": debug}
+
+
+def _debug() -> bool:
+    return bool(click.get_current_context().find_root().obj.get("debug"))
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+def init(path: Path, lang: str, force: bool) -> None:
+    """Create a new, empty master workbook at PATH."""
+    from trainbook.api import init as init_book
+
+    with _user_errors(_debug()):
+        init_book(path, lang=lang, overwrite=force)  # type: ignore[arg-type]
+        click.echo(f"已创建 {path}" if lang == "zh" else f"Created {path}")
+
+
+@main.command()
+@click.argument("path", type=click.Path(path_type=Path), default="workbook_template.xlsx")
+def template(path: Path) -> None:
+    """Regenerate the committed zh template (workbook_template.xlsx)."""
+    from trainbook.api import init as init_book
+
+    with _user_errors(_debug()):
+        init_book(path, lang="zh", overwrite=True)
+        click.echo(str(path))
+
+
+def _validate_one(args: tuple[str, bool]) -> dict[str, Any]:
+    """Validate one file in a worker; never raises, so one bad file cannot stop a batch."""
+    from trainbook.validation import validate
+
+    path, annotate = args
+    try:
+        report = validate(path, annotate=annotate)
+    except TrainbookError as exc:
+        return {"path": path, "ok": False, "errors": 0, "warnings": 0, "issues": [],
+                "error": exc.message, "exit_code": exc.exit_code}
+    data = report.to_json()
+    data["lang"] = report.lang
+    data["exit_code"] = 0 if report.ok else 1
+    return data
+
+
+def _run_batch(func: Callable[[tuple[str, bool]], dict[str, Any]], items: list[tuple[str, bool]],
+               jobs: int, label: str) -> list[dict[str, Any]]:
+    show = sys.stderr.isatty() and len(items) > 1
+    if jobs > 1 and len(items) > 1:
+        with ProcessPoolExecutor(max_workers=jobs) as pool:
+            results = pool.map(func, items)
+            if show:
+                with click.progressbar(results, length=len(items), label=label, file=sys.stderr) as bar:
+                    return list(bar)
+            return list(results)
+    if show:
+        with click.progressbar(items, label=label, file=sys.stderr) as bar:
+            return [func(item) for item in bar]
+    return [func(item) for item in items]
+
+
+@main.command()
+@click.argument("books", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+@click.option("--annotate", is_flag=True, help="Write the issues sheet and mark the offending cells.")
+@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+              help="Validate this many workbooks in parallel.")
+def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> None:
+    """Validate one or more master workbooks (exit 0 ok, 1 errors found, 2 unusable, 3 unwritable)."""
+    with _user_errors(_debug()):
+        label = "校验" if default_lang() == "zh" else "Validating"
+        results = _run_batch(_validate_one, [(str(b), annotate) for b in books], jobs, label)
+        if fmt == "json":
+            files = [{k: v for k, v in r.items() if k not in ("lang", "exit_code")} for r in results]
+            click.echo(json.dumps({"files": files}, ensure_ascii=False, indent=2))
+        else:
+            for result in results:
+                _print_result(result)
+        sys.exit(max(r["exit_code"] for r in results))
+
+
+def _print_result(result: dict[str, Any]) -> None:
+    if "error" in result:
+        click.echo(result["error"], err=True)
+        return
+    lang = result["lang"]
+    labels = SEVERITY_LABEL[lang]
+    if lang == "zh":
+        click.echo(f"{result['path']}：{result['errors']} 个错误，{result['warnings']} 个警告")
+    else:
+        click.echo(f"{result['path']}: {result['errors']} errors, {result['warnings']} warnings")
+    for issue in result["issues"]:
+        where = f"{issue['sheet']} {issue['row']}" if issue["row"] else issue["sheet"]
+        click.echo(f"  [{labels[issue['severity']]}] {where} {issue['code']}: {issue['message']}")
+
+
+@main.command()
+@click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("trainbook-demo"),
+              show_default=True, help="Where to write the sample program.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+def demo(folder: Path, lang: str) -> None:
+    """Build a realistic sample program and run every operation on it."""
+    from trainbook.demo import run_demo
+
+    with _user_errors(_debug()):
+        run_demo(folder, lang=lang, echo=click.echo)  # type: ignore[arg-type]

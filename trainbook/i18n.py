@@ -1,0 +1,71 @@
+"""User-facing texts outside the validation catalogue, in both workbook languages."""
+
+from __future__ import annotations
+
+import os
+from typing import Literal
+
+Lang = Literal["zh", "en"]
+LANGS: tuple[Lang, ...] = ("zh", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "file-missing": (
+        "找不到文件 {path}：请检查路径是否正确。",
+        "{path} does not exist: check the path.",
+    ),
+    "file-not-workbook": (
+        "{path} 不是 Excel 工作簿（.xlsx/.xlsm）：请在 Excel 中另存为 .xlsx 后重试。",
+        "{path} is not an Excel workbook (.xlsx/.xlsm): save it as .xlsx in Excel and try again.",
+    ),
+    "file-legacy-xls": (
+        "{path} 是旧版 .xls 文件：主工作簿请在 Excel 中另存为 .xlsx 后重试。",
+        "{path} is a legacy .xls file: save the master workbook as .xlsx in Excel and try again.",
+    ),
+    "file-encrypted": (
+        "{path} 设置了打开密码：请在 Excel 中取消密码（文件 → 信息 → 保护工作簿）后重试。",
+        "{path} is password-protected: remove the password in Excel (File → Info → Protect Workbook) and try again.",
+    ),
+    "file-corrupt": (
+        "{path} 已损坏或不完整（{detail}）：请从备份恢复或重新导出后重试。",
+        "{path} is damaged or incomplete ({detail}): restore it from a backup or export it again.",
+    ),
+    "file-unsafe": (
+        "{path} 含有不安全的内容（{detail}），已拒绝处理：请用 Excel 重新保存后重试。",
+        "{path} contains unsafe content ({detail}) and was refused: re-save it in Excel and try again.",
+    ),
+    "file-exists": (
+        "{path} 已存在：请换一个文件名，或先删除旧文件。",
+        "{path} already exists: choose another name or delete the old file first.",
+    ),
+    "open-in-excel": (
+        "{path} 正在被 Excel/WPS/LibreOffice 打开（发现锁文件 {lock}）：请先关闭该文件再运行。",
+        "{path} is open in Excel/WPS/LibreOffice (lock file {lock}): close it and run again.",
+    ),
+    "locked-by-run": (
+        "{path} 正在被另一个 trainbook 任务写入（进程 {pid}）：请等它结束后再运行。",
+        "{path} is being written by another trainbook run (process {pid}): wait for it to finish.",
+    ),
+    "read-only": (
+        "{path} 是只读文件或所在文件夹不可写：请取消只读属性或把文件复制到可写的位置。",
+        "{path} is read-only or its folder is not writable: clear the read-only flag or copy it somewhere writable.",
+    ),
+    "write-failed": (
+        "无法写入 {path}（{detail}）：请检查磁盘空间和权限；原文件未被修改。",
+        "Cannot write {path} ({detail}): check disk space and permissions; the original is unchanged.",
+    ),
+    "bad-lang": (
+        "不支持的语言 {lang}：请使用 zh 或 en。",
+        "Unsupported language {lang}: use zh or en.",
+    ),
+}
+
+
+def default_lang() -> Lang:
+    """The language for messages before a workbook tells us its own (TRAINBOOK_LANG, else zh)."""
+    return "en" if os.environ.get("TRAINBOOK_LANG", "").lower().startswith("en") else "zh"
+
+
+def message(key: str, lang: Lang, **values: object) -> str:
+    """Render the message `key` in `lang` with its placeholders filled."""
+    zh, en = MESSAGES[key]
+    return (zh if lang == "zh" else en).format(**values)

@@ -1,0 +1,40 @@
+"""--annotate: the issues sheet with a link per finding, and the offending cells marked."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trainbook.schema.sheets import BY_KEY, SEVERITY
+from trainbook.validation.report import Report
+from trainbook.workbook.engine import Cell, Update
+from trainbook.workbook.master import Master
+from trainbook.workbook.sheet_xml import Link
+
+
+def issues_frame(report: Report, master: Master) -> pd.DataFrame:
+    """The rows of the issues sheet, by column key."""
+    label = {c.key: c.label(master.lang) for c in SEVERITY}
+    rows = []
+    for issue in report.issues:
+        target = f"'{issue.sheet_name}'!{issue.letter or 'A'}{issue.row or 1}"
+        shown = f"{issue.sheet_name}!{issue.cell}" if issue.cell else issue.sheet_name
+        rows.append({"severity": label[issue.severity], "sheet": issue.sheet_name, "row": issue.row,
+                     "column": issue.header, "cell": Link(shown, target), "code": issue.code,
+                     "message": issue.message, "value": issue.value})
+    return pd.DataFrame(rows, columns=BY_KEY["issues"].keys)
+
+
+def annotation(report: Report, master: Master) -> Update:
+    """The update that --annotate writes: the issues sheet, new marks, and old marks removed."""
+    by_name = {t.name: key for key, t in master.tables.items()}
+    marks: dict[str, list[Cell]] = {}
+    previous = master.frame("issues")
+    if "sheet" in previous:
+        for name in previous["sheet"].dropna().astype(str).unique():
+            if name in by_name:
+                marks[by_name[name]] = []
+    for issue in report.issues:
+        table = master.tables.get(issue.sheet)
+        if issue.row and issue.row > 1 and table is not None and issue.column in table.positions:
+            marks.setdefault(issue.sheet, []).append((issue.row, table.positions[issue.column]))
+    return Update(tables={"issues": issues_frame(report, master)}, marks=marks)

@@ -1,0 +1,112 @@
+"""Checks of single cells: present when required, of the right type, allowed, in range, inert."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from trainbook import values
+from trainbook.i18n import Lang
+from trainbook.schema.columns import Column
+from trainbook.schema.sheets import SHEETS
+from trainbook.validation.report import Finding
+from trainbook.workbook.master import Master
+
+CHECKED_ROLES = ("input", "system")
+
+
+def _finding(code: str, sheet: str, column: str, raw: pd.Series, mask: pd.Series,
+             **extra: object) -> Iterator[Finding]:
+    if mask.any():
+        hits = raw[mask]
+        n = len(hits)
+        yield Finding(code, sheet, column, hits.index.tolist(), hits.tolist(),
+                      {k: v[mask].tolist() if isinstance(v, pd.Series) else [v] * n
+                       for k, v in extra.items()})
+
+
+def check_structure(master: Master) -> Iterator[Finding]:
+    """missing-sheet and missing-column."""
+    for sheet in SHEETS:
+        if sheet.role not in CHECKED_ROLES or not sheet.columns:
+            continue
+        table = master.tables.get(sheet.key)
+        if table is None:
+            yield Finding("missing-sheet", sheet.key)
+            continue
+        for key in table.missing_required:
+            yield Finding("missing-column", sheet.key, key, rows=[1])
+
+
+def check_cells(master: Master) -> Iterator[Finding]:
+    """required-missing, invalid-*, out-of-range and formula-text, column by column."""
+    for sheet in SHEETS:
+        table = master.tables.get(sheet.key)
+        if sheet.role != "input" or table is None:
+            continue
+        for col in sheet.columns:
+            if col.key in table.frame:
+                yield from check_column(sheet.key, col, table.frame[col.key], master.lang)
+
+
+def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:
+    filled = values.present(raw)
+    if col.required and col.auto_id is None:
+        yield from _finding("required-missing", sheet, col.key, raw, ~filled)
+    if not filled.any():
+        return
+    kind = col.kind
+    if kind == "mobile":
+        yield from _finding("invalid-mobile", sheet, col.key, raw, filled & values.mobile(raw).isna())
+    elif kind == "email":
+        yield from _finding("invalid-email", sheet, col.key, raw, filled & ~values.email_ok(raw))
+    elif kind in ("date", "datetime"):
+        parsed = values.date(raw) if kind == "date" else values.datetime(raw)
+        yield from _finding("invalid-date", sheet, col.key, raw, filled & parsed.isna())
+    elif kind == "time":
+        yield from _finding("invalid-time", sheet, col.key, raw, filled & values.time_of_day(raw).isna())
+    elif kind in ("number", "integer", "percent"):
+        parsed = scaled_number(raw, col)
+        bad = filled & parsed.isna()
+        if kind == "integer":
+            bad |= filled & parsed.notna() & (parsed != parsed.round())
+        yield from _finding("invalid-number", sheet, col.key, raw, bad)
+        yield from _range_findings(sheet, col, raw, parsed)
+    elif kind == "choice":
+        yield from _finding("invalid-choice", sheet, col.key, raw,
+                            filled & values.choice(raw, col.choices).isna(),
+                            choices="、".join(col.choice_labels(lang)))
+    if kind in ("text", "id", "choice", "email", "mobile"):
+        formula = values.formula_like(raw)
+        yield from _finding("formula-text", sheet, col.key, raw, formula,
+                            first=raw[formula].astype(str).str[:1].reindex(raw.index))
+
+
+def scaled_number(raw: pd.Series, col: Column) -> pd.Series:
+    """Numbers of a column; a percent column reads 30, '30%' and 0.3 all as 0.3."""
+    parsed = values.number(raw)
+    if col.kind == "percent":
+        points = parsed > 1
+        parsed[points] = parsed[points] / 100
+    return parsed
+
+
+def range_text(col: Column) -> str:
+    def show(v: float) -> str:
+        return f"{v:.0%}" if col.kind == "percent" else f"{v:g}"
+
+    low = "" if col.min is None else ("> " if col.min_exclusive else "≥ ") + show(col.min)
+    high = "" if col.max is None else "≤ " + show(col.max)
+    return ", ".join(p for p in (low, high) if p)
+
+
+def _range_findings(sheet: str, col: Column, raw: pd.Series, parsed: pd.Series) -> Iterator[Finding]:
+    if col.min is None and col.max is None:
+        return
+    bad = pd.Series(False, index=raw.index)
+    if col.min is not None:
+        bad |= (parsed <= col.min) if col.min_exclusive else (parsed < col.min)
+    if col.max is not None:
+        bad |= parsed > col.max
+    yield from _finding("out-of-range", sheet, col.key, raw, bad & parsed.notna(), range=range_text(col))

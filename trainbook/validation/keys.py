@@ -1,0 +1,132 @@
+"""Checks across rows: duplicate ids and records, probable duplicate people, unknown references."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pandas as pd
+
+from trainbook import values
+from trainbook.schema.sheets import BY_KEY, SHEETS
+from trainbook.validation.report import Finding
+from trainbook.workbook.master import Master, normalize
+
+UNKNOWN_CODE = {
+    "enrollment": "unknown-student",
+    "sessions": "unknown-session",
+    "tasks": "unknown-task",
+    "assessments": "unknown-assessment",
+    "groups": "unknown-group",
+}
+LIST_SEPARATORS = r"[,，、;；\s]+"
+
+
+def ids(master: Master, sheet: str) -> set[str] | None:
+    """The ids declared in a sheet's id column, or None when the sheet or column is absent."""
+    table = master.tables.get(sheet)
+    id_column = BY_KEY[sheet].id_column
+    if table is None or id_column is None or id_column not in table.frame:
+        return None
+    return set(values.text(table.frame[id_column]).dropna())
+
+
+def _repeats(frame: pd.DataFrame, columns: list[str], column: str, code: str, sheet: str,
+             shown: pd.Series, **extra: pd.Series) -> Iterator[Finding]:
+    """One finding per row whose `columns` repeat an earlier row's, naming the other rows."""
+    complete = frame[columns].notna().all(axis=1)
+    keyed = frame[complete]
+    dup = keyed.duplicated(columns, keep=False)
+    if not dup.any():
+        return
+    groups = keyed[dup].groupby(columns, sort=False).groups
+    rows, others, vals = [], [], []
+    extras: dict[str, list[object]] = {k: [] for k in extra}
+    for members in groups.values():
+        members = sorted(members)
+        for row in members[1:]:
+            rows.append(row)
+            others.append("、".join(str(r) for r in members if r != row))
+            vals.append(shown[row])
+            for k, series in extra.items():
+                extras[k].append(series[members[0]])
+    yield Finding(code, sheet, column, rows, vals, {"other_rows": others, **extras})
+
+
+def check_duplicates(master: Master) -> Iterator[Finding]:
+    """duplicate-id and duplicate-record."""
+    for sheet in SHEETS:
+        table = master.tables.get(sheet.key)
+        if sheet.role == "generated" or table is None:
+            continue
+        if sheet.id_column and sheet.id_column in table.frame:
+            id_text = values.text(table.frame[sheet.id_column]).map(normalize, na_action="ignore")
+            frame = pd.DataFrame({"id": id_text})
+            yield from _repeats(frame, ["id"], sheet.id_column, "duplicate-id", sheet.key,
+                                table.frame[sheet.id_column])
+        if sheet.natural_key and all(k in table.frame for k in sheet.natural_key):
+            frame = pd.DataFrame({k: values.text(table.frame[k]) for k in sheet.natural_key})
+            first, *rest = sheet.natural_key
+            label = frame[first].str.cat([frame[k] for k in rest], sep=" + ")
+            yield from _repeats(frame, list(sheet.natural_key), rest[-1], "duplicate-record", sheet.key,
+                                frame[rest[-1]], key=label)
+
+
+def check_possible_duplicates(master: Master) -> Iterator[Finding]:
+    """possible-duplicate: the same mobile, or the same name and department, under two student ids."""
+    table = master.tables.get("enrollment")
+    if table is None or "student_id" not in table.frame:
+        return
+    frame = table.frame
+    student = values.text(frame["student_id"])
+    lang = master.lang
+    probes: list[tuple[str, list[str], pd.DataFrame]] = []
+    if "mobile" in frame:
+        probes.append(("mobile", ["手机号" if lang == "zh" else "mobile number"],
+                       pd.DataFrame({"m": values.mobile(frame["mobile"])})))
+    if "name" in frame and "department" in frame:
+        probes.append(("name", ["姓名和部门" if lang == "zh" else "name and department"],
+                       pd.DataFrame({"n": values.text(frame["name"]).map(normalize, na_action="ignore"),
+                                     "d": values.text(frame["department"]).map(normalize, na_action="ignore")})))
+    for column, (what,), key_frame in probes:
+        key = list(key_frame.columns)
+        key_frame = key_frame.assign(student=student)
+        complete = key_frame[key].notna().all(axis=1) & key_frame["student"].notna()
+        keyed = key_frame[complete]
+        first = keyed.groupby(key, sort=False)["student"].transform("first")
+        differs = keyed["student"] != first
+        if differs.any():
+            rows = keyed.index[differs]
+            yield Finding("possible-duplicate", "enrollment", column, rows.tolist(),
+                          frame.loc[rows, column].tolist(),
+                          {"other": first[differs].tolist(), "what": [what] * len(rows)})
+
+
+def check_references(master: Master) -> Iterator[Finding]:
+    """unknown-student, unknown-session, unknown-task, unknown-assessment, unknown-group."""
+    known: dict[str, set[str] | None] = {}
+    for sheet in SHEETS:
+        table = master.tables.get(sheet.key)
+        if sheet.role != "input" or table is None:
+            continue
+        for col in sheet.columns:
+            if not col.refers_to or col.key not in table.frame:
+                continue
+            if col.refers_to not in known:
+                known[col.refers_to] = ids(master, col.refers_to)
+            allowed = known[col.refers_to]
+            if allowed is None:
+                continue
+            raw = table.frame[col.key]
+            refs = values.text(raw)
+            if col.many:
+                tokens = refs.str.split(LIST_SEPARATORS, regex=True).explode().dropna()
+                tokens = tokens[tokens != ""]
+                unknown = tokens[~tokens.isin(allowed)]
+                shown = unknown
+            else:
+                unknown = refs[refs.notna() & ~refs.isin(allowed)]
+                shown = raw[unknown.index]
+            if len(unknown):
+                target = master.tables[col.refers_to].name
+                yield Finding(UNKNOWN_CODE[col.refers_to], sheet.key, col.key, unknown.index.tolist(),
+                              shown.tolist(), {"target": [target] * len(unknown)})

@@ -1,0 +1,158 @@
+"""Turning raw cell values (as either engine or an export hands them over) into typed columns.
+
+Every parser takes an object Series and returns a typed Series of the same index in which
+values that could not be understood are missing; `invalid = present & parsed.isna()`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import numpy as np
+import pandas as pd
+
+from trainbook.schema.columns import Choice
+from trainbook.workbook.master import normalize
+
+EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+DATETIME_FORMATS = (
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
+    "%Y-%m-%dT%H:%M:%S", "%Y.%m.%d %H:%M", "%Y年%m月%d日 %H:%M",
+)
+DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+_TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
+FORMULA_START = ("=", "+", "@", "\t", "\r")
+
+
+def _types(s: pd.Series) -> pd.Series:
+    return s.map(type, na_action="ignore")
+
+
+def present(s: pd.Series) -> pd.Series:
+    """Cells that hold something other than blanks."""
+    mask = s.notna()
+    strings = _types(s) == str
+    if strings.any():
+        mask[strings] = s[strings].str.strip() != ""
+    return mask
+
+
+def text(s: pd.Series) -> pd.Series:
+    """Cell values as trimmed text; whole numbers lose their '.0' (ids, mobiles typed as numbers)."""
+    out = pd.Series(None, index=s.index, dtype=object)
+    kinds = _types(s)
+    strings = kinds == str
+    out[strings] = s[strings].str.strip()
+    numbers = kinds.isin([int, float, np.int64, np.float64])
+    if numbers.any():
+        nums = s[numbers].astype(float)
+        whole = nums == nums.round()
+        out[nums.index[whole]] = nums[whole].astype(np.int64).astype(str)
+        out[nums.index[~whole]] = nums[~whole].astype(str)
+    rest = s.notna() & ~strings & ~numbers
+    if rest.any():
+        out[rest] = s[rest].astype(str)
+    return out.where(out != "", None)
+
+
+def number(s: pd.Series) -> pd.Series:
+    """Numbers, including numbers typed as text ('85', '85.5', '30%')."""
+    kinds = _types(s)
+    out = pd.to_numeric(s.where(kinds != str), errors="coerce").astype(float)
+    strings = kinds == str
+    if strings.any():
+        raw = s[strings].str.strip().str.replace(",", "", regex=False)
+        percent = raw.str.endswith("%")
+        parsed = pd.to_numeric(raw.str.rstrip("%"), errors="coerce")
+        parsed[percent] = parsed[percent] / 100
+        out[strings] = parsed
+    bools = kinds == bool
+    out[bools] = np.nan
+    return out
+
+
+def datetime(s: pd.Series, formats: tuple[str, ...] = DATETIME_FORMATS + DATE_FORMATS) -> pd.Series:
+    """Date-times from datetime cells, Excel serial numbers and the usual written forms."""
+    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    kinds = _types(s)
+    stamps = kinds.isin([dt.datetime, dt.date, pd.Timestamp])
+    if stamps.any():
+        out[stamps] = pd.to_datetime(s[stamps].astype(object), errors="coerce")
+    numbers = kinds.isin([int, float, np.int64, np.float64])
+    if numbers.any():
+        serial = s[numbers].astype(float)
+        plausible = serial.between(1, 2958465)
+        out[serial.index[plausible]] = EXCEL_EPOCH + pd.to_timedelta(serial[plausible], unit="D").round("s")
+    strings = s[kinds == str].str.strip()
+    for fmt in formats:
+        if strings.empty:
+            break
+        parsed = pd.to_datetime(strings, format=fmt, errors="coerce")
+        ok = parsed.notna()
+        out[parsed.index[ok]] = parsed[ok]
+        strings = strings[~ok]
+    return out
+
+
+def date(s: pd.Series) -> pd.Series:
+    """Dates (times of day dropped)."""
+    return datetime(s, DATE_FORMATS + DATETIME_FORMATS).dt.normalize()
+
+
+def time_of_day(s: pd.Series) -> pd.Series:
+    """Times of day as Timedeltas since midnight: time cells, day fractions, '9:00', '09:00:00'."""
+    out = pd.Series(pd.NaT, index=s.index, dtype="timedelta64[ns]")
+    kinds = _types(s)
+    for kind in (dt.time, dt.datetime, pd.Timestamp):
+        mask = kinds == kind
+        if mask.any():
+            out[mask] = [pd.Timedelta(hours=v.hour, minutes=v.minute, seconds=v.second) for v in s[mask]]
+    deltas = kinds.isin([dt.timedelta, pd.Timedelta])
+    if deltas.any():
+        out[deltas] = pd.to_timedelta(s[deltas].astype(object))
+    numbers = kinds.isin([int, float, np.int64, np.float64])
+    if numbers.any():
+        frac = s[numbers].astype(float)
+        ok = frac.between(0, 1, inclusive="left")
+        out[frac.index[ok]] = pd.to_timedelta(frac[ok] * 86400, unit="s").round("s")
+    strings = kinds == str
+    if strings.any():
+        parts = s[strings].str.strip().str.extract(_TIME).astype(float)
+        ok = (parts[0] < 24) & (parts[1] < 60) & (parts[2].fillna(0) < 60)
+        secs = parts[0] * 3600 + parts[1] * 60 + parts[2].fillna(0)
+        out[secs.index[ok]] = pd.to_timedelta(secs[ok], unit="s")
+    out[out >= pd.Timedelta(days=1)] = pd.NaT
+    return out
+
+
+def mobile(s: pd.Series) -> pd.Series:
+    """Mainland mobile numbers with spaces, dashes and a +86/0086 prefix removed; None if not one."""
+    digits = text(s).str.replace(r"[\s\-－—()（）]", "", regex=True)
+    digits = digits.str.replace(r"^(?:\+?86|0086)(?=1\d{10}$)", "", regex=True)
+    return digits.where(digits.str.match(MOBILE, na=False), None)
+
+
+def email_ok(s: pd.Series) -> pd.Series:
+    return text(s).str.match(EMAIL, na=False)
+
+
+def choice(s: pd.Series, choices: tuple[Choice, ...]) -> pd.Series:
+    """The choice key of each cell, accepting the label of either language; None if not allowed."""
+    labels = {normalize(label): c.key for c in choices for label in (c.zh, c.en, c.key)}
+    raw = text(s)
+    exact = {label: c.key for c in choices for label in (c.zh, c.en, c.key)}
+    out = raw.map(exact)
+    miss = raw.notna() & out.isna()
+    if miss.any():
+        out[miss] = raw[miss].map(lambda v: labels.get(normalize(v)))
+    return out
+
+
+def formula_like(s: pd.Series) -> pd.Series:
+    """Text that a spreadsheet program would run as a formula if it were typed or pasted."""
+    strings = s[_types(s) == str]
+    hit = strings.str.startswith(FORMULA_START) | strings.str.match(r"^-[A-Za-z(=+@]", na=False)
+    return hit.reindex(s.index, fill_value=False)

@@ -1,0 +1,41 @@
+"""What every workbook engine offers: read a Master, write a few sheets and cell marks back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import pandas as pd
+
+from trainbook.workbook.master import Master, Table
+
+Cell = tuple[int, int]  # (Excel row, 0-based column)
+
+
+@dataclass
+class Update:
+    """The changes one operation makes: whole data areas of some sheets, and cell marks.
+
+    `tables` maps a sheet key to the rows that replace everything below its header; the frame's
+    columns are column keys (or a user column's header text). `marks` maps a sheet key to the cells
+    to mark; a sheet given with no cells has its earlier marks removed.
+    """
+
+    tables: dict[str, pd.DataFrame] = field(default_factory=dict)
+    marks: dict[str, list[Cell]] = field(default_factory=dict)
+
+
+class Engine(Protocol):
+    def read(self, keys: Iterable[str] | None = None) -> Master: ...
+
+    def write(self, master: Master, update: Update) -> None: ...
+
+
+def rows_for(table: Table, frame: pd.DataFrame) -> tuple[list[int], list[list[object]]]:
+    """The positions a frame's columns go to in `table`'s sheet, and its rows as Python values."""
+    columns = [c for c in frame.columns if c in table.positions]
+    positions = [table.positions[c] for c in columns]
+    data = frame[columns].astype(object)
+    data = data.where(data.notna(), None)
+    return positions, data.to_numpy().tolist()

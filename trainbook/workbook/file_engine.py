@@ -1,0 +1,89 @@
+"""The file engine: reads a closed .xlsx/.xlsm fast, and writes only the parts that change."""
+
+from __future__ import annotations
+
+import zipfile
+from collections.abc import Iterable
+from pathlib import Path
+
+import python_calamine
+
+from trainbook.errors import InputError
+from trainbook.i18n import Lang, default_lang, message
+from trainbook.schema.sheets import BY_KEY
+from trainbook.workbook.engine import Update, rows_for
+from trainbook.workbook.master import Master, identify_sheets, table_from_values
+from trainbook.workbook.package import check_workbook_file, rewrite, sheet_parts
+from trainbook.workbook.safety import replace_atomically
+from trainbook.workbook.sheet_xml import (
+    column_styles,
+    ensure_mark_style,
+    mark_ranges,
+    render_rows,
+    replace_data_rows,
+    set_marks,
+)
+
+STYLES_PART = "xl/styles.xml"
+
+
+class FileEngine:
+    """A master workbook file on disk."""
+
+    def __init__(self, path: Path | str, lang: Lang | None = None) -> None:
+        self.path = Path(path)
+        self.lang = lang or default_lang()
+
+    def read(self, keys: Iterable[str] | None = None) -> Master:
+        """Read the sheets named by `keys` (default: every declared sheet that has columns)."""
+        check_workbook_file(self.path, self.lang)
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        except python_calamine.PasswordError as exc:
+            raise InputError(message("file-encrypted", self.lang, path=self.path)) from exc
+        except Exception as exc:  # calamine's own error types vary by version
+            raise InputError(message("file-corrupt", self.lang, path=self.path, detail=exc)) from exc
+        names = list(workbook.sheet_names)
+        found, lang = identify_sheets(names)
+        self.lang = lang
+        master = Master(self.path, lang, names)
+        wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
+        try:
+            for key in wanted:
+                if key in found:
+                    values = workbook.get_sheet_by_name(found[key]).to_python(skip_empty_area=False)
+                    master.tables[key] = table_from_values(BY_KEY[key], found[key], values)
+        except Exception as exc:
+            raise InputError(message("file-corrupt", lang, path=self.path, detail=exc)) from exc
+        finally:
+            workbook.close()
+        return master
+
+    def write(self, master: Master, update: Update) -> None:
+        """Apply `update` to the file: atomic, backed up, and nothing else in the file changes."""
+        with zipfile.ZipFile(self.path) as zf:
+            parts = {p.name: p.part for p in sheet_parts(zf)}
+            replaced: dict[str, bytes] = {}
+
+            def part_of(key: str) -> str:
+                table = master.tables[key]
+                part = parts[table.name]
+                if part not in replaced:
+                    replaced[part] = zf.read(part)
+                return part
+
+            for key, frame in update.tables.items():
+                table = master.tables[key]
+                part = part_of(key)
+                positions, rows = rows_for(table, frame)
+                rendered = render_rows(rows, positions, column_styles(replaced[part]))
+                replaced[part] = replace_data_rows(replaced[part], rendered, max(table.width - 1, 0))
+            marking = {k: cells for k, cells in update.marks.items() if k in master.tables}
+            if marking:
+                styles, dxf_id = ensure_mark_style(zf.read(STYLES_PART))
+                if any(marking.values()):
+                    replaced[STYLES_PART] = styles
+                for key, cells in marking.items():
+                    part = part_of(key)
+                    replaced[part] = set_marks(replaced[part], mark_ranges(cells), dxf_id)
+        replace_atomically(self.path, lambda tmp: rewrite(self.path, tmp, replaced), master.lang)

@@ -1,0 +1,125 @@
+"""A master workbook read into memory: one table per known sheet, columns matched by header text."""
+
+from __future__ import annotations
+
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from trainbook.i18n import LANGS, Lang
+from trainbook.schema.columns import Sheet
+from trainbook.schema.sheets import BY_KEY, SHEETS
+from trainbook.workbook.sheet_xml import column_letter
+
+
+def normalize(text: object) -> str:
+    """Header and sheet-name matching key: NFKC, no whitespace, case-folded."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+@cache
+def _header_lookup(sheet_key: str) -> dict[str, str]:
+    sheet = BY_KEY[sheet_key]
+    lookup: dict[str, str] = {}
+    for col in sheet.columns:
+        for text in (col.key, col.zh, col.en):
+            lookup.setdefault(normalize(text), col.key)
+    return lookup
+
+
+@cache
+def _sheet_lookup() -> dict[str, tuple[str, Lang | None]]:
+    lookup: dict[str, tuple[str, Lang | None]] = {}
+    for sheet in SHEETS:
+        lookup[normalize(sheet.key)] = (sheet.key, None)
+        for lang in LANGS:
+            lookup.setdefault(normalize(sheet.name(lang)), (sheet.key, lang))
+    return lookup
+
+
+def identify_sheets(names: Sequence[str]) -> tuple[dict[str, str], Lang]:
+    """Map sheet key → actual sheet name, and tell the workbook's language from its sheet names."""
+    found: dict[str, str] = {}
+    votes = {"zh": 0, "en": 0}
+    for name in names:
+        match = _sheet_lookup().get(normalize(name))
+        if match and match[0] not in found:
+            found[match[0]] = name
+            if match[1]:
+                votes[match[1]] += 1
+    lang: Lang = "en" if votes["en"] > votes["zh"] else "zh"
+    return found, lang
+
+
+@dataclass
+class Table:
+    """One sheet's data. `frame` is indexed by Excel row number; its columns are the declared keys
+    found in the header, then any columns the user added, named by their header text."""
+
+    sheet: Sheet
+    name: str
+    headers: list[str]
+    positions: dict[str, int]
+    frame: pd.DataFrame
+
+    def letter(self, column: str) -> str:
+        return column_letter(self.positions[column])
+
+    def header(self, column: str) -> str:
+        return self.headers[self.positions[column]] if column in self.positions else column
+
+    @property
+    def missing_required(self) -> list[str]:
+        return [c.key for c in self.sheet.columns if c.required and c.key not in self.positions]
+
+    @property
+    def width(self) -> int:
+        return len(self.headers)
+
+
+def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table:
+    """Build a Table from a sheet's cell values as a rectangle (row 1 = header)."""
+    header_row = values[0] if values else []
+    headers = ["" if h is None else str(h).strip() for h in header_row]
+    lookup = _header_lookup(sheet.key)
+    positions: dict[str, int] = {}
+    for idx, text in enumerate(headers):
+        key = lookup.get(normalize(text)) if text else None
+        if key is not None:
+            positions.setdefault(key, idx)
+        elif text:
+            positions.setdefault(text, idx)
+    body = values[1:]
+    raw = pd.DataFrame(body, columns=range(len(headers)), dtype=object) if body else pd.DataFrame(
+        columns=range(len(headers)), dtype=object)
+    frame = raw[list(positions.values())]
+    frame.columns = list(positions)
+    frame.index = pd.RangeIndex(2, 2 + len(frame))
+    frame = frame.mask(frame.eq(""))
+    frame = frame.dropna(how="all")
+    return Table(sheet, name, headers, positions, frame)
+
+
+@dataclass
+class Master:
+    """The master workbook's contents, whichever engine read them."""
+
+    source: Path | str
+    lang: Lang
+    sheet_names: list[str]
+    tables: dict[str, Table] = field(default_factory=dict)
+
+    def table(self, key: str) -> Table | None:
+        return self.tables.get(key)
+
+    def frame(self, key: str) -> pd.DataFrame:
+        """The sheet's rows, or an empty frame with its declared columns when the sheet is absent."""
+        table = self.tables.get(key)
+        if table is None:
+            return pd.DataFrame(columns=BY_KEY[key].keys, dtype=object)
+        return table.frame

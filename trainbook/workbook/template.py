@@ -1,0 +1,295 @@
+"""Builds a new master workbook (and the committed template) from the sheet declarations."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import xlsxwriter
+from xlsxwriter.workbook import Format, Workbook
+from xlsxwriter.worksheet import Worksheet
+
+from trainbook.i18n import Lang
+from trainbook.schema.columns import Column, Parameter, Sheet
+from trainbook.schema.notice_templates import NOTICE_TEMPLATES
+from trainbook.schema.settings import PARAMETERS
+from trainbook.schema.sheets import BY_KEY, SHEETS
+
+FONT = "Microsoft YaHei"
+NUMBER_FORMATS = {
+    "date": "yyyy-mm-dd",
+    "time": "hh:mm",
+    "datetime": "yyyy-mm-dd hh:mm",
+    "percent": "0.0%",
+    "integer": "0",
+    "number": "0.##",
+    "id": "@",
+    "mobile": "@",
+}
+FIXED_TIMESTAMP = dt.datetime(2026, 1, 1)
+MARK_FILL = "#FFC7CE"
+
+HOME_TEXT: dict[Lang, dict[str, Any]] = {
+    "zh": {
+        "title": "trainbook 培训主工作簿",
+        "subtitle": "一个项目一个工作簿：报名、分组、课次、考勤、任务、成绩和反馈都在这里。",
+        "steps_title": "三步用起来",
+        "steps": [
+            "① 在蓝色标签的输入表里填写或粘贴数据（钉钉导出可整体粘贴到“粘贴区”）。",
+            "② 点击“校验”，到“校验结果”里按链接逐条修正标红的单元格。",
+            "③ 点击“合并导入”“计算进度”“生成通知”“管理层报表”，结果写入绿色标签的表。",
+        ],
+        "cli": "命令行：trainbook validate 本文件.xlsx --annotate",
+        "sheets_title": "工作表一览",
+        "sheet_headers": ("工作表", "类型", "用途"),
+        "roles": {"input": "输入", "generated": "生成", "system": "系统"},
+        "last_run_title": "最近一次运行",
+        "last_run_labels": ("操作", "时间", "结果"),
+        "last_run_empty": ("—", "—", "尚未运行"),
+    },
+    "en": {
+        "title": "trainbook master workbook",
+        "subtitle": "One workbook per program: enrollment, groups, sessions, attendance, tasks, scores and feedback.",
+        "steps_title": "Three steps",
+        "steps": [
+            "1. Fill in or paste data in the blue input sheets (a DingTalk export goes whole into Paste).",
+            "2. Click Validate, then follow each link in Issues to fix the cells marked red.",
+            "3. Click Merge, Progress, Notices and Share; results go to the green sheets.",
+        ],
+        "cli": "Command line: trainbook validate this-file.xlsx --annotate",
+        "sheets_title": "Sheets",
+        "sheet_headers": ("Sheet", "Kind", "Purpose"),
+        "roles": {"input": "input", "generated": "generated", "system": "system"},
+        "last_run_title": "Last run",
+        "last_run_labels": ("Operation", "Time", "Result"),
+        "last_run_empty": ("—", "—", "not run yet"),
+    },
+}
+
+PURPOSE: dict[str, tuple[str, str]] = {
+    "home": ("按钮、说明和最近一次运行结果", "Buttons, how-to and the last run"),
+    "enrollment": ("学员名单与报名信息", "Students and their enrollment"),
+    "groups": ("分组与班主任", "Groups and tutors"),
+    "sessions": ("课次安排：日期、时间、形式、地点", "Sessions: date, time, mode, place"),
+    "attendance": ("每个课次每位学员的出勤", "Attendance per session and student"),
+    "tasks": ("作业、测验等任务", "Homework, quizzes and other tasks"),
+    "submissions": ("任务提交情况", "Task submissions"),
+    "assessments": ("考核项及权重", "Assessments and their weights"),
+    "scores": ("考核成绩", "Assessment scores"),
+    "feedback": ("课程评价问卷", "Course feedback"),
+    "materials": ("课程资料", "Course materials"),
+    "aliases": ("钉钉导出中的别名/账号对应的学员", "Names and accounts in exports, mapped to students"),
+    "paste": ("粘贴钉钉导出，再点“合并导入”", "Paste a DingTalk export, then click Merge"),
+    "progress": ("每位学员的出勤率、完成率、成绩和风险", "Each student's rates, scores and risk"),
+    "dashboard": ("项目看板与图表", "Program dashboard and charts"),
+    "notices": ("生成的通知及发送状态", "Generated notices and their status"),
+    "review": ("导入时未能确认身份的记录", "Imported rows whose person needs confirming"),
+    "issues": ("校验发现的问题及位置链接", "Validation findings with links"),
+    "imports": ("每次导入的记录", "A log of every import"),
+    "settings": ("项目信息与考勤、考核规则参数", "Program facts and policy parameters"),
+    "templates": ("通知的标题和正文模板", "Notice subjects and bodies"),
+}
+
+
+class _Formats:
+    """The few cell formats the template uses, created once per workbook."""
+
+    def __init__(self, wb: Workbook) -> None:
+        base = {"font_name": FONT, "font_size": 10, "valign": "vcenter"}
+        self.wb = wb
+        self.base = base
+        self.header: dict[tuple[str, bool], Format] = {}
+        self.column: dict[tuple[str, bool], Format] = {}
+        self.title = wb.add_format({**base, "bold": True, "font_size": 18, "font_color": "#1F3864"})
+        self.subtitle = wb.add_format({**base, "font_size": 11, "font_color": "#595959"})
+        self.section = wb.add_format({**base, "bold": True, "font_size": 12, "font_color": "#1F3864",
+                                      "bottom": 2, "bottom_color": "#1F3864"})
+        self.text = wb.add_format({**base, "text_wrap": True})
+        self.link = wb.add_format({**base, "font_color": "#0563C1", "underline": 1})
+        self.muted = wb.add_format({**base, "font_color": "#7F7F7F"})
+        self.table_header = wb.add_format({**base, "bold": True, "bg_color": "#D9E1F2", "border": 1,
+                                           "border_color": "#BFBFBF"})
+        self.cell = wb.add_format({**base, "border": 1, "border_color": "#BFBFBF", "text_wrap": True})
+        self.mark = wb.add_format({"bg_color": MARK_FILL, "font_color": "#9C0006"})
+
+    def header_for(self, sheet: Sheet, col: Column) -> Format:
+        key = (sheet.tab_color, col.required)
+        if key not in self.header:
+            self.header[key] = self.wb.add_format({
+                **self.base, "bold": True, "text_wrap": True, "align": "center",
+                "font_color": "#FFFFFF", "bg_color": sheet.tab_color if col.required else _tint(sheet.tab_color),
+                "border": 1, "border_color": "#FFFFFF",
+            })
+        return self.header[key]
+
+    def column_for(self, col: Column) -> Format:
+        key = (col.kind, col.wrap)
+        if key not in self.column:
+            spec: dict[str, Any] = dict(self.base)
+            if col.kind in NUMBER_FORMATS:
+                spec["num_format"] = NUMBER_FORMATS[col.kind]
+            if col.wrap:
+                spec["text_wrap"] = True
+            self.column[key] = self.wb.add_format(spec)
+        return self.column[key]
+
+
+def _tint(hex_color: str, amount: float = 0.35) -> str:
+    r, g, b = (int(hex_color[i : i + 2], 16) for i in (1, 3, 5))
+    mix = [round(c + (255 - c) * amount) for c in (r, g, b)]
+    return "#" + "".join(f"{c:02X}" for c in mix)
+
+
+def build_workbook(path: Path, lang: Lang = "zh") -> None:
+    """Write a new, empty master workbook in `lang` to `path` (deterministic bytes)."""
+    wb = xlsxwriter.Workbook(str(path), {
+        "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
+    })
+    wb.set_properties({"title": HOME_TEXT[lang]["title"], "author": "trainbook",
+                       "created": FIXED_TIMESTAMP})
+    wb.set_calc_mode("auto")
+    formats = _Formats(wb)
+    for sheet in SHEETS:
+        ws = wb.add_worksheet(sheet.name(lang))
+        ws.set_tab_color(sheet.tab_color)
+        ws.set_paper(9)
+        ws.set_landscape()
+        ws.fit_to_pages(1, 0)
+        if sheet.key == "home":
+            _home(ws, formats, lang)
+            ws.activate()
+        elif sheet.key == "dashboard":
+            ws.hide_gridlines(2)
+            ws.write(0, 0, sheet.name(lang), formats.title)
+            ws.set_column(0, 0, 30)
+        elif sheet.columns:
+            _table_sheet(wb, ws, sheet, formats, lang)
+        if sheet.key == "settings":
+            _settings_rows(ws, formats, lang)
+        elif sheet.key == "templates":
+            _template_rows(ws, formats, lang)
+    wb.close()
+
+
+def _table_sheet(wb: Workbook, ws: Worksheet, sheet: Sheet, formats: _Formats, lang: Lang) -> None:
+    ws.set_row(0, 30)
+    for idx, col in enumerate(sheet.columns):
+        ws.set_column(idx, idx, col.width, formats.column_for(col))
+        ws.write_string(0, idx, col.header(lang), formats.header_for(sheet, col))
+    frozen_cols = 2 if sheet.key in ("enrollment", "progress") else 0
+    ws.freeze_panes(1, frozen_cols)
+    ws.repeat_rows(0)
+    ws.autofilter(0, 0, 0, len(sheet.columns) - 1)
+    if sheet.role == "input":
+        for idx, col in enumerate(sheet.columns):
+            rule = _validation_rule(col, lang)
+            if rule:
+                ws.data_validation(1, idx, sheet.rows, idx, rule)
+
+
+def _validation_rule(col: Column, lang: Lang) -> dict[str, Any] | None:
+    zh = lang == "zh"
+    if col.choices:
+        labels = col.choice_labels(lang)
+        return {"validate": "list", "source": labels, "error_type": "stop",
+                "error_title": "请从下拉列表选择" if zh else "Choose from the list",
+                "error_message": ("可选值：" if zh else "Allowed: ") + "、".join(labels)}
+    if col.refers_to and not col.many:
+        target = BY_KEY[col.refers_to]
+        source = f"='{target.name(lang)}'!$A$2:$A${target.rows + 1}"
+        return {"validate": "list", "source": source, "error_type": "warning",
+                "error_title": "编号不在列表中" if zh else "Unknown ID",
+                "error_message": (f"请先在“{target.name(lang)}”表中登记该编号。" if zh
+                                  else f"Add this ID to {target.name(lang)} first.")}
+    if col.kind == "date":
+        return {"validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1), "error_type": "stop",
+                "error_title": "日期无效" if zh else "Invalid date",
+                "error_message": "请输入日期，如 2026-03-01。" if zh else "Enter a date, e.g. 2026-03-01."}
+    if col.kind == "time":
+        return {"validate": "time", "criteria": "between", "minimum": dt.time(0, 0),
+                "maximum": dt.time(23, 59, 59), "error_type": "stop",
+                "error_title": "时间无效" if zh else "Invalid time",
+                "error_message": "请输入时间，如 09:00。" if zh else "Enter a time, e.g. 09:00."}
+    if col.kind in ("integer", "number", "percent") and (col.min is not None or col.max is not None):
+        rule: dict[str, Any] = {"validate": "integer" if col.kind == "integer" else "decimal",
+                                "error_type": "warning"}
+        if col.min is not None and col.max is not None:
+            rule.update(criteria="between", minimum=col.min, maximum=col.max)
+            shown = f"{col.min:g}–{col.max:g}" if col.kind != "percent" else "0–100%"
+        else:
+            rule.update(criteria=">=", value=col.min)
+            shown = f"≥ {col.min:g}"
+        rule["error_title"] = "超出范围" if zh else "Out of range"
+        rule["error_message"] = (f"允许的范围：{shown}" if zh else f"Allowed range: {shown}")
+        return rule
+    return None
+
+
+def _settings_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
+    for row, param in enumerate(PARAMETERS, start=1):
+        default = _parameter_default(param, lang)
+        ws.write_string(row, 0, param.key)
+        ws.write_string(row, 1, param.label(lang))
+        if isinstance(default, str):
+            ws.write_string(row, 2, default)
+            ws.write_string(row, 3, default)
+        else:
+            ws.write_number(row, 2, default)
+            ws.write_number(row, 3, default)
+        ws.write_string(row, 4, param.explain(lang), formats.text)
+        if param.choices:
+            ws.data_validation(row, 2, row, 2, {"validate": "list",
+                                                "source": [c.label(lang) for c in param.choices]})
+        elif param.kind in ("integer", "number") and param.min is not None:
+            ws.data_validation(row, 2, row, 2, {
+                "validate": "integer" if param.kind == "integer" else "decimal",
+                "criteria": "between", "minimum": param.min, "maximum": param.max,
+                "error_type": "warning"})
+
+
+def _parameter_default(param: Parameter, lang: Lang) -> str | float:
+    if param.choices:
+        return next(c.label(lang) for c in param.choices if c.key == param.default)
+    if param.default is None:
+        return ""
+    return param.default
+
+
+def _template_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
+    for row, template in enumerate(NOTICE_TEMPLATES, start=1):
+        name, subject, body = template.texts(lang)
+        ws.write_string(row, 0, template.kind)
+        ws.write_string(row, 1, name)
+        ws.write_string(row, 2, subject)
+        ws.write_string(row, 3, body, formats.text)
+
+
+def _home(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
+    text = HOME_TEXT[lang]
+    ws.hide_gridlines(2)
+    ws.set_column(0, 0, 2)
+    ws.set_column(1, 1, 16)
+    ws.set_column(2, 2, 10)
+    ws.set_column(3, 3, 60)
+    ws.set_row(1, 32)
+    ws.write(1, 1, text["title"], formats.title)
+    ws.write(2, 1, text["subtitle"], formats.subtitle)
+    ws.write(4, 1, text["steps_title"], formats.section)
+    for i, step in enumerate(text["steps"]):
+        ws.write(5 + i, 1, step)
+    ws.write(8, 1, text["cli"], formats.muted)
+    ws.write(10, 1, text["last_run_title"], formats.section)
+    for i, (label, value) in enumerate(zip(text["last_run_labels"], text["last_run_empty"])):
+        ws.write(11 + i, 1, label, formats.table_header)
+        ws.merge_range(11 + i, 2, 11 + i, 3, value, formats.cell)
+    ws.write(15, 1, text["sheets_title"], formats.section)
+    top = 16
+    for i, header in enumerate(text["sheet_headers"]):
+        ws.write(top, 1 + i, header, formats.table_header)
+    for i, sheet in enumerate(s for s in SHEETS if s.key != "home"):
+        row = top + 1 + i
+        name = sheet.name(lang)
+        ws.write_url(row, 1, f"internal:'{name}'!A1", formats.link, name)
+        ws.write(row, 2, text["roles"][sheet.role], formats.cell)
+        ws.write(row, 3, PURPOSE[sheet.key][0 if lang == "zh" else 1], formats.cell)
