@@ -380,7 +380,7 @@ ISSUES = Sheet(
         Column("column", "列", "Column", width=16),
         Column("cell", "位置", "Cell", width=12),
         Column("code", "代码", "Code", width=20),
-        Column("message", "说明", "Message", width=60, wrap=True),
+        Column("message", "说明", "Message", width=100),
         Column("value", "原值", "Value", width=20),
     ),
     tab_color=GENERATED_TAB,

@@ -28,13 +28,20 @@ def annotation(report: Report, master: Master) -> Update:
     """The update that --annotate writes: the issues sheet, new marks, and old marks removed."""
     by_name = {t.name: key for key, t in master.tables.items()}
     marks: dict[str, list[Cell]] = {}
+    unmark: dict[str, list[Cell]] = {}
     previous = master.frame("issues")
-    if "sheet" in previous:
-        for name in previous["sheet"].dropna().astype(str).unique():
-            if name in by_name:
-                marks[by_name[name]] = []
+    if {"sheet", "row", "column"} <= set(previous.columns):
+        for name, row, header in previous[["sheet", "row", "column"]].itertuples(index=False):
+            key = by_name.get(str(name))
+            if key is None:
+                continue
+            marks.setdefault(key, [])
+            table = master.tables[key]
+            position = next((i for i, h in enumerate(table.headers) if h == header), None)
+            if position is not None and isinstance(row, (int, float)) and row > 1:
+                unmark.setdefault(key, []).append((int(row), position))
     for issue in report.issues:
         table = master.tables.get(issue.sheet)
         if issue.row and issue.row > 1 and table is not None and issue.column in table.positions:
             marks.setdefault(issue.sheet, []).append((issue.row, table.positions[issue.column]))
-    return Update(tables={"issues": issues_frame(report, master)}, marks=marks)
+    return Update(tables={"issues": issues_frame(report, master)}, marks=marks, unmark=unmark)

@@ -38,7 +38,8 @@ def _repeats(frame: pd.DataFrame, columns: list[str], column: str, code: str, sh
     dup = keyed.duplicated(columns, keep=False)
     if not dup.any():
         return
-    groups = keyed[dup].groupby(columns, sort=False).groups
+    by = columns[0] if len(columns) == 1 else columns
+    groups = keyed[dup].groupby(by, sort=False).groups
     rows, others, vals = [], [], []
     extras: dict[str, list[object]] = {k: [] for k in extra}
     for members in groups.values():

@@ -19,11 +19,13 @@ class Update:
 
     `tables` maps a sheet key to the rows that replace everything below its header; the frame's
     columns are column keys (or a user column's header text). `marks` maps a sheet key to the cells
-    to mark; a sheet given with no cells has its earlier marks removed.
+    to mark; a sheet given with no cells has its earlier marks removed. `unmark` lists the cells
+    marked last time, for engines that cannot recognise their own marks.
     """
 
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     marks: dict[str, list[Cell]] = field(default_factory=dict)
+    unmark: dict[str, list[Cell]] = field(default_factory=dict)
 
 
 class Engine(Protocol):

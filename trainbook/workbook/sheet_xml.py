@@ -204,7 +204,7 @@ def ensure_mark_style(styles: bytes) -> tuple[bytes, int]:
                  or [styles.rfind(f"</{p}styleSheet>".encode())])
         return styles[:at] + element + styles[at:], 0
     inner = block.group(1) or b""
-    existing = re.findall(f"<{p}dxf[\\s>/].*?(?:</{p}dxf>|/>)".encode(), inner, re.S)
+    existing = re.findall(f"<{p}dxf\\s*/>|<{p}dxf\\b[^>]*>.*?</{p}dxf>".encode(), inner, re.S)
     if dxf.encode() in existing:
         return styles, existing.index(dxf.encode())
     new_inner = inner + dxf.encode()

@@ -157,6 +157,7 @@ def build_workbook(path: Path, lang: Lang = "zh") -> None:
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
         if sheet.key == "home":
+            ws.fit_to_pages(1, 1)
             _home(ws, formats, lang)
             ws.activate()
         elif sheet.key == "dashboard":

@@ -1,0 +1,159 @@
+"""Validation: clean data passes; each catalogue code is reported exactly where it was planted."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import openpyxl
+import pandas as pd
+import pytest
+
+import trainbook
+from trainbook.validation.catalogue import CODES
+from trainbook.workbook.file_engine import FileEngine
+
+from .conftest import clean_tables, write_tables
+
+CELL = ("sheet", "row", "column", "code")
+
+
+def test_clean_program_has_no_findings(clean_book: Path) -> None:
+    report = trainbook.validate(clean_book)
+    assert report.ok
+    assert report.flatten(CELL) == []
+
+
+def test_blank_workbook_is_valid(blank_book: Path) -> None:
+    assert trainbook.validate(blank_book).issues == []
+
+
+def planted_tables(book: Path) -> dict:
+    tables = clean_tables()
+    e, s = tables["enrollment"], tables["sessions"].astype(object)
+    tables["sessions"] = s
+    e.loc[4, "mobile"] = "1381234567"
+    e.loc[9, "email"] = "zhao.qiang@example"
+    e.loc[2, "group_id"] = "G03"
+    e.loc[20, "goal"] = '=HYPERLINK("http://evil.example","点我")'
+    twin = e.loc[12].copy()
+    twin["student_id"] = "S0067"
+    tables["enrollment"] = pd.concat([e, twin.to_frame().T], ignore_index=True)
+    tables["groups"].loc[0, "name"] = None
+    tables["groups"].loc[1, "capacity"] = 20
+    s.loc[0, "date"] = "2026-13-45"
+    s.loc[1, "start"] = "25:00"
+    s.loc[3, "end"] = dt.time(9, 0)
+    tables["tasks"] = tables["tasks"].astype(object)
+    tables["tasks"].loc[0, "max_points"] = "十"
+    a = tables["attendance"]
+    a.loc[7, "status"] = "出席"
+    tables["attendance"] = pd.concat([a, a.loc[[3]]], ignore_index=True)
+    tables["submissions"].loc[0, "task_id"] = "T09"
+    tables["assessments"].loc[3, "weight"] = 0.2
+    sc = tables["scores"]
+    sc.loc[5, "score"] = 55
+    sc.loc[1, "assessment_id"] = "A09"
+    sc.loc[len(sc)] = {"assessment_id": "A01", "student_id": "S0099", "name": "王小明", "score": 41}
+    tables["feedback"].loc[0, "overall"] = 6
+    m = tables["materials"]
+    m.loc[2, "material_id"] = "M01"
+    m.loc[1, "session_id"] = "C99"
+    settings = FileEngine(book).read().frame("settings").copy()
+    settings.loc[settings["key"] == "late_grace_minutes", "value"] = "五分钟"
+    settings.loc[settings["key"] == "require_checkout", "value"] = "也许"
+    tables["settings"] = settings
+    return tables
+
+
+def test_every_planted_mistake_is_found_where_it_is(blank_book: Path) -> None:
+    tables = planted_tables(blank_book)
+    write_tables(blank_book, tables)
+    report = trainbook.validate(blank_book)
+    n_att = len(tables["attendance"]) + 1
+    settings = tables["settings"]
+    grace_row = int(settings.index[settings["key"] == "late_grace_minutes"][0])
+    checkout_row = int(settings.index[settings["key"] == "require_checkout"][0])
+    expected = [
+        ("enrollment", 4, "group_id", "unknown-group"),
+        ("enrollment", 6, "mobile", "invalid-mobile"),
+        ("enrollment", 11, "email", "invalid-email"),
+        ("enrollment", 22, "goal", "formula-text"),
+        ("enrollment", 68, "mobile", "possible-duplicate"),
+        ("enrollment", 68, "name", "possible-duplicate"),
+        ("groups", 2, "name", "required-missing"),
+        ("groups", 3, "capacity", "over-capacity"),
+        ("sessions", 2, "date", "invalid-date"),
+        ("sessions", 3, "start", "invalid-time"),
+        ("sessions", 5, "end", "end-before-start"),
+        ("attendance", 9, "status", "invalid-choice"),
+        ("attendance", n_att, "student_id", "duplicate-record"),
+        ("tasks", 2, "max_points", "invalid-number"),
+        ("submissions", 2, "task_id", "unknown-task"),
+        ("assessments", None, "weight", "weights-not-100"),
+        ("scores", 3, "assessment_id", "unknown-assessment"),
+        ("scores", 7, "score", "out-of-range"),
+        ("scores", 68, "student_id", "unknown-student"),
+        ("feedback", 2, "overall", "out-of-range"),
+        ("materials", 3, "session_id", "unknown-session"),
+        ("materials", 4, "material_id", "duplicate-id"),
+        ("settings", grace_row, "value", "invalid-number"),
+        ("settings", checkout_row, "value", "invalid-choice"),
+    ]
+    assert sorted(report.flatten(CELL), key=str) == sorted(expected, key=str)
+    assert not report.ok
+
+
+def test_missing_sheet_and_missing_column(clean_book: Path, tmp_path: Path) -> None:
+    wb = openpyxl.load_workbook(clean_book)
+    del wb["资料"]
+    wb["课次"]["C1"] = "上课日期"  # the required 日期 header renamed
+    broken = tmp_path / "broken.xlsx"
+    wb.save(broken)
+    report = trainbook.validate(broken)
+    assert ("materials", None, "", "missing-sheet") in report.flatten(CELL)
+    assert ("sessions", 1, "date", "missing-column") in report.flatten(CELL)
+
+
+def test_every_catalogue_code_is_exercised() -> None:
+    planted = {c for *_, c in [
+        ("unknown-group",), ("invalid-mobile",), ("invalid-email",), ("formula-text",),
+        ("possible-duplicate",), ("required-missing",), ("over-capacity",), ("invalid-date",),
+        ("invalid-time",), ("end-before-start",), ("invalid-choice",), ("duplicate-record",),
+        ("invalid-number",), ("unknown-task",), ("weights-not-100",), ("unknown-assessment",),
+        ("out-of-range",), ("unknown-student",), ("unknown-session",), ("duplicate-id",),
+        ("missing-sheet",), ("missing-column",)]}
+    assert planted == {c.code for c in CODES}
+
+
+def test_messages_name_the_place_and_speak_the_books_language(blank_book: Path, tmp_path: Path) -> None:
+    write_tables(blank_book, planted_tables(blank_book))
+    issue = next(i for i in trainbook.validate(blank_book).issues if i.code == "invalid-mobile")
+    assert issue.cell == "C6" and issue.header == "手机号" and issue.value == "1381234567"
+    assert "报名!C6" in issue.message and "手机号" in issue.message
+
+    en_book = trainbook.init(tmp_path / "en.xlsx", lang="en")
+    tables = clean_tables()
+    tables["enrollment"].loc[4, "mobile"] = "12345"
+    write_tables(en_book, {"enrollment": tables["enrollment"]})
+    issue = next(i for i in trainbook.validate(en_book).issues if i.code == "invalid-mobile")
+    assert issue.sheet_name == "Enrollment" and "Enrollment!C6" in issue.message
+    assert "mobile" in issue.message
+
+
+@pytest.mark.parametrize("value", ["138 1234 5678", "+86 138-1234-5678", 13812345678, "008613812345678"])
+def test_mobile_forms_coordinators_type_are_accepted(blank_book: Path, value: object) -> None:
+    tables = clean_tables()
+    tables["enrollment"].loc[0, "mobile"] = value
+    write_tables(blank_book, {"enrollment": tables["enrollment"], "groups": tables["groups"]})
+    assert "invalid-mobile" not in {i.code for i in trainbook.validate(blank_book).issues}
+
+
+def test_report_helpers(demo_book: Path) -> None:
+    report = trainbook.validate(demo_book)
+    frame = report.to_frame()
+    assert len(frame) == len(report.issues) and {"code", "cell", "message"} <= set(frame.columns)
+    assert report.errors == sum(frame["severity"] == "error")
+    data = report.to_json()
+    assert set(data) == {"path", "ok", "errors", "warnings", "issues"}
+    assert set(data["issues"][0]) == {"severity", "sheet", "row", "column", "code", "message", "value"}

@@ -1,0 +1,237 @@
+"""`trainbook demo`: a realistic sample program, built into a master workbook and run end to end."""
+
+from __future__ import annotations
+
+import datetime as dt
+import random
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from trainbook.api import init
+from trainbook.i18n import Lang
+from trainbook.schema.columns import Choice
+from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY, SUBMISSION_STATUS
+from trainbook.validation import validate
+from trainbook.workbook.engine import Update
+from trainbook.workbook.file_engine import FileEngine
+
+SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
+GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
+         "明", "超", "秀英", "霞", "平", "刚", "桂英", "子涵", "浩然", "雨桐", "欣怡", "梓轩", "思远",
+         "一诺", "嘉怡", "俊杰", "佳琪", "宇航", "诗涵", "志强", "晓东"]
+DEPARTMENTS = ("研发中心", "销售部", "客户成功部")
+POSITIONS = {"研发中心": ("后端工程师", "前端工程师", "测试工程师"),
+             "销售部": ("客户经理", "销售代表"), "客户成功部": ("实施顾问", "客服专员")}
+START = dt.date(2026, 11, 2)
+
+
+def _label(choices: tuple[Choice, ...], key: str, lang: Lang) -> str:
+    return next(c.label(lang) for c in choices if c.key == key)
+
+
+def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFrame]:
+    """The sample program's input sheets, by sheet key (deterministic for a given seed)."""
+    rng = random.Random(seed)
+    yes, no = ("是", "否") if lang == "zh" else ("Yes", "No")
+    groups = pd.DataFrame([
+        {"group_id": "G01", "name": "一班" if lang == "zh" else "Class 1", "tutor": "王老师",
+         "tutor_mobile": "13900001111", "capacity": 36},
+        {"group_id": "G02", "name": "二班" if lang == "zh" else "Class 2", "tutor": "李老师",
+         "tutor_mobile": "13900002222", "capacity": 36},
+    ])
+    students = []
+    names: set[str] = set()
+    for n in range(1, 67):
+        while (name := rng.choice(SURNAMES) + rng.choice(GIVEN)) in names:
+            pass
+        names.add(name)
+        dept = DEPARTMENTS[(n - 1) % 3]
+        late_joiner = n in (64, 65, 66)
+        students.append({
+            "student_id": f"S{n:04d}", "name": name, "mobile": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
+            "email": f"s{n:04d}@example.com", "company": "星河科技", "department": dept,
+            "position": rng.choice(POSITIONS[dept]), "employee_no": f"E{20000 + n}",
+            "dingtalk_userid": f"{rng.randrange(10**15, 10**16)}", "manager": f"{dept[:2]}主管",
+            "manager_mobile": f"1390000{3000 + (n - 1) % 3:04d}", "goal": "",
+            "enrolled_at": pd.Timestamp(2026, 10, 20, 9) + pd.Timedelta(minutes=37 * n),
+            "source": "智能填表", "review_status": _label(BY_KEY["enrollment"].column("review_status").choices,
+                                                      "approved", lang),
+            "group_id": "G01" if n % 2 else "G02",
+            "status": _label(BY_KEY["enrollment"].column("status").choices, "active", lang),
+            "joined_on": pd.Timestamp(START + dt.timedelta(days=14 if late_joiner else 0)),
+        })
+    sessions_spec = [
+        ("开营仪式与企业文化", 0, "09:00", "11:00", "offline", "", "张总"),
+        ("产品知识（一）", 2, "14:00", "16:00", "online", "", "刘工"),
+        ("职场沟通", 7, "09:30", "11:30", "offline", "G01", "陈老师"),
+        ("职场沟通", 8, "09:30", "11:30", "offline", "G02", "陈老师"),
+        ("产品知识（二）", 9, "14:00", "16:00", "online", "", "刘工"),
+        ("信息安全与合规", 14, "10:00", "11:30", "hybrid", "", "赵律师"),
+        ("客户案例研讨", 16, "14:00", "17:00", "offline", "", "周经理"),
+        ("办公工具效率", 21, "19:00", "20:30", "online", "", "吴老师"),
+        ("项目实战（一）", 28, "09:00", "12:00", "offline", "", "黄老师"),
+        ("项目实战（二）", 35, "09:00", "12:00", "offline", "", "黄老师"),
+        ("结业考核与答辩", 44, "09:00", "12:00", "offline", "", "张总"),
+    ]
+    modes = BY_KEY["sessions"].column("mode").choices
+    sessions = pd.DataFrame([{
+        "session_id": f"C{i:02d}", "title": title, "date": pd.Timestamp(START + dt.timedelta(days=day)),
+        "start": dt.time(*map(int, start.split(":"))), "end": dt.time(*map(int, end.split(":"))),
+        "mode": _label(modes, mode, lang),
+        "location": "钉钉直播" if mode == "online" else "总部 3 楼培训室",
+        "teacher": teacher, "groups": group, "required": yes,
+        "checkin_url": f"https://example.com/checkin/C{i:02d}",
+    } for i, (title, day, start, end, mode, group, teacher) in enumerate(sessions_spec, start=1)])
+    held = sessions[sessions["date"] < pd.Timestamp(2026, 11, 27)]
+    attendance = []
+    status_keys = ["present"] * 16 + ["late", "absent", "excused"]
+    for _, session in held.iterrows():
+        online = _label(modes, "online", lang) == session["mode"]
+        for student in students:
+            if session["groups"] and student["group_id"] != session["groups"]:
+                continue
+            if student["joined_on"] > session["date"]:
+                continue
+            key = rng.choice(status_keys)
+            start_at = pd.Timestamp.combine(session["date"].date(), session["start"])
+            checkin = None if key in ("absent", "excused") else start_at + pd.Timedelta(
+                minutes=rng.randint(12, 30) if key == "late" else rng.randint(-20, 4))
+            attendance.append({
+                "session_id": session["session_id"], "student_id": student["student_id"],
+                "name": student["name"], "status": _label(ATTENDANCE_STATUS, key, lang),
+                "checkin_at": None if online else checkin,
+                "watch_minutes": (rng.randint(95, 120) if key != "absent" else rng.randint(0, 20))
+                if online else None,
+                "source": "钉钉直播" if online else "考勤打卡",
+                "note": "病假" if key == "excused" else "",
+            })
+    tasks = pd.DataFrame([
+        {"task_id": "T01", "title": "入职心得", "session_id": "C01", "kind": "作业" if lang == "zh" else "Homework",
+         "due_at": pd.Timestamp(2026, 11, 6, 23, 59), "required": yes, "max_points": 10},
+        {"task_id": "T02", "title": "产品知识小测", "session_id": "C02", "kind": "测验" if lang == "zh" else "Quiz",
+         "due_at": pd.Timestamp(2026, 11, 13, 23, 59), "required": yes, "max_points": 20},
+        {"task_id": "T03", "title": "阅读《信息安全手册》", "session_id": "C06",
+         "kind": "阅读" if lang == "zh" else "Reading", "due_at": pd.Timestamp(2026, 11, 20, 23, 59),
+         "required": no, "max_points": None},
+        {"task_id": "T04", "title": "客户案例分析报告", "session_id": "C07",
+         "kind": "实践" if lang == "zh" else "Practice", "due_at": pd.Timestamp(2026, 12, 4, 23, 59),
+         "required": yes, "max_points": 30},
+    ])
+    submissions = []
+    for _, task in tasks[tasks["due_at"] < pd.Timestamp(2026, 11, 27)].iterrows():
+        for student in students:
+            key = rng.choice(["submitted"] * 8 + ["late", "missing"])
+            done = key != "missing"
+            points = task["max_points"]
+            submissions.append({
+                "task_id": task["task_id"], "student_id": student["student_id"], "name": student["name"],
+                "status": _label(SUBMISSION_STATUS, key, lang),
+                "submitted_at": task["due_at"] - pd.Timedelta(hours=rng.randint(1, 72))
+                if key == "submitted" else (task["due_at"] + pd.Timedelta(hours=20) if done else None),
+                "points": round(points * rng.uniform(0.6, 1.0)) if done and pd.notna(points) else None,
+                "source": "家校本",
+            })
+    dims = BY_KEY["assessments"].column("dimension").choices
+    kinds = BY_KEY["assessments"].column("kind").choices
+    assessments = pd.DataFrame([
+        {"assessment_id": "A01", "title": "期中测验", "dimension": _label(dims, "knowledge", lang),
+         "weight": 0.2, "max_score": 50, "pass_score": 30, "kind": _label(kinds, "exam", lang)},
+        {"assessment_id": "A02", "title": "期末考试", "dimension": _label(dims, "knowledge", lang),
+         "weight": 0.4, "max_score": 100, "pass_score": 60, "kind": _label(kinds, "exam", lang)},
+        {"assessment_id": "A03", "title": "项目实操", "dimension": _label(dims, "skill", lang),
+         "weight": 0.3, "max_score": 100, "pass_score": 60, "kind": _label(kinds, "assignment", lang)},
+        {"assessment_id": "A04", "title": "学习态度评价", "dimension": _label(dims, "attitude", lang),
+         "weight": 0.1, "max_score": 10, "pass_score": 6, "kind": _label(kinds, "evaluation", lang)},
+    ])
+    scores = [{"assessment_id": "A01", "student_id": s["student_id"], "name": s["name"],
+               "score": round(rng.uniform(22, 50), 1), "grader": "刘工",
+               "graded_at": pd.Timestamp(2026, 11, 18, 17), "source": "钉钉考试"} for s in students]
+    feedback = []
+    for _, session in held.iterrows():
+        for k in range(rng.randint(6, 12)):
+            overall = rng.choice([5, 5, 4, 4, 4, 3, 2])
+            feedback.append({
+                "response_id": f"R{len(feedback) + 1:04d}", "session_id": session["session_id"],
+                "student_id": None, "submitted_at": pd.Timestamp.combine(
+                    session["date"].date(), session["end"]) + pd.Timedelta(minutes=10 + 7 * k),
+                "overall": overall, "content": min(5, overall + rng.choice([0, 0, 1])),
+                "teacher": min(5, overall + rng.choice([0, 1])), "organization": rng.choice([3, 4, 5]),
+                "nps": min(10, overall * 2 + rng.choice([-1, 0, 0])),
+                "comments": rng.choice(["", "", "案例很实用", "希望多一些练习时间", "讲师讲得很清楚"]),
+                "source": "问卷",
+            })
+    materials = pd.DataFrame([
+        {"material_id": "M01", "title": "新员工手册", "session_id": "C01",
+         "link": "https://example.com/handbook.pdf", "version": "v3",
+         "published_at": pd.Timestamp(2026, 10, 30, 10)},
+        {"material_id": "M02", "title": "产品白皮书", "session_id": "C02",
+         "link": "https://example.com/product.pdf", "version": "2026.2",
+         "published_at": pd.Timestamp(2026, 11, 3, 18)},
+        {"material_id": "M03", "title": "信息安全手册", "session_id": "C06",
+         "link": "https://example.com/security.pdf", "version": "v1.4",
+         "published_at": pd.Timestamp(2026, 11, 15, 9)},
+    ])
+    aliases = pd.DataFrame([
+        {"alias": f"{students[0]['name']}(离职)", "student_id": "S0001", "note": "旧账号"},
+        {"alias": f"{students[1]['name']}妈妈(家长)", "student_id": "S0002", "note": "家长代为观看直播"},
+    ])
+    tables = {
+        "enrollment": pd.DataFrame(students), "groups": groups, "sessions": sessions,
+        "attendance": pd.DataFrame(attendance), "tasks": tasks, "submissions": pd.DataFrame(submissions),
+        "assessments": assessments, "scores": pd.DataFrame(scores), "feedback": pd.DataFrame(feedback),
+        "materials": materials, "aliases": aliases,
+    }
+    _plant_mistakes(tables)
+    return tables
+
+
+def _plant_mistakes(tables: dict[str, pd.DataFrame]) -> None:
+    """The kind of slips a real coordinator makes, for validation to find."""
+    enrollment = tables["enrollment"]
+    enrollment.loc[4, "mobile"] = "1381234567"  # a digit short
+    enrollment.loc[9, "email"] = "zhao.qiang@example"  # no domain ending
+    twin = enrollment.loc[12].copy()
+    twin["student_id"], twin["email"] = "S0067", ""
+    tables["enrollment"] = pd.concat([enrollment, twin.to_frame().T], ignore_index=True)
+    attendance = tables["attendance"]
+    attendance.loc[7, "status"] = "出席"  # not one of the choices
+    tables["attendance"] = pd.concat([attendance, attendance.loc[[3]]], ignore_index=True)
+    scores = tables["scores"]
+    scores.loc[5, "score"] = 55  # above the maximum of 50
+    scores.loc[len(scores)] = {"assessment_id": "A01", "student_id": "S0099", "name": "王小明",
+                               "score": 41, "grader": "刘工", "graded_at": pd.Timestamp(2026, 11, 18, 17),
+                               "source": "钉钉考试"}
+
+
+def build_demo_book(path: Path, lang: Lang = "zh") -> Path:
+    """Create `path` as a master workbook holding the sample program."""
+    init(path, lang=lang, overwrite=True)
+    engine = FileEngine(path, lang)
+    master = engine.read()
+    engine.write(master, Update(tables=sample_program(lang)))
+    return path
+
+
+def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = print) -> Path:
+    """Build the sample program in `folder`, run every operation on it and say what happened."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / ("培训项目-示例.xlsx" if lang == "zh" else "demo-program.xlsx")
+    build_demo_book(path, lang)
+    zh = lang == "zh"
+    master = FileEngine(path).read()
+    counts = {k: len(master.frame(k)) for k in ("enrollment", "sessions", "attendance", "scores")}
+    echo((f"已生成示例项目：{counts['enrollment']} 名学员、{counts['sessions']} 个课次、"
+          f"{counts['attendance']} 条考勤、{counts['scores']} 条成绩 → {path}") if zh else
+         (f"Built the sample program: {counts['enrollment']} students, {counts['sessions']} sessions, "
+          f"{counts['attendance']} attendance rows, {counts['scores']} scores → {path}"))
+    report = validate(path, annotate=True)
+    echo((f"校验：{report.errors} 个错误、{report.warnings} 个警告（示例里故意留了几处常见错误），"
+          f"详见“校验结果”表，出错的单元格已标红。") if zh else
+         (f"Validation: {report.errors} errors and {report.warnings} warnings (planted on purpose); "
+          f"see the Issues sheet, offending cells are marked red."))
+    for issue in report.issues:
+        echo(f"  - {issue.sheet_name}!{issue.cell or ''} {issue.code}: {issue.message}")
+    echo(("打开工作簿查看：" if zh else "Open the workbook: ") + str(path.resolve()))
+    return path

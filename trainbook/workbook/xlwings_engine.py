@@ -1,0 +1,98 @@
+"""The xlwings engine: a book open in Excel (or handed over as JSON), read and written whole-range.
+
+Each sheet costs a fixed number of Excel calls whatever its size: one read of its used range,
+one clear and one write of its data area, and one colour call per 10,000 marked cells' band.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from trainbook.schema.sheets import BY_KEY
+from trainbook.values import FORMULA_START
+from trainbook.workbook.engine import Cell, Update, rows_for
+from trainbook.workbook.master import Master, identify_sheets, table_from_values
+from trainbook.workbook.sheet_xml import Link, excel_serial
+
+MARK_COLOR = "#FFC7CE"
+MAX_COLOR_CELLS = 10_000
+
+
+def _to_excel(value: object) -> object:
+    """A Python value as xlwings should hand it to Excel: text stays text, links become formulas."""
+    if isinstance(value, Link):
+        location = value.location.replace('"', '""')
+        text = value.text.replace('"', '""')
+        return f'=HYPERLINK("#{location}","{text}")'
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or value.startswith("-")):
+        return "'" + value
+    if isinstance(value, dt.time):
+        return excel_serial(value)
+    if hasattr(value, "to_pydatetime"):
+        return value.to_pydatetime()  # type: ignore[union-attr]
+    return value
+
+
+class XlwingsEngine:
+    """A workbook open through xlwings (Excel on Windows/macOS, or a JSON book)."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+
+    def read(self, keys: Iterable[str] | None = None) -> Master:
+        names = [sheet.name for sheet in self.book.sheets]
+        found, lang = identify_sheets(names)
+        master = Master(self.book.name, lang, names)
+        wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
+        for key in wanted:
+            if key not in found:
+                continue
+            sheet = self.book.sheets[found[key]]
+            last = sheet.used_range.last_cell
+            values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
+            master.tables[key] = table_from_values(BY_KEY[key], found[key], values or [[]])
+        return master
+
+    def write(self, master: Master, update: Update) -> None:
+        for key, frame in update.tables.items():
+            table = master.tables[key]
+            sheet = self.book.sheets[table.name]
+            width = max(table.width, 1)
+            old_last = int(table.frame.index.max()) if len(table.frame) else 1
+            if old_last >= 2:
+                sheet.range((2, 1), (old_last, width)).clear_contents()
+            positions, rows = rows_for(table, frame)
+            if rows:
+                matrix = [[None] * width for _ in rows]
+                for out, row in zip(matrix, rows):
+                    for pos, value in zip(positions, row):
+                        out[pos] = _to_excel(value)
+                sheet.range((2, 1)).value = matrix
+        for key, cells in update.marks.items():
+            table = master.tables.get(key)
+            if table is not None:
+                self._colour(table.name, cells, update.unmark.get(key, []))
+
+    def _colour(self, sheet_name: str, marks: list[Cell], unmarks: list[Cell]) -> None:
+        """Fill marked cells and clear the fill of cells marked last time, one call per band."""
+        colour: dict[Cell, str | None] = {cell: None for cell in unmarks}
+        colour.update({cell: MARK_COLOR for cell in marks})
+        if not colour:
+            return
+        sheet = self.book.sheets[sheet_name]
+        top = min(r for r, _ in colour)
+        bottom = max(r for r, _ in colour)
+        left = min(c for _, c in colour)
+        right = max(c for _, c in colour)
+        width = right - left + 1
+        band = max(1, MAX_COLOR_CELLS // width)
+        for start in range(top, bottom + 1, band):
+            end = min(start + band - 1, bottom)
+            if not any(start <= r <= end for r, _ in colour):
+                continue
+            matrix: list[list[object]] = [
+                [colour.get((r, c), ...) for c in range(left, right + 1)] for r in range(start, end + 1)
+            ]
+            sheet.range((start, left + 1), (end, right + 1)).set_colors(matrix)
