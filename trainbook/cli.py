@@ -91,6 +91,7 @@ def _validate_one(args: tuple[str, bool]) -> dict[str, Any]:
                 "error": exc.message, "exit_code": exc.exit_code}
     data = report.to_json()
     data["lang"] = report.lang
+    data["where"] = [f"{i.sheet_name}!{i.cell}" if i.cell else i.sheet_name for i in report.issues]
     data["exit_code"] = 0 if report.ok else 1
     return data
 
@@ -123,7 +124,8 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
         label = "校验" if default_lang() == "zh" else "Validating"
         results = _run_batch(_validate_one, [(str(b), annotate) for b in books], jobs, label)
         if fmt == "json":
-            files = [{k: v for k, v in r.items() if k not in ("lang", "exit_code")} for r in results]
+            files = [{k: v for k, v in r.items() if k not in ("lang", "exit_code", "where")}
+                     for r in results]
             click.echo(json.dumps({"files": files}, ensure_ascii=False, indent=2))
         else:
             for result in results:
@@ -141,8 +143,7 @@ def _print_result(result: dict[str, Any]) -> None:
         click.echo(f"{result['path']}：{result['errors']} 个错误，{result['warnings']} 个警告")
     else:
         click.echo(f"{result['path']}: {result['errors']} errors, {result['warnings']} warnings")
-    for issue in result["issues"]:
-        where = f"{issue['sheet']} {issue['row']}" if issue["row"] else issue["sheet"]
+    for issue, where in zip(result["issues"], result["where"]):
         click.echo(f"  [{labels[issue['severity']]}] {where} {issue['code']}: {issue['message']}")
 
 

@@ -1,0 +1,79 @@
+"""The command line: init, batch validation, exit codes and JSON, demo."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+
+import trainbook
+from trainbook.cli import main
+
+
+def invoke(*args: str):
+    return CliRunner().invoke(main, list(args))
+
+
+def test_init_creates_a_workbook_and_refuses_to_overwrite(tmp_path: Path) -> None:
+    path = tmp_path / "program.xlsx"
+    assert invoke("init", str(path)).exit_code == 0
+    assert trainbook.read(path).lang == "zh"
+    again = invoke("init", str(path))
+    assert again.exit_code == 2 and "已存在" in again.stderr
+    en = tmp_path / "program-en.xlsx"
+    assert invoke("init", str(en), "--lang", "en").exit_code == 0
+    master = trainbook.read(en)
+    assert master.lang == "en" and "Enrollment" in master.sheet_names
+
+
+def test_batch_reports_every_file_and_exits_with_the_worst_code(tmp_path: Path, clean_book: Path,
+                                                                demo_book: Path) -> None:
+    a = shutil.copy(clean_book, tmp_path / "a.xlsx")
+    b = shutil.copy(demo_book, tmp_path / "b.xlsx")
+    broken = tmp_path / "broken.xlsx"
+    broken.write_bytes(Path(a).read_bytes()[:500])
+    for jobs in ("1", "2"):
+        result = invoke("validate", str(a), str(b), str(broken), "--format", "json", "--jobs", jobs)
+        assert result.exit_code == 2
+        files = json.loads(result.stdout)["files"]
+        assert [f["path"] for f in files] == [str(a), str(b), str(broken)]
+        assert [f["ok"] for f in files] == [True, False, False]
+        assert files[1]["errors"] == 6 and files[1]["warnings"] == 2
+        assert "broken.xlsx" in files[2]["error"]
+        issue = files[1]["issues"][0]
+        assert set(issue) == {"severity", "sheet", "row", "column", "code", "message", "value"}
+        assert issue["sheet"] == "enrollment" and issue["column"] == "mobile" and issue["row"] == 6
+
+
+def test_text_output_lists_findings_in_the_books_language(demo_book: Path) -> None:
+    result = invoke("validate", str(demo_book))
+    assert result.exit_code == 1
+    assert "6 个错误，2 个警告" in result.stdout
+    assert "[错误] 报名!C6 invalid-mobile" in result.stdout
+
+
+def test_clean_book_exits_0(clean_book: Path) -> None:
+    assert invoke("validate", str(clean_book)).exit_code == 0
+
+
+def test_bad_arguments_exit_2(tmp_path: Path) -> None:
+    assert invoke("validate").exit_code == 2
+    assert invoke("validate", "x.xlsx", "--format", "xml").exit_code == 2
+
+
+def test_demo_builds_validates_and_says_where(tmp_path: Path) -> None:
+    result = invoke("demo", "--dir", str(tmp_path / "demo"))
+    assert result.exit_code == 0, result.output
+    book = tmp_path / "demo" / "培训项目-示例.xlsx"
+    assert str(book.resolve()) in result.stdout
+    master = trainbook.read(book)
+    enrollment = master.frame("enrollment")
+    assert len(enrollment) >= 60 and enrollment["department"].nunique() == 3
+    assert enrollment["group_id"].nunique() == 2
+    sessions = master.frame("sessions")
+    assert len(sessions) >= 8 and {"线下", "线上"} <= set(sessions["mode"])
+    for key in ("attendance", "tasks", "submissions", "assessments", "scores", "feedback"):
+        assert len(master.frame(key)) > 0, key
+    assert len(master.frame("issues")) == 8

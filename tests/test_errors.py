@@ -1,0 +1,150 @@
+"""Unusable files exit 2 with a one-line message; unwritable masters exit 3 and stay byte-identical."""
+
+from __future__ import annotations
+
+import io
+import os
+import subprocess
+import sys
+import zipfile
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from msoffcrypto.format.ooxml import OOXMLFile
+
+from trainbook.cli import main
+from trainbook.workbook.safety import write_lock
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _garbage(tmp_path: Path, demo_book: Path) -> Path:
+    path = tmp_path / "notes.xlsx"
+    path.write_text("姓名,手机号\n张三,13812345678\n", encoding="utf-8")
+    return path
+
+
+def _truncated(tmp_path: Path, demo_book: Path) -> Path:
+    path = tmp_path / "truncated.xlsx"
+    path.write_bytes(demo_book.read_bytes()[: demo_book.stat().st_size // 2])
+    return path
+
+
+def _encrypted(tmp_path: Path, demo_book: Path) -> Path:
+    path = tmp_path / "protected.xlsx"
+    with demo_book.open("rb") as src, path.open("wb") as out:
+        OOXMLFile(src).encrypt("secret", out)
+    return path
+
+
+def _not_a_workbook_zip(tmp_path: Path, demo_book: Path) -> Path:
+    path = tmp_path / "archive.xlsx"
+    with zipfile.ZipFile(path, "w") as zf:
+        zf.writestr("readme.txt", "hello")
+    return path
+
+
+def _entity_bomb(tmp_path: Path, demo_book: Path) -> Path:
+    path = tmp_path / "bomb.xlsx"
+    bomb = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lol">'
+            '<!ENTITY lol2 "&lol;&lol;&lol;&lol;&lol;&lol;&lol;&lol;">]>'
+            '<workbook xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">&lol2;</workbook>')
+    with zipfile.ZipFile(demo_book) as zin, zipfile.ZipFile(path, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, bomb if info.filename == "xl/workbook.xml" else zin.read(info))
+    return path
+
+
+@pytest.mark.parametrize("make, words", [
+    (_garbage, "不是 Excel 工作簿"),
+    (_truncated, "已损坏或不完整"),
+    (_encrypted, "设置了打开密码"),
+    (_not_a_workbook_zip, "不是 Excel 工作簿"),
+    (_entity_bomb, "不安全"),
+])
+def test_unusable_files_exit_2_with_one_line(make, words, tmp_path: Path, demo_book: Path) -> None:
+    path = make(tmp_path, demo_book)
+    content = path.read_bytes()
+    code, out, err = run("validate", str(path), "--annotate")
+    assert code == 2
+    assert err.count("\n") == 1 and str(path) in err and words in err
+    assert "Traceback" not in out + err
+    assert path.read_bytes() == content
+
+
+def test_missing_file_exits_2(tmp_path: Path) -> None:
+    code, _, err = run("validate", str(tmp_path / "nope.xlsx"))
+    assert code == 2 and "nope.xlsx" in err
+
+
+def test_read_only_master_exits_3_untouched(demo_book: Path) -> None:
+    content = demo_book.read_bytes()
+    demo_book.chmod(0o444)
+    try:
+        code, _, err = run("validate", str(demo_book), "--annotate")
+    finally:
+        demo_book.chmod(0o644)
+    assert code == 3 and "只读" in err
+    assert demo_book.read_bytes() == content
+
+
+def test_master_open_in_excel_exits_3_untouched(demo_book: Path) -> None:
+    content = demo_book.read_bytes()
+    (demo_book.parent / f"~${demo_book.name}").write_bytes(b"owner")
+    code, _, err = run("validate", str(demo_book), "--annotate")
+    assert code == 3 and "Excel" in err
+    assert demo_book.read_bytes() == content
+
+
+def test_master_locked_by_another_run_exits_3_untouched(demo_book: Path) -> None:
+    content = demo_book.read_bytes()
+    with write_lock(demo_book, "zh"):
+        code, _, err = run("validate", str(demo_book), "--annotate")
+    assert code == 3 and "另一个 trainbook" in err
+    assert demo_book.read_bytes() == content
+
+
+def test_stale_lock_of_a_dead_run_is_taken_over(demo_book: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True).stdout.strip()
+    demo_book.with_name(f".{demo_book.name}.trainbook-lock").write_text(dead)
+    code, _, _ = run("validate", str(demo_book), "--annotate")
+    assert code == 1
+
+
+def test_write_keeps_a_backup_and_leaves_no_temporary_files(demo_book: Path) -> None:
+    original = demo_book.read_bytes()
+    folder = demo_book.parent / ".trainbook-backups"
+    earlier = set(folder.iterdir())
+    run("validate", str(demo_book), "--annotate")
+    backups = set(folder.iterdir()) - earlier
+    assert len(backups) == 1 and backups.pop().read_bytes() == original
+    leftovers = [p for p in demo_book.parent.iterdir() if p.name.startswith(".demo-")]
+    assert leftovers == []
+    for _ in range(7):
+        run("validate", str(demo_book), "--annotate")
+    assert len(list((demo_book.parent / ".trainbook-backups").iterdir())) == 5
+
+
+def test_internal_errors_show_no_traceback_without_debug(demo_book: Path, monkeypatch) -> None:
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr("trainbook.validation.run_checks", boom)
+    code, out, err = run("validate", str(demo_book))
+    assert code == 4 and "disk on fire" in err and "--debug" in err and "Traceback" not in err
+    result = CliRunner().invoke(main, ["--debug", "validate", str(demo_book)])
+    assert isinstance(result.exception, RuntimeError)
+
+
+def test_json_output_is_only_json(demo_book: Path) -> None:
+    import json
+
+    code, out, err = run("validate", str(demo_book), "--format", "json")
+    assert code == 1
+    assert json.load(io.StringIO(out))["files"][0]["errors"] == 6
+    assert os.path.basename(str(demo_book)) in out

@@ -1,0 +1,84 @@
+"""The 校验 button, driven through xlwings' JSON-book engine on a book made from a real file."""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pandas as pd
+
+import trainbook
+import trainbook.xl
+from trainbook.workbook.engine import Update
+from trainbook.workbook.file_engine import FileEngine
+
+from .conftest import json_book
+
+
+def press_validate(path: Path) -> tuple[object, list[dict]]:
+    book = json_book(path)
+    book.set_mock_caller()
+    trainbook.xl.validate()
+    return book, book.json()["actions"]
+
+
+def test_button_writes_issues_in_one_batch_and_alerts_once(demo_book: Path) -> None:
+    book, actions = press_validate(demo_book)
+    names = [s.name for s in book.sheets]
+    issues_pos = names.index("校验结果")
+    writes = [a for a in actions if a["func"] == "setValues"]
+    assert len(writes) == 1 and writes[0]["sheet_position"] == issues_pos
+    report = trainbook.validate(demo_book)
+    assert writes[0]["row_count"] == len(report.issues) and writes[0]["start_row"] == 1
+    first = writes[0]["values"][0]
+    assert first[:4] == ["错误", "报名", 6, "手机号"] and first[4].startswith('=HYPERLINK("#\'报名\'!C6"')
+
+    colours = [a for a in actions if a["func"] == "setRangeColors"]
+    per_sheet = Counter(a["sheet_position"] for a in colours)
+    assert set(per_sheet) == {names.index(n) for n in ("报名", "考勤", "成绩")}
+    assert all(n == 1 for n in per_sheet.values())
+    enrollment = next(a for a in colours if a["sheet_position"] == names.index("报名"))
+    matrix = enrollment["args"][0]
+    marked = {(enrollment["start_row"] + r + 1, enrollment["start_column"] + c)
+              for r, row in enumerate(matrix) for c, v in enumerate(row) if v == "#ffc7ce"}
+    assert marked == {(6, 2), (11, 3), (68, 1), (68, 2)}
+
+    alerts = [a for a in actions if a["func"] == "alert"]
+    assert len(alerts) == 1 and "6 个错误" in alerts[0]["args"][0]
+    assert Counter(a["func"] for a in actions) <= Counter(
+        {"setValues": 1, "rangeClearContents": 1, "setRangeColors": 3, "alert": 1})
+
+
+def test_button_reads_the_same_findings_as_the_file_engine(demo_book: Path) -> None:
+    book = json_book(demo_book)
+    assert trainbook.validate(book).flatten() == trainbook.validate(demo_book).flatten()
+
+
+def test_call_count_does_not_grow_with_rows(demo_book: Path) -> None:
+    engine = FileEngine(demo_book)
+    master = engine.read()
+    attendance = master.frame("attendance")
+    big = pd.concat([attendance] * 8, ignore_index=True)
+    big["session_id"] = [f"X{i}" for i in range(len(big))]  # every row an unknown session
+    engine.write(master, Update(tables={"attendance": big}))
+    _, actions = press_validate(demo_book)
+    report = trainbook.validate(demo_book)
+    assert len(report.issues) > 3000
+    writes = [a for a in actions if a["func"] == "setValues"]
+    assert len(writes) == 1 and writes[0]["row_count"] == len(report.issues)
+    colours = [a for a in actions if a["func"] == "setRangeColors"]
+    width = 4  # marked attendance columns span A:D
+    assert len(colours) <= 3 + len(big) * width // 10_000, "one colour call per 10,000-cell band"
+
+
+def test_button_shows_a_message_not_a_traceback(tmp_path: Path) -> None:
+    import xlwings as xw
+
+    book = xw.Book(json={"client": "Microsoft Office Scripts", "version": xw.__version__,
+                         "book": {"name": "x.xlsx", "active_sheet_index": 0, "selection": "A1"},
+                         "names": [], "sheets": [{"name": "Sheet1", "values": [["a"]],
+                                                   "pictures": [], "tables": []}]})
+    book.set_mock_caller()
+    trainbook.xl.validate()
+    alerts = [a for a in book.json()["actions"] if a["func"] == "alert"]
+    assert len(alerts) == 1 and "Traceback" not in alerts[0]["args"][0]
