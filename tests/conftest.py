@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
+
+os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' JSON-book engine, tests only
+
+import datetime as dt  # noqa: E402
 import shutil
 import subprocess
 import zipfile
@@ -18,8 +21,6 @@ from trainbook.api import init
 from trainbook.demo import build_demo_book, sample_program
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
-
-os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")
 
 
 @pytest.fixture
