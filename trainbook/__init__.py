@@ -6,8 +6,8 @@
     report.ok, report.flatten()
 """
 
-from trainbook.api import init, read
+from trainbook.api import init, read, records
 from trainbook.errors import InputError, TrainbookError, WriteError
 from trainbook.validation import Issue, Report, validate
 
-__all__ = ["InputError", "Issue", "Report", "TrainbookError", "WriteError", "init", "read", "validate"]
+__all__ = ["InputError", "Issue", "Report", "TrainbookError", "WriteError", "init", "read", "records", "validate"]

@@ -9,7 +9,10 @@ from pathlib import Path
 from trainbook.errors import InputError
 from trainbook.i18n import LANGS, Lang, message
 from trainbook.workbook import engine_for
+from pydantic import BaseModel
+
 from trainbook.workbook.master import Master
+from trainbook.workbook.master import records as sheet_records
 from trainbook.workbook.template import build_workbook
 
 
@@ -34,3 +37,8 @@ def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False) -> Path:
 def read(target: object) -> Master:
     """Read a master workbook (a path, an xlwings Book, or an engine) into memory."""
     return engine_for(target).read()
+
+
+def records(target: object, sheet: str) -> list[BaseModel]:
+    """The valid rows of one sheet (by key, e.g. "enrollment") as pydantic models."""
+    return sheet_records(read(target), sheet)

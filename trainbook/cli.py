@@ -157,3 +157,7 @@ def demo(folder: Path, lang: str) -> None:
 
     with _user_errors(_debug()):
         run_demo(folder, lang=lang, echo=click.echo)  # type: ignore[arg-type]
+
+
+if __name__ == "__main__":
+    main()

@@ -53,6 +53,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "无法写入 {path}（{detail}）：请检查磁盘空间和权限；原文件未被修改。",
         "Cannot write {path} ({detail}): check disk space and permissions; the original is unchanged.",
     ),
+    "export-unknown-format": (
+        "{path} 不是可识别的表格文件（xlsx、xls、csv 或钉钉导出的文本）：请重新从钉钉导出后再试。",
+        "{path} is not a readable table (xlsx, xls, csv or a DingTalk text export): export it again from DingTalk.",
+    ),
+    "export-unknown-kind": (
+        "{path} 不是可识别的钉钉导出（读到的表头：{headers}）。支持的类型：{kinds}。如确定类型，请用 --kind 指定。",
+        "{path} is not a DingTalk export trainbook knows (headers read: {headers}). Known kinds: {kinds}. Use --kind if you are sure.",
+    ),
     "bad-lang": (
         "不支持的语言 {lang}：请使用 zh 或 en。",
         "Unsupported language {lang}: use zh or en.",

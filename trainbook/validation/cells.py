@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from trainbook import values
@@ -51,6 +52,24 @@ def check_cells(master: Master) -> Iterator[Finding]:
 
 
 def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:
+    """Every single-cell check of one column. Each distinct value is checked once."""
+    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
+    distinct = pd.Series(np.append(uniques.astype(object), None), dtype=object)
+    for finding in _check_values(sheet, col, distinct, lang):
+        hit = np.isin(codes % len(distinct), finding.rows)
+        rows = raw.index[hit]
+        at = codes[hit] % len(distinct)
+        finding.extra = {k: [v[i] for i in at] for k, v in _by_position(finding).items()}
+        finding.rows, finding.values = rows.tolist(), raw[hit].tolist()
+        yield finding
+
+
+def _by_position(finding: Finding) -> dict[str, dict[int, object]]:
+    return {k: dict(zip(finding.rows, v)) for k, v in finding.extra.items()}
+
+
+def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:
+    """The checks of one column over its values; a finding's rows are positions in `raw`."""
     filled = values.present(raw)
     if col.required and col.auto_id is None:
         yield from _finding("required-missing", sheet, col.key, raw, ~filled)
@@ -67,7 +86,7 @@ def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterato
     elif kind == "time":
         yield from _finding("invalid-time", sheet, col.key, raw, filled & values.time_of_day(raw).isna())
     elif kind in ("number", "integer", "percent"):
-        parsed = scaled_number(raw, col)
+        parsed = values.column_number(raw, col)
         bad = filled & parsed.isna()
         if kind == "integer":
             bad |= filled & parsed.notna() & (parsed != parsed.round())
@@ -81,15 +100,6 @@ def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterato
         formula = values.formula_like(raw)
         yield from _finding("formula-text", sheet, col.key, raw, formula,
                             first=raw[formula].astype(str).str[:1].reindex(raw.index))
-
-
-def scaled_number(raw: pd.Series, col: Column) -> pd.Series:
-    """Numbers of a column; a percent column reads 30, '30%' and 0.3 all as 0.3."""
-    parsed = values.number(raw)
-    if col.kind == "percent":
-        points = parsed > 1
-        parsed[points] = parsed[points] / 100
-    return parsed
 
 
 def range_text(col: Column) -> str:

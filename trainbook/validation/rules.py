@@ -9,7 +9,6 @@ import pandas as pd
 from trainbook import values
 from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.sheets import BY_KEY
-from trainbook.validation.cells import range_text, scaled_number
 from trainbook.validation.report import Finding
 from trainbook.workbook.master import Master, normalize
 
@@ -56,7 +55,7 @@ def check_weights(master: Master) -> Iterator[Finding]:
     frame = master.frame("assessments")
     if "weight" not in frame or frame.empty:
         return
-    weights = scaled_number(frame["weight"], BY_KEY["assessments"].column("weight")).dropna()
+    weights = values.column_number(frame["weight"], BY_KEY["assessments"].column("weight")).dropna()
     total = float(weights.sum())
     if weights.size and abs(total - 1) > 1e-6:
         yield Finding("weights-not-100", "assessments", "weight", [None], [f"{total:.1%}"],

@@ -13,7 +13,7 @@ from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.engine import Update, rows_for
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
-from trainbook.workbook.package import check_workbook_file, rewrite, sheet_parts
+from trainbook.workbook.package import Chunks, check_workbook_file, rewrite, sheet_parts
 from trainbook.workbook.safety import replace_atomically
 from trainbook.workbook.sheet_xml import (
     column_styles,
@@ -63,27 +63,23 @@ class FileEngine:
         """Apply `update` to the file: atomic, backed up, and nothing else in the file changes."""
         with zipfile.ZipFile(self.path) as zf:
             parts = {p.name: p.part for p in sheet_parts(zf)}
-            replaced: dict[str, bytes] = {}
-
-            def part_of(key: str) -> str:
-                table = master.tables[key]
-                part = parts[table.name]
-                if part not in replaced:
-                    replaced[part] = zf.read(part)
-                return part
-
+            edited: dict[str, bytes] = {}
+            replaced: dict[str, Chunks] = {}
             for key, frame in update.tables.items():
                 table = master.tables[key]
-                part = part_of(key)
+                part = parts[table.name]
+                xml = zf.read(part)
                 positions, rows = rows_for(table, frame)
-                rendered = render_rows(rows, positions, column_styles(replaced[part]))
-                replaced[part] = replace_data_rows(replaced[part], rendered, max(table.width - 1, 0))
+                rendered = render_rows(rows, positions, column_styles(xml))
+                edited[part] = replace_data_rows(xml, rendered, max(table.width - 1, 0))
             marking = {k: cells for k, cells in update.marks.items() if k in master.tables}
             if marking:
                 styles, dxf_id = ensure_mark_style(zf.read(STYLES_PART))
                 if any(marking.values()):
-                    replaced[STYLES_PART] = styles
+                    replaced[STYLES_PART] = [styles]
                 for key, cells in marking.items():
-                    part = part_of(key)
-                    replaced[part] = set_marks(replaced[part], mark_ranges(cells), dxf_id)
+                    part = parts[master.tables[key].name]
+                    xml = edited.pop(part, None) or zf.read(part)
+                    replaced[part] = set_marks(xml, mark_ranges(cells), dxf_id)
+            replaced.update({part: [xml] for part, xml in edited.items()})
         replace_atomically(self.path, lambda tmp: rewrite(self.path, tmp, replaced), master.lang)

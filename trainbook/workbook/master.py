@@ -9,7 +9,9 @@ from functools import cache
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 import pandas as pd
+from pydantic import BaseModel, ValidationError
 
 from trainbook.i18n import LANGS, Lang
 from trainbook.schema.columns import Sheet
@@ -95,13 +97,17 @@ def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table
         elif text:
             positions.setdefault(text, idx)
     body = values[1:]
-    raw = pd.DataFrame(body, columns=range(len(headers)), dtype=object) if body else pd.DataFrame(
-        columns=range(len(headers)), dtype=object)
-    frame = raw[list(positions.values())]
-    frame.columns = list(positions)
-    frame.index = pd.RangeIndex(2, 2 + len(frame))
-    frame = frame.mask(frame.eq(""))
-    frame = frame.dropna(how="all")
+    width = len(headers)
+    if any(len(row) != width for row in body):
+        body = [(list(row) + [None] * width)[:width] for row in body]
+    cells = np.array(body, dtype=object).reshape(len(body), width)
+    columns = list(positions.values())
+    picked = cells[:, columns]
+    blank = (picked == "") | (picked == None)  # noqa: E711 (element-wise)
+    picked[blank] = None
+    keep = ~blank.all(axis=1) if columns else np.zeros(len(body), dtype=bool)
+    frame = pd.DataFrame(picked[keep], index=pd.Index(np.arange(2, 2 + len(body))[keep]),
+                         columns=list(positions), dtype=object)
     return Table(sheet, name, headers, positions, frame)
 
 
@@ -123,3 +129,32 @@ class Master:
         if table is None:
             return pd.DataFrame(columns=BY_KEY[key].keys, dtype=object)
         return table.frame
+
+
+def _python(value: object) -> object:
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime()
+    if isinstance(value, pd.Timedelta):
+        return (pd.Timestamp(0) + value).time()
+    return value
+
+
+def records(master: Master, key: str) -> list[BaseModel]:
+    """A sheet's rows as pydantic models of its declaration (choices as keys, e.g. 'present').
+
+    Rows that break a rule of the declaration are left out: `validate()` says where they are.
+    """
+    from trainbook.schema.models import row_model
+    from trainbook.values import typed
+
+    model = row_model(key)
+    frame = typed(master.frame(key), BY_KEY[key])
+    out = []
+    for row in frame.astype(object).to_dict("records"):
+        try:
+            out.append(model.model_validate({k: _python(v) for k, v in row.items()}))
+        except ValidationError:
+            continue
+    return out

@@ -87,15 +87,32 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
     return parts
 
 
-def rewrite(src: Path, dst: Path, replaced: dict[str, bytes]) -> None:
-    """Write `dst` as a copy of `src` in which only the parts named in `replaced` change."""
+Chunks = list[bytes | memoryview]
+BIG_PART = 16 * 1024**2
+
+
+def rewrite(src: Path, dst: Path, replaced: dict[str, Chunks]) -> None:
+    """Write `dst` as a copy of `src` in which only the parts named in `replaced` change.
+
+    A replaced part is given as chunks, so a large sheet can be written from slices of its old
+    text without first being joined into one more copy.
+    """
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for info in zin.infolist():
             if info.filename in replaced:
+                chunks = replaced[info.filename]
                 new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 new.compress_type = zipfile.ZIP_DEFLATED
                 new.external_attr = info.external_attr
-                zout.writestr(new, replaced[info.filename], compresslevel=6)
+                size = sum(len(c) for c in chunks)
+                level = 1 if size > BIG_PART else 6  # a big sheet: speed over the last few % of size
+                if hasattr(new, "compress_level"):  # Python ≥ 3.13
+                    new.compress_level = level
+                else:
+                    new._compresslevel = level  # type: ignore[attr-defined]
+                with zout.open(new, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as out:
+                    for chunk in chunks:
+                        out.write(chunk)
             else:
                 _copy_raw(zin, zout, info)
 

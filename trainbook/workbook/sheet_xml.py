@@ -172,13 +172,14 @@ def _replace_links(tail: bytes, links: list[tuple[str, str]], p: str) -> bytes:
     return _insert_before(tail, f"<{p}hyperlinks>{body}</{p}hyperlinks>".encode(), _AFTER_HYPERLINKS, p)
 
 
-def set_marks(xml: bytes, sqref: str, dxf_id: int) -> bytes:
-    """Replace trainbook's own conditional-format marks in a sheet with a mark on `sqref` ("" = none)."""
+def set_marks(xml: bytes, sqref: str, dxf_id: int) -> list[bytes | memoryview]:
+    """Replace trainbook's own conditional-format marks in a sheet with a mark on `sqref` ("" = none).
+
+    Returns the new part as chunks: the untouched rows as a view of `xml`, then the edited tail.
+    """
     p = _prefix(xml)
-    end = xml.rfind(f"</{p}sheetData>".encode())
-    if end < 0:
-        end = 0
-    head, tail = xml[:end], xml[end:]
+    end = max(xml.rfind(f"</{p}sheetData>".encode()), 0)
+    head, tail = memoryview(xml)[:end], xml[end:]
     tail = re.sub(
         f"<{p}conditionalFormatting\\b(?:(?!</{p}conditionalFormatting>).)*{MARK_TOKEN}"
         f"(?:(?!</{p}conditionalFormatting>).)*</{p}conditionalFormatting>".encode(),
@@ -188,7 +189,7 @@ def set_marks(xml: bytes, sqref: str, dxf_id: int) -> bytes:
                    f'dxfId="{dxf_id}" priority="1"><{p}formula>ISTEXT("{MARK_TOKEN}")</{p}formula>'
                    f"</{p}cfRule></{p}conditionalFormatting>").encode()
         tail = _insert_before(tail, element, _AFTER_CONDITIONAL, p)
-    return head + tail
+    return [head, tail]
 
 
 def ensure_mark_style(styles: bytes) -> tuple[bytes, int]:

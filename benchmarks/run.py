@@ -1,0 +1,140 @@
+"""Time trainbook against the python-calamine read floor and the naive pandas/openpyxl way.
+
+Every measurement is a whole process (start-up and imports included), with its peak memory;
+trainbook and the floor take the best of three runs, the slow naive runs one.
+
+    python benchmarks/run.py [small medium large] [--out docs/benchmarks.md]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import time
+from collections.abc import Callable
+from importlib.metadata import version
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+from sizes import SIZES  # noqa: E402
+
+OUT = HERE / "out"
+FLOOR = """
+import sys, python_calamine
+wb = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
+for name in wb.sheet_names:
+    wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+"""
+NAIVE_READ = """
+import sys, pandas as pd
+frames = pd.read_excel(sys.argv[1], sheet_name=None, engine="openpyxl")
+"""
+NAIVE_WRITE = """
+import sys, openpyxl
+wb = openpyxl.load_workbook(sys.argv[1])
+wb.save(sys.argv[1])
+"""
+TRAINBOOK = [sys.executable, "-m", "trainbook.cli"]
+
+
+def measure(cmd: list[str], expect: tuple[int, ...] = (0, 1), repeat: int = 1,
+            prepare: Callable[[], object] = lambda: None) -> tuple[float, float]:
+    """Best wall seconds of `repeat` runs and peak resident MB of one whole process (this parent
+    imports no pandas, so the child's peak, which Linux counts from fork, is its own)."""
+    runs = []
+    for _ in range(repeat):
+        prepare()
+        runs.append(_once(cmd, expect))
+    return min(r[0] for r in runs), max(r[1] for r in runs)
+
+
+def _once(cmd: list[str], expect: tuple[int, ...]) -> tuple[float, float]:
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    code = os.waitstatus_to_exitcode(status)
+    if code not in expect:
+        raise SystemExit(f"{' '.join(cmd)} exited {code}")
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def fresh_copy(book: Path) -> Path:
+    copy = book.with_name(f"{book.stem}-copy.xlsx")
+    shutil.copy(book, copy)
+    shutil.rmtree(book.parent / ".trainbook-backups", ignore_errors=True)
+    return copy
+
+
+def bench(size: str) -> dict[str, tuple[float, float]]:
+    book = OUT / f"{size}.xlsx"
+    if not book.exists():  # generated in a child, so this parent stays small and its fork-time RSS
+        subprocess.run([sys.executable, str(HERE / "generate.py"), size, str(book)], check=True)
+    py = sys.executable
+    copy = book.with_name(f"{book.stem}-copy.xlsx")
+    results = {
+        "floor: python-calamine read": measure([py, "-c", FLOOR, str(book)], repeat=3),
+        "trainbook validate": measure([*TRAINBOOK, "validate", str(book), "--format", "json"], repeat=3),
+        "trainbook validate --annotate": measure([*TRAINBOOK, "validate", str(copy), "--annotate"],
+                                                 repeat=3, prepare=lambda: fresh_copy(book)),
+        "naive read: pandas read_excel (openpyxl)": measure([py, "-c", NAIVE_READ, str(book)]),
+        "naive write: openpyxl load + save": measure([py, "-c", NAIVE_WRITE, str(fresh_copy(book))]),
+    }
+    for name, (secs, mb) in results.items():
+        print(f"{size:7} {name:45} {secs:8.2f} s {mb:8.0f} MB", flush=True)
+    return results
+
+
+def machine() -> str:
+    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines()
+                if line.startswith("model name")), platform.processor())
+    mem = int(next(line.split()[1] for line in Path("/proc/meminfo").read_text().splitlines()
+                   if line.startswith("MemTotal"))) / 1024**2
+    libs = ", ".join(f"{p} {version(p)}" for p in ("pandas", "python-calamine", "openpyxl", "numpy"))
+    return (f"{os.cpu_count()} cores ({cpu}), {mem:.0f} GiB RAM, {platform.system()} {platform.release()}, "
+            f"Python {platform.python_version()}; {libs}")
+
+
+def report(all_results: dict[str, dict[str, tuple[float, float]]]) -> str:
+    lines = ["# Benchmarks", "",
+             "Produced by `python benchmarks/run.py` (whole processes: start-up and imports included;",
+             "peak = maximum resident memory of the process). Programs come from `benchmarks/generate.py`:",
+             ", ".join(f"{k} = {s:,} students × {n} sessions" for k, (s, n) in SIZES.items()) + ".", "",
+             f"Machine: {machine()}.", ""]
+    for size, results in all_results.items():
+        floor = results["floor: python-calamine read"][0]
+        validate = results["trainbook validate"][0]
+        annotate = results["trainbook validate --annotate"][0]
+        lines += [f"## {size}", "", "| run | seconds | peak MB | × floor |", "|---|---:|---:|---:|"]
+        for name, (secs, mb) in results.items():
+            lines.append(f"| {name} | {secs:.2f} | {mb:.0f} | {secs / floor:.2f} |")
+        lines += ["",
+                  f"- validate: {validate / floor:.2f}× the floor (target ≤ 2); naive read is "
+                  f"{results['naive read: pandas read_excel (openpyxl)'][0] / validate:.1f}× slower (target ≥ 5)",
+                  f"- annotate: {annotate / floor:.2f}× the floor (target ≤ 4); openpyxl load + save is "
+                  f"{results['naive write: openpyxl load + save'][0] / annotate:.1f}× slower (target ≥ 10)",
+                  f"- peak memory of trainbook: "
+                  f"{max(results['trainbook validate'][1], results['trainbook validate --annotate'][1]):.0f} MB "
+                  "(target < 1,500)", ""]
+    return "\n".join(lines)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("sizes", nargs="*", choices=[*SIZES, []], help="default: all")
+    parser.add_argument("--out", type=Path, default=HERE.parent / "docs" / "benchmarks.md")
+    args = parser.parse_args()
+    OUT.mkdir(exist_ok=True)
+    results = {size: bench(size) for size in args.sizes or list(SIZES)}
+    args.out.write_text(report(results), encoding="utf-8")
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,154 @@
+"""Who is this row? userid → employee number → mobile → name + department → unique name → aliases,
+with DingTalk's name decorations and 家校 parent accounts understood. Never a guess."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+import pandas as pd
+
+from trainbook import values
+from trainbook.workbook.master import Master
+
+SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
+KIN = ("妈妈", "爸爸", "奶奶", "爷爷", "外婆", "外公", "姥姥", "姥爷", "姐姐", "哥哥", "阿姨", "叔叔",
+       "家长", "妈", "爸")
+PARENT_MARK = ("(家长)", "（家长）")
+IDENTITY = ("userid", "employee_no", "mobile", "name", "department")
+
+
+def clean_name(raw: object) -> str:
+    """'张三 (离职)' → '张三': NFKC, no spaces, no bracketed role suffixes."""
+    text = "".join(unicodedata.normalize("NFKC", str(raw or "")).split())
+    while (stripped := SUFFIX.sub("", text)) != text and stripped:
+        text = stripped
+    return text
+
+
+def children_named(raw: object) -> list[str]:
+    """The children a parent account is named after: '致远爸爸/米拉爸爸(家长)' → ['致远', '米拉']."""
+    text = "".join(unicodedata.normalize("NFKC", str(raw or "")).split())
+    if not (text.endswith(PARENT_MARK) or any(clean_name(text).endswith(k) for k in KIN[:-3])):
+        return []
+    names = []
+    for part in clean_name(text).split("/"):
+        for kin in KIN:
+            if part.endswith(kin) and len(part) > len(kin):
+                names.append(part[: -len(kin)])
+                break
+    return names
+
+
+def _department_matches(student_dept: str, export_dept: str) -> bool:
+    if not student_dept or not export_dept:
+        return False
+    segments = re.split(r"[-/／>|]", export_dept)
+    return student_dept in segments or student_dept in export_dept or export_dept in student_dept
+
+
+@dataclass
+class Match:
+    student_ids: list[str]
+    via: str  # userid, employee_no, mobile, name+department, name, alias, parent
+    candidates: list[str] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return bool(self.student_ids)
+
+
+class Roster:
+    """The students of a master, indexed every way an export can name them."""
+
+    def __init__(self, master: Master) -> None:
+        enrollment = master.frame("enrollment")
+        ids = values.text(enrollment["student_id"]) if "student_id" in enrollment else pd.Series(dtype=object)
+        self.by_key: dict[str, dict[str, list[str]]] = {k: defaultdict(list) for k in
+                                                       ("userid", "employee_no", "mobile", "name", "given")}
+        self.label: dict[str, str] = {}
+        self.department: dict[str, str] = {}
+        columns = {"userid": "dingtalk_userid", "employee_no": "employee_no", "mobile": "mobile"}
+        for key, column in columns.items():
+            if column in enrollment:
+                parsed = values.mobile(enrollment[column]) if key == "mobile" else values.text(enrollment[column])
+                for student, value in zip(ids, parsed):
+                    if student and value:
+                        self.by_key[key][str(value)].append(student)
+        names = values.text(enrollment["name"]) if "name" in enrollment else pd.Series(None, index=ids.index)
+        departments = (values.text(enrollment["department"]) if "department" in enrollment
+                       else pd.Series(None, index=ids.index))
+        for student, name, dept in zip(ids, names, departments):
+            if not student:
+                continue
+            clean = clean_name(name)
+            self.department[student] = clean_name(dept) if dept else ""
+            self.label[student] = f"{student} {name or ''}" + (f"（{dept}）" if dept else "")
+            if clean:
+                self.by_key["name"][clean].append(student)
+                if len(clean) >= 3:
+                    self.by_key["given"][clean[1:]].append(student)
+        self.aliases: dict[str, str] = {}
+        aliases = master.frame("aliases")
+        if {"alias", "student_id"} <= set(aliases.columns):
+            for alias, student in zip(values.text(aliases["alias"]), values.text(aliases["student_id"])):
+                if alias and student:
+                    self.aliases["".join(unicodedata.normalize("NFKC", alias).split())] = student
+
+    def match(self, userid: object, employee_no: object, mobile: object, name: object,
+              department: object) -> Match:
+        """Match one identity; an empty Match carries the candidates a coordinator chooses from."""
+        for key, value in (("userid", userid), ("employee_no", employee_no), ("mobile", mobile)):
+            found = self.by_key[key].get(str(value)) if value else None
+            if found and len(set(found)) == 1:
+                return Match([found[0]], key)
+        raw = "".join(unicodedata.normalize("NFKC", str(name or "")).split())
+        clean = clean_name(name)
+        candidates = list(dict.fromkeys(self.by_key["name"].get(clean, [])))
+        dept = clean_name(department) if department else ""
+        if candidates and dept:
+            same_dept = [s for s in candidates if _department_matches(self.department.get(s, ""), dept)]
+            if len(same_dept) == 1:
+                return Match(same_dept, "name+department")
+        if len(candidates) == 1:
+            return Match(candidates, "name")
+        for alias in (raw, clean):
+            if alias in self.aliases:
+                return Match([self.aliases[alias]], "alias")
+        children = children_named(name)
+        if children and not candidates:
+            found_children = []
+            for child in children:
+                child_ids = list(dict.fromkeys(self.by_key["name"].get(child, []) or
+                                               self.by_key["given"].get(child, [])))
+                if len(child_ids) != 1:
+                    return Match([], "parent", [self.label[s] for s in child_ids])
+                found_children.append(child_ids[0])
+            return Match(found_children, "parent")
+        return Match([], "name", [self.label[s] for s in candidates])
+
+
+def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Match every evidence row. Returns (matched: evidence rows with `student_id`, one row per
+    student a row counts for) and (unmatched: rows with `candidates` and `reason`)."""
+    frame = evidence.copy()
+    for column in IDENTITY:
+        if column not in frame:
+            frame[column] = None
+    frame["mobile"] = values.mobile(frame["mobile"])
+    for column in ("userid", "employee_no", "name", "department"):
+        frame[column] = values.text(frame[column])
+    keys = frame[list(IDENTITY)].astype(object).where(frame[list(IDENTITY)].notna(), None)
+    unique = keys.drop_duplicates()
+    results = {tuple(row): roster.match(*row) for row in unique.itertuples(index=False, name=None)}
+    matches = [results[tuple(row)] for row in keys.itertuples(index=False, name=None)]
+    frame["student_id"] = [m.student_ids if m.ok else None for m in matches]
+    frame["matched_by"] = [m.via for m in matches]
+    ok = frame["student_id"].notna()
+    unmatched = frame[~ok].copy()
+    unmatched["candidates"] = [("、".join(m.candidates)) for m, hit in zip(matches, ok) if not hit]
+    unmatched["reason"] = ["ambiguous" if m.candidates else "unknown" for m, hit in zip(matches, ok) if not hit]
+    matched = frame[ok].explode("student_id")
+    return matched, unmatched.drop(columns=["student_id"])

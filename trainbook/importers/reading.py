@@ -1,0 +1,91 @@
+"""Reading anything DingTalk produces into rows of cells: xlsx, xls, UTF-8/GBK csv, UTF-16 TSV.
+
+The container is sniffed from the bytes, never from the file name.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import python_calamine
+
+from trainbook.errors import InputError
+from trainbook.i18n import Lang, message
+from trainbook.workbook.package import OLE_MAGIC, ZIP_MAGIC, check_workbook_file
+
+UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
+UTF8_BOM = b"\xef\xbb\xbf"
+MAX_TEXT_BYTES = 512 * 1024**2
+
+
+@dataclass
+class RawSheet:
+    """One sheet (or a whole text file) as rows of cell values, row 1 first."""
+
+    name: str
+    rows: list[list[Any]]
+
+
+def read_export(path: Path, lang: Lang) -> list[RawSheet]:
+    """Every sheet of an export file as rows of values; InputError when it cannot be read."""
+    if not path.is_file():
+        raise InputError(message("file-missing", lang, path=path))
+    with path.open("rb") as fh:
+        head = fh.read(8)
+    if head.startswith(ZIP_MAGIC):
+        check_workbook_file(path, lang)
+        return _read_spreadsheet(path, lang)
+    if head.startswith(OLE_MAGIC):
+        if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
+            raise InputError(message("file-encrypted", lang, path=path))
+        return _read_spreadsheet(path, lang)
+    if path.stat().st_size > MAX_TEXT_BYTES:
+        raise InputError(message("file-unsafe", lang, path=path, detail="> 512 MB"))
+    return [RawSheet(path.stem, parse_text(decode_text(path.read_bytes(), path, lang)))]
+
+
+def _read_spreadsheet(path: Path, lang: Lang) -> list[RawSheet]:
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+        try:
+            return [RawSheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
+                    for name in workbook.sheet_names]
+        finally:
+            workbook.close()
+    except python_calamine.PasswordError as exc:
+        raise InputError(message("file-encrypted", lang, path=path)) from exc
+    except Exception as exc:  # calamine's error types differ between versions
+        raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
+
+
+def decode_text(data: bytes, path: Path, lang: Lang) -> str:
+    """Text from UTF-16 (BOM), UTF-8 (with or without BOM) or GBK/GB18030 bytes."""
+    if data.startswith(UTF16_BOMS):
+        return data.decode("utf-16")
+    if data.startswith(UTF8_BOM):
+        return data[3:].decode("utf-8", errors="replace")
+    if b"\x00" in data[:4096]:
+        raise InputError(message("export-unknown-format", lang, path=path))
+    try:
+        return data.decode("utf-8")
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("gb18030")
+    except UnicodeDecodeError as exc:
+        raise InputError(message("export-unknown-format", lang, path=path)) from exc
+
+
+def parse_text(text: str) -> list[list[Any]]:
+    """Rows of a CSV or TSV text; the delimiter is whichever of tab and comma the lines favour."""
+    sample = text[:20000]
+    delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
+    reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)
+    rows = [[cell.strip() for cell in row] for row in reader]
+    while rows and not any(rows[-1]):
+        rows.pop()
+    return rows

@@ -1,0 +1,134 @@
+"""Finding the table inside an export: title rows, the period, the header row(s), the data."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from trainbook.workbook.master import normalize
+
+PERIOD = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*(?:至|到|~|－|—|-{1,2}|to)\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})")
+NAME_HEADERS = {normalize(h) for h in (
+    "姓名", "Name", "提交人", "填写人", "提交者", "学员姓名", "学生姓名", "员工姓名", "成员", "用户昵称",
+    "参会人", "参会人员", "观众", "考生", "答题人", "Submitter", "Member", "Participant", "User")}
+SUBHEADER_WORDS = {normalize(w) for w in ("打卡时间", "打卡结果", "六", "日", "时长", "次数", "Time",
+                                          "Result")}
+HEADER_SCAN_ROWS = 15
+
+
+@dataclass
+class ExportTable:
+    """The data of one export sheet: flattened headers, rows as text-or-value cells, the period."""
+
+    sheet: str
+    headers: list[str]
+    rows: pd.DataFrame  # columns = headers (de-duplicated); index = source row number (1-based)
+    title: str = ""
+    period: tuple[dt.date, dt.date] | None = None
+    preamble: list[list[Any]] = field(default_factory=list)
+
+    @property
+    def keys(self) -> list[str]:
+        return [normalize(h) for h in self.headers]
+
+    def column(self, *names: str) -> str | None:
+        """The first header that equals (after normalising) one of `names`, or None."""
+        wanted = [normalize(n) for n in names]
+        keys = self.keys
+        for name in wanted:
+            if name in keys:
+                return self.headers[keys.index(name)]
+        return None
+
+    def column_like(self, *fragments: str) -> str | None:
+        """The first header that contains one of `fragments`."""
+        for fragment in (normalize(f) for f in fragments):
+            for header, key in zip(self.headers, self.keys):
+                if fragment in key:
+                    return header
+        return None
+
+
+def _cell_text(value: Any) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value).strip()
+
+
+def _is_header(row: list[Any]) -> bool:
+    cells = [normalize(_cell_text(c)) for c in row]
+    return any(c in NAME_HEADERS for c in cells) and sum(bool(c) for c in cells) >= 2
+
+
+def _is_subheader(row: list[Any], parents: list[str]) -> bool:
+    """A second header row: its cells sit under (merged) parents and look like labels or day numbers."""
+    cells = [_cell_text(c) for c in row]
+    filled = [c for c in cells if c]
+    if not filled:
+        return False
+    labels = sum(normalize(c) in SUBHEADER_WORDS or re.fullmatch(r"\d{1,2}", c) is not None
+                 or normalize(c) in {normalize(w) for w in ("事假", "病假", "调休", "年假")}
+                 for c in filled)
+    under_blank_parent = sum(1 for c, p in zip(cells, parents) if c and not p)
+    return labels >= max(1, len(filled) // 2) or under_blank_parent >= max(1, len(filled) // 2)
+
+
+def flatten_headers(parents: list[str], children: list[str]) -> list[str]:
+    """Two header rows → one: a merged parent spreads right over its children as 'parent/child'."""
+    out: list[str] = []
+    current = ""
+    for parent, child in zip(parents, children):
+        if parent:
+            current = parent
+        if child and current and current != child:
+            out.append(f"{current}/{child}")
+        else:
+            out.append(child or parent or current)
+    return out
+
+
+def dedupe(headers: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for header in headers:
+        header = header or "列"
+        seen[header] = seen.get(header, 0) + 1
+        out.append(header if seen[header] == 1 else f"{header}_{seen[header]}")
+    return out
+
+
+def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
+    """Locate the header row (and a second one under it) by content; None if there is no table."""
+    width = max((len(r) for r in rows), default=0)
+    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    header_at = next((i for i, row in enumerate(rows[:HEADER_SCAN_ROWS]) if _is_header(row)), None)
+    if header_at is None:
+        return None
+    preamble = rows[:header_at]
+    title = " ".join(_cell_text(c) for row in preamble for c in row if _cell_text(c))
+    match = PERIOD.search(title)
+    period = None
+    if match:
+        start, end = (pd.to_datetime(g.replace("/", "-").replace(".", "-")).date() for g in match.groups())
+        period = (start, end)
+    parents = [_cell_text(c) for c in rows[header_at]]
+    data_at = header_at + 1
+    headers = parents
+    if data_at < len(rows) and _is_subheader(rows[data_at], parents):
+        headers = flatten_headers(parents, [_cell_text(c) for c in rows[data_at]])
+        data_at += 1
+    while headers and not headers[-1]:
+        headers.pop()
+    headers = dedupe(headers)
+    body = [r[: len(headers)] for r in rows[data_at:]]
+    frame = pd.DataFrame(body, columns=headers, dtype=object,
+                         index=pd.RangeIndex(data_at + 1, data_at + 1 + len(body)))
+    frame = frame.mask(frame.isin(["", None]))
+    frame = frame.dropna(how="all")
+    return ExportTable(sheet, headers, frame, title, period, preamble)
