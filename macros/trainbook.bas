@@ -5,3 +5,7 @@ Attribute VB_Name = "trainbook"
 Sub Validate()
     RunPython "import trainbook.xl; trainbook.xl.validate()"
 End Sub
+
+Sub Merge()
+    RunPython "import trainbook.xl; trainbook.xl.merge()"
+End Sub

@@ -8,6 +8,10 @@
 
 from trainbook.api import init, read, records
 from trainbook.errors import InputError, TrainbookError, WriteError
+from trainbook.importers.merge import MergeResult, merge
 from trainbook.validation import Issue, Report, validate
 
-__all__ = ["InputError", "Issue", "Report", "TrainbookError", "WriteError", "init", "read", "records", "validate"]
+__all__ = [
+    "InputError", "Issue", "MergeResult", "Report", "TrainbookError", "WriteError", "init", "merge", "read",
+    "records", "validate",
+]

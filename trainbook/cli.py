@@ -16,6 +16,7 @@ import click
 
 from trainbook.errors import TrainbookError
 from trainbook.i18n import default_lang
+from trainbook.importers.kinds import BY_KEY as EXPORT_KINDS
 
 INTERNAL_ERROR = 4
 SEVERITY_LABEL = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
@@ -145,6 +146,38 @@ def _print_result(result: dict[str, Any]) -> None:
         click.echo(f"{result['path']}: {result['errors']} errors, {result['warnings']} warnings")
     for issue, where in zip(result["issues"], result["where"]):
         click.echo(f"  [{labels[issue['severity']]}] {where} {issue['code']}: {issue['message']}")
+
+
+@main.command()
+@click.argument("book", type=click.Path(path_type=Path))
+@click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--kind", type=click.Choice(sorted(EXPORT_KINDS)), help="The export kind, when detection should not decide.")
+@click.option("--session", help="Put all attendance evidence on this session ID.")
+@click.option("--assessment", help="Put exam results on this assessment ID.")
+@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str | None,
+          assessment: str | None, dry_run: bool, fmt: str) -> None:
+    """Merge DingTalk exports (xlsx, xls, csv, UTF-16 text) into BOOK."""
+    from trainbook.importers.merge import merge as merge_exports
+
+    with _user_errors(_debug()):
+        results = merge_exports(book, *exports, kind=kind, session=session, assessment=assessment,
+                                dry_run=dry_run)
+        if fmt == "json":
+            click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+            return
+        zh = default_lang() == "zh"
+        for r in results:
+            if r.already_imported:
+                click.echo(f"{r.path}：已导入过，未做改动" if zh else f"{r.path}: already imported, nothing changed")
+                continue
+            click.echo((f"{r.path}（{r.kind}）：读取 {r.rows} 行，匹配 {r.matched}，新增 {r.inserted}，"
+                        f"更新 {r.updated}，未变 {r.unchanged}，待确认 {r.review}") if zh else
+                       (f"{r.path} ({r.kind}): {r.rows} rows, {r.matched} matched, {r.inserted} inserted, "
+                        f"{r.updated} updated, {r.unchanged} unchanged, {r.review} to review"))
+        if dry_run:
+            click.echo("（试运行：未写入）" if zh else "(dry run: nothing written)")
 
 
 @main.command()

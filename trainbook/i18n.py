@@ -61,6 +61,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 不是可识别的钉钉导出（读到的表头：{headers}）。支持的类型：{kinds}。如确定类型，请用 --kind 指定。",
         "{path} is not a DingTalk export trainbook knows (headers read: {headers}). Known kinds: {kinds}. Use --kind if you are sure.",
     ),
+    "export-is-master": (
+        "{path} 是 trainbook 主工作簿，不是钉钉导出：请选择从钉钉导出的文件。",
+        "{path} is a trainbook master workbook, not a DingTalk export: choose the file exported from DingTalk.",
+    ),
+    "paste-empty": (
+        "“粘贴区”是空的：请把钉钉导出的表格（连同标题行）粘贴到 A1 后再点“合并导入”。",
+        "The Paste sheet is empty: paste a DingTalk export at A1 (title rows and all), then click Merge.",
+    ),
     "bad-lang": (
         "不支持的语言 {lang}：请使用 zh 或 en。",
         "Unsupported language {lang}: use zh or en.",

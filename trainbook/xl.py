@@ -9,8 +9,10 @@ from typing import Any
 import xlwings as xw
 
 from trainbook.errors import TrainbookError
+from trainbook.importers.merge import MergeResult, merge_pasted
 from trainbook.validation import Report
 from trainbook.validation import validate as validate_book
+from trainbook.workbook.master import identify_sheets
 
 TITLE = "trainbook"
 
@@ -36,6 +38,25 @@ def _validate_summary(report: Report) -> str:
         return "Validation passed: no problems found."
     return (f"Validation found {report.errors} errors and {report.warnings} warnings: "
             "see the Issues sheet and fix the cells marked red.")
+
+
+def _merge_summary(result: MergeResult, lang: str) -> str:
+    if result.already_imported:
+        return "这份数据已经导入过，未做改动。" if lang == "zh" else "This data was imported before; nothing changed."
+    if lang == "zh":
+        return (f"合并完成（{result.kind}）：读取 {result.rows} 行，匹配 {result.matched}，新增 {result.inserted}，"
+                f"更新 {result.updated}，未变 {result.unchanged}，待确认 {result.review}。粘贴区已清空。")
+    return (f"Merged ({result.kind}): {result.rows} rows, {result.matched} matched, {result.inserted} inserted, "
+            f"{result.updated} updated, {result.unchanged} unchanged, {result.review} to review. Paste sheet cleared.")
+
+
+def merge() -> None:
+    """The 合并导入 button: merge what was pasted into the paste sheet, then clear it."""
+    def run(book: Any) -> str:
+        result = merge_pasted(book)
+        return _merge_summary(result, identify_sheets([s.name for s in book.sheets])[1])
+
+    _run(run)
 
 
 def validate() -> None:

@@ -26,12 +26,15 @@ class Update:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     marks: dict[str, list[Cell]] = field(default_factory=dict)
     unmark: dict[str, list[Cell]] = field(default_factory=dict)
+    clear: list[str] = field(default_factory=list)  # sheets to empty entirely (the paste sheet)
 
 
 class Engine(Protocol):
     def read(self, keys: Iterable[str] | None = None) -> Master: ...
 
     def write(self, master: Master, update: Update) -> None: ...
+
+    def raw(self, key: str) -> list[list[object]]: ...
 
 
 def rows_for(table: Table, frame: pd.DataFrame) -> tuple[list[int], list[list[object]]]:

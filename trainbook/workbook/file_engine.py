@@ -16,6 +16,7 @@ from trainbook.workbook.master import Master, identify_sheets, table_from_values
 from trainbook.workbook.package import Chunks, check_workbook_file, rewrite, sheet_parts
 from trainbook.workbook.safety import replace_atomically
 from trainbook.workbook.sheet_xml import (
+    clear_rows,
     column_styles,
     ensure_mark_style,
     mark_ranges,
@@ -46,7 +47,7 @@ class FileEngine:
         names = list(workbook.sheet_names)
         found, lang = identify_sheets(names)
         self.lang = lang
-        master = Master(self.path, lang, names)
+        master = Master(self.path, lang, names, names=found)
         wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
         try:
             for key in wanted:
@@ -58,6 +59,17 @@ class FileEngine:
         finally:
             workbook.close()
         return master
+
+    def raw(self, key: str) -> list[list[object]]:
+        """A sheet's cell values as they are, row 1 first (for the paste sheet)."""
+        workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
+        try:
+            found, _ = identify_sheets(workbook.sheet_names)
+            if key not in found:
+                return []
+            return workbook.get_sheet_by_name(found[key]).to_python(skip_empty_area=False)
+        finally:
+            workbook.close()
 
     def write(self, master: Master, update: Update) -> None:
         """Apply `update` to the file: atomic, backed up, and nothing else in the file changes."""
@@ -81,5 +93,8 @@ class FileEngine:
                     part = parts[master.tables[key].name]
                     xml = edited.pop(part, None) or zf.read(part)
                     replaced[part] = set_marks(xml, mark_ranges(cells), dxf_id)
+            for key in update.clear:
+                part = parts[master.names[key]]
+                edited[part] = clear_rows(edited.get(part) or zf.read(part))
             replaced.update({part: [xml] for part, xml in edited.items()})
         replace_atomically(self.path, lambda tmp: rewrite(self.path, tmp, replaced), master.lang)

@@ -119,6 +119,7 @@ class Master:
     lang: Lang
     sheet_names: list[str]
     tables: dict[str, Table] = field(default_factory=dict)
+    names: dict[str, str] = field(default_factory=dict)  # sheet key → its name in this workbook
 
     def table(self, key: str) -> Table | None:
         return self.tables.get(key)

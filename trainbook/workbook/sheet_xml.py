@@ -146,6 +146,14 @@ def replace_data_rows(xml: bytes, rows: RenderedRows, last_col: int) -> bytes:
     return head + opening + kept + rows.xml.encode() + close + tail
 
 
+def clear_rows(xml: bytes) -> bytes:
+    """Every row of the sheet removed (its columns, views and formatting stay)."""
+    p = _prefix(xml)
+    emptied = re.sub(f"<{p}sheetData\\b[^>]*?(?:/>|>.*?</{p}sheetData>)".encode(),
+                     f"<{p}sheetData/>".encode(), xml, count=1, flags=re.S)
+    return _set_dimension(emptied, p, 1, 0)
+
+
 def _set_dimension(head: bytes, p: str, last_row: int, last_col: int) -> bytes:
     ref = f"A1:{column_letter(last_col)}{last_row}".encode()
     return re.sub(rb'(<(?:\w+:)?dimension\s+ref=")[^"]*(")', lambda m: m.group(1) + ref + m.group(2),

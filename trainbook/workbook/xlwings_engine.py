@@ -44,7 +44,7 @@ class XlwingsEngine:
     def read(self, keys: Iterable[str] | None = None) -> Master:
         names = [sheet.name for sheet in self.book.sheets]
         found, lang = identify_sheets(names)
-        master = Master(self.book.name, lang, names)
+        master = Master(self.book.name, lang, names, names=found)
         wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
         for key in wanted:
             if key not in found:
@@ -54,6 +54,14 @@ class XlwingsEngine:
             values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
             master.tables[key] = table_from_values(BY_KEY[key], found[key], values or [[]])
         return master
+
+    def raw(self, key: str) -> list[list[object]]:
+        found, _ = identify_sheets([sheet.name for sheet in self.book.sheets])
+        if key not in found:
+            return []
+        sheet = self.book.sheets[found[key]]
+        last = sheet.used_range.last_cell
+        return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
 
     def write(self, master: Master, update: Update) -> None:
         for key, frame in update.tables.items():
@@ -70,6 +78,8 @@ class XlwingsEngine:
                     for pos, value in zip(positions, row):
                         out[pos] = _to_excel(value)
                 sheet.range((2, 1)).value = matrix
+        for key in update.clear:
+            self.book.sheets[master.names[key]].clear_contents()
         for key, cells in update.marks.items():
             table = master.tables.get(key)
             if table is not None:

@@ -1,0 +1,286 @@
+"""Merging DingTalk exports: every kind lands in the right sheet with the right values, people are
+matched or queued for review, and merging is idempotent."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import trainbook
+from trainbook.cli import main
+from trainbook.importers.parsing import minutes, when
+
+from . import exports
+from .conftest import clean_tables, init, parts, write_tables
+
+D = dt.date
+
+
+@pytest.fixture
+def program() -> dict[str, pd.DataFrame]:
+    tables = clean_tables()
+    enrollment = tables["enrollment"]
+    twin = enrollment.loc[0].copy()  # same name as S0001, other department, no DingTalk ids
+    twin["student_id"], twin["department"], twin["mobile"] = "S0068", "财务部", "13700000068"
+    twin["dingtalk_userid"], twin["employee_no"], twin["email"] = None, None, None
+    tables["enrollment"] = pd.concat([enrollment, twin.to_frame().T], ignore_index=True)
+    for key in ("attendance", "submissions", "scores", "feedback"):
+        tables[key] = tables[key].iloc[0:0]
+    return tables
+
+
+@pytest.fixture
+def roster_book(tmp_path: Path, program: dict[str, pd.DataFrame]) -> Path:
+    return write_tables(init(tmp_path / "roster.xlsx"), {k: v for k, v in program.items()
+                                                         if k not in ("attendance", "submissions", "scores",
+                                                                      "feedback")})
+
+
+def person(program: dict[str, pd.DataFrame], student_id: str) -> dict:
+    row = program["enrollment"].set_index("student_id").loc[student_id]
+    return {"student_id": student_id, **row.to_dict()}
+
+
+def attendance(book: Path) -> dict[tuple[str, str], dict]:
+    frame = trainbook.read(book).frame("attendance")
+    return {(r["session_id"], r["student_id"]): r for r in frame.to_dict("records")}
+
+
+def test_parsing_the_forms_exports_use() -> None:
+    raw = pd.Series(["20-09-01 星期二", "2020/3/3 14:48", "昨日 23:50", 1_700_000_000_000, 45000.5,
+                     "2019-03-19 9:00", None, "--"], dtype=object)
+    got = when(raw, pd.Timestamp("2020-09-02"))
+    assert got.tolist()[:6] == [pd.Timestamp("2020-09-01"), pd.Timestamp("2020-03-03 14:48"),
+                                pd.Timestamp("2020-09-01 23:50"), pd.Timestamp("2023-11-15 06:13:20"),
+                                pd.Timestamp("2023-03-15 12:00"), pd.Timestamp("2019-03-19 09:00")]
+    assert got.iloc[6:].isna().all()
+    assert minutes(pd.Series(["0:32:41", "12分30秒", "1小时2分钟", "未参与", "无", "--", 15], dtype=object)
+                   ).round(2).tolist() == [32.68, 12.5, 62.0, 0.0, 0.0, 0.0, 15.0]
+
+
+def test_punch_records_give_statuses_by_policy(tmp_path: Path, roster_book: Path, program) -> None:
+    p = lambda sid: person(program, sid)  # noqa: E731
+    punches = [
+        (p("S0003"), dt.datetime(2026, 11, 2, 8, 50)),   # before 09:00 → 出勤
+        (p("S0005"), dt.datetime(2026, 11, 2, 9, 5)),    # within the 5-minute grace → 出勤
+        (p("S0007"), dt.datetime(2026, 11, 2, 9, 12)),   # → 迟到
+        (p("S0007"), dt.datetime(2026, 11, 2, 11, 2)),   # its check-out
+        (p("S0009"), dt.datetime(2026, 11, 2, 7, 30)),   # before check-in opens (08:00): not evidence
+    ]
+    export = exports.punch_records(tmp_path / "原始记录.xlsx", punches, D(2026, 11, 2), D(2026, 11, 8))
+    [result] = trainbook.merge(roster_book, export)
+    assert (result.kind, result.rows, result.inserted, result.review) == ("punch_records", 5, 3, 1)
+    rows = attendance(roster_book)
+    assert rows[("C01", "S0003")]["status"] == "出勤"
+    assert rows[("C01", "S0005")]["status"] == "出勤"
+    late = rows[("C01", "S0007")]
+    assert late["status"] == "迟到" and pd.Timestamp(late["checkin_at"]) == pd.Timestamp("2026-11-02 09:12")
+    assert pd.Timestamp(late["checkout_at"]) == pd.Timestamp("2026-11-02 11:02")
+    assert ("C01", "S0009") not in rows
+    review = trainbook.read(roster_book).frame("review")
+    assert review["reason"].tolist() == ["找不到对应课次"] and review["source_row"].tolist() == [8]
+
+
+def test_english_headers_same_names_unknown_people_and_suffixes(tmp_path: Path, roster_book: Path,
+                                                               program) -> None:
+    s1 = person(program, "S0001")
+    twin = person(program, "S0068")
+    anonymous_twin = {**twin, "dingtalk_userid": "", "employee_no": ""}
+    stranger = {"name": "路人甲", "department": "销售部", "dingtalk_userid": "", "employee_no": ""}
+    left = {**person(program, "S0011"), "name": person(program, "S0011")["name"] + "(离职)",
+            "dingtalk_userid": "", "employee_no": ""}
+    unnamed_s1 = {**s1, "dingtalk_userid": "", "employee_no": ""}
+    at = dt.datetime(2026, 11, 2, 8, 55)
+    export = exports.punch_records(tmp_path / "punches-en.xlsx",
+                                   [(unnamed_s1, at), (anonymous_twin, at), (stranger, at), (left, at)],
+                                   D(2026, 11, 2), D(2026, 11, 2), english=True)
+    [result] = trainbook.merge(roster_book, export)
+    assert result.matched == 3 and result.review == 1
+    rows = attendance(roster_book)
+    assert {("C01", "S0001"), ("C01", "S0068"), ("C01", "S0011")} <= set(rows)
+    review = trainbook.read(roster_book).frame("review")
+    assert review["raw_name"].tolist() == ["路人甲"] and review["reason"].tolist() == ["无匹配学员"]
+
+
+def test_ambiguous_name_goes_to_review_with_candidates(tmp_path: Path, roster_book: Path, program) -> None:
+    s1 = person(program, "S0001")
+    nobody_knows = {"name": s1["name"], "department": "", "dingtalk_userid": "", "employee_no": ""}
+    export = exports.punch_records(tmp_path / "p.xlsx", [(nobody_knows, dt.datetime(2026, 11, 2, 8, 55))],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    [result] = trainbook.merge(roster_book, export)
+    assert result.review == 1 and result.inserted == 0
+    review = trainbook.read(roster_book).frame("review").iloc[0]
+    assert review["reason"] == "多个候选学员" and "S0001" in review["candidates"] and "S0068" in review["candidates"]
+
+
+def test_same_file_twice_changes_nothing(tmp_path: Path, roster_book: Path, program) -> None:
+    export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
+                                   D(2026, 11, 2), D(2026, 11, 8))
+    trainbook.merge(roster_book, export)
+    before = parts(roster_book)
+    [again] = trainbook.merge(roster_book, export)
+    assert again.already_imported and parts(roster_book) == before
+
+
+def test_punch_grid_weekend_columns_multiline_cells_and_midnight(tmp_path: Path, roster_book: Path,
+                                                                 program) -> None:
+    people = [person(program, s) for s in ("S0003", "S0005", "S0007")]
+    cells = {("S0003", 2): "08:52\n11:01", ("S0005", 2): "09:20", ("S0007", 23): "19:02\n01:10"}
+    export = exports.punch_grid(tmp_path / "grid.xlsx", people, cells, D(2026, 11, 1), D(2026, 11, 30))
+    [result] = trainbook.merge(roster_book, export)
+    assert result.kind == "punch_grid"
+    rows = attendance(roster_book)
+    assert rows[("C01", "S0003")]["status"] == "出勤"
+    assert rows[("C01", "S0005")]["status"] == "迟到"
+    night = rows[("C08", "S0007")]  # 11-23 is a Monday; 19:02 in, 01:10 the next morning out
+    assert night["status"] == "出勤" and pd.Timestamp(night["checkout_at"]) == pd.Timestamp("2026-11-24 01:10")
+
+
+def test_daily_stats_two_row_headers(tmp_path: Path, roster_book: Path, program) -> None:
+    entries = [(person(program, "S0003"), D(2026, 11, 2), "08:58", "正常", "次日 00:30", "正常"),
+               (person(program, "S0005"), D(2026, 11, 2), "09:31", "迟到", "11:00", "正常"),
+               (person(program, "S0007"), D(2026, 11, 2), "", "请假", "", "请假")]
+    export = exports.daily_stats(tmp_path / "daily.xlsx", entries, D(2026, 11, 2), D(2026, 11, 2))
+    [result] = trainbook.merge(roster_book, export)
+    assert result.kind == "daily_stats"
+    rows = attendance(roster_book)
+    assert rows[("C01", "S0003")]["status"] == "出勤"
+    assert rows[("C01", "S0005")]["status"] == "迟到"
+    assert rows[("C01", "S0007")]["status"] == "请假"
+
+
+def test_monthly_summary_day_results(tmp_path: Path, roster_book: Path, program) -> None:
+    people = [person(program, s) for s in ("S0003", "S0005", "S0007", "S0009")]
+    cells = {("S0003", 2): "正常", ("S0005", 2): "上班迟到12分钟", ("S0007", 2): "旷工",
+             ("S0009", 2): "事假 09:00-18:00 1天"}
+    export = exports.monthly_summary(tmp_path / "month.xlsx", people, cells, D(2026, 11, 1), D(2026, 11, 30))
+    [result] = trainbook.merge(roster_book, export)
+    assert result.kind == "monthly_summary"
+    statuses = {k[1]: v["status"] for k, v in attendance(roster_book).items()}
+    assert statuses == {"S0003": "出勤", "S0005": "迟到", "S0007": "缺勤", "S0009": "请假"}
+
+
+def test_week_then_overlapping_month_equals_month_alone(tmp_path: Path, program) -> None:
+    people = [person(program, s) for s in ("S0003", "S0005", "S0007")]
+    week_cells = {("S0003", 2): "08:52\n11:01", ("S0005", 2): "09:20"}
+    month_cells = {**week_cells, ("S0007", 9): "", ("S0003", 16): "09:58", ("S0005", 18): "14:30"}
+    week = exports.punch_grid(tmp_path / "week.xlsx", people, week_cells, D(2026, 11, 1), D(2026, 11, 7))
+    month = exports.punch_grid(tmp_path / "month.xlsx", people, month_cells, D(2026, 11, 1), D(2026, 11, 30))
+    tables = {k: v for k, v in program.items() if k not in ("attendance", "submissions", "scores", "feedback")}
+    both = write_tables(init(tmp_path / "both.xlsx"), tables)
+    alone = write_tables(init(tmp_path / "alone.xlsx"), tables)
+    trainbook.merge(both, week)
+    [second] = trainbook.merge(both, month)
+    trainbook.merge(alone, month)
+    assert second.unchanged == 2 and second.inserted == 2
+    key = ["session_id", "student_id", "status", "checkin_at", "checkout_at"]
+    a = trainbook.read(both).frame("attendance")[key].sort_values(key[:2]).reset_index(drop=True)
+    b = trainbook.read(alone).frame("attendance")[key].sort_values(key[:2]).reset_index(drop=True)
+    pd.testing.assert_frame_equal(a, b)
+
+
+def test_live_utf16_with_parents_and_non_viewers(tmp_path: Path, roster_book: Path, program) -> None:
+    s3, s5, s7, s9 = (person(program, s) for s in ("S0003", "S0005", "S0007", "S0009"))
+    child = s9["name"]  # parents name their account after the child: 戴娜妈妈(家长)
+    viewers = [(s3["name"], "", "1:45:10", "未参与"),          # 105 of 120 min ≥ 80% → 出勤
+               (s5["name"], "", "0:40:00", "0:20:00"),          # 60 min < 96 → 缺勤
+               (s7["name"], "", "未参与", "未参与"),             # → 缺勤
+               (f"{child}妈妈(家长)", "家校通讯录-星河科技-家长", "0:30:00", "未参与"),
+               (f"{child}爸爸(家长)", "家校通讯录-星河科技-家长", "1:50:00", "未参与")]  # longest wins → 出勤
+    export = exports.live_tsv(tmp_path / "2.11产品知识.csv", "产品知识（二）", "2026/11/11 14:02", viewers)
+    [result] = trainbook.merge(roster_book, export)
+    assert result.kind == "live"
+    rows = attendance(roster_book)
+    assert rows[("C05", "S0003")]["status"] == "出勤" and rows[("C05", "S0003")]["watch_minutes"] == pytest.approx(105.2, 0.01)
+    absent = rows[("C05", "S0005")]
+    assert absent["status"] == "缺勤" and "直播 40 + 回放 20" in absent["note"]
+    assert rows[("C05", "S0007")]["status"] == "缺勤"
+    assert rows[("C05", "S0009")]["status"] == "出勤" and rows[("C05", "S0009")]["watch_minutes"] == 110
+
+
+def test_leave_only_where_nothing_shows_attendance(tmp_path: Path, roster_book: Path, program) -> None:
+    s3, s5 = person(program, "S0003"), person(program, "S0005")
+    export = exports.xlsx(tmp_path / "leave.xlsx", {"请假记录": [
+        ["姓名", "部门", "假期类型", "请假时间", "请假时长(小时)", "审批单状态"],
+        [s3["name"], s3["department"], "事假", "2026-11-02 09:00 至 2026-11-02 18:00", 8, "审批通过"],
+        [s5["name"], s5["department"], "病假", "2026-11-02 09:00 至 2026-11-02 18:00", 8, "已拒绝"],
+    ]})
+    punch = exports.punch_records(tmp_path / "p.xlsx", [(s3, dt.datetime(2026, 11, 2, 8, 50))],
+                                  D(2026, 11, 2), D(2026, 11, 2))
+    [result] = trainbook.merge(roster_book, export)
+    assert result.kind == "leave" and attendance(roster_book)[("C01", "S0003")]["status"] == "请假"
+    assert ("C01", "S0005") not in attendance(roster_book)
+    trainbook.merge(roster_book, punch)
+    assert attendance(roster_book)[("C01", "S0003")]["status"] == "出勤"
+
+
+def test_enrollment_form_gbk_csv_adds_pending_students_once(tmp_path: Path, roster_book: Path, program) -> None:
+    known = person(program, "S0003")
+    rows = [["报名表 导出时间：2026-10-15"],
+            ["提交人", "提交时间", "部门", "是否填写", "姓名", "手机号", "邮箱", "岗位", "学习目标"],
+            ["周小川", "2026/10/12 9:30", "研发中心", "已填写", "周小川", "139 1234 5678", "zxc@example.com", "后端工程师", "=HYPERLINK(\"x\")"],
+            [known["name"], "2026/10/12 9:31", known["department"], "已填写", known["name"], known["mobile"], "", "", ""],
+            ["周小川", "2026/10/12 9:40", "研发中心", "已填写", "周小川", "13912345678", "zxc@example.com", "后端工程师", ""]]
+    export = tmp_path / "报名.csv"
+    export.write_bytes(exports.csv_bytes(rows, "gbk"))
+    [result] = trainbook.merge(roster_book, export)
+    assert (result.kind, result.inserted, result.matched) == ("enrollment_form", 1, 1)
+    enrollment = trainbook.read(roster_book).frame("enrollment")
+    new = enrollment.iloc[-1]
+    assert new["student_id"] == "S0069" and new["review_status"] == "待审核" and new["mobile"] == "13912345678"
+    assert new["goal"] == '=HYPERLINK("x")'  # kept as inert text
+    report = trainbook.validate(roster_book)
+    assert ("enrollment", len(enrollment) + 1, "goal", "formula-text") in report.flatten(
+        ("sheet", "row", "column", "code"))
+
+
+def test_exam_results_land_in_scores(tmp_path: Path, roster_book: Path, program) -> None:
+    s3, s5 = person(program, "S0003"), person(program, "S0005")
+    export = exports.xlsx(tmp_path / "exam.xlsx", {"成绩": [
+        ["Name", "Department", "Exam Name", "Score", "Submitted At", "Time Used"],
+        [s3["name"], s3["department"], "期中测验", 42, "2026-11-18 10:20", "12分30秒"],
+        [s5["name"], s5["department"], "期中测验", "38.5", "2026-11-18 10:25", "00:15:02"]]})
+    [result] = trainbook.merge(roster_book, export)
+    assert result.kind == "exam" and result.inserted == 2
+    scores = trainbook.read(roster_book).frame("scores")
+    assert scores[["assessment_id", "student_id", "score"]].values.tolist() == [
+        ["A01", "S0003", 42.0], ["A01", "S0005", 38.5]]
+
+
+def test_unrecognisable_garbage_truncated_and_bombs_exit_2_untouched(tmp_path: Path, roster_book: Path) -> None:
+    unknown = exports.xlsx(tmp_path / "购物清单.xlsx", {"Sheet1": [["商品", "数量"], ["苹果", 3]]})
+    garbage = tmp_path / "garbage.csv"
+    garbage.write_bytes(bytes(range(256)) * 10)
+    truncated = tmp_path / "cut.xlsx"
+    truncated.write_bytes(unknown.read_bytes()[:300])
+    bomb = tmp_path / "bomb.xlsx"
+    import zipfile
+    with zipfile.ZipFile(unknown) as zin, zipfile.ZipFile(bomb, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/workbook.xml":
+                data = b'<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaa"><!ENTITY b "&a;&a;&a;">]><x>&b;</x>'
+            zout.writestr(info, data)
+    before = roster_book.read_bytes()
+    for bad, words in ((unknown, "支持的类型"), (garbage, "不是可识别"), (truncated, "损坏"), (bomb, "不安全")):
+        result = CliRunner().invoke(main, ["merge", str(roster_book), str(bad)])
+        assert result.exit_code == 2, (bad, result.output)
+        assert words in result.stderr and bad.name in result.stderr and "Traceback" not in result.output
+    assert roster_book.read_bytes() == before
+
+
+def test_dry_run_and_json(tmp_path: Path, roster_book: Path, program) -> None:
+    export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    before = roster_book.read_bytes()
+    result = CliRunner().invoke(main, ["merge", str(roster_book), str(export), "--dry-run", "--format", "json"])
+    assert result.exit_code == 0
+    [data] = json.loads(result.stdout)
+    assert set(data) == {"path", "kind", "rows", "matched", "inserted", "updated", "unchanged", "review",
+                         "already_imported"}
+    assert data["inserted"] == 1 and roster_book.read_bytes() == before

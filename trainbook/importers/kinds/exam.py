@@ -1,0 +1,35 @@
+"""考试 — exam results: one row per candidate."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trainbook.importers import parsing
+from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.table import ExportTable
+from trainbook.values import number
+
+SCORE = ("得分", "成绩", "分数", "考试成绩", "Score")
+SUBMITTED = ("交卷时间", "提交时间", "Submitted At")
+TITLE = ("考试名称", "试卷名称", "考试", "Exam", "Exam Name")
+
+
+class ExamImporter(ExportKind):
+    key = "exam"
+    zh, en = "考试成绩", "Exam results"
+    target = "scores"
+
+    def score(self, table: ExportTable) -> int:
+        if not has(table, *SCORE):
+            return 0
+        return 3 + has(table, *SUBMITTED) + has(table, "用时", "答题时长", "正确率", *TITLE)
+
+    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+        out = identity(table)
+        rows = table.rows
+        out["score"] = number(rows[table.column(*SCORE)])
+        submitted = table.column(*SUBMITTED)
+        out["at"] = parsing.when(rows[submitted]) if submitted else pd.NaT
+        title = table.column(*TITLE)
+        out["title"] = rows[title] if title else (table.title or table.sheet)
+        return out[out["score"].notna()]

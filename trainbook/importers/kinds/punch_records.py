@@ -1,0 +1,31 @@
+"""原始记录 — raw punch records: one row per punch."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trainbook.importers import parsing
+from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.table import ExportTable
+
+PUNCHED = ("打卡时间", "Punch Time", "Check Time", "Clock Time")
+DAY = ("考勤日期", "日期", "Attendance Date", "Date")
+
+
+class PunchRecordsImporter(ExportKind):
+    key = "punch_records"
+    zh, en = "打卡原始记录", "Punch records"
+    target = "attendance"
+    sheet_names = ("原始记录", "打卡记录", "考勤明细")
+
+    def score(self, table: ExportTable) -> int:
+        if not has(table, *PUNCHED) or table.column_like("上班1") or has(table, "签到时间"):
+            return 0
+        return 2 + has(table, "打卡结果", "考勤时间", "Punch Result") + has(table, *DAY) + self.named_sheet(table)
+
+    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+        out = identity(table)
+        day_column = table.column(*DAY)
+        day = parsing.moments(table.rows[day_column]) if day_column else None
+        out["at"] = parsing.when(table.rows[table.column(*PUNCHED)], day)
+        return out[out["at"].notna()]

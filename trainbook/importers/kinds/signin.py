@@ -1,0 +1,33 @@
+"""签到 / 群签到 — check-ins: one row per check-in."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trainbook.importers import parsing
+from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.table import ExportTable
+
+
+class SigninImporter(ExportKind):
+    key = "signin"
+    zh, en = "签到记录", "Check-ins"
+    target = "attendance"
+    sheet_names = ("签到",)
+
+    def score(self, table: ExportTable) -> int:
+        if has(table, "签到时间", "Check-in Time", "Sign-in Time"):
+            return 4
+        if has(table, "日期", "Date") and has(table, "时间", "Time") and has(table, "地点", "详细地址", "Location"):
+            return 3 + self.named_sheet(table)
+        return 0
+
+    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+        out = identity(table)
+        full = table.column("签到时间", "Check-in Time", "Sign-in Time")
+        if full:
+            out["at"] = parsing.when(table.rows[full])
+        else:
+            day = parsing.moments(table.rows[table.column("日期", "Date")])
+            out["at"] = parsing.when(table.rows[table.column("时间", "Time")], day)
+        return out[out["at"].notna()]

@@ -1,0 +1,245 @@
+"""`merge`: DingTalk exports into the master — matched, placed, combined by policy, logged, and
+idempotent. Nothing is guessed: what cannot be matched goes to the review sheet."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trainbook import values
+from trainbook.errors import InputError
+from trainbook.i18n import Lang, message
+from trainbook.importers.identity import Roster, match_rows
+from trainbook.importers.kinds import BY_KEY as KINDS
+from trainbook.importers.kinds import KINDS as ALL_KINDS
+from trainbook.importers.kinds import Context, ExportKind, detect
+from trainbook.importers.reading import RawSheet, read_export
+from trainbook.importers.sessions import assign, session_table, student_groups
+from trainbook.importers.table import ExportTable, find_table
+from trainbook.importers.upsert import (
+    EnrollmentUpsert,
+    upsert_attendance,
+    upsert_feedback,
+    upsert_scores,
+    upsert_submissions,
+)
+from trainbook.policy.attendance import statuses
+from trainbook.policy.settings import read_settings
+from trainbook.workbook import engine_for
+from trainbook.workbook.engine import Engine, Update
+from trainbook.workbook.master import Master, identify_sheets
+
+REVIEW_REASONS = {
+    "zh": {"unknown": "无匹配学员", "ambiguous": "多个候选学员", "no-session": "找不到对应课次"},
+    "en": {"unknown": "no matching student", "ambiguous": "several candidates", "no-session": "no matching session"},
+}
+
+
+@dataclass
+class MergeResult:
+    """What one export did to the master (SPEC §3 `merge --format json`)."""
+
+    path: str
+    kind: str
+    rows: int = 0
+    matched: int = 0
+    inserted: int = 0
+    updated: int = 0
+    unchanged: int = 0
+    review: int = 0
+    already_imported: bool = False
+    changed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data.pop("changed")
+        return data
+
+
+@dataclass
+class Source:
+    """An export to merge: a file, or rows pasted into the paste sheet."""
+
+    name: str
+    sheets: list[RawSheet]
+    digest: str
+
+
+def file_source(path: Path, lang: Lang) -> Source:
+    data = path.read_bytes() if path.is_file() else b""
+    return Source(path.name, read_export(path, lang), hashlib.sha256(data).hexdigest())
+
+
+def pasted_source(rows: list[list[Any]], lang: Lang) -> Source:
+    text = json.dumps(rows, ensure_ascii=False, default=str).encode()
+    return Source("粘贴区" if lang == "zh" else "Paste", [RawSheet("paste", rows)], hashlib.sha256(text).hexdigest())
+
+
+def _pick(source: Source, kind_key: str | None, lang: Lang) -> tuple[ExportKind, ExportTable]:
+    found_sheets, _ = identify_sheets([s.name for s in source.sheets])
+    if len(found_sheets) >= 5:
+        raise InputError(message("export-is-master", lang, path=source.name))
+    tables = [t for s in source.sheets if (t := find_table(s.name, s.rows)) is not None]
+    if kind_key:
+        kind = KINDS[kind_key]
+        if not tables:
+            raise InputError(_unknown(source, tables, lang))
+        return kind, max(tables, key=kind.score)
+    found = detect(tables)
+    if found is None:
+        raise InputError(_unknown(source, tables, lang))
+    return found
+
+
+def _unknown(source: Source, tables: list[ExportTable], lang: Lang) -> str:
+    headers = "、".join(tables[0].headers[:8]) if tables else "—"
+    kinds = "、".join(f"{k.label(lang)} ({k.key})" for k in ALL_KINDS)
+    return message("export-unknown-kind", lang, path=source.name, headers=headers, kinds=kinds)
+
+
+def merge_source(master: Master, source: Source, kind_key: str | None = None,
+                 session: str | None = None, assessment: str | None = None,
+                 now: dt.datetime | None = None) -> MergeResult:
+    """Merge one export into `master` in memory; the changed sheets are in `result.changed`."""
+    lang = master.lang
+    imports = master.frame("imports")
+    if "sha256" in imports and source.digest in set(values.text(imports["sha256"]).dropna()):
+        kind = _logged_kind(imports, source.digest)
+        return MergeResult(source.name, kind, already_imported=True)
+    kind, table = _pick(source, kind_key, lang)
+    evidence = kind.evidence(table, Context(lang, source.name))
+    result = MergeResult(source.name, kind.key, rows=len(table.rows))
+    stamp = f"{kind.label(lang)}#{source.digest[:8]}"
+    settings = read_settings(master)
+    review_rows: list[pd.DataFrame] = []
+    if kind.target == "enrollment":
+        upsert = EnrollmentUpsert(master, stamp)
+        counts, frame = upsert.apply(evidence)
+        result.changed["enrollment"] = frame
+        result.matched = counts["matched"]
+    else:
+        matched, unmatched = match_rows(Roster(master), evidence)
+        result.matched = int(matched.index.nunique())
+        review_rows.append(unmatched.assign(reason=unmatched["reason"]))
+        if kind.target == "attendance":
+            placed, unplaced = assign(matched.assign(evidence=_evidence_kind(matched)), session_table(master),
+                                      student_groups(master), settings, session)
+            review_rows.append(unplaced.set_index("source_row").assign(reason="no-session", candidates=""))
+            counts, frame = upsert_attendance(master, statuses(placed.rename(columns={"name": "account"}),
+                                                               settings, lang), stamp)
+            result.changed["attendance"] = frame
+        elif kind.target == "scores":
+            counts, frame = upsert_scores(master, matched, stamp, assessment)
+            result.changed["scores"] = frame
+        elif kind.target == "submissions":
+            counts, frame = upsert_submissions(master, matched, stamp)
+            result.changed["submissions"] = frame
+        else:
+            counts, frame = upsert_feedback(master, matched, stamp, source.digest)
+            result.changed["feedback"] = frame
+    result.inserted, result.updated, result.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
+    review = _review_frame(master, review_rows, kind, source, lang, now)
+    result.review = len(review)
+    if len(review):
+        result.changed["review"] = pd.concat([master.frame("review"), review], ignore_index=True)
+    result.changed["imports"] = pd.concat([imports, pd.DataFrame([{
+        "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.key,
+        "file": source.name, "sha256": source.digest, "rows": result.rows, "matched": result.matched,
+        "inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
+        "review": result.review}])], ignore_index=True)
+    return result
+
+
+def _logged_kind(imports: pd.DataFrame, digest: str) -> str:
+    hit = imports[values.text(imports["sha256"]) == digest]
+    return str(hit["kind"].iloc[0]) if "kind" in hit and len(hit) else ""
+
+
+def _evidence_kind(matched: pd.DataFrame) -> pd.Series:
+    kind = pd.Series("punch", index=matched.index, dtype=object)
+    for column, name in (("day_status", "day"), ("leave_from", "leave"), ("online", "online")):
+        if column in matched:
+            kind[matched[column].notna() & (matched[column] is not False)] = name
+    if "joined_at" not in matched:
+        matched["joined_at"] = matched["at"] if "online" in matched and "at" in matched else pd.NaT
+    return kind
+
+
+def _review_frame(master: Master, parts: list[pd.DataFrame], kind: ExportKind, source: Source, lang: Lang,
+                  now: dt.datetime | None) -> pd.DataFrame:
+    rows = pd.concat([p for p in parts if len(p)], ignore_index=False) if any(len(p) for p in parts) else None
+    if rows is None:
+        return pd.DataFrame()
+    reasons = REVIEW_REASONS[lang]
+    payload_columns = [c for c in rows.columns if c not in ("candidates", "reason", "matched_by")]
+    return pd.DataFrame({
+        "imported_at": now or dt.datetime.now().replace(microsecond=0),
+        "kind": kind.key, "file": source.name, "source_row": rows.index.astype(int),
+        "raw_name": rows.get("name"), "raw_department": rows.get("department"),
+        "raw_account": rows.get("userid"), "reason": rows["reason"].map(reasons),
+        "candidates": rows.get("candidates"), "student_id": None,
+        "note": [json.dumps({k: _jsonable(v) for k, v in r.items()}, ensure_ascii=False)
+                 for r in rows[payload_columns].to_dict("records")],
+    }).reset_index(drop=True)
+
+
+def _jsonable(value: Any) -> Any:
+    if value is None or value is pd.NaT or (isinstance(value, float) and np.isnan(value)):
+        return None
+    if isinstance(value, (pd.Timestamp, dt.datetime, dt.date)):
+        return value.isoformat()
+    if isinstance(value, np.generic):
+        return value.item()
+    return value
+
+
+def merge(book: object, *exports: Path | str, kind: str | None = None, session: str | None = None,
+          assessment: str | None = None, dry_run: bool = False) -> list[MergeResult]:
+    """Merge DingTalk export files into a master workbook (a path, an xlwings Book or an engine).
+
+    Each export is detected by content (or `kind`), matched, placed and combined by the settings'
+    policy; the same file twice changes nothing. With `dry_run`, nothing is written.
+    """
+    engine: Engine = engine_for(book)
+    master = engine.read()
+    sources = [file_source(Path(p), master.lang) for p in exports]
+    return _merge_all(engine, master, sources, kind, session, assessment, dry_run)
+
+
+def merge_pasted(book: object) -> MergeResult:
+    """Merge what was pasted into the paste sheet, then empty that sheet (the 合并导入 button)."""
+    engine: Engine = engine_for(book)
+    master = engine.read()
+    rows = [row for row in engine.raw("paste") if any(c not in (None, "") for c in row)]
+    if not rows:
+        raise InputError(message("paste-empty", master.lang))
+    return _merge_all(engine, master, [pasted_source(rows, master.lang)], clear=["paste"])[0]
+
+
+def _merge_all(engine: Engine, master: Master, sources: list[Source], kind: str | None = None,
+               session: str | None = None, assessment: str | None = None, dry_run: bool = False,
+               clear: list[str] | None = None) -> list[MergeResult]:
+    results = []
+    for source in sources:
+        result = merge_source(master, source, kind, session, assessment)
+        _apply(master, result.changed)
+        results.append(result)
+    changed = {k: v for r in results for k, v in r.changed.items()}
+    if (changed or clear) and not dry_run:
+        engine.write(master, Update(tables=changed, clear=clear or []))
+    return results
+
+
+def _apply(master: Master, changed: dict[str, pd.DataFrame]) -> None:
+    """Make later exports of the same run see what earlier ones changed."""
+    for key, frame in changed.items():
+        table = master.tables.get(key)
+        if table is not None:
+            table.frame = frame.set_axis(pd.RangeIndex(2, 2 + len(frame)))

@@ -1,0 +1,243 @@
+"""Landing evidence in the master's sheets: insert what is new, update what changed, leave the
+rest (and every row whose source is 手工) exactly as it was."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trainbook import values
+from trainbook.errors import InputError
+from trainbook.importers.identity import clean_name
+from trainbook.policy.attendance import KEY, combine
+from trainbook.schema.sheets import (
+    ATTENDANCE_STATUS,
+    BY_KEY,
+    MANUAL_SOURCE,
+    REVIEW_STATUS,
+    STUDENT_STATUS,
+    SUBMISSION_STATUS,
+)
+from trainbook.workbook.master import Master, normalize
+
+Counts = dict[str, int]
+MANUAL = {normalize(MANUAL_SOURCE.zh), normalize(MANUAL_SOURCE.en), MANUAL_SOURCE.key}
+
+
+def _label(choices: tuple, key: str, master: Master) -> str:
+    return next(c.label(master.lang) for c in choices if c.key == key)
+
+
+def _manual(frame: pd.DataFrame) -> pd.Series:
+    if "source" not in frame:
+        return pd.Series(False, index=frame.index)
+    return values.text(frame["source"]).map(normalize, na_action="ignore").isin(MANUAL)
+
+
+def _names(master: Master) -> dict[str, str]:
+    enrollment = master.frame("enrollment")
+    if not {"student_id", "name"} <= set(enrollment.columns):
+        return {}
+    return dict(zip(values.text(enrollment["student_id"]), enrollment["name"]))
+
+
+def _keyed(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
+    parts = [values.text(frame[c]).fillna("") if c in frame else pd.Series("", index=frame.index)
+             for c in columns]
+    return parts[0].str.cat(parts[1:], sep="\x1f") if len(parts) > 1 else parts[0]
+
+
+def _land(existing: pd.DataFrame, key_columns: list[str], new: pd.DataFrame,
+          same: Any) -> tuple[Counts, pd.DataFrame]:
+    """Insert rows of `new` whose key is absent, update non-manual rows where `same(old, new)` is
+    False, count the rest as unchanged. `new` carries the sheet's columns by key."""
+    existing = existing.copy()
+    for column in new.columns:
+        if column not in existing:
+            existing[column] = None
+    existing_key = _keyed(existing, key_columns)
+    position = pd.Series(existing.index, index=existing_key.to_numpy())
+    position = position[~position.index.duplicated()]
+    new_key = _keyed(new, key_columns)
+    found = new_key.isin(position.index)
+    manual = _manual(existing)
+    counts = {"inserted": int((~found).sum()), "updated": 0, "unchanged": 0}
+    for (_, row), key in zip(new[found].iterrows(), new_key[found]):
+        at = position[key]
+        if manual[at] or same(existing.loc[at], row):
+            counts["unchanged"] += 1
+            continue
+        counts["updated"] += 1
+        for column, value in row.items():
+            existing.at[at, column] = value
+    inserted = new[~found]
+    frame = pd.concat([existing, inserted], ignore_index=True) if len(inserted) else existing
+    return counts, frame
+
+
+def upsert_attendance(master: Master, found: pd.DataFrame, stamp: str) -> tuple[Counts, pd.DataFrame]:
+    """Combine new statuses with the attendance sheet: per (session, student) the best status wins."""
+    existing = master.frame("attendance")
+    typed = values.typed(existing, BY_KEY["attendance"]) if len(existing) else existing
+    old = pd.DataFrame({
+        "session_id": values.text(typed["session_id"]) if len(typed) else [],
+        "student_id": values.text(typed["student_id"]) if len(typed) else [],
+    })
+    if len(typed):
+        for column in ("status", "checkin_at", "checkout_at", "watch_minutes", "note"):
+            old[column] = typed[column] if column in typed else None
+    old = old[~_manual(existing).to_numpy()] if len(old) else old
+    new_keys = set(zip(found["session_id"], found["student_id"]))
+    relevant = old[[k in new_keys for k in zip(old["session_id"], old["student_id"])]] if len(old) else old
+    merged = combine(pd.concat([relevant.reindex(columns=found.columns), found], ignore_index=True)) \
+        if len(relevant) else found
+    names = _names(master)
+    status_label = {c.key: c.label(master.lang) for c in ATTENDANCE_STATUS}
+    rows = pd.DataFrame({
+        "session_id": merged["session_id"], "student_id": merged["student_id"],
+        "name": merged["student_id"].map(names), "status": merged["status"].map(status_label),
+        "checkin_at": merged["checkin_at"], "checkout_at": merged["checkout_at"],
+        "watch_minutes": merged["watch_minutes"], "source": stamp, "note": merged["note"],
+    })
+
+    def same(old_row: pd.Series, new_row: pd.Series) -> bool:
+        cell = pd.Series([old_row.get(c) for c in ("status", "checkin_at", "checkout_at", "watch_minutes")],
+                         dtype=object)
+        status = values.choice(cell.iloc[[0]], ATTENDANCE_STATUS).iloc[0]
+        when = values.datetime(cell.iloc[[1, 2]])
+        watch = values.number(cell.iloc[[3]]).iloc[0]
+        return (status == values.choice(pd.Series([new_row["status"]]), ATTENDANCE_STATUS).iloc[0]
+                and _equal_time(when.iloc[0], new_row["checkin_at"])
+                and _equal_time(when.iloc[1], new_row["checkout_at"])
+                and _equal_number(watch, new_row["watch_minutes"]))
+
+    return _land(existing, KEY, rows, same)
+
+
+def _equal_time(a: Any, b: Any) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    if pd.isna(a) or pd.isna(b):
+        return False
+    return abs(pd.Timestamp(a) - pd.Timestamp(b)) < pd.Timedelta(seconds=1)
+
+
+def _equal_number(a: Any, b: Any) -> bool:
+    if pd.isna(a) and pd.isna(b):
+        return True
+    if pd.isna(a) or pd.isna(b):
+        return False
+    return abs(float(a) - float(b)) < 0.05
+
+
+class EnrollmentUpsert:
+    """Enrollment forms: new people become 待审核 students; a known mobile or userid is the same
+    person and is not added again."""
+
+    def __init__(self, master: Master, stamp: str) -> None:
+        self.master, self.stamp = master, stamp
+
+    def apply(self, form: pd.DataFrame) -> tuple[Counts, pd.DataFrame]:
+        master = self.master
+        existing = master.frame("enrollment")
+        known_mobiles = set(values.mobile(existing["mobile"]).dropna()) if "mobile" in existing else set()
+        known_users = set(values.text(existing["dingtalk_userid"]).dropna()) if "dingtalk_userid" in existing else set()
+        form = form.assign(mobile=values.mobile(form["mobile"]), userid=values.text(form["userid"]))
+        known = form["mobile"].isin(known_mobiles) | form["userid"].isin(known_users)
+        fresh = form[~known]
+        fresh = fresh[~(fresh["mobile"].notna() & fresh.duplicated("mobile"))]
+        ids = values.text(existing["student_id"]).dropna() if "student_id" in existing else pd.Series(dtype=str)
+        numbers = ids.str.extract(r"^S(\d+)$")[0].dropna().astype(int)
+        start = int(numbers.max()) + 1 if len(numbers) else 1
+        rows = pd.DataFrame({
+            "student_id": [f"S{n:04d}" for n in range(start, start + len(fresh))],
+            "name": fresh["name"].map(clean_name).to_numpy(), "mobile": fresh["mobile"].to_numpy(),
+            "email": fresh.get("email"), "company": fresh.get("company"),
+            "department": fresh["department"].to_numpy(), "position": fresh.get("position"),
+            "employee_no": fresh["employee_no"].to_numpy(), "dingtalk_userid": fresh["userid"].to_numpy(),
+            "manager": fresh.get("manager"), "goal": fresh.get("goal"),
+            "enrolled_at": fresh["enrolled_at"].to_numpy(), "source": self.stamp,
+            "review_status": _label(REVIEW_STATUS, "pending", master),
+            "status": _label(STUDENT_STATUS, "active", master),
+        })
+        counts = {"matched": int(known.sum()), "inserted": len(rows), "updated": 0,
+                  "unchanged": int(known.sum())}
+        return counts, pd.concat([existing, rows], ignore_index=True) if len(rows) else existing
+
+
+def _by_title(master: Master, sheet: str, id_column: str, titles: pd.Series, forced: str | None,
+              what: str) -> pd.Series:
+    """Map export titles to ids of `sheet` by title (equal, or one containing the other)."""
+    frame = master.frame(sheet)
+    ids = values.text(frame[id_column]) if id_column in frame else pd.Series(dtype=object)
+    if forced is not None:
+        if forced not in set(ids):
+            raise InputError(f"{what} {forced} ?")
+        return pd.Series(forced, index=titles.index)
+    known = {normalize(clean_name(t)): i for t, i in zip(frame.get("title", pd.Series(dtype=object)), ids) if t}
+    out = {}
+    for title in titles.dropna().unique():
+        key = normalize(clean_name(title))
+        hits = {i for t, i in known.items() if key and (t == key or t in key or key in t)}
+        if len(hits) != 1:
+            listing = "、".join(f"{i} {t}" for t, i in known.items())
+            if master.lang == "zh":
+                raise InputError(f"找不到与“{title}”对应的{what}（现有：{listing}）：请用 --{id_column.split('_')[0]} 指定。")
+            raise InputError(f"No {what} matches '{title}' (known: {listing}): name it with --{id_column.split('_')[0]}.")
+        out[title] = hits.pop()
+    return titles.map(out)
+
+
+def upsert_scores(master: Master, found: pd.DataFrame, stamp: str,
+                  assessment: str | None) -> tuple[Counts, pd.DataFrame]:
+    what = "考核项" if master.lang == "zh" else "assessment"
+    ids = _by_title(master, "assessments", "assessment_id", found["title"], assessment, what)
+    best = found.assign(assessment_id=ids).sort_values("score").drop_duplicates(
+        ["assessment_id", "student_id"], keep="last").sort_index()  # the best attempt counts
+    rows = pd.DataFrame({"assessment_id": best["assessment_id"], "student_id": best["student_id"],
+                         "name": best["student_id"].map(_names(master)), "score": best["score"],
+                         "graded_at": best["at"], "source": stamp})
+
+    def same(old: pd.Series, new: pd.Series) -> bool:
+        return _equal_number(values.number(pd.Series([old.get("score")], dtype=object)).iloc[0], new["score"])
+
+    return _land(master.frame("scores"), ["assessment_id", "student_id"], rows, same)
+
+
+def upsert_submissions(master: Master, found: pd.DataFrame, stamp: str) -> tuple[Counts, pd.DataFrame]:
+    what = "任务" if master.lang == "zh" else "task"
+    ids = _by_title(master, "tasks", "task_id", found["title"], None, what)
+    tasks = values.typed(master.frame("tasks"), BY_KEY["tasks"])
+    due = dict(zip(tasks["task_id"], tasks["due_at"])) if "due_at" in tasks else {}
+    found = found.assign(task_id=ids)
+    late = found["at"].notna() & (found["at"] > found["task_id"].map(due))
+    status = np.where(~found["done"].astype(bool), "missing", np.where(late, "late", "submitted"))
+    label = {c.key: c.label(master.lang) for c in SUBMISSION_STATUS}
+    rows = pd.DataFrame({"task_id": found["task_id"], "student_id": found["student_id"],
+                         "name": found["student_id"].map(_names(master)),
+                         "status": pd.Series(status, index=found.index).map(label),
+                         "submitted_at": found["at"], "points": found.get("points"), "source": stamp})
+    rows = rows.drop_duplicates(["task_id", "student_id"], keep="last")
+
+    def same(old: pd.Series, new: pd.Series) -> bool:
+        status_old = values.choice(pd.Series([old.get("status")], dtype=object), SUBMISSION_STATUS).iloc[0]
+        status_new = values.choice(pd.Series([new["status"]], dtype=object), SUBMISSION_STATUS).iloc[0]
+        return status_old == status_new
+
+    return _land(master.frame("submissions"), ["task_id", "student_id"], rows, same)
+
+
+def upsert_feedback(master: Master, found: pd.DataFrame, stamp: str, digest: str) -> tuple[Counts, pd.DataFrame]:
+    sessions = master.frame("sessions")
+    known = {normalize(clean_name(t)): s for t, s in zip(sessions.get("title", []), values.text(
+        sessions["session_id"]) if "session_id" in sessions else [])}
+    session = found["title"].map(lambda t: next((s for k, s in known.items()
+                                                  if k and (k in normalize(clean_name(t)))), None))
+    rows = pd.DataFrame({
+        "response_id": [f"R{digest[:6]}-{int(i)}" for i in found.index],
+        "session_id": session, "student_id": found["student_id"], "submitted_at": found["at"],
+        **{k: found[k] for k in ("overall", "content", "teacher", "organization", "nps", "comments")},
+        "source": stamp})
+    return _land(master.frame("feedback"), ["response_id"], rows, lambda old, new: True)

@@ -1,0 +1,46 @@
+"""The settings sheet as a typed pydantic model; a bad value falls back to its default (and
+validation reports it)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+from pydantic import BaseModel, ValidationError
+
+from trainbook import values
+from trainbook.schema.settings import BY_KEY as PARAMETERS
+from trainbook.schema.settings import settings_model
+from trainbook.workbook.master import Master, normalize
+
+
+def read_settings(master: Master) -> Any:
+    """The program's settings; parameters that are absent or invalid take their defaults."""
+    model: type[BaseModel] = settings_model()
+    frame = master.frame("settings")
+    given: dict[str, Any] = {}
+    if {"key", "value"} <= set(frame.columns):
+        for key, raw in zip(values.text(frame["key"]).map(normalize, na_action="ignore"), frame["value"]):
+            param = PARAMETERS.get(key) if isinstance(key, str) else None
+            if param is None or raw is None:
+                continue
+            cell = pd.Series([raw], dtype=object)
+            if param.kind == "choice":
+                given[key] = values.choice(cell, param.choices).iloc[0]
+            elif param.kind in ("integer", "number"):
+                given[key] = values.number(cell).iloc[0]
+            elif param.kind == "date":
+                parsed = values.date(cell).iloc[0]
+                given[key] = None if pd.isna(parsed) else parsed.date().isoformat()
+            else:
+                given[key] = values.text(cell).iloc[0]
+    valid = {}
+    for key, value in given.items():
+        if value is None or (isinstance(value, float) and pd.isna(value)):
+            continue
+        try:
+            model.model_validate({key: value})
+        except ValidationError:
+            continue
+        valid[key] = value
+    return model.model_validate(valid)
