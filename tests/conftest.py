@@ -18,7 +18,8 @@ import pytest
 import python_calamine
 
 from trainbook.api import init
-from trainbook.demo import build_demo_book, sample_program
+from trainbook.demo import build_demo_book
+from trainbook.demo.program import sample_program
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 

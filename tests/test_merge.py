@@ -15,7 +15,7 @@ import trainbook
 from trainbook.cli import main
 from trainbook.importers.parsing import minutes, when
 
-from . import exports
+from trainbook.demo import exports
 from .conftest import clean_tables, init, parts, write_tables
 
 D = dt.date
@@ -284,3 +284,27 @@ def test_dry_run_and_json(tmp_path: Path, roster_book: Path, program) -> None:
     assert set(data) == {"path", "kind", "rows", "matched", "inserted", "updated", "unchanged", "review",
                          "already_imported"}
     assert data["inserted"] == 1 and roster_book.read_bytes() == before
+
+
+def test_review_choice_is_applied_and_remembered_as_alias(tmp_path: Path, roster_book: Path, program) -> None:
+    nickname = {"name": "小周周", "department": "研发中心", "dingtalk_userid": "", "employee_no": ""}
+    first = exports.punch_records(tmp_path / "w1.xlsx", [(nickname, dt.datetime(2026, 11, 2, 8, 50))],
+                                  D(2026, 11, 2), D(2026, 11, 2))
+    trainbook.merge(roster_book, first)
+    from trainbook.workbook.engine import Update
+    from trainbook.workbook.file_engine import FileEngine
+
+    engine = FileEngine(roster_book)
+    master = engine.read()
+    review = master.frame("review").copy()
+    review.loc[review.index[0], "student_id"] = "S0003"  # the coordinator decides
+    engine.write(master, Update(tables={"review": review}))
+    second = exports.punch_records(tmp_path / "w2.xlsx", [(nickname, dt.datetime(2026, 11, 4, 13, 55))],
+                                   D(2026, 11, 4), D(2026, 11, 4))
+    [result] = trainbook.merge(roster_book, second)
+    assert result.review == 0 and result.matched == 1
+    after = trainbook.read(roster_book)
+    assert after.frame("review").empty
+    assert ("小周周", "S0003") in set(zip(after.frame("aliases")["alias"], after.frame("aliases")["student_id"]))
+    rows = attendance(roster_book)
+    assert rows[("C01", "S0003")]["status"] == "出勤" and rows[("C02", "S0003")]["status"] == "出勤"

@@ -82,3 +82,33 @@ def test_button_shows_a_message_not_a_traceback(tmp_path: Path) -> None:
     trainbook.xl.validate()
     alerts = [a for a in book.json()["actions"] if a["func"] == "alert"]
     assert len(alerts) == 1 and "Traceback" not in alerts[0]["args"][0]
+
+
+def test_merge_button_reads_the_paste_sheet_merges_and_clears_it(tmp_path: Path, demo_book: Path) -> None:
+    import datetime as dt
+
+    import python_calamine
+
+    from trainbook.demo import exports
+
+    engine = FileEngine(demo_book)
+    master = engine.read()
+    student = master.frame("enrollment").iloc[2]
+    export = exports.punch_records(tmp_path / "p.xlsx", [(student.to_dict(), dt.datetime(2026, 11, 30, 8, 55))],
+                                   dt.date(2026, 11, 30), dt.date(2026, 11, 30))
+    pasted = python_calamine.CalamineWorkbook.from_path(str(export)).get_sheet_by_name("原始记录").to_python()
+    book = json_book(demo_book)
+    paste = book.sheets["粘贴区"]
+    paste.api["values"] = [[str(v) for v in row] for row in pasted]  # pasted as values
+    book.set_mock_caller()
+    trainbook.xl.merge()
+    actions = book.json()["actions"]
+    names = [s.name for s in book.sheets]
+    writes = {names[a["sheet_position"]] for a in actions if a["func"] == "setValues"}
+    assert writes == {"考勤", "导入记录"}
+    [written] = [a for a in actions if a["func"] == "setValues" and names[a["sheet_position"]] == "考勤"]
+    last = written["values"][-1]
+    assert last[:4] == ["C09", student["student_id"], student["name"], "出勤"]
+    assert [a for a in actions if a["func"] == "sheetClearContents"][0]["sheet_position"] == names.index("粘贴区")
+    alerts = [a for a in actions if a["func"] == "alert"]
+    assert len(alerts) == 1 and "新增 1" in alerts[0]["args"][0]

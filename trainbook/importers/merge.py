@@ -127,23 +127,15 @@ def merge_source(master: Master, source: Source, kind_key: str | None = None,
     else:
         matched, unmatched = match_rows(Roster(master), evidence)
         result.matched = int(matched.index.nunique())
-        review_rows.append(unmatched.assign(reason=unmatched["reason"]))
-        if kind.target == "attendance":
-            placed, unplaced = assign(matched.assign(evidence=_evidence_kind(matched)), session_table(master),
-                                      student_groups(master), settings, session)
-            review_rows.append(unplaced.set_index("source_row").assign(reason="no-session", candidates=""))
-            counts, frame = upsert_attendance(master, statuses(placed.rename(columns={"name": "account"}),
-                                                               settings, lang), stamp)
-            result.changed["attendance"] = frame
-        elif kind.target == "scores":
-            counts, frame = upsert_scores(master, matched, stamp, assessment)
-            result.changed["scores"] = frame
-        elif kind.target == "submissions":
-            counts, frame = upsert_submissions(master, matched, stamp)
-            result.changed["submissions"] = frame
-        else:
-            counts, frame = upsert_feedback(master, matched, stamp, source.digest)
-            result.changed["feedback"] = frame
+        if kind.target == "feedback":  # a response that names nobody is anonymous, not unknown
+            nobody = unmatched[["name", "userid", "employee_no", "mobile"]].isna().all(axis=1)
+            matched = pd.concat([matched, unmatched[nobody].drop(columns=["candidates", "reason"])])
+            unmatched = unmatched[~nobody]
+        review_rows.append(unmatched)
+        counts, changed, unplaced = land(master, kind, matched, stamp, settings, session, assessment,
+                                         source.digest)
+        result.changed.update(changed)
+        review_rows.append(unplaced)
     result.inserted, result.updated, result.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
     review = _review_frame(master, review_rows, kind, source, lang, now)
     result.review = len(review)
@@ -155,6 +147,66 @@ def merge_source(master: Master, source: Source, kind_key: str | None = None,
         "inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
         "review": result.review}])], ignore_index=True)
     return result
+
+
+def land(master: Master, kind: ExportKind, matched: pd.DataFrame, stamp: str, settings: Any,
+         session: str | None = None, assessment: str | None = None, digest: str = "",
+         ) -> tuple[dict[str, int], dict[str, pd.DataFrame], pd.DataFrame]:
+    """Put matched evidence (one `student_id` per row) into its sheet. Returns the counts, the
+    changed sheets, and attendance rows no session fits (for review)."""
+    unplaced = pd.DataFrame()
+    if kind.target == "attendance":
+        placed, unplaced = assign(matched.assign(evidence=_evidence_kind(matched)), session_table(master),
+                                  student_groups(master), settings, session)
+        unplaced = unplaced.set_index("source_row").assign(reason="no-session", candidates="")
+        found = statuses(placed.rename(columns={"name": "account"}), settings, master.lang)
+        counts, frame = upsert_attendance(master, found, stamp)
+    elif kind.target == "scores":
+        counts, frame = upsert_scores(master, matched, stamp, assessment)
+    elif kind.target == "submissions":
+        counts, frame = upsert_submissions(master, matched, stamp)
+    else:
+        counts, frame = upsert_feedback(master, matched, stamp, digest)
+    return counts, {kind.target: frame}, unplaced
+
+
+def resolve_reviews(master: Master) -> dict[str, pd.DataFrame]:
+    """Review rows where a coordinator filled in `student_id`: land their evidence for that student,
+    remember the name as an alias, and take them off the review sheet."""
+    review = master.frame("review")
+    if not {"student_id", "payload", "kind"} <= set(review.columns):
+        return {}
+    chosen = values.text(review["student_id"])
+    done = chosen.notna() & review["payload"].notna()
+    if not done.any():
+        return {}
+    settings = read_settings(master)
+    changed: dict[str, pd.DataFrame] = {}
+    for kind_key, rows in review[done].groupby("kind"):
+        kind = KINDS.get(str(kind_key))
+        if kind is None or kind.target == "enrollment":
+            continue
+        evidence = pd.DataFrame([json.loads(p) for p in rows["payload"]], index=rows["source_row"].astype(int))
+        for column in ("at", "joined_at", "day", "leave_from", "leave_to"):
+            if column in evidence:
+                evidence[column] = pd.to_datetime(evidence[column])
+        evidence["student_id"] = chosen[rows.index].to_numpy()
+        stamp = f"{kind.label(master.lang)}#{rows['file'].iloc[0]}"
+        _, landed, _ = land(master, kind, evidence, stamp, settings)
+        _apply(master, landed)
+        changed.update(landed)
+    aliases = master.frame("aliases")
+    known = set(values.text(aliases["alias"]).dropna()) if "alias" in aliases else set()
+    note = "来自待确认" if master.lang == "zh" else "from Review"
+    new = [{"alias": name, "student_id": sid, "note": note}
+           for name, sid in zip(values.text(review.loc[done, "raw_name"]), chosen[done])
+           if name and name not in known]
+    new = list({a["alias"]: a for a in new}.values())
+    if new:
+        changed["aliases"] = pd.concat([aliases, pd.DataFrame(new)], ignore_index=True)
+    changed["review"] = review[~done]
+    _apply(master, changed)
+    return changed
 
 
 def _logged_kind(imports: pd.DataFrame, digest: str) -> str:
@@ -184,9 +236,9 @@ def _review_frame(master: Master, parts: list[pd.DataFrame], kind: ExportKind, s
         "kind": kind.key, "file": source.name, "source_row": rows.index.astype(int),
         "raw_name": rows.get("name"), "raw_department": rows.get("department"),
         "raw_account": rows.get("userid"), "reason": rows["reason"].map(reasons),
-        "candidates": rows.get("candidates"), "student_id": None,
-        "note": [json.dumps({k: _jsonable(v) for k, v in r.items()}, ensure_ascii=False)
-                 for r in rows[payload_columns].to_dict("records")],
+        "candidates": rows.get("candidates"), "student_id": None, "note": None,
+        "payload": [json.dumps({k: _jsonable(v) for k, v in r.items()}, ensure_ascii=False)
+                    for r in rows[payload_columns].to_dict("records")],
     }).reset_index(drop=True)
 
 
@@ -226,12 +278,13 @@ def merge_pasted(book: object) -> MergeResult:
 def _merge_all(engine: Engine, master: Master, sources: list[Source], kind: str | None = None,
                session: str | None = None, assessment: str | None = None, dry_run: bool = False,
                clear: list[str] | None = None) -> list[MergeResult]:
+    changed = resolve_reviews(master)
     results = []
     for source in sources:
         result = merge_source(master, source, kind, session, assessment)
         _apply(master, result.changed)
         results.append(result)
-    changed = {k: v for r in results for k, v in r.changed.items()}
+    changed.update({k: v for r in results for k, v in r.changed.items()})
     if (changed or clear) and not dry_run:
         engine.write(master, Update(tables=changed, clear=clear or []))
     return results

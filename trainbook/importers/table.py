@@ -15,6 +15,7 @@ PERIOD = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*(?:至|到|~|－|—|-{1
 NAME_HEADERS = {normalize(h) for h in (
     "姓名", "Name", "提交人", "填写人", "提交者", "学员姓名", "学生姓名", "员工姓名", "成员", "用户昵称",
     "参会人", "参会人员", "观众", "考生", "答题人", "Submitter", "Member", "Participant", "User")}
+TIME_HEADERS = {normalize(h) for h in ("提交时间", "填写时间", "交卷时间", "Submitted At", "Submission Time")}
 SUBHEADER_WORDS = {normalize(w) for w in ("打卡时间", "打卡结果", "六", "日", "时长", "次数", "Time",
                                           "Result")}
 HEADER_SCAN_ROWS = 15
@@ -63,7 +64,10 @@ def _cell_text(value: Any) -> str:
 
 def _is_header(row: list[Any]) -> bool:
     cells = [normalize(_cell_text(c)) for c in row]
-    return any(c in NAME_HEADERS for c in cells) and sum(bool(c) for c in cells) >= 2
+    filled = sum(bool(c) for c in cells)
+    named = any(c in NAME_HEADERS for c in cells) and filled >= 2
+    anonymous = any(c in TIME_HEADERS for c in cells) and filled >= 3  # e.g. an anonymous survey
+    return named or anonymous
 
 
 def _is_subheader(row: list[Any], parents: list[str]) -> bool:

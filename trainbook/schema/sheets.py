@@ -367,6 +367,7 @@ REVIEW = Sheet(
         Column("candidates", "候选学员", "Candidates", width=28, wrap=True),
         Column("student_id", "学员编号", "Student ID", "id", width=11),
         NOTE,
+        Column("payload", "原始数据", "Original data", width=40),
     ),
     tab_color=GENERATED_TAB,
 )

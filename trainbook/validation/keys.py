@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+import numpy as np
 import pandas as pd
 
 from trainbook import values
@@ -33,13 +34,17 @@ def ids(master: Master, sheet: str) -> set[str] | None:
 def _repeats(frame: pd.DataFrame, columns: list[str], column: str, code: str, sheet: str,
              shown: pd.Series, **extra: pd.Series) -> Iterator[Finding]:
     """One finding per row whose `columns` repeat an earlier row's, naming the other rows."""
-    complete = frame[columns].notna().all(axis=1)
-    keyed = frame[complete]
-    dup = keyed.duplicated(columns, keep=False)
+    key = np.zeros(len(frame), dtype=np.int64)
+    complete = np.ones(len(frame), dtype=bool)
+    for name in columns:  # one integer per key combination: hashing ints beats hashing tuples
+        codes, uniques = pd.factorize(frame[name].to_numpy(dtype=object))
+        complete &= codes >= 0
+        key = key * (len(uniques) + 1) + codes + 1
+    keys = pd.Series(key[complete], index=frame.index[complete])
+    dup = keys.duplicated(keep=False)
     if not dup.any():
         return
-    by = columns[0] if len(columns) == 1 else columns
-    groups = keyed[dup].groupby(by, sort=False).groups
+    groups = keys[dup].groupby(keys[dup], sort=False).groups
     rows, others, vals = [], [], []
     extras: dict[str, list[object]] = {k: [] for k in extra}
     for members in groups.values():

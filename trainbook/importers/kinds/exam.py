@@ -6,6 +6,7 @@ import pandas as pd
 
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.homework import TITLE as HOMEWORK_TITLE
 from trainbook.importers.table import ExportTable
 from trainbook.values import number
 
@@ -20,7 +21,7 @@ class ExamImporter(ExportKind):
     target = "scores"
 
     def score(self, table: ExportTable) -> int:
-        if not has(table, *SCORE):
+        if not has(table, *SCORE) or has(table, *HOMEWORK_TITLE):
             return 0
         return 3 + has(table, *SUBMITTED) + has(table, "用时", "答题时长", "正确率", *TITLE)
 

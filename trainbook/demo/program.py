@@ -1,21 +1,15 @@
-"""`trainbook demo`: a realistic sample program, built into a master workbook and run end to end."""
+"""The sample program: a realistic training program's records, with a few planted mistakes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import random
-from collections.abc import Callable
-from pathlib import Path
 
 import pandas as pd
 
-from trainbook.api import init
 from trainbook.i18n import Lang
 from trainbook.schema.columns import Choice
 from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY, SUBMISSION_STATUS
-from trainbook.validation import validate
-from trainbook.workbook.engine import Update
-from trainbook.workbook.file_engine import FileEngine
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
 GIVEN = ["伟", "芳", "娜", "敏", "静", "丽", "强", "磊", "军", "洋", "勇", "艳", "杰", "娟", "涛",
@@ -203,35 +197,3 @@ def _plant_mistakes(tables: dict[str, pd.DataFrame]) -> None:
     scores.loc[len(scores)] = {"assessment_id": "A01", "student_id": "S0099", "name": "王小明",
                                "score": 41, "grader": "刘工", "graded_at": pd.Timestamp(2026, 11, 18, 17),
                                "source": "钉钉考试"}
-
-
-def build_demo_book(path: Path, lang: Lang = "zh") -> Path:
-    """Create `path` as a master workbook holding the sample program."""
-    init(path, lang=lang, overwrite=True)
-    engine = FileEngine(path, lang)
-    master = engine.read()
-    engine.write(master, Update(tables=sample_program(lang)))
-    return path
-
-
-def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = print) -> Path:
-    """Build the sample program in `folder`, run every operation on it and say what happened."""
-    folder.mkdir(parents=True, exist_ok=True)
-    path = folder / ("培训项目-示例.xlsx" if lang == "zh" else "demo-program.xlsx")
-    build_demo_book(path, lang)
-    zh = lang == "zh"
-    master = FileEngine(path).read()
-    counts = {k: len(master.frame(k)) for k in ("enrollment", "sessions", "attendance", "scores")}
-    echo((f"已生成示例项目：{counts['enrollment']} 名学员、{counts['sessions']} 个课次、"
-          f"{counts['attendance']} 条考勤、{counts['scores']} 条成绩 → {path}") if zh else
-         (f"Built the sample program: {counts['enrollment']} students, {counts['sessions']} sessions, "
-          f"{counts['attendance']} attendance rows, {counts['scores']} scores → {path}"))
-    report = validate(path, annotate=True)
-    echo((f"校验：{report.errors} 个错误、{report.warnings} 个警告（示例里故意留了几处常见错误），"
-          f"详见“校验结果”表，出错的单元格已标红。") if zh else
-         (f"Validation: {report.errors} errors and {report.warnings} warnings (planted on purpose); "
-          f"see the Issues sheet, offending cells are marked red."))
-    for issue in report.issues:
-        echo(f"  - {issue.sheet_name}!{issue.cell or ''} {issue.code}: {issue.message}")
-    echo(("打开工作簿查看：" if zh else "Open the workbook: ") + str(path.resolve()))
-    return path
