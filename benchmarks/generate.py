@@ -11,6 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import xlsxwriter
 
 from sizes import SIZES
 
@@ -96,11 +97,36 @@ def generate(size: str, path: Path) -> Path:
     return path
 
 
+def punch_export(size: str, path: Path, seed: int = 2) -> Path:
+    """A 原始记录 export with one punch per student and session of the program of `size`."""
+    students, sessions = SIZES[size]
+    tables = program(students, sessions)
+    rng = np.random.default_rng(seed)
+    people = tables["enrollment"]
+    starts = (pd.to_datetime(tables["sessions"]["date"]) + pd.Timedelta(hours=9)).to_numpy()
+    n = students * sessions
+    at = pd.to_datetime(np.repeat(starts, students)) + pd.to_timedelta(rng.integers(-30, 20, n), unit="m")
+    wb = xlsxwriter.Workbook(str(path), {"constant_memory": True, "strings_to_numbers": False})
+    ws = wb.add_worksheet("原始记录")
+    ws.write_row(0, 0, [f"考勤记录表 统计日期：{at.min():%Y-%m-%d} 至 {at.max():%Y-%m-%d}"])
+    ws.write_row(1, 0, ["报表生成时间：2026-06-30 10:00"])
+    ws.write_row(2, 0, ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "考勤日期", "考勤时间", "打卡时间", "打卡结果"])
+    names = np.tile(people["name"].to_numpy(), sessions)
+    depts = np.tile(people["department"].to_numpy(), sessions)
+    days = at.strftime("%y-%m-%d")
+    stamps = at.strftime("%Y-%m-%d %H:%M")
+    for i in range(n):
+        ws.write_row(3 + i, 0, [names[i], "培训", depts[i], "", "", "", days[i], "", stamps[i], "正常"])
+    wb.close()
+    return path
+
+
 if __name__ == "__main__":
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("size", choices=list(SIZES))
     parser.add_argument("path", type=Path)
+    parser.add_argument("--punches", action="store_true", help="write the punch export instead")
     args = parser.parse_args()
     args.path.parent.mkdir(parents=True, exist_ok=True)
-    generate(args.size, args.path)
+    (punch_export if args.punches else generate)(args.size, args.path)
     print(args.path)

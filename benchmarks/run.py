@@ -27,9 +27,10 @@ from sizes import SIZES  # noqa: E402
 OUT = HERE / "out"
 FLOOR = """
 import sys, python_calamine
-wb = python_calamine.CalamineWorkbook.from_path(sys.argv[1])
-for name in wb.sheet_names:
-    wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+for path in sys.argv[1:]:
+    wb = python_calamine.CalamineWorkbook.from_path(path)
+    for name in wb.sheet_names:
+        wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
 """
 NAIVE_READ = """
 import sys, pandas as pd
@@ -74,8 +75,10 @@ def fresh_copy(book: Path) -> Path:
 
 def bench(size: str) -> dict[str, tuple[float, float]]:
     book = OUT / f"{size}.xlsx"
-    if not book.exists():  # generated in a child, so this parent stays small and its fork-time RSS
-        subprocess.run([sys.executable, str(HERE / "generate.py"), size, str(book)], check=True)
+    punches = OUT / f"{size}-punches.xlsx"
+    for path, extra in ((book, []), (punches, ["--punches"])):
+        if not path.exists():  # generated in a child, so this parent stays small
+            subprocess.run([sys.executable, str(HERE / "generate.py"), size, str(path), *extra], check=True)
     py = sys.executable
     copy = book.with_name(f"{book.stem}-copy.xlsx")
     results = {
@@ -83,6 +86,10 @@ def bench(size: str) -> dict[str, tuple[float, float]]:
         "trainbook validate": measure([*TRAINBOOK, "validate", str(book), "--format", "json"], repeat=3),
         "trainbook validate --annotate": measure([*TRAINBOOK, "validate", str(copy), "--annotate"],
                                                  repeat=3, prepare=lambda: fresh_copy(book)),
+        "floor: python-calamine read of master + punch export": measure(
+            [py, "-c", FLOOR, str(book), str(punches)], repeat=3),
+        "trainbook merge (punch export)": measure([*TRAINBOOK, "merge", str(copy), str(punches)],
+                                                  prepare=lambda: fresh_copy(book), expect=(0,)),
         "naive read: pandas read_excel (openpyxl)": measure([py, "-c", NAIVE_READ, str(book)]),
         "naive write: openpyxl load + save": measure([py, "-c", NAIVE_WRITE, str(fresh_copy(book))]),
     }
@@ -119,6 +126,10 @@ def report(all_results: dict[str, dict[str, tuple[float, float]]]) -> str:
                   f"{results['naive read: pandas read_excel (openpyxl)'][0] / validate:.1f}× slower (target ≥ 5)",
                   f"- annotate: {annotate / floor:.2f}× the floor (target ≤ 4); openpyxl load + save is "
                   f"{results['naive write: openpyxl load + save'][0] / annotate:.1f}× slower (target ≥ 10)",
+                  f"- merge of a {SIZES[size][0] * SIZES[size][1]:,}-row punch export: "
+                  f"{results['trainbook merge (punch export)'][0] / results['floor: python-calamine read of master + punch export'][0]:.2f}× "
+                  "the floor of reading both files (target ≤ 5), peak "
+                  f"{results['trainbook merge (punch export)'][1]:.0f} MB (target < 1,500)",
                   f"- peak memory of trainbook: "
                   f"{max(results['trainbook validate'][1], results['trainbook validate --annotate'][1]):.0f} MB "
                   "(target < 1,500)", ""]

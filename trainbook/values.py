@@ -40,7 +40,7 @@ def per_unique(parse: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
     def wrapper(s: pd.Series, *args: object) -> pd.Series:
         codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
         if len(s) < 64:
-            return parse(s, *args)
+            return parse(s.astype(object), *args)
         distinct = pd.Series(np.append(uniques.astype(object), None), dtype=object)
         result = parse(distinct, *args)
         return pd.Series(result.to_numpy()[codes], index=s.index, dtype=result.dtype)

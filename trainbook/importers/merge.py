@@ -36,6 +36,9 @@ from trainbook.workbook import engine_for
 from trainbook.workbook.engine import Engine, Update
 from trainbook.workbook.master import Master, identify_sheets
 
+BASE_SHEETS = ("enrollment", "groups", "sessions", "aliases", "settings", "review", "imports")
+TARGET_SHEETS = {"attendance": ("attendance",), "scores": ("scores", "assessments"),
+                 "submissions": ("submissions", "tasks"), "feedback": ("feedback",), "enrollment": ()}
 REVIEW_REASONS = {
     "zh": {"unknown": "无匹配学员", "ambiguous": "多个候选学员", "no-session": "找不到对应课次"},
     "en": {"unknown": "no matching student", "ambiguous": "several candidates", "no-session": "no matching session"},
@@ -65,55 +68,62 @@ class MergeResult:
 
 @dataclass
 class Source:
-    """An export to merge: a file, or rows pasted into the paste sheet."""
+    """An export to merge (a file, or rows pasted into the paste sheet), its kind and its table."""
 
     name: str
-    sheets: list[RawSheet]
     digest: str
+    kind: ExportKind
+    table: ExportTable
 
 
-def file_source(path: Path, lang: Lang) -> Source:
-    data = path.read_bytes() if path.is_file() else b""
-    return Source(path.name, read_export(path, lang), hashlib.sha256(data).hexdigest())
+def file_source(path: Path, lang: Lang, kind_key: str | None = None) -> Source:
+    sheets = read_export(path, lang)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    return Source(path.name, digest, *_pick(path.name, sheets, kind_key, lang))
 
 
-def pasted_source(rows: list[list[Any]], lang: Lang) -> Source:
-    text = json.dumps(rows, ensure_ascii=False, default=str).encode()
-    return Source("粘贴区" if lang == "zh" else "Paste", [RawSheet("paste", rows)], hashlib.sha256(text).hexdigest())
+def pasted_source(rows: list[list[Any]], lang: Lang, kind_key: str | None = None) -> Source:
+    name = "粘贴区" if lang == "zh" else "Paste"
+    digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False, default=str).encode()).hexdigest()
+    return Source(name, digest, *_pick(name, [RawSheet("paste", rows)], kind_key, lang))
 
 
-def _pick(source: Source, kind_key: str | None, lang: Lang) -> tuple[ExportKind, ExportTable]:
-    found_sheets, _ = identify_sheets([s.name for s in source.sheets])
+def _pick(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) -> tuple[ExportKind, ExportTable]:
+    """The export's kind and table; the raw rows are consumed (large exports are large)."""
+    found_sheets, _ = identify_sheets([s.name for s in sheets])
     if len(found_sheets) >= 5:
-        raise InputError(message("export-is-master", lang, path=source.name))
-    tables = [t for s in source.sheets if (t := find_table(s.name, s.rows)) is not None]
+        raise InputError(message("export-is-master", lang, path=name))
+    tables = []
+    while sheets:
+        sheet = sheets.pop(0)
+        if (table := find_table(sheet.name, sheet.rows)) is not None:
+            tables.append(table)
     if kind_key:
         kind = KINDS[kind_key]
         if not tables:
-            raise InputError(_unknown(source, tables, lang))
+            raise InputError(_unknown(name, tables, lang))
         return kind, max(tables, key=kind.score)
     found = detect(tables)
     if found is None:
-        raise InputError(_unknown(source, tables, lang))
+        raise InputError(_unknown(name, tables, lang))
     return found
 
 
-def _unknown(source: Source, tables: list[ExportTable], lang: Lang) -> str:
+def _unknown(name: str, tables: list[ExportTable], lang: Lang) -> str:
     headers = "、".join(tables[0].headers[:8]) if tables else "—"
     kinds = "、".join(f"{k.label(lang)} ({k.key})" for k in ALL_KINDS)
-    return message("export-unknown-kind", lang, path=source.name, headers=headers, kinds=kinds)
+    return message("export-unknown-kind", lang, path=name, headers=headers, kinds=kinds)
 
 
-def merge_source(master: Master, source: Source, kind_key: str | None = None,
-                 session: str | None = None, assessment: str | None = None,
-                 now: dt.datetime | None = None) -> MergeResult:
+def merge_source(master: Master, source: Source, session: str | None = None,
+                 assessment: str | None = None, now: dt.datetime | None = None) -> MergeResult:
     """Merge one export into `master` in memory; the changed sheets are in `result.changed`."""
     lang = master.lang
     imports = master.frame("imports")
     if "sha256" in imports and source.digest in set(values.text(imports["sha256"]).dropna()):
         kind = _logged_kind(imports, source.digest)
         return MergeResult(source.name, kind, already_imported=True)
-    kind, table = _pick(source, kind_key, lang)
+    kind, table = source.kind, source.table
     evidence = kind.evidence(table, Context(lang, source.name))
     result = MergeResult(source.name, kind.key, rows=len(table.rows))
     stamp = f"{kind.label(lang)}#{source.digest[:8]}"
@@ -260,28 +270,43 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
     policy; the same file twice changes nothing. With `dry_run`, nothing is written.
     """
     engine: Engine = engine_for(book)
-    master = engine.read()
-    sources = [file_source(Path(p), master.lang) for p in exports]
-    return _merge_all(engine, master, sources, kind, session, assessment, dry_run)
+    master = engine.read(BASE_SHEETS)
+    sources = [file_source(Path(p), master.lang, kind) for p in exports]
+    _read_targets(engine, master, sources)
+    return _merge_all(engine, master, sources, session, assessment, dry_run)
 
 
 def merge_pasted(book: object) -> MergeResult:
     """Merge what was pasted into the paste sheet, then empty that sheet (the 合并导入 button)."""
     engine: Engine = engine_for(book)
-    master = engine.read()
+    master = engine.read(BASE_SHEETS)
     rows = [row for row in engine.raw("paste") if any(c not in (None, "") for c in row)]
     if not rows:
         raise InputError(message("paste-empty", master.lang))
-    return _merge_all(engine, master, [pasted_source(rows, master.lang)], clear=["paste"])[0]
+    sources = [pasted_source(rows, master.lang)]
+    _read_targets(engine, master, sources)
+    return _merge_all(engine, master, sources, clear=["paste"])[0]
 
 
-def _merge_all(engine: Engine, master: Master, sources: list[Source], kind: str | None = None,
-               session: str | None = None, assessment: str | None = None, dry_run: bool = False,
+def _read_targets(engine: Engine, master: Master, sources: list[Source]) -> None:
+    """Read the sheets that the exports (and any resolved review rows) will change."""
+    review = master.frame("review")
+    kinds = {s.kind for s in sources} | {KINDS[k] for k in review.get("kind", pd.Series(dtype=object)).dropna()
+                                         if k in KINDS}
+    wanted = {key for kind in kinds for key in TARGET_SHEETS[kind.target]} - set(master.tables)
+    if wanted:
+        master.tables.update(engine.read(sorted(wanted)).tables)
+    master.compact()
+
+
+def _merge_all(engine: Engine, master: Master, sources: list[Source], session: str | None = None,
+               assessment: str | None = None, dry_run: bool = False,
                clear: list[str] | None = None) -> list[MergeResult]:
     changed = resolve_reviews(master)
     results = []
-    for source in sources:
-        result = merge_source(master, source, kind, session, assessment)
+    while sources:  # each export's table is let go as soon as it is merged
+        source = sources.pop(0)
+        result = merge_source(master, source, session, assessment)
         _apply(master, result.changed)
         results.append(result)
     changed.update({k: v for r in results for k, v in r.changed.items()})

@@ -7,6 +7,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from trainbook.workbook.master import normalize
@@ -110,7 +111,8 @@ def dedupe(headers: list[str]) -> list[str]:
 def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
     """Locate the header row (and a second one under it) by content; None if there is no table."""
     width = max((len(r) for r in rows), default=0)
-    rows = [list(r) + [None] * (width - len(r)) for r in rows]
+    if any(len(r) != width for r in rows):  # text exports: ragged lines
+        rows = [list(r) + [None] * (width - len(r)) for r in rows]
     header_at = next((i for i, row in enumerate(rows[:HEADER_SCAN_ROWS]) if _is_header(row)), None)
     if header_at is None:
         return None
@@ -130,9 +132,14 @@ def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
     while headers and not headers[-1]:
         headers.pop()
     headers = dedupe(headers)
-    body = [r[: len(headers)] for r in rows[data_at:]]
-    frame = pd.DataFrame(body, columns=headers, dtype=object,
-                         index=pd.RangeIndex(data_at + 1, data_at + 1 + len(body)))
-    frame = frame.mask(frame.isin(["", None]))
-    frame = frame.dropna(how="all")
+    cells = np.array(rows[data_at:], dtype=object).reshape(len(rows) - data_at, width)[:, : len(headers)]
+    columns = {}
+    for i, header in enumerate(headers):  # one object per distinct value: exports repeat themselves
+        codes, uniques = pd.factorize(cells[:, i])
+        distinct = np.append(uniques.astype(object), None)
+        distinct[[j for j, v in enumerate(distinct) if isinstance(v, str) and not v.strip()]] = None
+        columns[header] = distinct[codes]
+    del cells
+    frame = pd.DataFrame(columns, index=pd.RangeIndex(data_at + 1, len(rows) + 1), dtype=object)
+    frame = frame[frame.notna().any(axis=1)]
     return ExportTable(sheet, headers, frame, title, period, preamble)

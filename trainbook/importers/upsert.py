@@ -3,7 +3,7 @@ rest (and every row whose source is 手工) exactly as it was."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
 
 import numpy as np
 import pandas as pd
@@ -50,28 +50,23 @@ def _keyed(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 
 
 def _land(existing: pd.DataFrame, key_columns: list[str], new: pd.DataFrame,
-          same: Any) -> tuple[Counts, pd.DataFrame]:
-    """Insert rows of `new` whose key is absent, update non-manual rows where `same(old, new)` is
-    False, count the rest as unchanged. `new` carries the sheet's columns by key."""
+          same: Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]) -> tuple[Counts, pd.DataFrame]:
+    """Insert rows of `new` whose key is absent; update non-manual rows where `same(old, new)`
+    (row-aligned frames) is False; count the rest as unchanged. All column-wise, no row loop."""
     existing = existing.copy()
     for column in new.columns:
         if column not in existing:
             existing[column] = None
-    existing_key = _keyed(existing, key_columns)
-    position = pd.Series(existing.index, index=existing_key.to_numpy())
-    position = position[~position.index.duplicated()]
-    new_key = _keyed(new, key_columns)
-    found = new_key.isin(position.index)
-    manual = _manual(existing)
-    counts = {"inserted": int((~found).sum()), "updated": 0, "unchanged": 0}
-    for (_, row), key in zip(new[found].iterrows(), new_key[found]):
-        at = position[key]
-        if manual[at] or same(existing.loc[at], row):
-            counts["unchanged"] += 1
-            continue
-        counts["updated"] += 1
-        for column, value in row.items():
-            existing.at[at, column] = value
+    first = pd.Series(existing.index, index=_keyed(existing, key_columns).to_numpy())
+    first = first[~first.index.duplicated()]
+    at = _keyed(new, key_columns).map(first)
+    found = at.notna().to_numpy()
+    targets = at[found].astype(np.int64).to_numpy()
+    old, incoming = existing.loc[targets].reset_index(drop=True), new[found].reset_index(drop=True)
+    keep = _manual(existing).loc[targets].to_numpy() | (same(old, incoming) if len(old) else np.zeros(0, bool))
+    changes = new[found][~keep]
+    existing.loc[targets[~keep], list(new.columns)] = changes.to_numpy(dtype=object)
+    counts = {"inserted": int((~found).sum()), "updated": int((~keep).sum()), "unchanged": int(keep.sum())}
     inserted = new[~found]
     frame = pd.concat([existing, inserted], ignore_index=True) if len(inserted) else existing
     return counts, frame
@@ -102,34 +97,29 @@ def upsert_attendance(master: Master, found: pd.DataFrame, stamp: str) -> tuple[
         "watch_minutes": merged["watch_minutes"], "source": stamp, "note": merged["note"],
     })
 
-    def same(old_row: pd.Series, new_row: pd.Series) -> bool:
-        cell = pd.Series([old_row.get(c) for c in ("status", "checkin_at", "checkout_at", "watch_minutes")],
-                         dtype=object)
-        status = values.choice(cell.iloc[[0]], ATTENDANCE_STATUS).iloc[0]
-        when = values.datetime(cell.iloc[[1, 2]])
-        watch = values.number(cell.iloc[[3]]).iloc[0]
-        return (status == values.choice(pd.Series([new_row["status"]]), ATTENDANCE_STATUS).iloc[0]
-                and _equal_time(when.iloc[0], new_row["checkin_at"])
-                and _equal_time(when.iloc[1], new_row["checkout_at"])
-                and _equal_number(watch, new_row["watch_minutes"]))
+    def same(old: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
+        return (_same_choice(old["status"], new["status"], ATTENDANCE_STATUS)
+                & _same_time(old["checkin_at"], new["checkin_at"])
+                & _same_time(old["checkout_at"], new["checkout_at"])
+                & _same_number(old["watch_minutes"], new["watch_minutes"]))
 
     return _land(existing, KEY, rows, same)
 
 
-def _equal_time(a: Any, b: Any) -> bool:
-    if pd.isna(a) and pd.isna(b):
-        return True
-    if pd.isna(a) or pd.isna(b):
-        return False
-    return abs(pd.Timestamp(a) - pd.Timestamp(b)) < pd.Timedelta(seconds=1)
+def _same_choice(old: pd.Series, new: pd.Series, choices: tuple) -> np.ndarray:
+    a, b = values.choice(old.astype(object), choices), values.choice(new.astype(object), choices)
+    return ((a == b) | (a.isna() & b.isna())).to_numpy()
 
 
-def _equal_number(a: Any, b: Any) -> bool:
-    if pd.isna(a) and pd.isna(b):
-        return True
-    if pd.isna(a) or pd.isna(b):
-        return False
-    return abs(float(a) - float(b)) < 0.05
+def _same_time(old: pd.Series, new: pd.Series) -> np.ndarray:
+    a, b = values.datetime(old.astype(object)), values.datetime(new.astype(object))
+    close = (a - b).abs() < pd.Timedelta(seconds=1)
+    return (close.fillna(False) | (a.isna() & b.isna())).to_numpy()
+
+
+def _same_number(old: pd.Series, new: pd.Series) -> np.ndarray:
+    a, b = values.number(old.astype(object)), values.number(new.astype(object))
+    return (((a - b).abs() < 0.05) | (a.isna() & b.isna())).to_numpy()
 
 
 class EnrollmentUpsert:
@@ -200,8 +190,8 @@ def upsert_scores(master: Master, found: pd.DataFrame, stamp: str,
                          "name": best["student_id"].map(_names(master)), "score": best["score"],
                          "graded_at": best["at"], "source": stamp})
 
-    def same(old: pd.Series, new: pd.Series) -> bool:
-        return _equal_number(values.number(pd.Series([old.get("score")], dtype=object)).iloc[0], new["score"])
+    def same(old: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
+        return _same_number(old["score"], new["score"])
 
     return _land(master.frame("scores"), ["assessment_id", "student_id"], rows, same)
 
@@ -221,10 +211,8 @@ def upsert_submissions(master: Master, found: pd.DataFrame, stamp: str) -> tuple
                          "submitted_at": found["at"], "points": found.get("points"), "source": stamp})
     rows = rows.drop_duplicates(["task_id", "student_id"], keep="last")
 
-    def same(old: pd.Series, new: pd.Series) -> bool:
-        status_old = values.choice(pd.Series([old.get("status")], dtype=object), SUBMISSION_STATUS).iloc[0]
-        status_new = values.choice(pd.Series([new["status"]], dtype=object), SUBMISSION_STATUS).iloc[0]
-        return status_old == status_new
+    def same(old: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
+        return _same_choice(old["status"], new["status"], SUBMISSION_STATUS)
 
     return _land(master.frame("submissions"), ["task_id", "student_id"], rows, same)
 
@@ -240,4 +228,4 @@ def upsert_feedback(master: Master, found: pd.DataFrame, stamp: str, digest: str
         "session_id": session, "student_id": found["student_id"], "submitted_at": found["at"],
         **{k: found[k] for k in ("overall", "content", "teacher", "organization", "nps", "comments")},
         "source": stamp})
-    return _land(master.frame("feedback"), ["response_id"], rows, lambda old, new: True)
+    return _land(master.frame("feedback"), ["response_id"], rows, lambda old, new: np.ones(len(old), bool))

@@ -9,6 +9,7 @@ from typing import Protocol
 import pandas as pd
 
 from trainbook.workbook.master import Master, Table
+from trainbook.workbook.sheet_xml import Rows
 
 Cell = tuple[int, int]  # (Excel row, 0-based column)
 
@@ -37,10 +38,12 @@ class Engine(Protocol):
     def raw(self, key: str) -> list[list[object]]: ...
 
 
-def rows_for(table: Table, frame: pd.DataFrame) -> tuple[list[int], list[list[object]]]:
-    """The positions a frame's columns go to in `table`'s sheet, and its rows as Python values."""
+def rows_for(table: Table, frame: pd.DataFrame) -> Rows:
+    """A frame's columns as the rows to write into `table`'s sheet, placed by header position."""
     columns = [c for c in frame.columns if c in table.positions]
-    positions = [table.positions[c] for c in columns]
-    data = frame[columns].astype(object)
-    data = data.where(data.notna(), None)
-    return positions, data.to_numpy().tolist()
+    arrays = []
+    for column in columns:
+        values = frame[column].to_numpy(dtype=object, copy=True)
+        values[pd.isna(values)] = None
+        arrays.append(values)
+    return Rows(arrays, [table.positions[c] for c in columns])

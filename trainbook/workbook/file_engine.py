@@ -20,7 +20,6 @@ from trainbook.workbook.sheet_xml import (
     column_styles,
     ensure_mark_style,
     mark_ranges,
-    render_rows,
     replace_data_rows,
     set_marks,
 )
@@ -81,9 +80,8 @@ class FileEngine:
                 table = master.tables[key]
                 part = parts[table.name]
                 xml = zf.read(part)
-                positions, rows = rows_for(table, frame)
-                rendered = render_rows(rows, positions, column_styles(xml))
-                edited[part] = replace_data_rows(xml, rendered, max(table.width - 1, 0))
+                replaced[part] = replace_data_rows(xml, rows_for(table, frame), max(table.width - 1, 0),
+                                                   column_styles(xml))
             marking = {k: cells for k, cells in update.marks.items() if k in master.tables}
             if marking:
                 styles, dxf_id = ensure_mark_style(zf.read(STYLES_PART))
@@ -91,10 +89,14 @@ class FileEngine:
                     replaced[STYLES_PART] = [styles]
                 for key, cells in marking.items():
                     part = parts[master.tables[key].name]
-                    xml = edited.pop(part, None) or zf.read(part)
-                    replaced[part] = set_marks(xml, mark_ranges(cells), dxf_id)
+                    replaced[part] = set_marks(_joined(replaced.pop(part, None)) or zf.read(part),
+                                               mark_ranges(cells), dxf_id)
             for key in update.clear:
                 part = parts[master.names[key]]
-                edited[part] = clear_rows(edited.get(part) or zf.read(part))
-            replaced.update({part: [xml] for part, xml in edited.items()})
+                replaced[part] = [clear_rows(_joined(replaced.pop(part, None)) or zf.read(part))]
         replace_atomically(self.path, lambda tmp: rewrite(self.path, tmp, replaced), master.lang)
+
+
+def _joined(chunks: Chunks | None) -> bytes | None:
+    """A part produced as chunks, as one text (for the rare second edit of the same part)."""
+    return None if chunks is None else b"".join(chunks)

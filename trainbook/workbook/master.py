@@ -124,6 +124,15 @@ class Master:
     def table(self, key: str) -> Table | None:
         return self.tables.get(key)
 
+    def compact(self) -> None:
+        """Share one object per distinct cell value (a read makes one per cell): big sheets of
+        repeated ids, names and statuses then take a fraction of the memory."""
+        for table in self.tables.values():
+            for column in table.frame.columns:
+                codes, uniques = pd.factorize(table.frame[column].to_numpy(dtype=object))
+                shared = np.append(uniques.astype(object), None)[codes]
+                table.frame[column] = pd.Series(shared, index=table.frame.index, dtype=object)
+
     def frame(self, key: str) -> pd.DataFrame:
         """The sheet's rows, or an empty frame with its declared columns when the sheet is absent."""
         table = self.tables.get(key)

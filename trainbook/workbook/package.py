@@ -10,6 +10,7 @@ import copy
 import posixpath
 import struct
 import zipfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
@@ -87,7 +88,7 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
     return parts
 
 
-Chunks = list[bytes | memoryview]
+Chunks = Iterable[bytes | memoryview]
 BIG_PART = 16 * 1024**2
 
 
@@ -100,18 +101,17 @@ def rewrite(src: Path, dst: Path, replaced: dict[str, Chunks]) -> None:
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
         for info in zin.infolist():
             if info.filename in replaced:
-                chunks = replaced[info.filename]
                 new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
                 new.compress_type = zipfile.ZIP_DEFLATED
                 new.external_attr = info.external_attr
-                size = sum(len(c) for c in chunks)
+                size = info.file_size  # the old part's size says how big the new one will be
                 level = 1 if size > BIG_PART else 6  # a big sheet: speed over the last few % of size
                 if hasattr(new, "compress_level"):  # Python ≥ 3.13
                     new.compress_level = level
                 else:
                     new._compresslevel = level  # type: ignore[attr-defined]
-                with zout.open(new, "w", force_zip64=size > zipfile.ZIP64_LIMIT) as out:
-                    for chunk in chunks:
+                with zout.open(new, "w", force_zip64=size > zipfile.ZIP64_LIMIT // 2) as out:
+                    for chunk in replaced[info.filename]:
                         out.write(chunk)
             else:
                 _copy_raw(zin, zout, info)

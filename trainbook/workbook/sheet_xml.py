@@ -9,9 +9,12 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from xml.sax.saxutils import escape, quoteattr
+
+import numpy as np
+import pandas as pd
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MARK_TOKEN = "trainbook-mark"
@@ -74,76 +77,79 @@ def excel_serial(value: dt.datetime | dt.date | dt.time) -> float:
     return (value.hour * 3600 + value.minute * 60 + value.second) / 86400
 
 
-def _cell(ref: str, value: object, style: int | None, p: str) -> str:
+def _cell_body(value: object, style: int | None, p: str) -> str | None:
+    """Everything of a <c> element after its r="…" reference, or None for an empty cell."""
     s = f' s="{style}"' if style else ""
-    if value is None or value is ... or (isinstance(value, float) and math.isnan(value)):
-        return ""
-    if isinstance(value, bool):
-        return f'<{p}c r="{ref}"{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
-    if isinstance(value, (int, float)):
-        if isinstance(value, float) and math.isinf(value):
-            return ""
-        return f'<{p}c r="{ref}"{s}><{p}v>{value!r}</{p}v></{p}c>'
+    if value is None or value is ... or value is pd.NaT or (isinstance(value, float) and not math.isfinite(value)):
+        return None
+    if isinstance(value, Link):
+        value = value.text
+    if isinstance(value, (bool, np.bool_)):
+        return f'{s} t="b"><{p}v>{int(value)}</{p}v></{p}c>'
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"{s}><{p}v>{float(value) if isinstance(value, np.floating) else value!r}</{p}v></{p}c>"
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
-        return f'<{p}c r="{ref}"{s}><{p}v>{excel_serial(value)!r}</{p}v></{p}c>'
+        return f"{s}><{p}v>{excel_serial(value)!r}</{p}v></{p}c>"
     text = escape(_ILLEGAL_XML.sub("", str(value)))
-    return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}'
-            f"</{p}t></{p}is></{p}c>")
+    return f'{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
+
+
+CHUNK_ROWS = 20_000
 
 
 @dataclass
-class RenderedRows:
-    xml: str
-    links: list[tuple[str, str]]  # (cell ref, location)
-    last_row: int
+class Rows:
+    """Data rows to write below a header: values by column position, rendered lazily in chunks."""
+
+    columns: list[np.ndarray]  # one object array of values per written column
+    positions: list[int]
+
+    def __len__(self) -> int:
+        return len(self.columns[0]) if self.columns else 0
+
+    def links(self) -> list[tuple[str, str]]:
+        found = []
+        for pos, column in zip(self.positions, self.columns):
+            letter = column_letter(pos)
+            found += [(f"{letter}{i + 2}", v.location) for i, v in enumerate(column) if isinstance(v, Link)]
+        return found
+
+    def render(self, styles: dict[int, int], p: str) -> Iterator[bytes]:
+        """<row> elements, CHUNK_ROWS at a time. Each distinct value of a column is rendered once,
+        and text is always an inline string, so nothing written can become a formula."""
+        bodies = []
+        for pos, column in zip(self.positions, self.columns):
+            codes, uniques = pd.factorize(column, use_na_sentinel=True)
+            rendered = np.array([_cell_body(u, styles.get(pos), p) for u in uniques] + [None], dtype=object)
+            bodies.append((column_letter(pos), rendered[codes]))
+        for start in range(0, len(self), CHUNK_ROWS):
+            numbers = np.arange(start + 2, min(start + CHUNK_ROWS, len(self)) + 2).astype(str).astype(object)
+            row = f'<{p}row r="' + numbers + '">'
+            for letter, body in bodies:
+                part = body[start : start + len(numbers)]
+                filled = part != None  # noqa: E711 (element-wise)
+                cells = np.full(len(numbers), "", dtype=object)
+                cells[filled] = f'<{p}c r="{letter}' + numbers[filled] + '"' + part[filled]
+                row = row + cells
+            yield "".join(row + f"</{p}row>").encode()
 
 
-def render_rows(rows: Iterable[Sequence[object]], positions: Sequence[int], styles: dict[int, int],
-                first_row: int = 2, prefix: str = "") -> RenderedRows:
-    """Rows of values → <row> elements, each value placed at its column position.
-
-    Text is always written as an inline string, so nothing imported can become a formula.
-    """
-    letters = [column_letter(pos) for pos in positions]
-    col_styles = [styles.get(pos) for pos in positions]
-    parts: list[str] = []
-    links: list[tuple[str, str]] = []
-    p = prefix
-    r = first_row - 1
-    for r, row in enumerate(rows, start=first_row):
-        cells = []
-        for letter, style, value in zip(letters, col_styles, row):
-            ref = f"{letter}{r}"
-            if isinstance(value, Link):
-                links.append((ref, value.location))
-                value = value.text
-            cells.append(_cell(ref, value, style, p))
-        parts.append(f'<{p}row r="{r}">{"".join(cells)}</{p}row>')
-    return RenderedRows("".join(parts), links, r)
-
-
-def replace_data_rows(xml: bytes, rows: RenderedRows, last_col: int) -> bytes:
-    """Keep the header row, replace every row below it, and set the sheet's links to `rows.links`."""
+def replace_data_rows(xml: bytes, rows: Rows, last_col: int, styles: dict[int, int]) -> Iterator[bytes]:
+    """The sheet with its header row kept, every row below replaced by `rows`, and its links set
+    to those in `rows` — as a stream of chunks, so a large sheet is never held twice."""
     p = _prefix(xml)
     start = xml.find(f"<{p}sheetData".encode())
     open_end = xml.find(b">", start) + 1
+    close = f"</{p}sheetData>".encode()
     if xml[open_end - 2 : open_end] == b"/>":
-        body_start, body_end, close = open_end, open_end, b""
-        opening = xml[start : open_end - 2] + b">"
-        close = f"</{p}sheetData>".encode()
-        tail_start = open_end
+        opening, body, tail_start = xml[start : open_end - 2] + b">", b"", open_end
     else:
-        opening = xml[start:open_end]
-        body_start = open_end
-        body_end = xml.find(f"</{p}sheetData>".encode(), body_start)
-        close = f"</{p}sheetData>".encode()
-        tail_start = body_end + len(close)
-    body = xml[body_start:body_end]
+        body_end = xml.find(close, open_end)
+        opening, body, tail_start = xml[start:open_end], xml[open_end:body_end], body_end + len(close)
     header = re.match(rb'\s*<(?:\w+:)?row\b[^>]*\br="1"[^>]*?(?:/>|>.*?</(?:\w+:)?row>)', body, re.S)
-    kept = header.group(0) if header else b""
-    head = _set_dimension(xml[:start], p, max(rows.last_row, 1), last_col)
-    tail = _replace_links(xml[tail_start:], rows.links, p)
-    return head + opening + kept + rows.xml.encode() + close + tail
+    yield _set_dimension(xml[:start], p, len(rows) + 1, last_col) + opening + (header.group(0) if header else b"")
+    yield from rows.render(styles, p)
+    yield close + _replace_links(xml[tail_start:], rows.links(), p)
 
 
 def clear_rows(xml: bytes) -> bytes:

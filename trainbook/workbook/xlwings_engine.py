@@ -10,6 +10,8 @@ import datetime as dt
 from collections.abc import Iterable
 from typing import Any
 
+import numpy as np
+
 from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
 from trainbook.workbook.engine import Cell, Update, rows_for
@@ -71,13 +73,12 @@ class XlwingsEngine:
             old_last = int(table.frame.index.max()) if len(table.frame) else 1
             if old_last >= 2:
                 sheet.range((2, 1), (old_last, width)).clear_contents()
-            positions, rows = rows_for(table, frame)
-            if rows:
-                matrix = [[None] * width for _ in rows]
-                for out, row in zip(matrix, rows):
-                    for pos, value in zip(positions, row):
-                        out[pos] = _to_excel(value)
-                sheet.range((2, 1)).value = matrix
+            rows = rows_for(table, frame)
+            if len(rows):
+                matrix = np.full((len(rows), width), None, dtype=object)
+                for pos, column in zip(rows.positions, rows.columns):
+                    matrix[:, pos] = [_to_excel(v) for v in column]
+                sheet.range((2, 1)).value = matrix.tolist()
         for key in update.clear:
             self.book.sheets[master.names[key]].clear_contents()
         for key, cells in update.marks.items():
