@@ -9,3 +9,7 @@ End Sub
 Sub Merge()
     RunPython "import trainbook.xl; trainbook.xl.merge()"
 End Sub
+
+Sub Progress()
+    RunPython "import trainbook.xl; trainbook.xl.progress()"
+End Sub

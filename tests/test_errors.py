@@ -148,3 +148,16 @@ def test_json_output_is_only_json(demo_book: Path) -> None:
     assert code == 1
     assert json.load(io.StringIO(out))["files"][0]["errors"] == 6
     assert os.path.basename(str(demo_book)) in out
+
+
+def test_annotate_without_an_issues_sheet_says_what_to_do(demo_book: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(demo_book)
+    del wb["校验结果"]
+    book = tmp_path / "no-issues-sheet.xlsx"
+    wb.save(book)
+    content = book.read_bytes()
+    code, _, err = run("validate", str(book), "--annotate")
+    assert code == 2 and "校验结果" in err and "trainbook init" in err
+    assert book.read_bytes() == content

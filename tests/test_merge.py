@@ -308,3 +308,73 @@ def test_review_choice_is_applied_and_remembered_as_alias(tmp_path: Path, roster
     assert ("小周周", "S0003") in set(zip(after.frame("aliases")["alias"], after.frame("aliases")["student_id"]))
     rows = attendance(roster_book)
     assert rows[("C01", "S0003")]["status"] == "出勤" and rows[("C02", "S0003")]["status"] == "出勤"
+
+
+def test_signin_legacy_xls(tmp_path: Path, roster_book: Path, program, soffice: str) -> None:
+    from .conftest import convert
+
+    s3, s5 = person(program, "S0003"), person(program, "S0005")
+    source = exports.xlsx(tmp_path / "钉钉签到报表.xlsx", {"签到报表": [
+        ["签到报表  统计日期：2026-11-16 至 2026-11-16"], ["报表生成时间：2026-11-16 18:00"],
+        ["姓名", "部门", "完整部门", "日期", "时间", "经度", "纬度", "地点", "详细地址", "手机标识"],
+        [s3["name"], s3["department"], "星河科技-" + s3["department"], "2026-11-16", "09:58", "120.1", "30.2", "总部", "3 楼", "iPhone"],
+        [s5["name"], s5["department"], "星河科技-" + s5["department"], "2026-11-16", "10:20", "120.1", "30.2", "总部", "3 楼", "HUAWEI"]]})
+    legacy = convert(soffice, source, "xls", tmp_path / "xls")
+    assert legacy.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
+    [result] = trainbook.merge(roster_book, legacy)
+    assert result.kind == "signin"
+    rows = attendance(roster_book)
+    assert rows[("C06", "S0003")]["status"] == "出勤" and rows[("C06", "S0005")]["status"] == "迟到"
+
+
+def test_meeting_by_title_or_forced_session(tmp_path: Path, roster_book: Path, program) -> None:
+    s3, s5 = person(program, "S0003"), person(program, "S0005")
+    rows = [["会议主题", "参会人", "部门", "入会时间", "离会时间", "参会时长"],
+            ["办公工具效率（线上）", s3["name"], s3["department"], "2026-11-23 19:01:10", "2026-11-23 20:30:00", "1小时28分"],
+            ["办公工具效率（线上）", s5["name"], s5["department"], "2026-11-23 19:20:00", "2026-11-23 20:40:00", "80分钟"]]
+    [result] = trainbook.merge(roster_book, exports.xlsx(tmp_path / "meeting.xlsx", {"参会人员": rows}))
+    assert result.kind == "meeting"
+    got = attendance(roster_book)
+    assert got[("C08", "S0003")]["status"] == "出勤"  # 88 of 90 minutes, joined within the grace
+    assert got[("C08", "S0005")]["status"] == "迟到"  # 80 ≥ 0.8 × 90, but joined at 19:20
+    renamed = [[r[0].replace("办公工具效率（线上）", "周会") if i else r[0], *r[1:]] for i, r in enumerate(rows)]
+    forced = exports.xlsx(tmp_path / "meeting2.xlsx", {"参会人员": renamed})
+    assert CliRunner().invoke(main, ["merge", str(roster_book), str(forced), "--session", "C05"]).exit_code == 0
+    forced_row = attendance(roster_book)[("C05", "S0003")]  # 88 of C05's 120 minutes < 80%
+    assert forced_row["status"] == "缺勤" and "88" in forced_row["note"]
+
+
+def test_homework_and_anonymous_questionnaire(tmp_path: Path, roster_book: Path, program) -> None:
+    s3, s5 = person(program, "S0003"), person(program, "S0005")
+    homework = exports.xlsx(tmp_path / "作业.xlsx", {"作业": [
+        ["作业名称", "姓名", "部门", "提交状态", "提交时间", "得分"],
+        ["入职心得", s3["name"], s3["department"], "已提交", "2026-11-05 20:00", 9],
+        ["入职心得", s5["name"], s5["department"], "已提交", "2026-11-07 09:00", 7],
+        ["产品知识小测", s5["name"], s5["department"], "未提交", "", None]]})
+    [result] = trainbook.merge(roster_book, homework)
+    assert result.kind == "homework" and result.inserted == 3
+    subs = trainbook.read(roster_book).frame("submissions")
+    assert subs[["task_id", "student_id", "status"]].values.tolist() == [
+        ["T01", "S0003", "已提交"], ["T01", "S0005", "逾期提交"], ["T02", "S0005", "未提交"]]
+    survey = exports.xlsx(tmp_path / "问卷.xlsx", {"问卷": [
+        ["提交时间", "课程", "总体满意度", "课程内容评分", "讲师评分", "组织安排评分", "推荐意愿(0-10)", "意见建议"],
+        ["2026-11-02 11:20", "开营仪式与企业文化", 5, 4, 5, 4, 9, "很好"],
+        ["2026-11-02 11:25", "开营仪式与企业文化", 3, 3, 4, 3, 6, ""]]})
+    [result] = trainbook.merge(roster_book, survey)
+    assert result.kind == "questionnaire" and result.inserted == 2 and result.review == 0
+    feedback = trainbook.read(roster_book).frame("feedback")
+    assert feedback[["session_id", "overall", "content", "teacher", "organization", "nps"]].values.tolist() == [
+        ["C01", 5, 4, 5, 4, 9], ["C01", 3, 3, 4, 3, 6]]
+    assert feedback["student_id"].isna().all()
+
+
+def test_manual_rows_are_never_touched(tmp_path: Path, roster_book: Path, program) -> None:
+    manual = pd.DataFrame([{"session_id": "C01", "student_id": "S0003", "name": "x", "status": "请假",
+                            "source": "手工", "note": "班主任确认"}])
+    write_tables(roster_book, {"attendance": manual})
+    export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    [result] = trainbook.merge(roster_book, export)
+    assert result.unchanged == 1 and result.updated == 0
+    row = attendance(roster_book)[("C01", "S0003")]
+    assert (row["status"], row["source"], row["note"]) == ("请假", "手工", "班主任确认")

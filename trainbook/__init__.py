@@ -9,9 +9,10 @@
 from trainbook.api import init, read, records
 from trainbook.errors import InputError, TrainbookError, WriteError
 from trainbook.importers.merge import MergeResult, merge
+from trainbook.progress import Progress, progress
 from trainbook.validation import Issue, Report, validate
 
 __all__ = [
-    "InputError", "Issue", "MergeResult", "Report", "TrainbookError", "WriteError", "init", "merge", "read",
-    "records", "validate",
+    "InputError", "Issue", "MergeResult", "Progress", "Report", "TrainbookError", "WriteError", "init", "merge",
+    "progress", "read", "records", "validate",
 ]

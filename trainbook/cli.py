@@ -181,6 +181,24 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
 
 
 @main.command()
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+              help="Work out progress as of this date (default: today).")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+def progress(book: Path, as_of: Any, fmt: str) -> None:
+    """Compute attendance, tasks, scores, risk and certificates; rewrite the progress sheet."""
+    from trainbook.progress import progress as compute_progress
+    from trainbook.progress import summary
+
+    with _user_errors(_debug()):
+        result = compute_progress(book, as_of=as_of.date() if as_of else None)
+        if fmt == "json":
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
+        else:
+            click.echo(summary(result, default_lang()))
+
+
+@main.command()
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("trainbook-demo"),
               show_default=True, help="Where to write the sample program.")
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from typing import Literal
 
@@ -69,6 +70,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "“粘贴区”是空的：请把钉钉导出的表格（连同标题行）粘贴到 A1 后再点“合并导入”。",
         "The Paste sheet is empty: paste a DingTalk export at A1 (title rows and all), then click Merge.",
     ),
+    "sheet-missing": (
+        "{path} 缺少“{sheet}”表，无法写入结果：请从模板（trainbook init 新建的工作簿）复制该表后重试。",
+        "{path} has no '{sheet}' sheet to write to: copy it from a new workbook (trainbook init) and try again.",
+    ),
+    "run-validate": ("校验", "Validate"),
+    "run-merge": ("合并导入", "Merge"),
+    "run-progress": ("计算进度", "Progress"),
+    "outcome-progress": ("{students} 名学员，高风险 {high} 名", "{students} students, {high} at high risk"),
+    "outcome-validate": ("{errors} 个错误，{warnings} 个警告", "{errors} errors, {warnings} warnings"),
+    "outcome-merge": (
+        "{files} 份导出：新增 {inserted}，更新 {updated}，待确认 {review}",
+        "{files} exports: {inserted} inserted, {updated} updated, {review} to review",
+    ),
     "bad-lang": (
         "不支持的语言 {lang}：请使用 zh 或 en。",
         "Unsupported language {lang}: use zh or en.",
@@ -85,3 +99,9 @@ def message(key: str, lang: Lang, **values: object) -> str:
     """Render the message `key` in `lang` with its placeholders filled."""
     zh, en = MESSAGES[key]
     return (zh if lang == "zh" else en).format(**values)
+
+
+def last_run(lang: Lang, operation: str, **outcome: object) -> tuple[str, str, str]:
+    """What the home sheet shows about the run that just happened: operation, time, outcome."""
+    now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    return message(f"run-{operation}", lang), now, message(f"outcome-{operation}", lang, **outcome)

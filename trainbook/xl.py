@@ -10,6 +10,8 @@ import xlwings as xw
 
 from trainbook.errors import TrainbookError
 from trainbook.importers.merge import MergeResult, merge_pasted
+from trainbook.progress import progress as compute_progress
+from trainbook.progress import summary
 from trainbook.validation import Report
 from trainbook.validation import validate as validate_book
 from trainbook.workbook.master import identify_sheets
@@ -55,6 +57,15 @@ def merge() -> None:
     def run(book: Any) -> str:
         result = merge_pasted(book)
         return _merge_summary(result, identify_sheets([s.name for s in book.sheets])[1])
+
+    _run(run)
+
+
+def progress() -> None:
+    """The 计算进度 button: rewrite the progress sheet and show the headline figures."""
+    def run(book: Any) -> str:
+        result = compute_progress(book)
+        return summary(result, identify_sheets([s.name for s in book.sheets])[1]).splitlines()[0]
 
     _run(run)
 

@@ -15,7 +15,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.errors import InputError
-from trainbook.i18n import Lang, message
+from trainbook.i18n import Lang, last_run, message
 from trainbook.importers.identity import Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
@@ -311,7 +311,9 @@ def _merge_all(engine: Engine, master: Master, sources: list[Source], session: s
         results.append(result)
     changed.update({k: v for r in results for k, v in r.changed.items()})
     if (changed or clear) and not dry_run:
-        engine.write(master, Update(tables=changed, clear=clear or []))
+        run = last_run(master.lang, "merge", files=len(results), inserted=sum(r.inserted for r in results),
+                       updated=sum(r.updated for r in results), review=sum(r.review for r in results))
+        engine.write(master, Update(tables=changed, clear=clear or [], last_run=run))
     return results
 
 

@@ -81,6 +81,8 @@ def _is_subheader(row: list[Any], parents: list[str]) -> bool:
                  or normalize(c) in {normalize(w) for w in ("事假", "病假", "调休", "年假")}
                  for c in filled)
     under_blank_parent = sum(1 for c, p in zip(cells, parents) if c and not p)
+    if not under_blank_parent:  # nothing sits under a merged parent: this is data, not a header
+        return False
     return labels >= max(1, len(filled) // 2) or under_blank_parent >= max(1, len(filled) // 2)
 
 

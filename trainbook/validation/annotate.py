@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import last_run
 from trainbook.schema.sheets import BY_KEY, SEVERITY
 from trainbook.validation.report import Report
 from trainbook.workbook.engine import Cell, Update
@@ -44,4 +45,5 @@ def annotation(report: Report, master: Master) -> Update:
         table = master.tables.get(issue.sheet)
         if issue.row and issue.row > 1 and table is not None and issue.column in table.positions:
             marks.setdefault(issue.sheet, []).append((issue.row, table.positions[issue.column]))
-    return Update(tables={"issues": issues_frame(report, master)}, marks=marks, unmark=unmark)
+    run = last_run(master.lang, "validate", errors=report.errors, warnings=report.warnings)
+    return Update(tables={"issues": issues_frame(report, master)}, marks=marks, unmark=unmark, last_run=run)

@@ -8,6 +8,9 @@ from typing import Protocol
 
 import pandas as pd
 
+from trainbook.errors import InputError
+from trainbook.i18n import message
+from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master, Table
 from trainbook.workbook.sheet_xml import Rows
 
@@ -28,6 +31,7 @@ class Update:
     marks: dict[str, list[Cell]] = field(default_factory=dict)
     unmark: dict[str, list[Cell]] = field(default_factory=dict)
     clear: list[str] = field(default_factory=list)  # sheets to empty entirely (the paste sheet)
+    last_run: tuple[str, str, str] | None = None  # operation, time, outcome for the home sheet
 
 
 class Engine(Protocol):
@@ -47,3 +51,11 @@ def rows_for(table: Table, frame: pd.DataFrame) -> Rows:
         values[pd.isna(values)] = None
         arrays.append(values)
     return Rows(arrays, [table.positions[c] for c in columns])
+
+
+def require_sheets(master: Master, update: Update) -> None:
+    """Refuse, before anything is written, an update to a sheet the workbook does not have."""
+    for key in [*update.tables, *update.clear]:
+        if key not in master.tables and key not in master.names:
+            raise InputError(message("sheet-missing", master.lang, path=master.source,
+                                     sheet=BY_KEY[key].name(master.lang)))

@@ -11,10 +11,11 @@ import python_calamine
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
-from trainbook.workbook.engine import Update, rows_for
+from trainbook.workbook.engine import Update, require_sheets, rows_for
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
 from trainbook.workbook.package import Chunks, check_workbook_file, rewrite, sheet_parts
 from trainbook.workbook.safety import replace_atomically
+from trainbook.workbook.template import LAST_RUN_CELLS
 from trainbook.workbook.sheet_xml import (
     clear_rows,
     column_styles,
@@ -22,6 +23,7 @@ from trainbook.workbook.sheet_xml import (
     mark_ranges,
     replace_data_rows,
     set_marks,
+    set_texts,
 )
 
 STYLES_PART = "xl/styles.xml"
@@ -72,6 +74,7 @@ class FileEngine:
 
     def write(self, master: Master, update: Update) -> None:
         """Apply `update` to the file: atomic, backed up, and nothing else in the file changes."""
+        require_sheets(master, update)
         with zipfile.ZipFile(self.path) as zf:
             parts = {p.name: p.part for p in sheet_parts(zf)}
             edited: dict[str, bytes] = {}
@@ -91,6 +94,9 @@ class FileEngine:
                     part = parts[master.tables[key].name]
                     replaced[part] = set_marks(_joined(replaced.pop(part, None)) or zf.read(part),
                                                mark_ranges(cells), dxf_id)
+            if update.last_run and "home" in master.names:
+                part = parts[master.names["home"]]
+                replaced[part] = [set_texts(zf.read(part), dict(zip(LAST_RUN_CELLS, update.last_run)))]
             for key in update.clear:
                 part = parts[master.names[key]]
                 replaced[part] = [clear_rows(_joined(replaced.pop(part, None)) or zf.read(part))]

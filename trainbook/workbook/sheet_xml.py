@@ -152,6 +152,23 @@ def replace_data_rows(xml: bytes, rows: Rows, last_col: int, styles: dict[int, i
     yield close + _replace_links(xml[tail_start:], rows.links(), p)
 
 
+def set_texts(xml: bytes, texts: dict[str, str]) -> bytes:
+    """Put text into existing cells (by reference, e.g. 'C12'), keeping each cell's style."""
+    p = _prefix(xml)
+    for ref, text in texts.items():
+        pattern = f'<{p}c r="{ref}"([^>]*?)(?:/>|>.*?</{p}c>)'.encode()
+
+        def cell(match: re.Match[bytes], text: str = text, ref: str = ref) -> bytes:
+            style = re.search(rb'\ss="\d+"', match.group(1))
+            s = style.group(0).decode() if style else ""
+            body = escape(_ILLEGAL_XML.sub("", text))
+            return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{body}</{p}t>'
+                    f"</{p}is></{p}c>").encode()
+
+        xml = re.sub(pattern, cell, xml, count=1, flags=re.S)
+    return xml
+
+
 def clear_rows(xml: bytes) -> bytes:
     """Every row of the sheet removed (its columns, views and formatting stay)."""
     p = _prefix(xml)

@@ -28,6 +28,7 @@ NUMBER_FORMATS = {
     "mobile": "@",
 }
 FIXED_TIMESTAMP = dt.datetime(2026, 1, 1)
+LAST_RUN_CELLS = ("C12", "C13", "C14")  # operation, time, outcome on the home sheet
 MARK_FILL = "#FFC7CE"
 
 HOME_TEXT: dict[Lang, dict[str, Any]] = {
@@ -280,7 +281,7 @@ def _home(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
     for i, step in enumerate(text["steps"]):
         ws.write(5 + i, 1, step)
     ws.write(8, 1, text["cli"], formats.muted)
-    ws.write(10, 1, text["last_run_title"], formats.section)
+    ws.write(10, 1, text["last_run_title"], formats.section)  # rows 12–14: LAST_RUN_CELLS
     for i, (label, value) in enumerate(zip(text["last_run_labels"], text["last_run_empty"])):
         ws.write(11 + i, 1, label, formats.table_header)
         ws.merge_range(11 + i, 2, 11 + i, 3, value, formats.cell)

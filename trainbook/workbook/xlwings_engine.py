@@ -14,9 +14,10 @@ import numpy as np
 
 from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
-from trainbook.workbook.engine import Cell, Update, rows_for
+from trainbook.workbook.engine import Cell, Update, require_sheets, rows_for
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
 from trainbook.workbook.sheet_xml import Link, excel_serial
+from trainbook.workbook.template import LAST_RUN_CELLS
 
 MARK_COLOR = "#FFC7CE"
 MAX_COLOR_CELLS = 10_000
@@ -66,6 +67,7 @@ class XlwingsEngine:
         return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
 
     def write(self, master: Master, update: Update) -> None:
+        require_sheets(master, update)
         for key, frame in update.tables.items():
             table = master.tables[key]
             sheet = self.book.sheets[table.name]
@@ -81,6 +83,9 @@ class XlwingsEngine:
                 sheet.range((2, 1)).value = matrix.tolist()
         for key in update.clear:
             self.book.sheets[master.names[key]].clear_contents()
+        if update.last_run and "home" in master.names:
+            first, last = LAST_RUN_CELLS[0], LAST_RUN_CELLS[-1]
+            self.book.sheets[master.names["home"]].range(f"{first}:{last}").value = [[v] for v in update.last_run]
         for key, cells in update.marks.items():
             table = master.tables.get(key)
             if table is not None:

@@ -1,0 +1,186 @@
+"""Progress: every rule of SPEC §5 pinned on small programs worked out by hand."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import re
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from click.testing import CliRunner
+
+import trainbook
+from trainbook.cli import main
+from trainbook.policy.attendance import statuses
+from trainbook.workbook.file_engine import FileEngine
+
+from .conftest import init, write_tables
+
+T = pd.Timestamp
+
+
+def tiny_program(tmp_path: Path, attendance: list[tuple[str, str, str]], settings: dict[str, object] | None = None,
+                 students: list[dict] | None = None, scores: list[tuple[str, str, float]] | None = None,
+                 submissions: list[tuple[str, str, str]] | None = None) -> Path:
+    """Two groups, five Monday sessions (S3 is for G2 only), two tasks, two assessments."""
+    book = init(tmp_path / f"tiny-{len(list(tmp_path.glob('tiny-*.xlsx')))}.xlsx")
+    people = students or [
+        {"student_id": "A", "name": "甲", "mobile": "13800000001", "department": "研发", "group_id": "G1",
+         "review_status": "已通过", "status": "在读"},
+        {"student_id": "B", "name": "乙", "mobile": "13800000002", "department": "研发", "group_id": "G2",
+         "review_status": "已通过", "status": "在读", "joined_on": T("2026-03-09")},
+    ]
+    sessions = pd.DataFrame([{"session_id": f"S{i}", "title": f"第{i}讲", "date": T("2026-03-02") + pd.Timedelta(weeks=i - 1),
+                              "start": dt.time(9), "end": dt.time(11), "mode": "线下",
+                              "groups": "G2" if i == 3 else "", "required": "是"} for i in range(1, 6)])
+    tables = {
+        "enrollment": pd.DataFrame(people),
+        "groups": pd.DataFrame([{"group_id": "G1", "name": "一班"}, {"group_id": "G2", "name": "二班"}]),
+        "sessions": sessions,
+        "attendance": pd.DataFrame([{"session_id": s, "student_id": p, "status": st} for s, p, st in attendance],
+                                   columns=["session_id", "student_id", "status"]),
+        "tasks": pd.DataFrame([{"task_id": "T1", "title": "作业一", "due_at": T("2026-03-05 23:59"), "required": "是"},
+                               {"task_id": "T2", "title": "作业二", "due_at": T("2026-03-26 23:59"), "required": "是"}]),
+        "submissions": pd.DataFrame([{"task_id": t, "student_id": p, "status": st} for t, p, st in (submissions or [])],
+                                    columns=["task_id", "student_id", "status"]),
+        "assessments": pd.DataFrame([
+            {"assessment_id": "X1", "title": "期中", "dimension": "知识", "weight": 0.4, "max_score": 50},
+            {"assessment_id": "X2", "title": "期末考试", "dimension": "技能", "weight": 0.6, "max_score": 100}]),
+        "scores": pd.DataFrame([{"assessment_id": a, "student_id": p, "score": v} for a, p, v in (scores or [])],
+                               columns=["assessment_id", "student_id", "score"]),
+    }
+    master = FileEngine(book).read()
+    frame = master.frame("settings").copy()
+    for key, value in {"end_date": "2026-03-30", **(settings or {})}.items():
+        frame.loc[frame["key"] == key, "value"] = value
+    tables["settings"] = frame
+    return write_tables(book, tables)
+
+
+def row(book: Path, as_of: str, student: str = "A") -> pd.Series:
+    return trainbook.progress(book, as_of=as_of, write=False).students.loc[student]
+
+
+def test_late_joiners_and_group_only_sessions(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "A", "出勤"), ("S2", "B", "出勤"),
+                                   ("S3", "B", "迟到")])
+    a, b = row(book, "2026-03-16", "A"), row(book, "2026-03-16", "B")
+    # A (G1): S1, S2, S4, S5 apply (S3 is G2's) → 2 held by 03-16, both present
+    assert (a["sessions_planned"], a["sessions_to_date"], a["present"], a["attendance_rate"]) == (4, 2, 2, 1.0)
+    # B joined 03-09: S2, S3, S4, S5 apply → S2 present, S3 late (weight 1) → 2 of 2
+    assert (b["sessions_planned"], b["sessions_to_date"], b["late"], b["attendance_rate"]) == (4, 2, 1, 1.0)
+
+
+def test_no_evidence_for_a_past_session_is_absence(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤")])
+    a = row(book, "2026-03-09")
+    assert (a["present"], a["absent"], a["attendance_rate"]) == (1, 1, 0.5)
+
+
+@pytest.mark.parametrize("excused_counts, rate", [("否", 1.0), ("是", 2 / 3)])
+def test_excused_leave_in_or_out_of_the_denominator(tmp_path: Path, excused_counts: str, rate: float) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "A", "请假"), ("S4", "A", "出勤")],
+                        {"excused_counts": excused_counts})
+    assert row(book, "2026-03-23")["attendance_rate"] == pytest.approx(rate)
+
+
+def test_free_absences_and_late_weight(tmp_path: Path) -> None:
+    attendance = [("S1", "A", "出勤"), ("S2", "A", "缺勤"), ("S4", "A", "迟到")]
+    assert row(tiny_program(tmp_path, attendance, {"free_absences": 1}), "2026-03-23")["attendance_rate"] == 1.0
+    weighted = tiny_program(tmp_path, attendance, {"late_weight": 0.5})
+    assert row(weighted, "2026-03-23")["attendance_rate"] == pytest.approx(1.5 / 3)
+
+
+def test_unreachable_threshold_is_high_risk_before_the_end(tmp_path: Path) -> None:
+    # A: 4 sessions; absent at S1 and S2 → at best 2 of 4 = 50% < 80%
+    book = tiny_program(tmp_path, [("S1", "A", "缺勤"), ("S2", "A", "缺勤")], {"consecutive_absences": 5})
+    a = row(book, "2026-03-10")
+    assert a["attendance_rate_max"] == 0.5 and a["risk"] == "high" and a["certificate"] == "no"
+    assert "达不到 80%" in a["needed"]
+
+
+def test_consecutive_absences_are_high_risk(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "A", "缺勤"), ("S4", "A", "缺勤")],
+                        {"attendance_threshold": 0.5})
+    a = row(book, "2026-03-23")
+    assert a["attendance_rate_max"] == 0.5 and a["risk"] == "high" and "连续缺勤 2 次" in a["reasons"]
+
+
+def test_scores_final_grade_needed_and_certificates(tmp_path: Path) -> None:
+    attendance = [(s, "A", "出勤") for s in ("S1", "S2", "S4", "S5")]
+    submissions = [("T1", "A", "已提交"), ("T2", "A", "逾期提交")]
+    # X1: 40 of 50 → 80 ×0.4 = 32; X2 not yet → final so far 80; 期末考试 needs (60 − 32)/0.6 = 46.7
+    book = tiny_program(tmp_path, attendance, submissions=submissions, scores=[("X1", "A", 40)])
+    a = row(book, "2026-03-29")
+    assert (a["score_knowledge"], a["final_score"], a["grade"]) == (80.0, 80.0, "good")
+    assert a["certificate"] == "pending" and "期末考试需 ≥ 46.7 分" in a["needed"]
+    done = tiny_program(tmp_path, attendance, submissions=submissions, scores=[("X1", "A", 40), ("X2", "A", 95)])
+    a = row(done, "2026-03-31")
+    assert (a["score_skill"], a["final_score"], a["grade"], a["certificate"]) == (95.0, 89.0, "good", "yes")
+    failed = tiny_program(tmp_path, attendance, submissions=submissions, scores=[("X1", "A", 10), ("X2", "A", 50)])
+    a = row(failed, "2026-03-31")
+    assert (a["final_score"], a["grade"], a["certificate"], a["risk"]) == (38.0, "fail", "no", "high")
+
+
+def test_task_rate_counts_required_tasks_due(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [], submissions=[("T1", "A", "未提交"), ("T1", "B", "免做")])
+    a, b = row(book, "2026-03-10", "A"), row(book, "2026-03-10", "B")
+    assert a["task_rate"] == 0.0  # T1 due, not handed in; T2 not due yet
+    assert pd.isna(b["task_rate"])  # T1 exempt: nothing due counts
+
+
+def test_several_sources_best_status_wins() -> None:
+    settings = type("S", (), {"late_grace_minutes": 5, "early_leave_grace_minutes": 5, "require_checkout": "no",
+                              "online_min_watch_ratio": 0.8, "count_replay": "yes"})()
+    start, end = T("2026-03-02 09:00"), T("2026-03-02 11:00")
+    evidence = pd.DataFrame([
+        {"session_id": "S1", "student_id": "A", "evidence": "punch", "at": T("2026-03-02 09:20"),
+         "start_at": start, "end_at": end},
+        {"session_id": "S1", "student_id": "A", "evidence": "day", "day_status": "正常", "start_at": start, "end_at": end},
+        {"session_id": "S1", "student_id": "B", "evidence": "online", "account": "乙", "live_minutes": 80,
+         "replay_minutes": 20, "joined_at": T("2026-03-02 09:02"), "start_at": start, "end_at": end},
+        {"session_id": "S1", "student_id": "B", "evidence": "leave", "start_at": start, "end_at": end},
+    ])
+    got = statuses(evidence, settings, "zh").set_index("student_id")
+    assert got.loc["A", "status"] == "present" and got.loc["A", "checkin_at"] == T("2026-03-02 09:20")
+    assert got.loc["B", "status"] == "present" and got.loc["B", "watch_minutes"] == 100
+
+
+def test_demo_reasons_state_numbers_that_add_up(tmp_path: Path) -> None:
+    from trainbook.demo import run_demo
+
+    book = run_demo(tmp_path / "demo", echo=lambda _: None)
+    result = trainbook.progress(book, as_of="2026-11-29")
+    pattern = re.compile(r"已开 (\d+) 场（共 (\d+) 场）= 出勤 (\d+) \+ 迟到 (\d+) \+ 早退 (\d+) \+ 请假 (\d+) \+ 缺勤 (\d+)；"
+                         r"计入 (\d+) 场（豁免缺勤 (\d+)），折算出勤 ([\d.]+) → ([\d.]+|—)%?.*任务：到期 (\d+) 项，完成 (\d+) 项")
+    sheet = trainbook.read(book).frame("progress")
+    assert len(sheet) == len(result.students) > 60
+    for student_id, r in result.students.iterrows():
+        m = pattern.search(r["reasons"])
+        assert m, r["reasons"]
+        to_date, planned, present, late, early, excused, absent, counted, forgiven, attended = (
+            float(g) for g in m.groups()[:10])
+        assert (to_date, planned) == (r["sessions_to_date"], r["sessions_planned"])
+        assert present + late + early + excused + absent == to_date
+        assert counted == to_date - excused - forgiven
+        assert attended == present + late + early  # the demo's weights are 1
+        if counted:
+            assert float(m.group(11)) == pytest.approx(round(attended / counted * 100, 1))
+            assert r["attendance_rate"] == pytest.approx(attended / counted)
+        due, done = int(m.group(12)), int(m.group(13))
+        assert done <= due
+        if due:
+            assert r["task_rate"] == pytest.approx(done / due)
+
+
+def test_cli_json_is_deterministic_and_rewrites(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤")])
+    first = CliRunner().invoke(main, ["progress", str(book), "--as-of", "2026-03-09", "--format", "json"])
+    second = CliRunner().invoke(main, ["progress", str(book), "--as-of", "2026-03-09", "--format", "json"])
+    assert first.exit_code == 0 and first.stdout == second.stdout
+    data = json.loads(first.stdout)
+    assert data["as_of"] == "2026-03-09" and [s["student_id"] for s in data["students"]] == ["A", "B"]
+    assert set(data["students"][0]) >= {"attendance_rate", "attendance_rate_max", "risk", "needed", "reasons"}
+    assert len(trainbook.read(book).frame("progress")) == 2  # replaced, not appended

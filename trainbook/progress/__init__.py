@@ -1,0 +1,109 @@
+"""`progress`: attendance, tasks, scores, risk and certificates per student, and the program's
+figures per group, department, session and teacher (SPEC §5). Pure pandas; deterministic for an as-of date."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from trainbook.i18n import last_run
+from trainbook.policy.settings import read_settings
+from trainbook.progress.aggregates import by, by_session, feedback_summary
+from trainbook.progress.attendance import attendance_figures, session_statuses
+from trainbook.progress.outcome import verdicts
+from trainbook.progress.roster import applicable, sessions, students
+from trainbook.progress.scores import assessments, score_figures
+from trainbook.progress.tasks import task_figures
+from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
+from trainbook.workbook import engine_for
+from trainbook.workbook.engine import Update
+from trainbook.workbook.master import Master
+
+SHEET_COLUMNS = BY_KEY["progress"].keys
+
+
+@dataclass
+class Progress:
+    """Everything `progress` works out, as DataFrames."""
+
+    as_of: dt.date
+    students: pd.DataFrame  # one row per student: the progress sheet's columns by key
+    groups: pd.DataFrame = field(default_factory=pd.DataFrame)
+    departments: pd.DataFrame = field(default_factory=pd.DataFrame)
+    sessions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    feedback_by_session: pd.DataFrame = field(default_factory=pd.DataFrame)
+    feedback_by_teacher: pd.DataFrame = field(default_factory=pd.DataFrame)
+
+    def to_json(self) -> dict[str, Any]:
+        rows = self.students.reset_index().astype(object)
+        rows = rows.where(rows.notna(), None)
+        return {"as_of": self.as_of.isoformat(), "students": rows.to_dict("records")}
+
+
+def compute(master: Master, as_of: dt.date) -> Progress:
+    """Work out the program's progress from an in-memory master, as of the end of `as_of`."""
+    settings = read_settings(master)
+    day = pd.Timestamp(as_of)
+    people = students(master)
+    plan = sessions(master)
+    pairs = applicable(people, plan)
+    held = session_statuses(master, pairs, day)
+    figures = people[["name", "department", "group_id"]].join(attendance_figures(pairs, held, settings))
+    for column in ("sessions_planned", "sessions_to_date", "present", "late", "early_leave", "absent", "excused",
+                   "forgiven", "counted", "remaining", "absence_run", "sessions_needed"):
+        figures[column] = figures[column].fillna(0).astype(int)
+    figures["attended"] = figures["attended"].fillna(0)
+    figures = figures.join(task_figures(master, pairs, people, day)).join(score_figures(master, people, settings))
+    end = pd.Timestamp(settings.end_date) if settings.end_date else plan["date"].max()
+    ended = bool(pd.notna(end) and day >= end)
+    figures = figures.join(verdicts(figures, assessments(master), settings, ended, master.lang))
+    students_out = figures.reindex(columns=SHEET_COLUMNS[1:])
+    students_out.index.name = "student_id"
+    return Progress(
+        as_of, students_out, by(figures, "group_id"), by(figures, "department"),
+        by_session(held, plan, settings), *feedback_summary(master, plan, settings))
+
+
+def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
+    """The progress sheet: choices as labels of the workbook's language."""
+    labels = {c.key: c.label(lang) for group in (GRADE, CERTIFICATE, RISK) for c in group}  # type: ignore[arg-type]
+    rows = result.students.reset_index()
+    for column in ("grade", "certificate", "risk"):
+        rows[column] = rows[column].map(labels)
+    return rows[SHEET_COLUMNS]
+
+
+def progress(book: object, as_of: dt.date | str | None = None, write: bool = True) -> Progress:
+    """Compute progress for a master workbook (a path, an xlwings Book or an engine) and, with
+    `write`, rewrite its progress sheet. Same workbook and `as_of`, same result."""
+    day = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    engine = engine_for(book)
+    master = engine.read()
+    result = compute(master, day)
+    if write:
+        at_risk = int((result.students["risk"] == "high").sum())
+        run = last_run(master.lang, "progress", students=len(result.students), high=at_risk)
+        engine.write(master, Update(tables={"progress": sheet_rows(result, master.lang)}, last_run=run))
+    return result
+
+
+def summary(result: Progress, lang: str) -> str:
+    """The headline figures, and who is at high risk with what they still need."""
+    s = result.students
+    rate, tasks, score = s["attendance_rate"].mean(), s["task_rate"].mean(), s["final_score"].mean()
+    risk = s["risk"].value_counts()
+    zh = lang == "zh"
+    lines = [(f"截至 {result.as_of}：{len(s)} 名学员，平均出勤率 {rate:.1%}，任务完成率 {tasks:.1%}，平均总评 {score:.1f}；"
+              f"高风险 {risk.get('high', 0)} 名，中风险 {risk.get('medium', 0)} 名。") if zh else
+             (f"As of {result.as_of}: {len(s)} students, attendance {rate:.1%}, tasks {tasks:.1%}, mean final score "
+              f"{score:.1f}; {risk.get('high', 0)} at high risk, {risk.get('medium', 0)} at medium risk.")]
+    for student_id, row in s[s["risk"] == "high"].iterrows():
+        lines.append(f"  {student_id} {row['name']}（{row['department']}）：{row['needed']}" if zh else
+                     f"  {student_id} {row['name']} ({row['department']}): {row['needed']}")
+    return "\n".join(lines)
+
+
+__all__ = ["Progress", "compute", "progress", "summary"]

@@ -1,0 +1,67 @@
+"""Figures per group, department, session and teacher, and feedback summaries (SPEC §5)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trainbook import values
+from trainbook.schema.sheets import BY_KEY
+from trainbook.workbook.master import Master
+
+ITEMS = ("overall", "content", "teacher", "organization")
+
+
+def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
+    """Students, mean rates and scores, and risk/certificate counts per value of `column`."""
+    grouped = students.groupby(column, dropna=False)
+    return pd.DataFrame({
+        "students": grouped.size(),
+        "attendance_rate": grouped["attendance_rate"].mean(),
+        "task_rate": grouped["task_rate"].mean(),
+        "final_score": grouped["final_score"].mean().round(1),
+        "high_risk": grouped["risk"].apply(lambda r: int((r == "high").sum())),
+        "certificates": grouped["certificate"].apply(lambda c: int((c == "yes").sum())),
+    })
+
+
+def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Any) -> pd.DataFrame:
+    """Per held session: expected, each status, and the attendance rate of the session."""
+    counts = pd.crosstab(held["session_id"], held["status"]).reindex(
+        columns=["present", "late", "early_leave", "absent", "excused"], fill_value=0)
+    counts["expected"] = counts.sum(axis=1)
+    attended = counts["present"] + settings.late_weight * counts["late"] + settings.early_weight * counts["early_leave"]
+    counted = counts["expected"] - (0 if settings.excused_counts == "yes" else counts["excused"])
+    counts["attendance_rate"] = (attended / counted).where(counted > 0)
+    return plan[["title", "date", "teacher"]].join(counts, how="inner")
+
+
+def feedback_summary(master: Master, plan: pd.DataFrame, settings: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Feedback per session and per teacher: item means, top-2-box, NPS, responses. Groups with fewer
+    than min_group_size responses are folded into one 其他/Other row, so nobody can be singled out."""
+    frame = values.typed(master.frame("feedback"), BY_KEY["feedback"])
+    for column in ("session_id", *ITEMS, "nps"):
+        if column not in frame:
+            frame[column] = np.nan
+    frame = frame.dropna(subset=["overall"])
+    frame = frame.join(plan["teacher"].rename("teacher_name"), on="session_id")
+    other = "其他" if master.lang == "zh" else "Other"
+    return (_summarise(frame, "session_id", settings.min_group_size, other),
+            _summarise(frame, "teacher_name", settings.min_group_size, other))
+
+
+def _summarise(frame: pd.DataFrame, key: str, minimum: int, other: str) -> pd.DataFrame:
+    sizes = frame.groupby(key)["overall"].transform("size")
+    keyed = frame.assign(group=frame[key].where((sizes >= minimum) & frame[key].notna(), other))
+    grouped = keyed.groupby("group")
+    out = grouped[list(ITEMS)].mean().round(2)
+    out["top2"] = grouped["overall"].apply(lambda s: float((s >= 4).mean()))
+    nps = grouped["nps"].apply(lambda s: float(((s >= 9).sum() - (s <= 6).sum()) / s.count() * 100)
+                               if s.count() else np.nan)
+    out["nps"] = nps.round(0)
+    out["responses"] = grouped.size()
+    if other in out.index and out.loc[other, "responses"] < minimum:
+        out.loc[other, [*ITEMS, "top2", "nps"]] = np.nan  # still too few to show
+    return out

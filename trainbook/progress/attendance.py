@@ -1,0 +1,75 @@
+"""Attendance figures per student: statuses of applicable sessions to date, the rate and the best
+rate still reachable (SPEC §5)."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trainbook import values
+from trainbook.schema.sheets import BY_KEY
+from trainbook.workbook.master import Master
+
+STATUSES = ("present", "late", "early_leave", "absent", "excused")
+
+
+def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Each applicable session held by `as_of`, with its status (缺勤 when nothing was recorded)
+    and watch minutes."""
+    held = pairs[pairs["date"] <= as_of]
+    frame = values.typed(master.frame("attendance"), BY_KEY["attendance"])
+    for column in ("session_id", "student_id", "status", "watch_minutes"):
+        if column not in frame:
+            frame[column] = None
+    recorded = frame.dropna(subset=["session_id", "student_id"]).drop_duplicates(["session_id", "student_id"])
+    out = held.merge(recorded[["session_id", "student_id", "status", "watch_minutes"]],
+                     on=["session_id", "student_id"], how="left")
+    out["status"] = out["status"].fillna("absent")
+    return out.sort_values(["student_id", "start_at"])
+
+
+def attendance_figures(pairs: pd.DataFrame, held: pd.DataFrame, settings: Any) -> pd.DataFrame:
+    """Per student: planned, to date, counts per status, rate, best reachable rate, watch minutes,
+    current run of absences."""
+    counts = pd.crosstab(held["student_id"], held["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    out = pd.DataFrame(index=pairs["student_id"].unique())
+    out["sessions_planned"] = pairs.groupby("student_id").size()
+    out["sessions_to_date"] = held.groupby("student_id").size()
+    out = out.join(counts).fillna(0).astype(int)
+    excused_counts = settings.excused_counts == "yes"
+    absences = out["absent"] + (out["excused"] if excused_counts else 0)
+    out["forgiven"] = np.minimum(absences, int(settings.free_absences))
+    out["attended"] = (out["present"] + settings.late_weight * out["late"]
+                       + settings.early_weight * out["early_leave"])
+    out["counted"] = out["sessions_to_date"] - (0 if excused_counts else out["excused"]) - out["forgiven"]
+    out["remaining"] = out["sessions_planned"] - out["sessions_to_date"]
+    out["attendance_rate"] = (out["attended"] / out["counted"]).where(out["counted"] > 0)
+    best_den = out["counted"] + out["remaining"]
+    out["attendance_rate_max"] = ((out["attended"] + out["remaining"]) / best_den).where(best_den > 0)
+    out["watch_minutes"] = held.groupby("student_id")["watch_minutes"].sum(min_count=1)
+    out["absence_run"] = held.groupby("student_id")["status"].agg(_trailing_absences)
+    out["absence_run"] = out["absence_run"].fillna(0).astype(int)
+    out["sessions_needed"] = [
+        _needed(a, c, r, settings.attendance_threshold)
+        for a, c, r in zip(out["attended"], out["counted"], out["remaining"])]
+    return out
+
+
+def _trailing_absences(statuses: pd.Series) -> int:
+    run = 0
+    for status in reversed(statuses.tolist()):
+        if status != "absent":
+            break
+        run += 1
+    return run
+
+
+def _needed(attended: float, counted: int, remaining: int, threshold: float) -> int:
+    """How many of the remaining sessions must still be attended to end at or above `threshold`."""
+    total = counted + remaining
+    if total <= 0:
+        return 0
+    return max(0, math.ceil(threshold * total - attended - 1e-9))

@@ -1,0 +1,48 @@
+"""Who is on the program, and which sessions and tasks apply to each of them (SPEC §5)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trainbook import values
+from trainbook.schema.sheets import BY_KEY
+from trainbook.validation.keys import LIST_SEPARATORS
+from trainbook.workbook.master import Master
+
+
+def students(master: Master) -> pd.DataFrame:
+    """Approved students who have not withdrawn, indexed by student_id."""
+    frame = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    for column in ("name", "department", "group_id", "review_status", "status", "joined_on"):
+        if column not in frame:
+            frame[column] = None
+    frame = frame.dropna(subset=["student_id"]).drop_duplicates("student_id")
+    approved = frame["review_status"] == "approved"
+    staying = frame["status"].fillna("active") != "withdrawn"
+    return frame[approved & staying].set_index("student_id")
+
+
+def sessions(master: Master) -> pd.DataFrame:
+    """Required sessions with start/end moments and the set of groups they are for."""
+    frame = values.typed(master.frame("sessions"), BY_KEY["sessions"])
+    for column in ("title", "teacher", "groups", "required", "mode"):
+        if column not in frame:
+            frame[column] = None
+    frame = frame.dropna(subset=["session_id", "date"]).drop_duplicates("session_id")
+    frame["required"] = frame["required"].fillna("yes")
+    frame["start_at"] = frame["date"] + pd.to_timedelta(frame["start"]).fillna(pd.Timedelta(0))
+    frame["end_at"] = frame["date"] + pd.to_timedelta(frame["end"]).fillna(pd.Timedelta(0))
+    frame["group_set"] = frame["groups"].fillna("").astype(str).str.split(LIST_SEPARATORS, regex=True).map(
+        lambda gs: frozenset(g for g in gs if g))
+    return frame.set_index("session_id").sort_values("start_at")
+
+
+def applicable(people: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
+    """(student_id, session_id, date, start_at) for every required session that applies to a student:
+    for everyone or the student's group, and on or after the day the student joined."""
+    required = plan[plan["required"] == "yes"].reset_index()
+    pairs = people[["group_id", "joined_on"]].reset_index().merge(required, how="cross")
+    for_group = [not gs or g in gs for g, gs in zip(pairs["group_id"], pairs["group_set"])]
+    joined = pairs["joined_on"].isna() | (pairs["date"] >= pairs["joined_on"])
+    return pairs[pd.Series(for_group, index=pairs.index) & joined][
+        ["student_id", "session_id", "date", "start_at", "end_at"]]

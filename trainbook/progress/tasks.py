@@ -1,0 +1,44 @@
+"""Task completion per student: required tasks done by their due date to date (SPEC §5)."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trainbook import values
+from trainbook.schema.sheets import BY_KEY
+from trainbook.workbook.master import Master
+
+DONE = ("submitted", "late")
+
+
+def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
+    tasks = values.typed(master.frame("tasks"), BY_KEY["tasks"])
+    for column in ("task_id", "session_id", "due_at", "required"):
+        if column not in tasks:
+            tasks[column] = None
+    tasks = tasks.dropna(subset=["task_id", "due_at"]).drop_duplicates("task_id")
+    tasks = tasks[tasks["required"].fillna("yes") == "yes"]
+    linked = tasks.dropna(subset=["session_id"])
+    # a task tied to a session applies to whoever that session applies to; others to everyone
+    own = pairs[["student_id", "session_id"]].merge(linked[["task_id", "session_id", "due_at"]], on="session_id")
+    everyone = people.reset_index()[["student_id"]].merge(
+        tasks[tasks["session_id"].isna()][["task_id", "due_at"]], how="cross")
+    assigned = pd.concat([own.drop(columns="session_id"), everyone], ignore_index=True)
+    subs = values.typed(master.frame("submissions"), BY_KEY["submissions"])
+    for column in ("task_id", "student_id", "status"):
+        if column not in subs:
+            subs[column] = None
+    subs = subs.dropna(subset=["task_id", "student_id"]).drop_duplicates(["task_id", "student_id"])
+    assigned = assigned.merge(subs[["task_id", "student_id", "status"]], on=["task_id", "student_id"], how="left")
+    due = assigned["due_at"] <= as_of + pd.Timedelta(days=1)
+    exempt = assigned["status"] == "exempt"
+    done = assigned["status"].isin(DONE)
+    out = pd.DataFrame(index=people.index)
+    out["tasks_due"] = (due & ~exempt).groupby(assigned["student_id"]).sum()
+    out["tasks_done"] = (due & done).groupby(assigned["student_id"]).sum()
+    out["tasks_total"] = (~exempt).groupby(assigned["student_id"]).sum()
+    out["tasks_done_all"] = done.groupby(assigned["student_id"]).sum()
+    out = out.fillna(0).astype(int)
+    out["task_rate"] = (out["tasks_done"] / out["tasks_due"]).where(out["tasks_due"] > 0)
+    return out
