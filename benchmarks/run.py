@@ -86,6 +86,8 @@ def bench(size: str) -> dict[str, tuple[float, float]]:
         "trainbook validate": measure([*TRAINBOOK, "validate", str(book), "--format", "json"], repeat=3),
         "trainbook validate --annotate": measure([*TRAINBOOK, "validate", str(copy), "--annotate"],
                                                  repeat=3, prepare=lambda: fresh_copy(book)),
+        "trainbook progress": measure([*TRAINBOOK, "progress", str(copy), "--as-of", "2026-06-01"], repeat=3,
+                                      prepare=lambda: fresh_copy(book), expect=(0,)),
         "floor: python-calamine read of master + punch export": measure(
             [py, "-c", FLOOR, str(book), str(punches)], repeat=3),
         "trainbook merge (punch export)": measure([*TRAINBOOK, "merge", str(copy), str(punches)],
@@ -126,6 +128,8 @@ def report(all_results: dict[str, dict[str, tuple[float, float]]]) -> str:
                   f"{results['naive read: pandas read_excel (openpyxl)'][0] / validate:.1f}× slower (target ≥ 5)",
                   f"- annotate: {annotate / floor:.2f}× the floor (target ≤ 4); openpyxl load + save is "
                   f"{results['naive write: openpyxl load + save'][0] / annotate:.1f}× slower (target ≥ 10)",
+                  f"- progress: {results['trainbook progress'][0] / floor:.2f}× the floor (target ≤ 3), peak "
+                  f"{results['trainbook progress'][1]:.0f} MB (target < 1,500)",
                   f"- merge of a {SIZES[size][0] * SIZES[size][1]:,}-row punch export: "
                   f"{results['trainbook merge (punch export)'][0] / results['floor: python-calamine read of master + punch export'][0]:.2f}× "
                   "the floor of reading both files (target ≤ 5), peak "

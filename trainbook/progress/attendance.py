@@ -20,8 +20,10 @@ def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp) -
     """Each applicable session held by `as_of`, with its status (缺勤 when nothing was recorded)
     and watch minutes."""
     held = pairs[pairs["date"] <= as_of]
-    frame = values.typed(master.frame("attendance"), BY_KEY["attendance"])
-    for column in ("session_id", "student_id", "status", "watch_minutes"):
+    raw = master.frame("attendance")
+    wanted = ["session_id", "student_id", "status", "watch_minutes"]
+    frame = values.typed(raw[[c for c in wanted if c in raw]], BY_KEY["attendance"])
+    for column in wanted:
         if column not in frame:
             frame[column] = None
     recorded = frame.dropna(subset=["session_id", "student_id"]).drop_duplicates(["session_id", "student_id"])

@@ -41,14 +41,15 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Any, ended: bo
     out["certificate"] = np.where(lost, "no", np.where(ended, np.where(met, "yes", "no"), "pending"))
     titles = plan["title"].to_dict() if "title" in plan else {}
     maxima = plan["max_score"].to_dict() if "max_score" in plan else {}
-    out["needed"] = [_needed(row, task_max[s], titles, maxima, settings, lang) for s, row in f.iterrows()]
+    records = f.to_dict("records")  # plain dicts: a row Series per student would cost seconds
+    out["needed"] = [_needed(row, tm, titles, maxima, settings, lang) for row, tm in zip(records, task_max)]
     out["reasons"] = [_reasons(row, risk, lang, settings, a, t, sc, k)
-                      for (s, row), risk, a, t, sc, k in zip(f.iterrows(), out["risk"], attendance_lost,
-                                                             tasks_lost, score_lost, streak)]
+                      for row, risk, a, t, sc, k in zip(records, out["risk"], attendance_lost, tasks_lost,
+                                                        score_lost, streak)]
     return out
 
 
-def _needed(row: pd.Series, task_max: float, titles: dict, maxima: dict, settings: Any, lang: Lang) -> str:
+def _needed(row: dict[str, Any], task_max: float, titles: dict, maxima: dict, settings: Any, lang: Lang) -> str:
     zh = lang == "zh"
     parts = []
     need, remaining = int(row["sessions_needed"]), int(row["remaining"])
@@ -80,7 +81,7 @@ def _needed(row: pd.Series, task_max: float, titles: dict, maxima: dict, setting
     return "；".join(parts) if zh else "; ".join(parts)
 
 
-def _reasons(row: pd.Series, risk: str, lang: Lang, settings: Any, attendance_lost: bool, tasks_lost: bool,
+def _reasons(row: dict[str, Any], risk: str, lang: Lang, settings: Any, attendance_lost: bool, tasks_lost: bool,
              score_lost: bool, streak: bool) -> str:
     """Each figure's arithmetic, in a fixed shape (tests read the numbers back)."""
     r = row

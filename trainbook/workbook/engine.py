@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Protocol
 
+import numpy as np
 import pandas as pd
 
 from trainbook.errors import InputError
@@ -50,7 +51,24 @@ def rows_for(table: Table, frame: pd.DataFrame) -> Rows:
         values = frame[column].to_numpy(dtype=object, copy=True)
         values[pd.isna(values)] = None
         arrays.append(values)
-    return Rows(arrays, [table.positions[c] for c in columns])
+    return Rows(arrays, [table.positions[c] for c in columns], _heights(table, frame))
+
+
+LINE_HEIGHT = 13.5
+
+
+def _heights(table: Table, frame: pd.DataFrame) -> np.ndarray | None:
+    """Row heights that show every line of the sheet's wrapped columns (spreadsheet programs do not
+    grow rows on opening)."""
+    wrapped = [c for c in table.sheet.columns if c.wrap and c.key in frame]
+    if not wrapped or frame.empty:
+        return None
+    lines = np.ones(len(frame))
+    for col in wrapped:
+        text = frame[col.key].fillna("").astype(str)
+        width = text.str.len() + text.str.count(r"[^\x00-\x7f]")  # CJK characters are two wide
+        lines = np.maximum(lines, np.ceil(width.to_numpy() / (col.width * 1.15)))
+    return np.minimum(lines * LINE_HEIGHT, 409)
 
 
 def require_sheets(master: Master, update: Update) -> None:

@@ -103,6 +103,7 @@ class Rows:
 
     columns: list[np.ndarray]  # one object array of values per written column
     positions: list[int]
+    heights: np.ndarray | None = None  # row heights in points, for rows of wrapped text
 
     def __len__(self) -> int:
         return len(self.columns[0]) if self.columns else 0
@@ -124,7 +125,11 @@ class Rows:
             bodies.append((column_letter(pos), rendered[codes]))
         for start in range(0, len(self), CHUNK_ROWS):
             numbers = np.arange(start + 2, min(start + CHUNK_ROWS, len(self)) + 2).astype(str).astype(object)
-            row = f'<{p}row r="' + numbers + '">'
+            if self.heights is None:
+                row = f'<{p}row r="' + numbers + '">'
+            else:
+                height = self.heights[start : start + len(numbers)].astype(str).astype(object)
+                row = f'<{p}row r="' + numbers + '" ht="' + height + '" customHeight="1">'
             for letter, body in bodies:
                 part = body[start : start + len(numbers)]
                 filled = part != None  # noqa: E711 (element-wise)
