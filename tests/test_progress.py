@@ -184,3 +184,42 @@ def test_cli_json_is_deterministic_and_rewrites(tmp_path: Path) -> None:
     assert data["as_of"] == "2026-03-09" and [s["student_id"] for s in data["students"]] == ["A", "B"]
     assert set(data["students"][0]) >= {"attendance_rate", "attendance_rate_max", "risk", "needed", "reasons"}
     assert len(trainbook.read(book).frame("progress")) == 2  # replaced, not appended
+
+
+def test_dashboard_charts_render_in_libreoffice(tmp_path: Path, soffice: str) -> None:
+    import subprocess
+    import zipfile
+
+    from trainbook.demo import run_demo
+
+    from .conftest import convert
+
+    book = run_demo(tmp_path / "demo", echo=lambda _: None)
+    with zipfile.ZipFile(book) as zf:
+        charts = sorted(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
+        assert len(charts) == 4
+        first = zf.read(charts[0]).decode()
+    sessions = len(trainbook.read(book).frame("sessions"))
+    held = sum(1 for d in trainbook.read(book).frame("sessions")["date"] if pd.Timestamp(d) <= T("2026-11-29"))
+    assert "$A$41:$A$" + str(40 + held) in first and held < sessions and "numCache" not in first
+    pdf = convert(soffice, book, "pdf", tmp_path / "pdf")
+    text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
+    for title in ("各课次出勤率", "总评分布", "部门对比", "风险分布", "平均出勤率"):
+        assert title in text
+
+
+def test_progress_button_writes_each_sheet_once(tmp_path: Path, demo_book: Path) -> None:
+    import trainbook.xl
+
+    from .conftest import json_book
+
+    book = json_book(demo_book)
+    book.set_mock_caller()
+    trainbook.xl.progress()
+    actions = book.json()["actions"]
+    names = [s.name for s in book.sheets]
+    writes = [names[a["sheet_position"]] for a in actions if a["func"] == "setValues"]
+    assert sorted(writes) == sorted(["学习进度", "看板", "首页"])
+    progress_write = next(a for a in actions if a["func"] == "setValues" and names[a["sheet_position"]] == "学习进度")
+    assert progress_write["row_count"] == len(trainbook.read(demo_book).frame("enrollment"))  # all approved
+    assert [a["func"] for a in actions].count("alert") == 1

@@ -11,6 +11,7 @@ import pandas as pd
 
 from trainbook.i18n import last_run
 from trainbook.policy.settings import read_settings
+from trainbook.progress import dashboard
 from trainbook.progress.aggregates import by, by_session, feedback_summary
 from trainbook.progress.attendance import attendance_figures, session_statuses
 from trainbook.progress.outcome import verdicts
@@ -20,7 +21,7 @@ from trainbook.progress.tasks import task_figures
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook import engine_for
 from trainbook.workbook.engine import Update
-from trainbook.workbook.master import Master
+from trainbook.workbook.master import Master, Table
 
 SHEET_COLUMNS = BY_KEY["progress"].keys
 
@@ -86,7 +87,16 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
     if write:
         at_risk = int((result.students["risk"] == "high").sum())
         run = last_run(master.lang, "progress", students=len(result.students), high=at_risk)
-        engine.write(master, Update(tables={"progress": sheet_rows(result, master.lang)}, last_run=run))
+        cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
+                                          day.isoformat(), master.lang)
+        tables = {"progress": sheet_rows(result, master.lang)}
+        charts = {}
+        if "dashboard" in master.names:
+            master.tables["dashboard"] = Table(BY_KEY["dashboard"], master.names["dashboard"], list(cells.columns),
+                                               {c: int(c) for c in cells.columns}, cells.iloc[0:0])
+            tables["dashboard"] = cells
+            charts = {"dashboard": (dashboard.DATA_ROW + 1, last_rows)}
+        engine.write(master, Update(tables=tables, last_run=run, chart_ranges=charts))
     return result
 
 

@@ -33,6 +33,8 @@ class Update:
     unmark: dict[str, list[Cell]] = field(default_factory=dict)
     clear: list[str] = field(default_factory=list)  # sheets to empty entirely (the paste sheet)
     last_run: tuple[str, str, str] | None = None  # operation, time, outcome for the home sheet
+    # sheet → (first data row, column letter → last data row): charts over it are trimmed to fit
+    chart_ranges: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
 
 
 class Engine(Protocol):

@@ -24,6 +24,7 @@ from trainbook.workbook.sheet_xml import (
     replace_data_rows,
     set_marks,
     set_texts,
+    trim_chart_ranges,
 )
 
 STYLES_PART = "xl/styles.xml"
@@ -97,6 +98,12 @@ class FileEngine:
             if update.last_run and "home" in master.names:
                 part = parts[master.names["home"]]
                 replaced[part] = [set_texts(zf.read(part), dict(zip(LAST_RUN_CELLS, update.last_run)))]
+            for key, (first_row, last_rows) in update.chart_ranges.items():
+                for part in (n for n in zf.namelist() if n.startswith("xl/charts/chart")):
+                    chart = zf.read(part)
+                    trimmed = trim_chart_ranges(chart, master.names[key], first_row, last_rows)
+                    if trimmed != chart:
+                        replaced[part] = [trimmed]
             for key in update.clear:
                 part = parts[master.names[key]]
                 replaced[part] = [clear_rows(_joined(replaced.pop(part, None)) or zf.read(part))]

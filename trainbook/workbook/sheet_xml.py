@@ -174,6 +174,22 @@ def set_texts(xml: bytes, texts: dict[str, str]) -> bytes:
     return xml
 
 
+def trim_chart_ranges(xml: bytes, sheet_name: str, first_row: int, last_rows: dict[str, int]) -> bytes:
+    """In a chart part, end every range of `sheet_name` that starts at `first_row` in a column of
+    `last_rows` at that column's last row, and drop the cached values (the cells are the truth)."""
+    quoted = re.escape(sheet_name.replace("'", "''"))
+
+    def trim(match: re.Match[bytes]) -> bytes:
+        column = match.group(2).decode()
+        if int(match.group(3)) != first_row or column not in last_rows:
+            return match.group(0)
+        return match.group(1) + f"{last_rows[column]}".encode()
+
+    pattern = f"('?{quoted}'?!\\$([A-Z]+)\\$(\\d+):\\$[A-Z]+\\$)\\d+".encode()
+    xml = re.sub(pattern, trim, xml)
+    return re.sub(rb"<(\w+:)?(?:numCache|strCache)>.*?</\1?(?:numCache|strCache)>", b"", xml, flags=re.S)
+
+
 def clear_rows(xml: bytes) -> bytes:
     """Every row of the sheet removed (its columns, views and formatting stay)."""
     p = _prefix(xml)

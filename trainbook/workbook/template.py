@@ -162,9 +162,7 @@ def build_workbook(path: Path, lang: Lang = "zh") -> None:
             _home(ws, formats, lang)
             ws.activate()
         elif sheet.key == "dashboard":
-            ws.hide_gridlines(2)
-            ws.write(0, 0, sheet.name(lang), formats.title)
-            ws.set_column(0, 0, 30)
+            _dashboard(wb, ws, sheet.name(lang), formats, lang)
         elif sheet.columns:
             _table_sheet(wb, ws, sheet, formats, lang)
         if sheet.key == "settings":
@@ -265,6 +263,39 @@ def _template_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
         ws.write_string(row, 1, name)
         ws.write_string(row, 2, subject)
         ws.write_string(row, 3, body, formats.text)
+
+
+def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: Lang) -> None:
+    """Title, column formats and the four charts, drawn over the largest data blocks; `progress`
+    fills the blocks and trims the charts to what it wrote."""
+    from trainbook.progress.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS
+
+    ws.hide_gridlines(2)
+    ws.set_row(0, 30)
+    ws.write(0, 0, name, formats.title)
+    ws.set_column(0, 0, 16)
+    ws.set_column(1, 1, 12)
+    percent = wb.add_format({**formats.base, "num_format": "0.0%"})
+    for block, anchor in zip(BLOCKS, CHART_ANCHORS):
+        for j in range(1, len(block.zh)):
+            ws.set_column(block.column + j, block.column + j, 12, percent if block.percent else None)
+        chart = wb.add_chart({"type": block.chart_type})
+        categories = [name, DATA_ROW, block.column, DATA_ROW + MAX_ROWS - 1, block.column]
+        for j in range(1, len(block.zh)):
+            chart.add_series({"name": [name, DATA_ROW - 1, block.column + j], "categories": categories,
+                              "values": [name, DATA_ROW, block.column + j, DATA_ROW + MAX_ROWS - 1,
+                                         block.column + j],
+                              "data_labels": {"value": block.chart_type == "pie", "percentage": False}})
+        chart.set_title({"name": block.chart_zh if lang == "zh" else block.chart_en,
+                         "name_font": {"name": FONT, "size": 12}})
+        chart.set_legend({"none": len(block.zh) == 2 and block.chart_type != "pie"})
+        if block.chart_type != "pie":
+            axis = {"num_font": {"name": FONT}}
+            if block.percent:
+                axis.update(num_format="0%", min=0, max=1)
+            (chart.set_x_axis if block.chart_type == "bar" else chart.set_y_axis)(axis)
+        chart.set_size({"width": 560, "height": 300})
+        ws.insert_chart(anchor, chart)
 
 
 def _home(ws: Worksheet, formats: _Formats, lang: Lang) -> None:

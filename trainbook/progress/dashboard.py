@@ -1,0 +1,98 @@
+"""The 看板 sheet: headline figures and four native charts over data blocks laid out below them.
+
+The template draws the charts over the largest blocks; each run writes the blocks and trims the
+charts' ranges to the rows actually filled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trainbook.i18n import Lang
+from trainbook.workbook.sheet_xml import column_letter
+
+DATA_ROW = 40  # header row of the data blocks (1-based); data from the row below
+MAX_ROWS = 60  # rows a block may fill
+
+
+@dataclass(frozen=True)
+class Block:
+    """A data block: its first column (0-based), headers, and the chart drawn from it."""
+
+    column: int
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    chart_zh: str
+    chart_en: str
+    chart_type: str
+    percent: bool
+
+    def headers(self, lang: Lang) -> tuple[str, ...]:
+        return self.zh if lang == "zh" else self.en
+
+
+SESSIONS = Block(0, ("课次", "出勤率"), ("Session", "Attendance"), "各课次出勤率", "Attendance by session", "column", True)
+SCORES = Block(3, ("总评分数段", "人数"), ("Final score", "Students"), "总评分布", "Final score distribution", "column", False)
+DEPARTMENTS = Block(6, ("部门", "出勤率", "任务完成率"), ("Department", "Attendance", "Tasks"),
+                    "部门对比", "Departments compared", "bar", True)
+RISKS = Block(10, ("风险", "人数"), ("Risk", "Students"), "风险分布", "Risk", "pie", False)
+BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS)
+CHART_ANCHORS = ("D3", "L3", "D20", "L20")
+KPI_ROW = 3  # KPI labels in column A, values in B, from this row
+BANDS = {"zh": ("不合格 <60", "合格 60–74", "良好 75–89", "优秀 ≥90"),
+         "en": ("Fail <60", "Pass 60–74", "Good 75–89", "Excellent ≥90")}
+
+
+def kpis(students: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
+    zh = lang == "zh"
+    risk = students["risk"].value_counts()
+    cert = students["certificate"].value_counts()
+
+    def pct(v: float) -> str:
+        return "—" if pd.isna(v) else f"{v:.1%}"
+
+    return [
+        ("学员人数" if zh else "Students", str(len(students))),
+        ("平均出勤率" if zh else "Attendance", pct(students["attendance_rate"].mean())),
+        ("任务完成率" if zh else "Task completion", pct(students["task_rate"].mean())),
+        ("平均总评" if zh else "Mean final score",
+         "—" if students["final_score"].isna().all() else f"{students['final_score'].mean():.1f}"),
+        ("高风险学员" if zh else "High risk", str(risk.get("high", 0))),
+        ("可获结业证书" if zh else "Certificates", str(cert.get("yes", 0))),
+    ]
+
+
+def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFrame, as_of: str,
+         lang: Lang) -> tuple[pd.DataFrame, dict[str, int]]:
+    """The dashboard's cells from row 2 on, as a frame whose columns are 0-based column positions,
+    and the last filled row of each data column (for the charts' ranges)."""
+    width = max(b.column + len(b.zh) for b in BLOCKS)
+    rows = DATA_ROW + MAX_ROWS - 1
+    cells = np.full((rows, width), None, dtype=object)
+    cells[0, 0] = ("截至 " if lang == "zh" else "As of ") + as_of
+    for i, (label, value) in enumerate(kpis(students, lang)):
+        cells[KPI_ROW - 2 + i, 0], cells[KPI_ROW - 2 + i, 1] = label, value
+    scores = students["final_score"].dropna()
+    blocks = {
+        SESSIONS: sessions[["title", "attendance_rate"]].to_numpy(),
+        SCORES: np.array(list(zip(BANDS[lang], np.histogram(scores, bins=[0, 60, 75, 90, 101])[0].astype(int)))),
+        DEPARTMENTS: departments[["attendance_rate", "task_rate"]].reset_index().to_numpy(),
+        RISKS: np.array([(label, int((students["risk"] == key).sum())) for key, label in
+                         zip(("high", "medium", "low"), ("高", "中", "低") if lang == "zh" else ("High", "Medium", "Low"))],
+                        dtype=object),
+    }
+    last: dict[str, int] = {}
+    for block, data in blocks.items():
+        data = data[:MAX_ROWS]
+        top = DATA_ROW - 2
+        cells[top, block.column : block.column + len(block.zh)] = block.headers(lang)
+        for j in range(len(block.zh)):
+            values = data[:, j] if len(data) else []
+            cells[top + 1 : top + 1 + len(values), block.column + j] = [
+                float(v) if j and v is not None and not pd.isna(v) else v for v in values]
+            last[column_letter(block.column + j)] = DATA_ROW + max(len(values), 1)
+    return pd.DataFrame(cells, columns=[str(c) for c in range(width)], dtype=object), last
+
