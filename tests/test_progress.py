@@ -223,3 +223,21 @@ def test_progress_button_writes_each_sheet_once(tmp_path: Path, demo_book: Path)
     progress_write = next(a for a in actions if a["func"] == "setValues" and names[a["sheet_position"]] == "学习进度")
     assert progress_write["row_count"] == len(trainbook.read(demo_book).frame("enrollment"))  # all approved
     assert [a["func"] for a in actions].count("alert") == 1
+
+
+def test_feedback_summaries_and_small_groups(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤")])
+    feedback = pd.DataFrame([
+        {"response_id": "R1", "session_id": "S1", "overall": 5, "nps": 10},
+        {"response_id": "R2", "session_id": "S1", "overall": 4, "nps": 9},
+        {"response_id": "R3", "session_id": "S1", "overall": 2, "nps": 3},
+        {"response_id": "R4", "session_id": "S2", "overall": 1, "nps": 0},
+        {"response_id": "R5", "session_id": "S2", "overall": 5, "nps": 10},
+    ])
+    write_tables(book, {"feedback": feedback})
+    result = trainbook.progress(book, as_of="2026-03-10", write=False)
+    s1 = result.feedback_by_session.loc["S1"]
+    assert (s1["overall"], s1["top2"], s1["nps"], s1["responses"]) == (pytest.approx(3.67), pytest.approx(2 / 3), 33, 3)
+    other = result.feedback_by_session.loc["其他"]
+    assert other["responses"] == 2 and pd.isna(other["overall"])  # two answers are not broken out
+    assert "S2" not in result.feedback_by_session.index

@@ -12,7 +12,7 @@ import pandas as pd
 from trainbook.i18n import last_run
 from trainbook.policy.settings import read_settings
 from trainbook.progress import dashboard
-from trainbook.progress.aggregates import by, by_session, feedback_summary
+from trainbook.progress.aggregates import by, by_session, by_teacher, feedback_summary
 from trainbook.progress.attendance import attendance_figures, session_statuses
 from trainbook.progress.outcome import verdicts
 from trainbook.progress.roster import applicable, sessions, students
@@ -35,6 +35,7 @@ class Progress:
     groups: pd.DataFrame = field(default_factory=pd.DataFrame)
     departments: pd.DataFrame = field(default_factory=pd.DataFrame)
     sessions: pd.DataFrame = field(default_factory=pd.DataFrame)
+    teachers: pd.DataFrame = field(default_factory=pd.DataFrame)
     feedback_by_session: pd.DataFrame = field(default_factory=pd.DataFrame)
     feedback_by_teacher: pd.DataFrame = field(default_factory=pd.DataFrame)
 
@@ -63,9 +64,10 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     figures = figures.join(verdicts(figures, assessments(master), settings, ended, master.lang))
     students_out = figures.reindex(columns=SHEET_COLUMNS[1:])
     students_out.index.name = "student_id"
-    return Progress(
-        as_of, students_out, by(figures, "group_id"), by(figures, "department"),
-        by_session(held, plan, settings), *feedback_summary(master, plan, settings))
+    per_session = by_session(held, plan, settings)
+    feedback_sessions, feedback_teachers = feedback_summary(master, plan, settings)
+    return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
+                    by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers)
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:

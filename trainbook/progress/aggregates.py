@@ -38,6 +38,16 @@ def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Any) -> pd.Data
     return plan[["title", "date", "teacher"]].join(counts, how="inner")
 
 
+def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFrame:
+    """Per teacher: sessions held, expected attendances, the attendance rate over them, and their
+    feedback (from `feedback_summary`)."""
+    grouped = per_session.groupby("teacher")
+    attended = (per_session["attendance_rate"] * per_session["expected"]).groupby(per_session["teacher"]).sum()
+    out = pd.DataFrame({"sessions": grouped.size(), "expected": grouped["expected"].sum()})
+    out["attendance_rate"] = (attended / out["expected"]).where(out["expected"] > 0)
+    return out.join(feedback[["overall", "top2", "nps", "responses"]], how="left")
+
+
 def feedback_summary(master: Master, plan: pd.DataFrame, settings: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Feedback per session and per teacher: item means, top-2-box, NPS, responses. Groups with fewer
     than min_group_size responses are folded into one 其他/Other row, so nobody can be singled out."""
