@@ -12,7 +12,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import xlsxwriter
-
 from sizes import SIZES
 
 from trainbook.api import init

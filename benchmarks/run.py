@@ -110,6 +110,11 @@ def machine() -> str:
             f"Python {platform.python_version()}; {libs}")
 
 
+def merge_ratio(results: dict[str, tuple[float, float]]) -> float:
+    return (results["trainbook merge (punch export)"][0]
+            / results["floor: python-calamine read of master + punch export"][0])
+
+
 def report(all_results: dict[str, dict[str, tuple[float, float]]]) -> str:
     lines = ["# Benchmarks", "",
              "Produced by `python benchmarks/run.py` (whole processes: start-up and imports included;",
@@ -131,7 +136,7 @@ def report(all_results: dict[str, dict[str, tuple[float, float]]]) -> str:
                   f"- progress: {results['trainbook progress'][0] / floor:.2f}× the floor (target ≤ 3), peak "
                   f"{results['trainbook progress'][1]:.0f} MB (target < 1,500)",
                   f"- merge of a {SIZES[size][0] * SIZES[size][1]:,}-row punch export: "
-                  f"{results['trainbook merge (punch export)'][0] / results['floor: python-calamine read of master + punch export'][0]:.2f}× "
+                  f"{merge_ratio(results):.2f}× "
                   "the floor of reading both files (target ≤ 5), peak "
                   f"{results['trainbook merge (punch export)'][1]:.0f} MB (target < 1,500)",
                   f"- peak memory of trainbook: "

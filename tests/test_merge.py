@@ -13,9 +13,9 @@ from click.testing import CliRunner
 
 import trainbook
 from trainbook.cli import main
+from trainbook.demo import exports
 from trainbook.importers.parsing import minutes, when
 
-from trainbook.demo import exports
 from .conftest import clean_tables, init, parts, write_tables
 
 D = dt.date
@@ -223,7 +223,8 @@ def test_enrollment_form_gbk_csv_adds_pending_students_once(tmp_path: Path, rost
     known = person(program, "S0003")
     rows = [["报名表 导出时间：2026-10-15"],
             ["提交人", "提交时间", "部门", "是否填写", "姓名", "手机号", "邮箱", "岗位", "学习目标"],
-            ["周小川", "2026/10/12 9:30", "研发中心", "已填写", "周小川", "139 1234 5678", "zxc@example.com", "后端工程师", "=HYPERLINK(\"x\")"],
+            ["周小川", "2026/10/12 9:30", "研发中心", "已填写", "周小川", "139 1234 5678", "zxc@example.com",
+             "后端工程师", "=HYPERLINK(\"x\")"],
             [known["name"], "2026/10/12 9:31", known["department"], "已填写", known["name"], known["mobile"], "", "", ""],
             ["周小川", "2026/10/12 9:40", "研发中心", "已填写", "周小川", "13912345678", "zxc@example.com", "后端工程师", ""]]
     export = tmp_path / "报名.csv"
@@ -317,8 +318,10 @@ def test_signin_legacy_xls(tmp_path: Path, roster_book: Path, program, soffice: 
     source = exports.xlsx(tmp_path / "钉钉签到报表.xlsx", {"签到报表": [
         ["签到报表  统计日期：2026-11-16 至 2026-11-16"], ["报表生成时间：2026-11-16 18:00"],
         ["姓名", "部门", "完整部门", "日期", "时间", "经度", "纬度", "地点", "详细地址", "手机标识"],
-        [s3["name"], s3["department"], "星河科技-" + s3["department"], "2026-11-16", "09:58", "120.1", "30.2", "总部", "3 楼", "iPhone"],
-        [s5["name"], s5["department"], "星河科技-" + s5["department"], "2026-11-16", "10:20", "120.1", "30.2", "总部", "3 楼", "HUAWEI"]]})
+        [s3["name"], s3["department"], "星河科技-" + s3["department"], "2026-11-16", "09:58", "120.1", "30.2", "总部",
+         "3 楼", "iPhone"],
+        [s5["name"], s5["department"], "星河科技-" + s5["department"], "2026-11-16", "10:20", "120.1", "30.2", "总部",
+         "3 楼", "HUAWEI"]]})
     legacy = convert(soffice, source, "xls", tmp_path / "xls")
     assert legacy.read_bytes()[:4] == b"\xd0\xcf\x11\xe0"
     [result] = trainbook.merge(roster_book, legacy)

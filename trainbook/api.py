@@ -6,11 +6,11 @@ import os
 import tempfile
 from pathlib import Path
 
+from pydantic import BaseModel
+
 from trainbook.errors import InputError
 from trainbook.i18n import LANGS, Lang, message
 from trainbook.workbook import engine_for
-from pydantic import BaseModel
-
 from trainbook.workbook.master import Master
 from trainbook.workbook.master import records as sheet_records
 from trainbook.workbook.template import build_workbook

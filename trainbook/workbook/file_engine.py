@@ -15,7 +15,6 @@ from trainbook.workbook.engine import Update, require_sheets, rows_for
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
 from trainbook.workbook.package import Chunks, check_workbook_file, rewrite, sheet_parts
 from trainbook.workbook.safety import replace_atomically
-from trainbook.workbook.template import LAST_RUN_CELLS
 from trainbook.workbook.sheet_xml import (
     clear_rows,
     column_styles,
@@ -26,6 +25,7 @@ from trainbook.workbook.sheet_xml import (
     set_texts,
     trim_chart_ranges,
 )
+from trainbook.workbook.template import LAST_RUN_CELLS
 
 STYLES_PART = "xl/styles.xml"
 
@@ -78,7 +78,6 @@ class FileEngine:
         require_sheets(master, update)
         with zipfile.ZipFile(self.path) as zf:
             parts = {p.name: p.part for p in sheet_parts(zf)}
-            edited: dict[str, bytes] = {}
             replaced: dict[str, Chunks] = {}
             for key, frame in update.tables.items():
                 table = master.tables[key]
