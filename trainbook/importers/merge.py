@@ -225,12 +225,11 @@ def _logged_kind(imports: pd.DataFrame, digest: str) -> str:
 
 
 def _evidence_kind(matched: pd.DataFrame) -> pd.Series:
+    """What each attendance row attests: a punch, a day result, leave, or online watching."""
     kind = pd.Series("punch", index=matched.index, dtype=object)
     for column, name in (("day_status", "day"), ("leave_from", "leave"), ("online", "online")):
         if column in matched:
-            kind[matched[column].notna() & (matched[column] is not False)] = name
-    if "joined_at" not in matched:
-        matched["joined_at"] = matched["at"] if "online" in matched and "at" in matched else pd.NaT
+            kind[matched[column].notna()] = name
     return kind
 
 

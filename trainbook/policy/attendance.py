@@ -55,7 +55,8 @@ def _punch_statuses(punches: pd.DataFrame, settings: Any) -> pd.DataFrame:
 
 
 def _online_statuses(online: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFrame:
-    frame = online.assign(live=online["live_minutes"].fillna(0), replay=online["replay_minutes"].fillna(0))
+    frame = online.assign(live=online["live_minutes"].fillna(0), replay=online["replay_minutes"].fillna(0),
+                          joined_at=online.get("joined_at", pd.Series(pd.NaT, index=online.index)))
     per_account = frame.groupby([*KEY, "account"], dropna=False).agg(
         live=("live", "sum"), replay=("replay", "sum"), joined=("joined_at", "min"),
         start_at=("start_at", "first"), end_at=("end_at", "first"))

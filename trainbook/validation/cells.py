@@ -55,17 +55,15 @@ def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterato
     """Every single-cell check of one column. Each distinct value is checked once."""
     codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
     distinct = pd.Series(np.append(uniques.astype(object), None), dtype=object)
+    codes = codes % len(distinct)  # a blank cell (−1) → the trailing None
     for finding in _check_values(sheet, col, distinct, lang):
-        hit = np.isin(codes % len(distinct), finding.rows)
-        rows = raw.index[hit]
-        at = codes[hit] % len(distinct)
-        finding.extra = {k: [v[i] for i in at] for k, v in _by_position(finding).items()}
-        finding.rows, finding.values = rows.tolist(), raw[hit].tolist()
+        # a finding about a distinct value stands for every row holding that value
+        slot = {value_at: i for i, value_at in enumerate(finding.rows)}
+        hit = np.isin(codes, finding.rows)
+        which = [slot[c] for c in codes[hit]]
+        finding.extra = {k: [v[i] for i in which] for k, v in finding.extra.items()}
+        finding.rows, finding.values = raw.index[hit].tolist(), raw[hit].tolist()
         yield finding
-
-
-def _by_position(finding: Finding) -> dict[str, dict[int, object]]:
-    return {k: dict(zip(finding.rows, v)) for k, v in finding.extra.items()}
 
 
 def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:

@@ -25,7 +25,7 @@ class MeetingImporter(ExportKind):
     def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
-        out["at"] = parsing.when(rows[table.column(*JOINED)])
+        out["at"] = out["joined_at"] = parsing.when(rows[table.column(*JOINED)])
         duration, left = table.column(*DURATION), table.column(*LEFT)
         if duration:
             out["live_minutes"] = parsing.minutes(rows[duration])
