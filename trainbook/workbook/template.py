@@ -39,9 +39,9 @@ HOME_TEXT: dict[Lang, dict[str, Any]] = {
         "steps": [
             "① 在蓝色标签的输入表里填写或粘贴数据（钉钉导出可整体粘贴到“粘贴区”）。",
             "② 点击“校验”，到“校验结果”里按链接逐条修正标红的单元格。",
-            "③ 点击“合并导入”“计算进度”“生成通知”“管理层报表”，结果写入绿色标签的表。",
+            "③ 点击“合并导入”导入钉钉数据，点击“计算进度”更新学习进度和看板（绿色标签的表）。",
         ],
-        "cli": "命令行：trainbook validate 本文件.xlsx --annotate",
+        "cli": "命令行：trainbook validate / merge / progress 本文件.xlsx",
         "sheets_title": "工作表一览",
         "sheet_headers": ("工作表", "类型", "用途"),
         "roles": {"input": "输入", "generated": "生成", "system": "系统"},
@@ -56,9 +56,9 @@ HOME_TEXT: dict[Lang, dict[str, Any]] = {
         "steps": [
             "1. Fill in or paste data in the blue input sheets (a DingTalk export goes whole into Paste).",
             "2. Click Validate, then follow each link in Issues to fix the cells marked red.",
-            "3. Click Merge, Progress, Notices and Share; results go to the green sheets.",
+            "3. Click Merge to bring in DingTalk data and Progress to update the progress sheet and dashboard (green tabs).",
         ],
-        "cli": "Command line: trainbook validate this-file.xlsx --annotate",
+        "cli": "Command line: trainbook validate / merge / progress this-file.xlsx",
         "sheets_title": "Sheets",
         "sheet_headers": ("Sheet", "Kind", "Purpose"),
         "roles": {"input": "input", "generated": "generated", "system": "system"},
