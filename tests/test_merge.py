@@ -381,3 +381,14 @@ def test_manual_rows_are_never_touched(tmp_path: Path, roster_book: Path, progra
     assert result.unchanged == 1 and result.updated == 0
     row = attendance(roster_book)[("C01", "S0003")]
     assert (row["status"], row["source"], row["note"]) == ("请假", "手工", "班主任确认")
+
+
+def test_kind_option_overrides_detection(tmp_path: Path, roster_book: Path, program) -> None:
+    people = [person(program, "S0003")]
+    export = exports.monthly_summary(tmp_path / "m.xlsx", people, {("S0003", 2): "08:55 正常"}, D(2026, 11, 1),
+                                     D(2026, 11, 30))
+    result = CliRunner().invoke(main, ["merge", str(roster_book), str(export), "--kind", "punch_grid",
+                                       "--format", "json"])
+    [data] = json.loads(result.stdout)
+    assert data["kind"] == "punch_grid" and data["inserted"] == 1  # the day cell read as a punch time
+    assert attendance(roster_book)[("C01", "S0003")]["status"] == "出勤"
