@@ -167,7 +167,7 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
         if fmt == "json":
             click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
             return
-        zh = default_lang() == "zh"
+        zh = (results[0].lang if results else default_lang()) == "zh"
         for r in results:
             if r.already_imported:
                 click.echo(f"{r.path}：已导入过，未做改动" if zh else f"{r.path}: already imported, nothing changed")
@@ -195,7 +195,7 @@ def progress(book: Path, as_of: Any, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
         else:
-            click.echo(summary(result, default_lang()))
+            click.echo(summary(result, result.lang))
 
 
 @main.command()

@@ -14,7 +14,6 @@ from trainbook.progress import progress as compute_progress
 from trainbook.progress import summary
 from trainbook.validation import Report
 from trainbook.validation import validate as validate_book
-from trainbook.workbook.master import identify_sheets
 
 TITLE = "trainbook"
 
@@ -56,7 +55,7 @@ def merge() -> None:
     """The 合并导入 button: merge what was pasted into the paste sheet, then clear it."""
     def run(book: Any) -> str:
         result = merge_pasted(book)
-        return _merge_summary(result, identify_sheets([s.name for s in book.sheets])[1])
+        return _merge_summary(result, result.lang)
 
     _run(run)
 
@@ -65,7 +64,7 @@ def progress() -> None:
     """The 计算进度 button: rewrite the progress sheet and show the headline figures."""
     def run(book: Any) -> str:
         result = compute_progress(book)
-        return summary(result, identify_sheets([s.name for s in book.sheets])[1]).splitlines()[0]
+        return summary(result, result.lang).splitlines()[0]
 
     _run(run)
 

@@ -58,11 +58,13 @@ class MergeResult:
     unchanged: int = 0
     review: int = 0
     already_imported: bool = False
+    lang: Lang = field(default="zh", repr=False)  # the workbook's, for messages about this result
     changed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
         data.pop("changed")
+        data.pop("lang")
         return data
 
 
@@ -122,10 +124,10 @@ def merge_source(master: Master, source: Source, session: str | None = None,
     imports = master.frame("imports")
     if "sha256" in imports and source.digest in set(values.text(imports["sha256"]).dropna()):
         kind = _logged_kind(imports, source.digest)
-        return MergeResult(source.name, kind, already_imported=True)
+        return MergeResult(source.name, kind, already_imported=True, lang=lang)
     kind, table = source.kind, source.table
     evidence = kind.evidence(table, Context(lang, source.name))
-    result = MergeResult(source.name, kind.key, rows=len(table.rows))
+    result = MergeResult(source.name, kind.key, rows=len(table.rows), lang=lang)
     stamp = f"{kind.label(lang)}#{source.digest[:8]}"
     settings = read_settings(master)
     review_rows: list[pd.DataFrame] = []

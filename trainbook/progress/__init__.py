@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from trainbook.i18n import last_run
+from trainbook.i18n import Lang, last_run
 from trainbook.policy.settings import read_settings
 from trainbook.progress import dashboard
 from trainbook.progress.aggregates import by, by_session, by_teacher, feedback_summary
@@ -38,6 +38,7 @@ class Progress:
     teachers: pd.DataFrame = field(default_factory=pd.DataFrame)
     feedback_by_session: pd.DataFrame = field(default_factory=pd.DataFrame)
     feedback_by_teacher: pd.DataFrame = field(default_factory=pd.DataFrame)
+    lang: Lang = "zh"  # the workbook's
 
     def to_json(self) -> dict[str, Any]:
         rows = self.students.reset_index().astype(object)
@@ -67,7 +68,7 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     per_session = by_session(held, plan, settings)
     feedback_sessions, feedback_teachers = feedback_summary(master, plan, settings)
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
-                    by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers)
+                    by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang)
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
