@@ -27,6 +27,7 @@ MOBILE = re.compile(r"^1[3-9]\d{9}$")
 EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
 FORMULA_START = ("=", "+", "@", "\t", "\r")
+LIST_SEPARATORS = r"[,，、;；\s]+"  # between the ids of a list cell, e.g. 适用分组 "G1，G2"
 
 
 def per_unique(parse: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
@@ -220,3 +221,9 @@ def column_number(raw: pd.Series, col: Column) -> pd.Series:
     if col.kind == "percent":
         parsed = parsed.where(parsed.isna() | (parsed <= 1), parsed / 100)
     return parsed
+
+
+def id_sets(s: pd.Series) -> pd.Series:
+    """List cells ("G1，G2") as sets of ids; a blank cell is the empty set."""
+    return s.fillna("").astype(str).str.split(LIST_SEPARATORS, regex=True).map(
+        lambda ids: frozenset(i for i in ids if i))

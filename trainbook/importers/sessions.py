@@ -10,7 +10,6 @@ import pandas as pd
 from trainbook import values
 from trainbook.importers.identity import clean_name
 from trainbook.schema.sheets import BY_KEY
-from trainbook.validation.keys import LIST_SEPARATORS
 from trainbook.workbook.master import Master, normalize
 
 CHECKOUT_AFTER_END = pd.Timedelta(hours=6)  # an evening session's check-out after midnight
@@ -30,8 +29,7 @@ def session_table(master: Master) -> pd.DataFrame:
         "end_at": pd.to_datetime(sessions["date"]) + pd.to_timedelta(sessions["end"]),
         "title": sessions["title"].map(lambda t: normalize(clean_name(t)) if t else ""),
         "online": sessions["mode"].isin(["online", "hybrid"]),
-        "groups": sessions["groups"].fillna("").astype(str).str.split(LIST_SEPARATORS, regex=True)
-        .map(lambda gs: {g for g in gs if g}),
+        "groups": values.id_sets(sessions["groups"]),
     })
     return out.reset_index(drop=True)
 

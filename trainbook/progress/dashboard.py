@@ -1,49 +1,13 @@
-"""The 看板 sheet: headline figures and four native charts over data blocks laid out below them.
-
-The template draws the charts over the largest blocks; each run writes the blocks and trims the
-charts' ranges to the rows actually filled.
-"""
+"""The 看板 sheet's contents: headline figures and the data blocks its charts are drawn from."""
 
 from __future__ import annotations
-
-from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
 from trainbook.i18n import Lang
+from trainbook.schema.dashboard import BANDS, BLOCKS, DATA_ROW, DEPARTMENTS, KPI_ROW, MAX_ROWS, RISKS, SCORES, SESSIONS
 from trainbook.workbook.sheet_xml import column_letter
-
-DATA_ROW = 40  # header row of the data blocks (1-based); data from the row below
-MAX_ROWS = 60  # rows a block may fill
-
-
-@dataclass(frozen=True)
-class Block:
-    """A data block: its first column (0-based), headers, and the chart drawn from it."""
-
-    column: int
-    zh: tuple[str, ...]
-    en: tuple[str, ...]
-    chart_zh: str
-    chart_en: str
-    chart_type: str
-    percent: bool
-
-    def headers(self, lang: Lang) -> tuple[str, ...]:
-        return self.zh if lang == "zh" else self.en
-
-
-SESSIONS = Block(0, ("课次", "出勤率"), ("Session", "Attendance"), "各课次出勤率", "Attendance by session", "column", True)
-SCORES = Block(3, ("总评分数段", "人数"), ("Final score", "Students"), "总评分布", "Final score distribution", "column", False)
-DEPARTMENTS = Block(6, ("部门", "出勤率", "任务完成率"), ("Department", "Attendance", "Tasks"),
-                    "部门对比", "Departments compared", "bar", True)
-RISKS = Block(10, ("风险", "人数"), ("Risk", "Students"), "风险分布", "Risk", "pie", False)
-BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS)
-CHART_ANCHORS = ("D3", "L3", "D20", "L20")
-KPI_ROW = 3  # KPI labels in column A, values in B, from this row
-BANDS = {"zh": ("不合格 <60", "合格 60–74", "良好 75–89", "优秀 ≥90"),
-         "en": ("Fail <60", "Pass 60–74", "Good 75–89", "Excellent ≥90")}
 
 
 def kpis(students: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:

@@ -6,7 +6,6 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.schema.sheets import BY_KEY
-from trainbook.validation.keys import LIST_SEPARATORS
 from trainbook.workbook.master import Master
 
 
@@ -32,8 +31,7 @@ def sessions(master: Master) -> pd.DataFrame:
     frame["required"] = frame["required"].fillna("yes")
     frame["start_at"] = frame["date"] + pd.to_timedelta(frame["start"]).fillna(pd.Timedelta(0))
     frame["end_at"] = frame["date"] + pd.to_timedelta(frame["end"]).fillna(pd.Timedelta(0))
-    frame["group_set"] = frame["groups"].fillna("").astype(str).str.split(LIST_SEPARATORS, regex=True).map(
-        lambda gs: frozenset(g for g in gs if g))
+    frame["group_set"] = values.id_sets(frame["groups"])
     return frame.set_index("session_id").sort_values("start_at")
 
 

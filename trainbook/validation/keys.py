@@ -19,7 +19,6 @@ UNKNOWN_CODE = {
     "assessments": "unknown-assessment",
     "groups": "unknown-group",
 }
-LIST_SEPARATORS = r"[,，、;；\s]+"
 
 
 def ids(master: Master, sheet: str) -> set[str] | None:
@@ -125,7 +124,7 @@ def check_references(master: Master) -> Iterator[Finding]:
             raw = table.frame[col.key]
             refs = values.text(raw)
             if col.many:
-                tokens = refs.str.split(LIST_SEPARATORS, regex=True).explode().dropna()
+                tokens = refs.str.split(values.LIST_SEPARATORS, regex=True).explode().dropna()
                 tokens = tokens[tokens != ""]
                 unknown = tokens[~tokens.isin(allowed)]
                 shown = unknown

@@ -12,6 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from trainbook.i18n import Lang
 from trainbook.schema.columns import Column, Parameter, Sheet
+from trainbook.schema.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
 from trainbook.schema.settings import PARAMETERS
 from trainbook.schema.sheets import BY_KEY, SHEETS
@@ -268,8 +269,6 @@ def _template_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
 def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: Lang) -> None:
     """Title, column formats and the four charts, drawn over the largest data blocks; `progress`
     fills the blocks and trims the charts to what it wrote."""
-    from trainbook.progress.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS
-
     ws.hide_gridlines(2)
     ws.set_row(0, 30)
     ws.write(0, 0, name, formats.title)

@@ -1,0 +1,42 @@
+"""The layout of the 看板 sheet: where the headline figures and the charts' data blocks go.
+
+The template draws the charts over the largest blocks; `progress` writes the blocks and trims the
+charts' ranges to the rows it filled.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainbook.i18n import Lang
+
+DATA_ROW = 40  # header row of the data blocks (1-based); data from the row below
+MAX_ROWS = 60  # rows a block may fill
+
+
+@dataclass(frozen=True)
+class Block:
+    """A data block: its first column (0-based), headers, and the chart drawn from it."""
+
+    column: int
+    zh: tuple[str, ...]
+    en: tuple[str, ...]
+    chart_zh: str
+    chart_en: str
+    chart_type: str
+    percent: bool
+
+    def headers(self, lang: Lang) -> tuple[str, ...]:
+        return self.zh if lang == "zh" else self.en
+
+
+SESSIONS = Block(0, ("课次", "出勤率"), ("Session", "Attendance"), "各课次出勤率", "Attendance by session", "column", True)
+SCORES = Block(3, ("总评分数段", "人数"), ("Final score", "Students"), "总评分布", "Final score distribution", "column", False)
+DEPARTMENTS = Block(6, ("部门", "出勤率", "任务完成率"), ("Department", "Attendance", "Tasks"),
+                    "部门对比", "Departments compared", "bar", True)
+RISKS = Block(10, ("风险", "人数"), ("Risk", "Students"), "风险分布", "Risk", "pie", False)
+BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS)
+CHART_ANCHORS = ("D3", "L3", "D20", "L20")
+KPI_ROW = 3  # KPI labels in column A, values in B, from this row
+BANDS = {"zh": ("不合格 <60", "合格 60–74", "良好 75–89", "优秀 ≥90"),
+         "en": ("Fail <60", "Pass 60–74", "Good 75–89", "Excellent ≥90")}
