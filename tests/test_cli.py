@@ -79,3 +79,10 @@ def test_demo_builds_validates_and_says_where(tmp_path: Path) -> None:
     assert len(master.frame("issues")) == len(trainbook.validate(book).issues) > 0
     for key in ("review", "imports"):
         assert len(master.frame(key)) > 0, key
+
+
+def test_api_init_refuses_an_unknown_language(tmp_path: Path) -> None:
+    import pytest
+
+    with pytest.raises(trainbook.InputError, match="fr"):
+        trainbook.init(tmp_path / "x.xlsx", lang="fr")  # type: ignore[arg-type]

@@ -20,7 +20,7 @@ def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False) -> Path:
     """Create a new, empty master workbook in `lang` at `path` and return its path."""
     path = Path(path)
     if lang not in LANGS:
-        raise InputError(message("bad-lang", "zh", lang=lang))
+        raise InputError(message("bad-lang", "zh", value=lang))
     if path.exists() and not overwrite:
         raise InputError(message("file-exists", lang, path=path))
     path.parent.mkdir(parents=True, exist_ok=True)

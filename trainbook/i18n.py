@@ -84,8 +84,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{files} exports: {inserted} inserted, {updated} updated, {review} to review",
     ),
     "bad-lang": (
-        "不支持的语言 {lang}：请使用 zh 或 en。",
-        "Unsupported language {lang}: use zh or en.",
+        "不支持的语言 {value}：请使用 zh 或 en。",
+        "Unsupported language {value}: use zh or en.",
     ),
 }
 

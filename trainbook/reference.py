@@ -13,7 +13,7 @@ from trainbook.validation.cells import range_text
 
 
 def _column_line(col: Column) -> str:
-    facts = [col.kind]
+    facts: list[str] = [col.kind]
     if col.required:
         facts.append("**required**")
     if col.choices:

@@ -15,6 +15,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook.schema.columns import Choice, Column, Sheet
+from trainbook.uniques import distinct
 from trainbook.workbook.master import normalize
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
@@ -39,11 +40,10 @@ def per_unique(parse: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
 
     @functools.wraps(parse)
     def wrapper(s: pd.Series, *args: object) -> pd.Series:
-        codes, uniques = pd.factorize(s.to_numpy(dtype=object), use_na_sentinel=True)
         if len(s) < 64:
             return parse(s.astype(object), *args)
-        distinct = pd.Series(np.append(uniques.astype(object), None), dtype=object)
-        result = parse(distinct, *args)
+        codes, table = distinct(s.to_numpy(dtype=object))
+        result = parse(pd.Series(table, dtype=object), *args)
         return pd.Series(result.to_numpy()[codes], index=s.index, dtype=result.dtype)
 
     return wrapper

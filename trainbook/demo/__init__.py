@@ -42,13 +42,12 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
     exports = program_exports(sample_program("zh"), folder / ("钉钉导出" if zh else "dingtalk-exports"))
     echo((f"已生成示例项目 {path}，以及 {len(exports)} 份钉钉导出（{exports[0].parent}）。") if zh else
          (f"Built the sample program {path} and {len(exports)} DingTalk exports ({exports[0].parent})."))
-    for result in merge(path, *exports):
-        echo((f"  合并 {result.path}（{result.kind}）：读取 {result.rows} 行，新增 {result.inserted}，"
-              f"更新 {result.updated}，未变 {result.unchanged}，待确认 {result.review}") if zh else
-             (f"  merged {result.path} ({result.kind}): {result.rows} rows, {result.inserted} inserted, "
-              f"{result.updated} updated, {result.unchanged} unchanged, {result.review} to review"))
-    result = progress(path, as_of=AS_OF)
-    echo(summary(result, lang))
+    for merged in merge(path, *exports):
+        echo((f"  合并 {merged.path}（{merged.kind}）：读取 {merged.rows} 行，新增 {merged.inserted}，"
+              f"更新 {merged.updated}，未变 {merged.unchanged}，待确认 {merged.review}") if zh else
+             (f"  merged {merged.path} ({merged.kind}): {merged.rows} rows, {merged.inserted} inserted, "
+              f"{merged.updated} updated, {merged.unchanged} unchanged, {merged.review} to review"))
+    echo(summary(progress(path, as_of=AS_OF), lang))
     report = validate(path, annotate=True)
     echo((f"校验：{report.errors} 个错误、{report.warnings} 个警告（示例里故意留了几处常见错误），"
           f"详见“校验结果”表，出错的单元格已标红。") if zh else

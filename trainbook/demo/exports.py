@@ -26,7 +26,8 @@ def loose(moment: dt.datetime) -> str:
     return f"{moment:%Y-%m-%d} {moment.hour}:{moment:%M}"
 
 
-def xlsx(path: Path, sheets: dict[str, list[list[Any]]], merges: Sequence[tuple[str, int, int, int, int, str]] = ()) -> Path:
+def xlsx(path: Path, sheets: dict[str, list[list[Any]]],
+         merges: Sequence[tuple[str, int, int, int, int, str | None]] = ()) -> Path:
     """An .xlsx with the given rows per sheet; `merges` = (sheet, r1, c1, r2, c2, text) merged cells."""
     wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False, "strings_to_formulas": False})
     wrap = wb.add_format({"text_wrap": True})
@@ -90,7 +91,8 @@ def daily_stats(path: Path, entries: list[tuple[dict, dt.date, str, str, str, st
         rows.append([person["name"], "培训考勤", person["department"], person.get("employee_no", ""), "",
                      person.get("dingtalk_userid", ""), short_day(day), "09:00-18:00", time_in, result_in,
                      time_out, result_out, "", 1, 0, 0])
-    merges = [("每日统计", 2, 8, 2, 9, "上班1"), ("每日统计", 2, 10, 2, 11, "下班1")]
+    merges: list[tuple[str, int, int, int, int, str | None]] = [
+        ("每日统计", 2, 8, 2, 9, "上班1"), ("每日统计", 2, 10, 2, 11, "下班1")]
     merges += [("每日统计", 2, c, 3, c, top[c]) for c in (0, 1, 2, 3, 4, 5, 6, 7, 12, 13, 14, 15)]
     return xlsx(path, {"每日统计": rows}, merges)
 
@@ -107,7 +109,8 @@ def monthly_summary(path: Path, people: list[dict], cells: dict[tuple[str, int],
         rows.append([person["name"], "培训考勤", person["department"], person.get("employee_no", ""),
                      person.get("dingtalk_userid", ""), 20, 8, 0, 0,
                      *[cells.get((person["student_id"], d.day), "") for d in days]])
-    merges = [("月度汇总", 2, len(fixed), 2, len(fixed) + len(days) - 1, "考勤结果")]
+    merges: list[tuple[str, int, int, int, int, str | None]] = [
+        ("月度汇总", 2, len(fixed), 2, len(fixed) + len(days) - 1, "考勤结果")]
     merges += [("月度汇总", 2, c, 3, c, fixed[c]) for c in range(len(fixed))]
     return xlsx(path, {"月度汇总": rows}, merges)
 
@@ -139,8 +142,8 @@ def csv_bytes(rows: list[list[Any]], encoding: str) -> bytes:
     return buffer.getvalue().encode(encoding)
 
 
-def _at(value: object) -> dt.datetime | None:
-    return None if value is None or pd.isna(value) else pd.Timestamp(value).to_pydatetime()
+def _at(value: Any) -> dt.datetime:
+    return pd.Timestamp(value).to_pydatetime()
 
 
 def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
@@ -247,7 +250,7 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
     written.append(xlsx(folder / "视频会议_参会人员.xlsx", {"参会人员": meeting}))
 
     # 请假 records for every excused absence.
-    leave = [["姓名", "部门", "假期类型", "请假时间", "请假时长(小时)", "关联审批单", "审批单状态"]]
+    leave: list[list[Any]] = [["姓名", "部门", "假期类型", "请假时间", "请假时长(小时)", "关联审批单", "审批单状态"]]
     for row in truth[truth["status"] == "请假"].itertuples():
         person = people[row.student_id]
         leave.append([person["name"], person["department"], "病假", f"{start(row.session_id):%Y-%m-%d %H:%M} 至 "
@@ -265,7 +268,7 @@ def _clock(minutes: float) -> str:
 def _other_exports(tables: dict[str, pd.DataFrame], people: dict[str, dict], folder: Path) -> list[Path]:
     """Enrollment form, exam, homework and questionnaire exports."""
     existing = next(iter(people.values()))
-    form = [["新员工培训报名表 导出时间：2026-10-20 18:00"],
+    form: list[list[Any]] = [["新员工培训报名表 导出时间：2026-10-20 18:00"],
             ["提交人", "提交时间", "部门", "是否填写", "姓名", "手机号", "邮箱", "岗位", "学习目标"],
             ["周小川", "2026/10/19 9:30", "研发中心", "已填写", "周小川", "139 1234 5678", "zhou.xc@example.com",
              "后端工程师", "尽快熟悉业务"],
@@ -276,18 +279,19 @@ def _other_exports(tables: dict[str, pd.DataFrame], people: dict[str, dict], fol
              existing["mobile"], existing["email"], "", ""]]
     enrollment = folder / "智能填表_新员工培训报名.csv"
     enrollment.write_bytes(csv_bytes(form, "gbk"))
-    exam = [["Name", "Department", "Exam Name", "Score", "Submitted At", "Time Used"]]
+    exam: list[list[Any]] = [["Name", "Department", "Exam Name", "Score", "Submitted At", "Time Used"]]
     for row in tables["scores"].itertuples():
         person = people.get(row.student_id, {"name": row.name, "department": "研发中心"})
         exam.append([person["name"], person["department"], "期中测验", row.score, "2026-11-18 10:30", "25分10秒"])
-    homework = [["作业名称", "姓名", "部门", "提交状态", "提交时间", "得分"]]
+    homework: list[list[Any]] = [["作业名称", "姓名", "部门", "提交状态", "提交时间", "得分"]]
     titles = tables["tasks"].set_index("task_id")["title"]
     for row in tables["submissions"].itertuples():
         person = people[row.student_id]
         done = row.status != "未提交"
         homework.append([titles[row.task_id], person["name"], person["department"], "已提交" if done else "未提交",
                          f"{pd.Timestamp(row.submitted_at):%Y-%m-%d %H:%M}" if done else "", row.points])
-    survey = [["提交时间", "课程", "总体满意度", "课程内容评分", "讲师评分", "组织安排评分", "推荐意愿(0-10)", "意见建议"]]
+    survey: list[list[Any]] = [["提交时间", "课程", "总体满意度", "课程内容评分", "讲师评分", "组织安排评分",
+                                "推荐意愿(0-10)", "意见建议"]]
     session_titles = tables["sessions"].set_index("session_id")["title"]
     for row in tables["feedback"].itertuples():
         survey.append([f"{pd.Timestamp(row.submitted_at):%Y-%m-%d %H:%M}", session_titles[row.session_id], row.overall,

@@ -72,7 +72,7 @@ def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFram
     modes = BY_KEY["sessions"].column("mode").choices
     sessions = pd.DataFrame([{
         "session_id": f"C{i:02d}", "title": title, "date": pd.Timestamp(START + dt.timedelta(days=day)),
-        "start": dt.time(*map(int, start.split(":"))), "end": dt.time(*map(int, end.split(":"))),
+        "start": dt.time.fromisoformat(start), "end": dt.time.fromisoformat(end),
         "mode": _label(modes, mode, lang),
         "location": "钉钉直播" if mode == "online" else "总部 3 楼培训室",
         "teacher": teacher, "groups": group, "required": yes,
@@ -142,7 +142,7 @@ def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFram
     scores = [{"assessment_id": "A01", "student_id": s["student_id"], "name": s["name"],
                "score": round(rng.uniform(22, 50), 1), "grader": "刘工",
                "graded_at": pd.Timestamp(2026, 11, 18, 17), "source": "钉钉考试"} for s in students]
-    feedback = []
+    feedback: list[dict[str, object]] = []
     for _, session in held.iterrows():
         for k in range(rng.randint(6, 12)):
             overall = rng.choice([5, 5, 4, 4, 4, 3, 2])

@@ -123,8 +123,7 @@ def merge_source(master: Master, source: Source, session: str | None = None,
     lang = master.lang
     imports = master.frame("imports")
     if "sha256" in imports and source.digest in set(values.text(imports["sha256"]).dropna()):
-        kind = _logged_kind(imports, source.digest)
-        return MergeResult(source.name, kind, already_imported=True, lang=lang)
+        return MergeResult(source.name, _logged_kind(imports, source.digest), already_imported=True, lang=lang)
     kind, table = source.kind, source.table
     evidence = kind.evidence(table, Context(lang, source.name))
     result = MergeResult(source.name, kind.key, rows=len(table.rows), lang=lang)

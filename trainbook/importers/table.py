@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trainbook.uniques import distinct
 from trainbook.workbook.master import normalize
 
 PERIOD = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*(?:至|到|~|－|—|-{1,2}|to)\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})")
@@ -137,10 +138,9 @@ def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
     cells = np.array(rows[data_at:], dtype=object).reshape(len(rows) - data_at, width)[:, : len(headers)]
     columns = {}
     for i, header in enumerate(headers):  # one object per distinct value: exports repeat themselves
-        codes, uniques = pd.factorize(cells[:, i])
-        distinct = np.append(uniques.astype(object), None)
-        distinct[[j for j, v in enumerate(distinct) if isinstance(v, str) and not v.strip()]] = None
-        columns[header] = distinct[codes]
+        codes, table = distinct(cells[:, i])
+        table[[j for j, v in enumerate(table) if isinstance(v, str) and not v.strip()]] = None
+        columns[header] = table[codes]
     del cells
     frame = pd.DataFrame(columns, index=pd.RangeIndex(data_at + 1, len(rows) + 1), dtype=object)
     frame = frame[frame.notna().any(axis=1)]

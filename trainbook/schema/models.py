@@ -35,6 +35,6 @@ def _field(col: Column) -> tuple[Any, Any]:
 def row_model(sheet_key: str) -> type[BaseModel]:
     """The model of one row of `sheet_key`; choice fields hold the choice key (e.g. 'present')."""
     sheet = BY_KEY[sheet_key]
-    fields = {col.key: _field(col) for col in sheet.columns}
+    fields: dict[str, Any] = {col.key: _field(col) for col in sheet.columns}
     name = "".join(part.title() for part in sheet.key.split("_")) + "Row"
     return create_model(name, __config__=ConfigDict(extra="allow", frozen=True), **fields)

@@ -93,7 +93,7 @@ def settings_model() -> type[BaseModel]:
     fields: dict[str, Any] = {}
     for p in PARAMETERS:
         py_type = _PY_TYPES[p.kind]
-        constraints = {"ge": p.min, "le": p.max} if p.kind in ("integer", "number") else {}
+        constraints: dict[str, Any] = {"ge": p.min, "le": p.max} if p.kind in ("integer", "number") else {}
         default = p.default if p.kind != "date" else None
         fields[p.key] = (py_type | None if p.kind == "date" else py_type,
                          Field(default=default, **constraints))

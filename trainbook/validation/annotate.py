@@ -42,8 +42,8 @@ def annotation(report: Report, master: Master) -> Update:
             if position is not None and isinstance(row, (int, float)) and row > 1:
                 unmark.setdefault(key, []).append((int(row), position))
     for issue in report.issues:
-        table = master.tables.get(issue.sheet)
-        if issue.row and issue.row > 1 and table is not None and issue.column in table.positions:
-            marks.setdefault(issue.sheet, []).append((issue.row, table.positions[issue.column]))
+        positions = master.tables[issue.sheet].positions if issue.sheet in master.tables else {}
+        if issue.row and issue.row > 1 and issue.column in positions:
+            marks.setdefault(issue.sheet, []).append((issue.row, positions[issue.column]))
     run = last_run(master.lang, "validate", errors=report.errors, warnings=report.warnings)
     return Update(tables={"issues": issues_frame(report, master)}, marks=marks, unmark=unmark, last_run=run)

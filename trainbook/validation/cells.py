@@ -11,6 +11,7 @@ from trainbook import values
 from trainbook.i18n import Lang
 from trainbook.schema.columns import Column
 from trainbook.schema.sheets import SHEETS
+from trainbook.uniques import distinct
 from trainbook.validation.report import Finding
 from trainbook.workbook.master import Master
 
@@ -53,13 +54,11 @@ def check_cells(master: Master) -> Iterator[Finding]:
 
 def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:
     """Every single-cell check of one column. Each distinct value is checked once."""
-    codes, uniques = pd.factorize(raw.to_numpy(dtype=object), use_na_sentinel=True)
-    distinct = pd.Series(np.append(uniques.astype(object), None), dtype=object)
-    codes = codes % len(distinct)  # a blank cell (−1) → the trailing None
-    for finding in _check_values(sheet, col, distinct, lang):
+    codes, table = distinct(raw.to_numpy(dtype=object))
+    for finding in _check_values(sheet, col, pd.Series(table, dtype=object), lang):
         # a finding about a distinct value stands for every row holding that value
         slot = {value_at: i for i, value_at in enumerate(finding.rows)}
-        hit = np.isin(codes, finding.rows)
+        hit = np.isin(codes, np.asarray(finding.rows, dtype=np.int64))
         which = [slot[c] for c in codes[hit]]
         finding.extra = {k: [v[i] for i in which] for k, v in finding.extra.items()}
         finding.rows, finding.values = raw.index[hit].tolist(), raw[hit].tolist()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Protocol
+from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
@@ -42,7 +42,7 @@ class Engine(Protocol):
 
     def write(self, master: Master, update: Update) -> None: ...
 
-    def raw(self, key: str) -> list[list[object]]: ...
+    def raw(self, key: str) -> list[list[Any]]: ...
 
 
 def rows_for(table: Table, frame: pd.DataFrame) -> Rows:

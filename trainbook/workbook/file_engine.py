@@ -5,6 +5,7 @@ from __future__ import annotations
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
+from typing import Any
 
 import python_calamine
 
@@ -62,7 +63,7 @@ class FileEngine:
             workbook.close()
         return master
 
-    def raw(self, key: str) -> list[list[object]]:
+    def raw(self, key: str) -> list[list[Any]]:
         """A sheet's cell values as they are, row 1 first (for the paste sheet)."""
         workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         try:

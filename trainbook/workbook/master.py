@@ -16,6 +16,7 @@ from pydantic import BaseModel, ValidationError
 from trainbook.i18n import LANGS, Lang
 from trainbook.schema.columns import Sheet
 from trainbook.schema.sheets import BY_KEY, SHEETS
+from trainbook.uniques import distinct
 from trainbook.workbook.sheet_xml import column_letter
 
 
@@ -129,9 +130,8 @@ class Master:
         repeated ids, names and statuses then take a fraction of the memory."""
         for table in self.tables.values():
             for column in table.frame.columns:
-                codes, uniques = pd.factorize(table.frame[column].to_numpy(dtype=object))
-                shared = np.append(uniques.astype(object), None)[codes]
-                table.frame[column] = pd.Series(shared, index=table.frame.index, dtype=object)
+                codes, shared = distinct(table.frame[column].to_numpy(dtype=object))
+                table.frame[column] = pd.Series(shared[codes], index=table.frame.index, dtype=object)
 
     def frame(self, key: str) -> pd.DataFrame:
         """The sheet's rows, or an empty frame with its declared columns when the sheet is absent."""

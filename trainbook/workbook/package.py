@@ -29,6 +29,7 @@ ZIP_MAGIC = b"PK\x03\x04"
 ENCRYPTED_MARK = "EncryptedPackage".encode("utf-16-le")
 MAX_UNCOMPRESSED = 4 * 1024**3
 MAX_RATIO = 200
+LOCAL_HEADER_SIZE = 30  # a zip local file header before its name and extra field (APPNOTE 4.3.7)
 
 
 @dataclass(frozen=True)
@@ -121,9 +122,9 @@ def _copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo
     """Copy one member's compressed bytes as they are: no inflate, no deflate."""
     assert zin.fp is not None and zout.fp is not None
     zin.fp.seek(info.header_offset)
-    header = zin.fp.read(zipfile.sizeFileHeader)
+    header = zin.fp.read(LOCAL_HEADER_SIZE)
     name_len, extra_len = struct.unpack("<HH", header[26:30])
-    zin.fp.seek(info.header_offset + zipfile.sizeFileHeader + name_len + extra_len)
+    zin.fp.seek(info.header_offset + LOCAL_HEADER_SIZE + name_len + extra_len)
     raw = zin.fp.read(info.compress_size)
     new = copy.copy(info)
     new.flag_bits &= ~0x08  # sizes go in the local header, no data descriptor follows

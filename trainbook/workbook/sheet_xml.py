@@ -16,6 +16,8 @@ from xml.sax.saxutils import escape, quoteattr
 import numpy as np
 import pandas as pd
 
+from trainbook.uniques import distinct
+
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 MARK_TOKEN = "trainbook-mark"
 MARK_DXF = ('<dxf><font><color rgb="FF9C0006"/></font>'
@@ -120,8 +122,8 @@ class Rows:
         and text is always an inline string, so nothing written can become a formula."""
         bodies = []
         for pos, column in zip(self.positions, self.columns):
-            codes, uniques = pd.factorize(column, use_na_sentinel=True)
-            rendered = np.array([_cell_body(u, styles.get(pos), p) for u in uniques] + [None], dtype=object)
+            codes, table = distinct(column)
+            rendered = np.array([_cell_body(u, styles.get(pos), p) for u in table], dtype=object)
             bodies.append((column_letter(pos), rendered[codes]))
         for start in range(0, len(self), CHUNK_ROWS):
             numbers = np.arange(start + 2, min(start + CHUNK_ROWS, len(self)) + 2).astype(str).astype(object)
@@ -275,11 +277,10 @@ def mark_ranges(cells: Iterable[tuple[int, int]]) -> str:
         letter = column_letter(col)
         rows = sorted(set(by_col[col]))
         start = prev = rows[0]
-        for row in [*rows[1:], None]:
-            if row is not None and row == prev + 1:
+        for row in [*rows[1:], -1]:  # -1 ends the last run
+            if row == prev + 1:
                 prev = row
                 continue
             refs.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
-            if row is not None:
-                start = prev = row
+            start = prev = row
     return " ".join(refs)

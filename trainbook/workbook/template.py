@@ -289,7 +289,7 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
                          "name_font": {"name": FONT, "size": 12}})
         chart.set_legend({"none": len(block.zh) == 2 and block.chart_type != "pie"})
         if block.chart_type != "pie":
-            axis = {"num_font": {"name": FONT}}
+            axis: dict[str, Any] = {"num_font": {"name": FONT}}
             if block.percent:
                 axis.update(num_format="0%", min=0, max=1)
             (chart.set_x_axis if block.chart_type == "bar" else chart.set_y_axis)(axis)

@@ -58,7 +58,7 @@ class XlwingsEngine:
             master.tables[key] = table_from_values(BY_KEY[key], found[key], values or [[]])
         return master
 
-    def raw(self, key: str) -> list[list[object]]:
+    def raw(self, key: str) -> list[list[Any]]:
         found, _ = identify_sheets([sheet.name for sheet in self.book.sheets])
         if key not in found:
             return []
@@ -87,9 +87,8 @@ class XlwingsEngine:
             first, last = LAST_RUN_CELLS[0], LAST_RUN_CELLS[-1]
             self.book.sheets[master.names["home"]].range(f"{first}:{last}").value = [[v] for v in update.last_run]
         for key, cells in update.marks.items():
-            table = master.tables.get(key)
-            if table is not None:
-                self._colour(table.name, cells, update.unmark.get(key, []))
+            if key in master.tables:
+                self._colour(master.tables[key].name, cells, update.unmark.get(key, []))
 
     def _colour(self, sheet_name: str, marks: list[Cell], unmarks: list[Cell]) -> None:
         """Fill marked cells and clear the fill of cells marked last time, one call per band."""
