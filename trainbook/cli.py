@@ -43,6 +43,22 @@ def _user_errors(debug: bool) -> Iterator[None]:
         sys.exit(INTERNAL_ERROR)
 
 
+@contextmanager
+def _status() -> Iterator[Callable[[str], None]]:
+    """A status line on a terminal's stderr for long runs; silent when not on a terminal."""
+    if not sys.stderr.isatty():
+        yield lambda _: None
+        return
+
+    def show(text: str) -> None:
+        click.echo(f"\r\033[K{text}", err=True, nl=False)
+
+    try:
+        yield show
+    finally:
+        click.echo("\r\033[K", err=True, nl=False)
+
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
 @click.option("--debug", is_flag=True, help="Show full tracebacks.")
 @click.version_option(package_name="trainbook")
@@ -162,8 +178,9 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
     from trainbook.importers.merge import merge as merge_exports
 
     with _user_errors(_debug()):
-        results = merge_exports(book, *exports, kind=kind, session=session, assessment=assessment,
-                                dry_run=dry_run)
+        with _status() as on_step:
+            results = merge_exports(book, *exports, kind=kind, session=session, assessment=assessment,
+                                    dry_run=dry_run, on_step=on_step)
         if fmt == "json":
             click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
             return
@@ -191,7 +208,8 @@ def progress(book: Path, as_of: Any, fmt: str) -> None:
     from trainbook.progress import summary
 
     with _user_errors(_debug()):
-        result = compute_progress(book, as_of=as_of.date() if as_of else None)
+        with _status() as on_step:
+            result = compute_progress(book, as_of=as_of.date() if as_of else None, on_step=on_step)
         if fmt == "json":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
         else:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Callable
 from typing import Literal
 
 Lang = Literal["zh", "en"]
@@ -74,6 +75,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 缺少“{sheet}”表，无法写入结果：请从模板（trainbook init 新建的工作簿）复制该表后重试。",
         "{path} has no '{sheet}' sheet to write to: copy it from a new workbook (trainbook init) and try again.",
     ),
+    "step-read": ("读取 {name}…", "Reading {name}…"),
+    "step-check": ("校验…", "Checking…"),
+    "step-merge": ("合并 {name}…", "Merging {name}…"),
+    "step-compute": ("计算进度…", "Working out progress…"),
+    "step-write": ("写入 {name}…", "Writing {name}…"),
     "run-validate": ("校验", "Validate"),
     "run-merge": ("合并导入", "Merge"),
     "run-progress": ("计算进度", "Progress"),
@@ -99,6 +105,13 @@ def message(key: str, lang: Lang, **values: object) -> str:
     """Render the message `key` in `lang` with its placeholders filled."""
     zh, en = MESSAGES[key]
     return (zh if lang == "zh" else en).format(**values)
+
+
+Steps = Callable[[str], None]  # told what a long operation is doing, for a terminal's status line
+
+
+def quiet(_: str) -> None:
+    """A Steps that says nothing."""
 
 
 def last_run(lang: Lang, operation: str, **outcome: object) -> tuple[str, str, str]:

@@ -15,7 +15,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.errors import InputError
-from trainbook.i18n import Lang, last_run, message
+from trainbook.i18n import Lang, Steps, last_run, message, quiet
 from trainbook.importers.identity import Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
@@ -263,7 +263,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def merge(book: object, *exports: Path | str, kind: str | None = None, session: str | None = None,
-          assessment: str | None = None, dry_run: bool = False) -> list[MergeResult]:
+          assessment: str | None = None, dry_run: bool = False, on_step: Steps = quiet) -> list[MergeResult]:
     """Merge DingTalk export files into a master workbook (a path, an xlwings Book or an engine).
 
     Each export is detected by content (or `kind`), matched, placed and combined by the settings'
@@ -271,9 +271,12 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
     """
     engine: Engine = engine_for(book)
     master = engine.read(BASE_SHEETS)
-    sources = [file_source(Path(p), master.lang, kind) for p in exports]
+    sources = []
+    for path in map(Path, exports):
+        on_step(message("step-read", master.lang, name=path.name))
+        sources.append(file_source(path, master.lang, kind))
     _read_targets(engine, master, sources)
-    return _merge_all(engine, master, sources, session, assessment, dry_run)
+    return _merge_all(engine, master, sources, session, assessment, dry_run, on_step=on_step)
 
 
 def merge_pasted(book: object) -> MergeResult:
@@ -301,11 +304,12 @@ def _read_targets(engine: Engine, master: Master, sources: list[Source]) -> None
 
 def _merge_all(engine: Engine, master: Master, sources: list[Source], session: str | None = None,
                assessment: str | None = None, dry_run: bool = False,
-               clear: list[str] | None = None) -> list[MergeResult]:
+               clear: list[str] | None = None, on_step: Steps = quiet) -> list[MergeResult]:
     changed = resolve_reviews(master)
     results = []
     while sources:  # each export's table is let go as soon as it is merged
         source = sources.pop(0)
+        on_step(message("step-merge", master.lang, name=source.name))
         result = merge_source(master, source, session, assessment)
         _apply(master, result.changed)
         results.append(result)
@@ -313,6 +317,7 @@ def _merge_all(engine: Engine, master: Master, sources: list[Source], session: s
     if (changed or clear) and not dry_run:
         run = last_run(master.lang, "merge", files=len(results), inserted=sum(r.inserted for r in results),
                        updated=sum(r.updated for r in results), review=sum(r.review for r in results))
+        on_step(message("step-write", master.lang, name=Path(str(master.source)).name))
         engine.write(master, Update(tables=changed, clear=clear or [], last_run=run))
     return results
 

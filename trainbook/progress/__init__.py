@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from trainbook.i18n import Lang, last_run
+from trainbook.i18n import Lang, Steps, default_lang, last_run, message, quiet
 from trainbook.policy.settings import read_settings
 from trainbook.progress import dashboard
 from trainbook.progress.aggregates import by, by_session, by_teacher, feedback_summary
@@ -80,12 +81,15 @@ def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
     return rows[SHEET_COLUMNS]
 
 
-def progress(book: object, as_of: dt.date | str | None = None, write: bool = True) -> Progress:
+def progress(book: object, as_of: dt.date | str | None = None, write: bool = True,
+             on_step: Steps = quiet) -> Progress:
     """Compute progress for a master workbook (a path, an xlwings Book or an engine) and, with
     `write`, rewrite its progress sheet. Same workbook and `as_of`, same result."""
     day = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
     engine = engine_for(book)
+    on_step(message("step-read", default_lang(), name=Path(str(book)).name))
     master = engine.read()
+    on_step(message("step-compute", master.lang))
     result = compute(master, day)
     if write:
         at_risk = int((result.students["risk"] == "high").sum())
@@ -99,6 +103,7 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
                                                {c: int(c) for c in cells.columns}, cells.iloc[0:0])
             tables["dashboard"] = cells
             charts = {"dashboard": (dashboard.DATA_ROW + 1, last_rows)}
+        on_step(message("step-write", master.lang, name=Path(str(master.source)).name))
         engine.write(master, Update(tables=tables, last_run=run, chart_ranges=charts))
     return result
 
