@@ -81,31 +81,33 @@ def _needed(row: dict[str, Any], task_max: float, titles: dict, maxima: dict, se
     return "；".join(parts) if zh else "; ".join(parts)
 
 
+REASONS = {
+    "zh": ("出勤：已开 {sessions_to_date} 场（共 {sessions_planned} 场）= 出勤 {present} + 迟到 {late} + 早退 "
+           "{early_leave} + 请假 {excused} + 缺勤 {absent}；计入 {counted} 场（豁免缺勤 {forgiven}），折算出勤 "
+           "{attended} → {attendance_rate}，全勤最高 {attendance_rate_max}。任务：到期 {tasks_due} 项，完成 "
+           "{tasks_done} 项 → {task_rate}。成绩：总评 {final_score}（知识 {score_knowledge}、技能 {score_skill}、"
+           "态度 {score_attitude}）。风险：{risk}{why}。"),
+    "en": ("Attendance: {sessions_to_date} held (of {sessions_planned}) = present {present} + late {late} + left "
+           "early {early_leave} + excused {excused} + absent {absent}; counted {counted} (forgiven {forgiven}), "
+           "attended {attended} → {attendance_rate}, best reachable {attendance_rate_max}. Tasks: {tasks_due} due, "
+           "{tasks_done} done → {task_rate}. Scores: final {final_score} (knowledge {score_knowledge}, skill "
+           "{score_skill}, attitude {score_attitude}). Risk: {risk}{why}."),
+}
+WHY = {
+    "zh": ("出勤率已无法达标", "任务完成率已无法达标", "总评已无法及格", "最近连续缺勤 {n} 次", "（{}）", "；"),
+    "en": ("attendance can no longer pass", "tasks can no longer pass", "the final score can no longer pass",
+           "{n} absences in a row", " ({})", "; "),
+}
+RISK_LABEL = {"zh": {"high": "高", "medium": "中", "low": "低"}, "en": {"high": "high", "medium": "medium", "low": "low"}}
+
+
 def _reasons(row: dict[str, Any], risk: str, lang: Lang, settings: Any, attendance_lost: bool, tasks_lost: bool,
              score_lost: bool, streak: bool) -> str:
     """Each figure's arithmetic, in a fixed shape (tests read the numbers back)."""
-    r = row
-    if lang == "zh":
-        text = (f"出勤：已开 {r['sessions_to_date']} 场（共 {r['sessions_planned']} 场）= 出勤 {r['present']} + 迟到 "
-                f"{r['late']} + 早退 {r['early_leave']} + 请假 {r['excused']} + 缺勤 {r['absent']}；计入 "
-                f"{r['counted']} 场（豁免缺勤 {r['forgiven']}），折算出勤 {_num(r['attended'])} → "
-                f"{_pct(r['attendance_rate'])}，全勤最高 {_pct(r['attendance_rate_max'])}。"
-                f"任务：到期 {r['tasks_due']} 项，完成 {r['tasks_done']} 项 → {_pct(r['task_rate'])}。"
-                f"成绩：总评 {_num(r['final_score'])}（知识 {_num(r['score_knowledge'])}、技能 "
-                f"{_num(r['score_skill'])}、态度 {_num(r['score_attitude'])}）。")
-        why = [w for w, hit in (("出勤率已无法达标", attendance_lost), ("任务完成率已无法达标", tasks_lost),
-                                ("总评已无法及格", score_lost),
-                                (f"最近连续缺勤 {r['absence_run']} 次", streak)) if hit]
-        label = {"high": "高", "medium": "中", "low": "低"}[risk]
-        return text + f"风险：{label}" + (f"（{'；'.join(why)}）" if why else "") + "。"
-    text = (f"Attendance: {r['sessions_to_date']} held (of {r['sessions_planned']}) = present {r['present']} + late "
-            f"{r['late']} + left early {r['early_leave']} + excused {r['excused']} + absent {r['absent']}; counted "
-            f"{r['counted']} (forgiven {r['forgiven']}), attended {_num(r['attended'])} → "
-            f"{_pct(r['attendance_rate'])}, best reachable {_pct(r['attendance_rate_max'])}. "
-            f"Tasks: {r['tasks_due']} due, {r['tasks_done']} done → {_pct(r['task_rate'])}. "
-            f"Scores: final {_num(r['final_score'])} (knowledge {_num(r['score_knowledge'])}, skill "
-            f"{_num(r['score_skill'])}, attitude {_num(r['score_attitude'])}). ")
-    why = [w for w, hit in (("attendance can no longer pass", attendance_lost), ("tasks can no longer pass", tasks_lost),
-                            ("the final score can no longer pass", score_lost),
-                            (f"{r['absence_run']} absences in a row", streak)) if hit]
-    return text + f"Risk: {risk}" + (f" ({'; '.join(why)})" if why else "") + "."
+    attendance, tasks, score, run, wrap, join = WHY[lang]
+    why = [w for w, hit in ((attendance, attendance_lost), (tasks, tasks_lost), (score, score_lost),
+                            (run.format(n=row["absence_run"]), streak)) if hit]
+    shown = {k: (_pct(v) if k.endswith("rate") or k.endswith("rate_max") else
+                 _num(v) if isinstance(v, float) else v) for k, v in row.items()}
+    return REASONS[lang].format(**{**shown, "risk": RISK_LABEL[lang][risk],
+                                   "why": wrap.format(join.join(why)) if why else ""})
