@@ -161,3 +161,22 @@ def test_annotate_without_an_issues_sheet_says_what_to_do(demo_book: Path, tmp_p
     code, _, err = run("validate", str(book), "--annotate")
     assert code == 2 and "校验结果" in err and "trainbook init" in err
     assert book.read_bytes() == content
+
+
+def test_a_write_never_overwrites_a_change_made_since_the_read(demo_book: Path) -> None:
+    import os
+
+    from trainbook.errors import WriteError
+    from trainbook.validation import run_checks
+    from trainbook.validation.annotate import annotation
+    from trainbook.workbook.file_engine import FileEngine
+
+    engine = FileEngine(demo_book)
+    master = engine.read()
+    report = run_checks(master)
+    stat = demo_book.stat()
+    os.utime(demo_book, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))  # someone saved it meanwhile
+    content = demo_book.read_bytes()
+    with pytest.raises(WriteError, match="重新运行"):
+        engine.write(master, annotation(report, master))
+    assert demo_book.read_bytes() == content

@@ -51,6 +51,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 是只读文件或所在文件夹不可写：请取消只读属性或把文件复制到可写的位置。",
         "{path} is read-only or its folder is not writable: clear the read-only flag or copy it somewhere writable.",
     ),
+    "changed-meanwhile": (
+        "{path} 在本次读取之后被修改过（另一个 trainbook 任务或 Excel）：为免覆盖对方的改动，本次没有写入，请重新运行。",
+        "{path} changed after this run read it (another trainbook run or Excel): nothing was written so as not to "
+        "overwrite that change; run again.",
+    ),
     "write-failed": (
         "无法写入 {path}（{detail}）：请检查磁盘空间和权限；原文件未被修改。",
         "Cannot write {path} ({detail}): check disk space and permissions; the original is unchanged.",

@@ -15,7 +15,7 @@ from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.engine import Update, require_sheets, rows_for
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
 from trainbook.workbook.package import Chunks, check_workbook_file, rewrite, sheet_parts
-from trainbook.workbook.safety import replace_atomically
+from trainbook.workbook.safety import file_version, replace_atomically
 from trainbook.workbook.sheet_xml import (
     clear_rows,
     column_styles,
@@ -41,6 +41,7 @@ class FileEngine:
     def read(self, keys: Iterable[str] | None = None) -> Master:
         """Read the sheets named by `keys` (default: every declared sheet that has columns)."""
         check_workbook_file(self.path, self.lang)
+        version = file_version(self.path)
         try:
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         except python_calamine.PasswordError as exc:
@@ -50,7 +51,7 @@ class FileEngine:
         names = list(workbook.sheet_names)
         found, lang = identify_sheets(names)
         self.lang = lang
-        master = Master(self.path, lang, names, names=found)
+        master = Master(self.path, lang, names, names=found, version=version)
         wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
         try:
             for key in wanted:
@@ -107,7 +108,7 @@ class FileEngine:
             for key in update.clear:
                 part = parts[master.names[key]]
                 replaced[part] = [clear_rows(_joined(replaced.pop(part, None)) or zf.read(part))]
-        replace_atomically(self.path, lambda tmp: rewrite(self.path, tmp, replaced), master.lang)
+        replace_atomically(self.path, lambda tmp: rewrite(self.path, tmp, replaced), master.lang, master.version)
 
 
 def _joined(chunks: Chunks | None) -> bytes | None:

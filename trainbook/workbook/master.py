@@ -121,6 +121,7 @@ class Master:
     sheet_names: list[str]
     tables: dict[str, Table] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # sheet key → its name in this workbook
+    version: tuple[int, int] | None = None  # the file's version when read (file engine)
 
     def table(self, key: str) -> Table | None:
         return self.tables.get(key)

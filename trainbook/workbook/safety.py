@@ -79,10 +79,23 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def replace_atomically(path: Path, produce: Callable[[Path], None], lang: Lang) -> None:
-    """Have `produce` write a complete new file, back up the current one, then swap the new one in."""
+def file_version(path: Path) -> tuple[int, int]:
+    """What tells whether a file changed: its modification time (ns) and size."""
+    info = path.stat()
+    return info.st_mtime_ns, info.st_size
+
+
+def replace_atomically(path: Path, produce: Callable[[Path], None], lang: Lang,
+                       read_version: tuple[int, int] | None = None) -> None:
+    """Have `produce` write a complete new file, back up the current one, then swap the new one in.
+
+    With `read_version` (what `file_version` said when the data was read), refuse if the file has
+    changed since: another run's write must not be silently overwritten.
+    """
     check_writable(path, lang)
     with write_lock(path, lang):
+        if read_version is not None and file_version(path) != read_version:
+            raise WriteError(message("changed-meanwhile", lang, path=path))
         fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
         os.close(fd)
         tmp = Path(tmp_name)
