@@ -19,7 +19,7 @@ from trainbook.i18n import Lang, Steps, last_run, message, quiet
 from trainbook.importers.identity import Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
-from trainbook.importers.kinds import Context, ExportKind, detect
+from trainbook.importers.kinds import ExportKind, detect
 from trainbook.importers.reading import RawSheet, read_export
 from trainbook.importers.sessions import assign, session_table, student_groups
 from trainbook.importers.table import ExportTable, find_table
@@ -125,7 +125,7 @@ def merge_source(master: Master, source: Source, session: str | None = None,
     if "sha256" in imports and source.digest in set(values.text(imports["sha256"]).dropna()):
         return MergeResult(source.name, _logged_kind(imports, source.digest), already_imported=True, lang=lang)
     kind, table = source.kind, source.table
-    evidence = kind.evidence(table, Context(lang, source.name))
+    evidence = kind.evidence(table)
     result = MergeResult(source.name, kind.key, rows=len(table.rows), lang=lang)
     stamp = f"{kind.label(lang)}#{source.digest[:8]}"
     settings = read_settings(master)

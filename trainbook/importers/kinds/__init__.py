@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from trainbook.importers.kinds.base import Context, ExportKind
+from trainbook.importers.kinds.base import ExportKind
 from trainbook.importers.kinds.daily_stats import DailyStatsImporter
 from trainbook.importers.kinds.enrollment_form import EnrollmentFormImporter
 from trainbook.importers.kinds.exam import ExamImporter
@@ -35,4 +35,4 @@ def detect(tables: list[ExportTable]) -> tuple[ExportKind, ExportTable] | None:
     return best[2], best[3]
 
 
-__all__ = ["BY_KEY", "KINDS", "Context", "ExportKind", "detect"]
+__all__ = ["BY_KEY", "KINDS", "ExportKind", "detect"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import ClassVar, Literal
 
 import pandas as pd
@@ -21,14 +20,6 @@ MOBILE = ("手机号", "手机", "手机号码", "联系电话", "联系方式",
 DEPARTMENT = ("部门", "所属部门", "班级", "Department", "Dept")
 
 
-@dataclass
-class Context:
-    """What an importer may need beyond its own table."""
-
-    lang: Lang
-    file_name: str
-
-
 class ExportKind:
     """One DingTalk export kind. Subclasses declare how it looks and what evidence it gives."""
 
@@ -45,7 +36,7 @@ class ExportKind:
         """How well `table` looks like this kind: 0 = not at all."""
         raise NotImplementedError
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         """Canonical evidence rows, indexed by the export's own row number."""
         raise NotImplementedError
 

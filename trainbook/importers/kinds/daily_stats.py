@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 from trainbook.workbook.master import normalize
 
@@ -27,7 +27,7 @@ class DailyStatsImporter(ExportKind):
             return 0
         return 4 + self.named_sheet(table)
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         who = identity(table)
         day = parsing.moments(table.rows[table.column("日期", "Date", "考勤日期")]).dt.normalize()
         pieces = []

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 
 SUBMITTER = ("提交人", "填写人", "Submitter")
@@ -29,7 +29,7 @@ class EnrollmentFormImporter(ExportKind):
             return 0
         return 2 + bool(table.column_like("手机", "电话", "mobile", "phone"))
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         asked_name = table.column("姓名", "Name", "学员姓名")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.kinds.homework import TITLE as HOMEWORK_TITLE
 from trainbook.importers.table import ExportTable
 from trainbook.values import number
@@ -25,7 +25,7 @@ class ExamImporter(ExportKind):
             return 0
         return 3 + has(table, *SUBMITTED) + has(table, "用时", "答题时长", "正确率", *TITLE)
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         out["score"] = number(rows[table.column(*SCORE)])

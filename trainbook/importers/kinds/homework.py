@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 from trainbook.values import number
 
@@ -26,7 +26,7 @@ class HomeworkImporter(ExportKind):
             return 0
         return 4
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         out["title"] = rows[table.column(*TITLE)]

@@ -7,7 +7,7 @@ import re
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 
 SPAN = re.compile(r"\s*(?:至|到|~|—|－)\s*")
@@ -26,7 +26,7 @@ class LeaveImporter(ExportKind):
             return 4 + self.named_sheet(table)
         return 0
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         span = table.column("请假时间", "Leave Time")

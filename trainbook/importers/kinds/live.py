@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 from trainbook.workbook.master import normalize
 
@@ -33,7 +33,7 @@ class LiveImporter(ExportKind):
     def score(self, table: ExportTable) -> int:
         return 5 if has(table, *LIVE) or has(table, *TOTAL) else 0
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         live, replay, total = (table.column(*names) for names in (LIVE, REPLAY, TOTAL))

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 
 JOINED = ("入会时间", "首次入会时间", "加入时间", "Join Time", "Joined")
@@ -22,7 +22,7 @@ class MeetingImporter(ExportKind):
     def score(self, table: ExportTable) -> int:
         return 4 if has(table, *JOINED) and (has(table, *DURATION) or has(table, *LEFT)) else 0
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         out["at"] = out["joined_at"] = parsing.when(rows[table.column(*JOINED)])

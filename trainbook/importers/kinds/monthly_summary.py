@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trainbook.importers.kinds.base import Context, ExportKind, identity
+from trainbook.importers.kinds.base import ExportKind, identity
 from trainbook.importers.kinds.day_columns import count_day_columns, day_columns
 from trainbook.importers.table import ExportTable
 
@@ -20,7 +20,7 @@ class MonthlySummaryImporter(ExportKind):
             return 0
         return 3 + bool(table.column_like("出勤天数", "休息天数", "考勤结果")) + self.named_sheet(table)
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         who = identity(table)
         pieces = []
         for header, date in day_columns(table):

@@ -7,7 +7,7 @@ import re
 
 import pandas as pd
 
-from trainbook.importers.kinds.base import Context, ExportKind, identity
+from trainbook.importers.kinds.base import ExportKind, identity
 from trainbook.importers.kinds.day_columns import count_day_columns, day_columns
 from trainbook.importers.table import ExportTable
 
@@ -38,7 +38,7 @@ class PunchGridImporter(ExportKind):
             return 0
         return 3 + self.named_sheet(table)
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         who = identity(table)
         rows = []
         for header, date in day_columns(table):

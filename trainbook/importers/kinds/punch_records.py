@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 
 PUNCHED = ("打卡时间", "Punch Time", "Check Time", "Clock Time")
@@ -23,7 +23,7 @@ class PunchRecordsImporter(ExportKind):
             return 0
         return 2 + has(table, "打卡结果", "考勤时间", "Punch Result") + has(table, *DAY) + self.named_sheet(table)
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         day_column = table.column(*DAY)
         day = parsing.moments(table.rows[day_column]) if day_column else None

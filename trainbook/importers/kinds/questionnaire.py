@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, identity
+from trainbook.importers.kinds.base import ExportKind, identity
 from trainbook.importers.table import ExportTable
 from trainbook.values import number
 
@@ -31,7 +31,7 @@ class QuestionnaireImporter(ExportKind):
         asked = sum(table.column_like(*f) is not None for f in QUESTIONS.values())
         return 2 + asked if table.column_like("满意", "评分", "satisf") else 0
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         used: set[str] = set()

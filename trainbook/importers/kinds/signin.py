@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import Context, ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 
 
@@ -22,7 +22,7 @@ class SigninImporter(ExportKind):
             return 3 + self.named_sheet(table)
         return 0
 
-    def evidence(self, table: ExportTable, context: Context) -> pd.DataFrame:
+    def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         full = table.column("签到时间", "Check-in Time", "Sign-in Time")
         if full:
