@@ -392,3 +392,23 @@ def test_kind_option_overrides_detection(tmp_path: Path, roster_book: Path, prog
     [data] = json.loads(result.stdout)
     assert data["kind"] == "punch_grid" and data["inserted"] == 1  # the day cell read as a punch time
     assert attendance(roster_book)[("C01", "S0003")]["status"] == "出勤"
+
+
+def test_names_and_parent_accounts() -> None:
+    from trainbook.importers.identity import children_named, clean_name
+
+    assert clean_name(" 张三 (离职)") == "张三" and clean_name("李四（学员）") == "李四"
+    assert children_named("戴娜妈妈(家长)") == ["戴娜"]
+    assert children_named("致远爸爸/米拉爸爸(家长)") == ["致远", "米拉"]
+    assert children_named("小红(语文老师)") == [] and children_named("王芳") == []
+
+
+def test_one_parent_account_counts_for_each_of_its_children(tmp_path: Path, roster_book: Path, program) -> None:
+    s3, s5 = person(program, "S0003"), person(program, "S0005")
+    shared = f"{s3['name']}爸爸/{s5['name']}爸爸(家长)"
+    export = exports.live_tsv(tmp_path / "live.csv", "产品知识（二）", "2026/11/11 14:01",
+                              [(shared, "家校通讯录-星河科技-家长", "1:40:00", "未参与")])
+    [result] = trainbook.merge(roster_book, export)
+    assert result.review == 0
+    rows = attendance(roster_book)
+    assert rows[("C05", "S0003")]["status"] == rows[("C05", "S0005")]["status"] == "出勤"
