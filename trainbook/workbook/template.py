@@ -276,6 +276,7 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
     ws.set_column(1, 1, 12)
     percent = wb.add_format({**formats.base, "num_format": "0.0%"})
     for block, anchor in zip(BLOCKS, CHART_ANCHORS):
+        ws.set_column(block.column, block.column, 16)
         for j in range(1, len(block.zh)):
             ws.set_column(block.column + j, block.column + j, 12, percent if block.percent else None)
         chart = wb.add_chart({"type": block.chart_type})
