@@ -412,3 +412,47 @@ def test_one_parent_account_counts_for_each_of_its_children(tmp_path: Path, rost
     assert result.review == 0
     rows = attendance(roster_book)
     assert rows[("C05", "S0003")]["status"] == rows[("C05", "S0005")]["status"] == "出勤"
+
+
+def test_merging_before_there_are_sessions_queues_everything_for_review(tmp_path: Path, program) -> None:
+    book = write_tables(init(tmp_path / "no-sessions.xlsx"), {"enrollment": program["enrollment"]})
+    export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    result = CliRunner().invoke(main, ["merge", str(book), str(export), "--format", "json"])
+    assert result.exit_code == 0, result.output
+    [data] = json.loads(result.stdout)
+    assert (data["matched"], data["inserted"], data["review"]) == (1, 0, 1)
+    assert trainbook.read(book).frame("review")["reason"].tolist() == ["找不到对应课次"]
+
+
+def test_homework_without_tasks_is_a_clear_message(tmp_path: Path, program) -> None:
+    book = write_tables(init(tmp_path / "no-tasks.xlsx"), {"enrollment": program["enrollment"]})
+    s3 = person(program, "S0003")
+    homework = exports.xlsx(tmp_path / "作业.xlsx", {"作业": [
+        ["作业名称", "姓名", "部门", "提交状态", "提交时间"],
+        ["入职心得", s3["name"], s3["department"], "已提交", "2026-11-05 20:00"]]})
+    before = book.read_bytes()
+    result = CliRunner().invoke(main, ["merge", str(book), str(homework)])
+    assert result.exit_code == 2 and "入职心得" in result.stderr and "Traceback" not in result.output
+    assert book.read_bytes() == before
+
+
+def test_imported_text_that_looks_like_a_formula_stays_text(tmp_path: Path, roster_book: Path) -> None:
+    goals = ['=1+1', '+86 联系我', '-HYPERLINK("x")', '@SUM(A1)']
+    rows = [["提交人", "提交时间", "部门", "姓名", "手机号", "学习目标"]]
+    rows += [[f"新人{i}", "2026/10/12 9:30", "研发中心", f"新人{i}", f"1391234000{i}", goal] for i, goal in enumerate(goals)]
+    export = tmp_path / "form.csv"
+    export.write_bytes(exports.csv_bytes(rows, "utf-8"))
+    trainbook.merge(roster_book, export)
+    enrollment = trainbook.read(roster_book).frame("enrollment")
+    assert enrollment["goal"].tail(4).tolist() == goals  # read back as the very text, not computed
+    flagged = [r for r in trainbook.validate(roster_book).issues if r.code == "formula-text"]
+    assert [i.value for i in flagged] == goals
+
+
+def test_excel_serial_times_come_out_to_the_second() -> None:
+    from trainbook import values
+
+    serial = (dt.datetime(2026, 11, 2, 11, 3) - dt.datetime(1899, 12, 30)).total_seconds() / 86400
+    assert values.datetime(pd.Series([serial], dtype=object)).tolist() == [pd.Timestamp("2026-11-02 11:03")]
+    assert values.time_of_day(pd.Series([0.378472222], dtype=object)).tolist() == [pd.Timedelta("09:05:00")]

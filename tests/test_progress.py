@@ -241,3 +241,16 @@ def test_feedback_summaries_and_small_groups(tmp_path: Path) -> None:
     other = result.feedback_by_session.loc["其他"]
     assert other["responses"] == 2 and pd.isna(other["overall"])  # two answers are not broken out
     assert "S2" not in result.feedback_by_session.index
+
+
+def test_percentages_typed_as_text_are_read_not_crashed_on(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "A", "缺勤")],
+                        {"attendance_threshold": "50%", "late_grace_minutes": "五分钟"},
+                        submissions=[("T1", "A", "已提交")])
+    assert trainbook.validate(book).flatten(("sheet", "code")) == [("settings", "invalid-number")]
+    result = trainbook.progress(book, as_of="2026-03-10", write=False)
+    a = result.students.loc["A"]
+    assert (a["attendance_rate"], a["risk"]) == (0.5, "low")  # 50% against a threshold read as 0.5, not 50
+    assert result.settings_ignored == ["late_grace_minutes"]
+    from trainbook.progress import summary
+    assert "late_grace_minutes" in summary(result, "zh") and "默认值" in summary(result, "zh")

@@ -36,10 +36,8 @@ def _user_errors(debug: bool) -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
-        zh = default_lang() == "zh"
-        click.echo((f"内部错误：{exc}。请加 --debug 重新运行，并把输出发给维护者。" if zh else
-                    f"Internal error: {exc}. Run again with --debug and send the output to the maintainers."),
-                   err=True)
+        click.echo(f"内部错误 / Internal error: {exc}. 请加 --debug 重新运行并把输出发给维护者 / run again with "
+                   "--debug and send the output to the maintainers.", err=True)
         sys.exit(INTERNAL_ERROR)
 
 

@@ -36,8 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} contains unsafe content ({detail}) and was refused: re-save it in Excel and try again.",
     ),
     "file-exists": (
-        "{path} 已存在：请换一个文件名，或先删除旧文件。",
-        "{path} already exists: choose another name or delete the old file first.",
+        "{path} 已存在：请换一个文件名，或加 --force 覆盖。",
+        "{path} already exists: choose another name, or add --force to overwrite it.",
     ),
     "open-in-excel": (
         "{path} 正在被 Excel/WPS/LibreOffice 打开（发现锁文件 {lock}）：请先关闭该文件再运行。",

@@ -91,7 +91,7 @@ def number(s: pd.Series) -> pd.Series:
     if strings.any():
         raw = s[strings].str.strip().str.replace(",", "", regex=False)
         percent = raw.str.endswith("%")
-        parsed = pd.to_numeric(raw.str.rstrip("%"), errors="coerce")
+        parsed = pd.to_numeric(raw.str.rstrip("%"), errors="coerce").astype(float)
         parsed[percent] = parsed[percent] / 100
         out[strings] = parsed
     bools = kinds == bool
@@ -111,7 +111,7 @@ def datetime(s: pd.Series, formats: tuple[str, ...] = DATETIME_FORMATS + DATE_FO
     if numbers.any():
         serial = s[numbers].astype(float)
         plausible = serial.between(1, 2958465)
-        out[serial.index[plausible]] = EXCEL_EPOCH + pd.to_timedelta(serial[plausible], unit="D").round("s")
+        out[serial.index[plausible]] = EXCEL_EPOCH + pd.to_timedelta(serial[plausible], unit="D").dt.round("s")
     strings = s[kinds == str].str.strip()
     for fmt in formats:
         if strings.empty:
@@ -144,7 +144,7 @@ def time_of_day(s: pd.Series) -> pd.Series:
     if numbers.any():
         frac = s[numbers].astype(float)
         ok = frac.between(0, 1, inclusive="left")
-        out[frac.index[ok]] = pd.to_timedelta(frac[ok] * 86400, unit="s").round("s")
+        out[frac.index[ok]] = pd.to_timedelta(frac[ok] * 86400, unit="s").dt.round("s")
     strings = kinds == str
     if strings.any():
         parts = s[strings].str.strip().str.extract(_TIME).astype(float)

@@ -149,7 +149,7 @@ def merge_source(master: Master, source: Source, session: str | None = None,
         review_rows.append(unplaced)
     result.inserted, result.updated, result.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
     review = _review_frame(master, review_rows, kind, source, lang, now)
-    result.review = len(review)
+    result.review = int(review["source_row"].nunique()) if len(review) else 0  # export rows, not evidence
     if len(review):
         result.changed["review"] = pd.concat([master.frame("review"), review], ignore_index=True)
     result.changed["imports"] = pd.concat([imports, pd.DataFrame([{
@@ -166,6 +166,8 @@ def land(master: Master, kind: ExportKind, matched: pd.DataFrame, stamp: str, se
     """Put matched evidence (one `student_id` per row) into its sheet. Returns the counts, the
     changed sheets, and attendance rows no session fits (for review)."""
     unplaced = pd.DataFrame()
+    if matched.empty:
+        return {"inserted": 0, "updated": 0, "unchanged": 0}, {}, unplaced
     if kind.target == "attendance":
         placed, unplaced = assign(matched.assign(evidence=_evidence_kind(matched)), session_table(master),
                                   student_groups(master), settings, session)

@@ -54,6 +54,8 @@ def assign(evidence: pd.DataFrame, sessions: pd.DataFrame, groups: dict[str, str
     sessions), and the rows no session fits."""
     evidence = evidence.reset_index(names="source_row")
     evidence["row_id"] = range(len(evidence))
+    if sessions.empty or evidence.empty:  # nothing to place on (or nothing to place): all of it for review
+        return evidence.iloc[0:0], evidence
     kind = evidence["evidence"]
     if forced is not None:
         pairs = evidence.merge(sessions[sessions["session_id"] == forced], how="cross")

@@ -16,6 +16,11 @@ from trainbook.workbook.master import Master, normalize
 
 def read_settings(master: Master) -> Any:
     """The program's settings; parameters that are absent or invalid take their defaults."""
+    return settings_and_ignored(master)[0]
+
+
+def settings_and_ignored(master: Master) -> tuple[Any, list[str]]:
+    """The settings, and the keys whose values were invalid (and so replaced by defaults)."""
     model: type[BaseModel] = settings_model()
     frame = master.frame("settings")
     given: dict[str, Any] = {}
@@ -34,13 +39,14 @@ def read_settings(master: Master) -> Any:
                 given[key] = None if pd.isna(parsed) else parsed.date().isoformat()
             else:
                 given[key] = values.text(cell).iloc[0]
-    valid = {}
+    valid, ignored = {}, []
     for key, value in given.items():
-        if value is None or (isinstance(value, float) and pd.isna(value)):
-            continue
         try:
+            if value is None or (isinstance(value, float) and pd.isna(value)):
+                raise ValueError(key)
             model.model_validate({key: value})
-        except ValidationError:
+        except (ValidationError, ValueError):
+            ignored.append(key)
             continue
         valid[key] = value
-    return model.model_validate(valid)
+    return model.model_validate(valid), ignored

@@ -11,7 +11,7 @@ from typing import Any
 import pandas as pd
 
 from trainbook.i18n import Lang, Steps, default_lang, last_run, message, quiet
-from trainbook.policy.settings import read_settings
+from trainbook.policy.settings import settings_and_ignored
 from trainbook.progress import dashboard
 from trainbook.progress.aggregates import by, by_session, by_teacher, feedback_summary
 from trainbook.progress.attendance import attendance_figures, session_statuses
@@ -40,6 +40,7 @@ class Progress:
     feedback_by_session: pd.DataFrame = field(default_factory=pd.DataFrame)
     feedback_by_teacher: pd.DataFrame = field(default_factory=pd.DataFrame)
     lang: Lang = "zh"  # the workbook's
+    settings_ignored: list[str] = field(default_factory=list)  # invalid settings replaced by defaults
 
     def to_json(self) -> dict[str, Any]:
         rows = self.students.reset_index().astype(object)
@@ -49,7 +50,7 @@ class Progress:
 
 def compute(master: Master, as_of: dt.date) -> Progress:
     """Work out the program's progress from an in-memory master, as of the end of `as_of`."""
-    settings = read_settings(master)
+    settings, ignored = settings_and_ignored(master)
     day = pd.Timestamp(as_of)
     people = students(master)
     plan = sessions(master)
@@ -69,7 +70,8 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     per_session = by_session(held, plan, settings)
     feedback_sessions, feedback_teachers = feedback_summary(master, plan, settings)
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
-                    by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang)
+                    by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang,
+                    ignored)
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
@@ -108,16 +110,25 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
     return result
 
 
+def _shown(value: float, form: str) -> str:
+    return "—" if pd.isna(value) else form.format(value)
+
+
 def summary(result: Progress, lang: str) -> str:
     """The headline figures, and who is at high risk with what they still need."""
     s = result.students
-    rate, tasks, score = s["attendance_rate"].mean(), s["task_rate"].mean(), s["final_score"].mean()
+    rate, tasks, score = (_shown(s[c].mean(), f) for c, f in (("attendance_rate", "{:.1%}"), ("task_rate", "{:.1%}"),
+                                                               ("final_score", "{:.1f}")))
     risk = s["risk"].value_counts()
     zh = lang == "zh"
-    lines = [(f"截至 {result.as_of}：{len(s)} 名学员，平均出勤率 {rate:.1%}，任务完成率 {tasks:.1%}，平均总评 {score:.1f}；"
+    lines = [(f"截至 {result.as_of}：{len(s)} 名学员，平均出勤率 {rate}，任务完成率 {tasks}，平均总评 {score}；"
               f"高风险 {risk.get('high', 0)} 名，中风险 {risk.get('medium', 0)} 名。") if zh else
-             (f"As of {result.as_of}: {len(s)} students, attendance {rate:.1%}, tasks {tasks:.1%}, mean final score "
-              f"{score:.1f}; {risk.get('high', 0)} at high risk, {risk.get('medium', 0)} at medium risk.")]
+             (f"As of {result.as_of}: {len(s)} students, attendance {rate}, tasks {tasks}, mean final score "
+              f"{score}; {risk.get('high', 0)} at high risk, {risk.get('medium', 0)} at medium risk.")]
+    if result.settings_ignored:
+        keys = "、".join(result.settings_ignored) if zh else ", ".join(result.settings_ignored)
+        lines.append(f"注意：设置中 {keys} 的值无效，已按默认值计算；运行 validate 查看。" if zh else
+                     f"Note: invalid settings ({keys}) were replaced by their defaults; run validate for details.")
     for student_id, row in s[s["risk"] == "high"].iterrows():
         lines.append(f"  {student_id} {row['name']}（{row['department']}）：{row['needed']}" if zh else
                      f"  {student_id} {row['name']} ({row['department']}): {row['needed']}")
