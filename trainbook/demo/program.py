@@ -8,7 +8,7 @@ import random
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.schema.columns import Choice
+from trainbook.schema.columns import Choice, labels
 from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY, SUBMISSION_STATUS
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -22,7 +22,7 @@ START = dt.date(2026, 11, 2)
 
 
 def _label(choices: tuple[Choice, ...], key: str, lang: Lang) -> str:
-    return next(c.label(lang) for c in choices if c.key == key)
+    return labels(choices, lang)[key]
 
 
 def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFrame]:

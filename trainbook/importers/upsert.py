@@ -12,6 +12,7 @@ from trainbook import values
 from trainbook.errors import InputError
 from trainbook.importers.identity import clean_name
 from trainbook.policy.attendance import KEY, combine
+from trainbook.schema.columns import labels
 from trainbook.schema.sheets import (
     ATTENDANCE_STATUS,
     BY_KEY,
@@ -24,10 +25,6 @@ from trainbook.workbook.master import Master, normalize
 
 Counts = dict[str, int]
 MANUAL = {normalize(MANUAL_SOURCE.zh), normalize(MANUAL_SOURCE.en), MANUAL_SOURCE.key}
-
-
-def _label(choices: tuple, key: str, master: Master) -> str:
-    return next(c.label(master.lang) for c in choices if c.key == key)
 
 
 def _manual(frame: pd.DataFrame) -> pd.Series:
@@ -84,12 +81,11 @@ def upsert_attendance(master: Master, found: pd.DataFrame, stamp: str) -> tuple[
         for column in ("status", "checkin_at", "checkout_at", "watch_minutes", "note"):
             old[column] = typed[column] if column in typed else None
     old = old[~_manual(existing).to_numpy()] if len(old) else old
-    new_keys = set(zip(found["session_id"], found["student_id"]))
-    relevant = old[[k in new_keys for k in zip(old["session_id"], old["student_id"])]] if len(old) else old
+    relevant = old.merge(found[KEY].drop_duplicates(), on=KEY) if len(old) else old
     merged = combine(pd.concat([relevant.reindex(columns=found.columns), found], ignore_index=True)) \
         if len(relevant) else found
     names = _names(master)
-    status_label = {c.key: c.label(master.lang) for c in ATTENDANCE_STATUS}
+    status_label = labels(ATTENDANCE_STATUS, master.lang)
     rows = pd.DataFrame({
         "session_id": merged["session_id"], "student_id": merged["student_id"],
         "name": merged["student_id"].map(names), "status": merged["status"].map(status_label),
@@ -149,8 +145,8 @@ class EnrollmentUpsert:
             "employee_no": fresh["employee_no"].to_numpy(), "dingtalk_userid": fresh["userid"].to_numpy(),
             "manager": fresh.get("manager"), "goal": fresh.get("goal"),
             "enrolled_at": fresh["enrolled_at"].to_numpy(), "source": self.stamp,
-            "review_status": _label(REVIEW_STATUS, "pending", master),
-            "status": _label(STUDENT_STATUS, "active", master),
+            "review_status": labels(REVIEW_STATUS, master.lang)["pending"],
+            "status": labels(STUDENT_STATUS, master.lang)["active"],
         })
         counts = {"matched": int(known.sum()), "inserted": len(rows), "updated": 0,
                   "unchanged": int(known.sum())}
@@ -204,7 +200,7 @@ def upsert_submissions(master: Master, found: pd.DataFrame, stamp: str) -> tuple
     found = found.assign(task_id=ids)
     late = found["at"].notna() & (found["at"] > found["task_id"].map(due))
     status = np.where(~found["done"].astype(bool), "missing", np.where(late, "late", "submitted"))
-    label = {c.key: c.label(master.lang) for c in SUBMISSION_STATUS}
+    label = labels(SUBMISSION_STATUS, master.lang)
     rows = pd.DataFrame({"task_id": found["task_id"], "student_id": found["student_id"],
                          "name": found["student_id"].map(_names(master)),
                          "status": pd.Series(status, index=found.index).map(label),

@@ -19,6 +19,7 @@ from trainbook.progress.outcome import verdicts
 from trainbook.progress.roster import applicable, sessions, students
 from trainbook.progress.scores import assessments, score_figures
 from trainbook.progress.tasks import task_figures
+from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook import engine_for
 from trainbook.workbook.engine import Update
@@ -76,10 +77,9 @@ def compute(master: Master, as_of: dt.date) -> Progress:
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
     """The progress sheet: choices as labels of the workbook's language."""
-    labels = {c.key: c.label(lang) for group in (GRADE, CERTIFICATE, RISK) for c in group}  # type: ignore[arg-type]
     rows = result.students.reset_index()
-    for column in ("grade", "certificate", "risk"):
-        rows[column] = rows[column].map(labels)
+    for column, choices in (("grade", GRADE), ("certificate", CERTIFICATE), ("risk", RISK)):
+        rows[column] = rows[column].map(labels(choices, lang))  # type: ignore[arg-type]
     return rows[SHEET_COLUMNS]
 
 

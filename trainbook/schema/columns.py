@@ -26,6 +26,11 @@ class Choice:
         return self.zh if lang == "zh" else self.en
 
 
+def labels(choices: tuple[Choice, ...], lang: Lang) -> dict[str, str]:
+    """Choice key → its label in `lang`, e.g. {"present": "出勤", …}."""
+    return {c.key: c.label(lang) for c in choices}
+
+
 YES = Choice("yes", "是", "Yes")
 NO = Choice("no", "否", "No")
 YES_NO = (YES, NO)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.i18n import last_run
+from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, SEVERITY
 from trainbook.validation.report import Report
 from trainbook.workbook.engine import Cell, Update
@@ -14,7 +15,7 @@ from trainbook.workbook.sheet_xml import Link
 
 def issues_frame(report: Report, master: Master) -> pd.DataFrame:
     """The rows of the issues sheet, by column key."""
-    label = {c.key: c.label(master.lang) for c in SEVERITY}
+    label = labels(SEVERITY, master.lang)
     rows = []
     for issue in report.issues:
         target = f"'{issue.sheet_name}'!{issue.letter or 'A'}{issue.row or 1}"

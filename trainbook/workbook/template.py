@@ -11,7 +11,7 @@ from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import Worksheet
 
 from trainbook.i18n import Lang
-from trainbook.schema.columns import Column, Parameter, Sheet
+from trainbook.schema.columns import Column, Parameter, Sheet, labels
 from trainbook.schema.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
 from trainbook.schema.settings import PARAMETERS
@@ -251,7 +251,7 @@ def _settings_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
 
 def _parameter_default(param: Parameter, lang: Lang) -> str | float:
     if param.choices:
-        return next(c.label(lang) for c in param.choices if c.key == param.default)
+        return labels(param.choices, lang)[str(param.default)]
     if param.default is None:
         return ""
     return param.default
