@@ -9,7 +9,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.importers.identity import clean_name
-from trainbook.schema.sheets import BY_KEY
+from trainbook.policy.plan import session_plan
 from trainbook.workbook.master import Master, normalize
 
 CHECKOUT_AFTER_END = pd.Timedelta(hours=6)  # an evening session's check-out after midnight
@@ -17,21 +17,13 @@ ONLINE_SLACK = pd.Timedelta(hours=1)
 
 
 def session_table(master: Master) -> pd.DataFrame:
-    """Sessions with their start and end moments and the groups they are for."""
-    sessions = values.typed(master.frame("sessions"), BY_KEY["sessions"])
-    for column in ("session_id", "date", "start", "end", "title", "mode", "groups"):
-        if column not in sessions:
-            sessions[column] = None
-    sessions = sessions.dropna(subset=["session_id", "date", "start", "end"])
-    out = pd.DataFrame({
-        "session_id": sessions["session_id"].astype(str),
-        "start_at": pd.to_datetime(sessions["date"]) + pd.to_timedelta(sessions["start"]),
-        "end_at": pd.to_datetime(sessions["date"]) + pd.to_timedelta(sessions["end"]),
-        "title": sessions["title"].map(lambda t: normalize(clean_name(t)) if t else ""),
-        "online": sessions["mode"].isin(["online", "hybrid"]),
-        "groups": values.id_sets(sessions["groups"]),
+    """The plan's sessions that have a start and an end, with their titles as matching keys."""
+    plan = session_plan(master).dropna(subset=["start", "end"]).reset_index()
+    return pd.DataFrame({
+        "session_id": plan["session_id"].astype(str), "start_at": plan["start_at"], "end_at": plan["end_at"],
+        "title": plan["title"].map(lambda t: normalize(clean_name(t)) if t else ""),
+        "online": plan["mode"].isin(["online", "hybrid"]), "groups": plan["group_set"],
     })
-    return out.reset_index(drop=True)
 
 
 def student_groups(master: Master) -> dict[str, str]:

@@ -11,12 +11,13 @@ from typing import Any
 import pandas as pd
 
 from trainbook.i18n import Lang, Steps, default_lang, last_run, message, quiet
+from trainbook.policy.plan import session_plan
 from trainbook.policy.settings import settings_and_ignored
 from trainbook.progress import dashboard
 from trainbook.progress.aggregates import by, by_session, by_teacher, feedback_summary
 from trainbook.progress.attendance import attendance_figures, session_statuses
 from trainbook.progress.outcome import verdicts
-from trainbook.progress.roster import applicable, sessions, students
+from trainbook.progress.roster import applicable, students
 from trainbook.progress.scores import assessments, score_figures
 from trainbook.progress.tasks import task_figures
 from trainbook.schema.columns import labels
@@ -54,7 +55,7 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     settings, ignored = settings_and_ignored(master)
     day = pd.Timestamp(as_of)
     people = students(master)
-    plan = sessions(master)
+    plan = session_plan(master)
     pairs = applicable(people, plan)
     held = session_statuses(master, pairs, day)
     figures = people[["name", "department", "group_id"]].join(attendance_figures(pairs, held, settings))

@@ -1,4 +1,4 @@
-"""Who is on the program, and which sessions and tasks apply to each of them (SPEC §5)."""
+"""Who is on the program, and which sessions apply to each of them (SPEC §5)."""
 
 from __future__ import annotations
 
@@ -19,20 +19,6 @@ def students(master: Master) -> pd.DataFrame:
     approved = frame["review_status"] == "approved"
     staying = frame["status"].fillna("active") != "withdrawn"
     return frame[approved & staying].set_index("student_id")
-
-
-def sessions(master: Master) -> pd.DataFrame:
-    """Required sessions with start/end moments and the set of groups they are for."""
-    frame = values.typed(master.frame("sessions"), BY_KEY["sessions"])
-    for column in ("title", "teacher", "groups", "required", "mode"):
-        if column not in frame:
-            frame[column] = None
-    frame = frame.dropna(subset=["session_id", "date"]).drop_duplicates("session_id")
-    frame["required"] = frame["required"].fillna("yes")
-    frame["start_at"] = frame["date"] + pd.to_timedelta(frame["start"]).fillna(pd.Timedelta(0))
-    frame["end_at"] = frame["date"] + pd.to_timedelta(frame["end"]).fillna(pd.Timedelta(0))
-    frame["group_set"] = values.id_sets(frame["groups"])
-    return frame.set_index("session_id").sort_values("start_at")
 
 
 def applicable(people: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
