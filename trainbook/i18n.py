@@ -44,8 +44,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} is open in Excel/WPS/LibreOffice (lock file {lock}): close it and run again.",
     ),
     "locked-by-run": (
-        "{path} 正在被另一个 trainbook 任务写入（进程 {pid}）：请等它结束后再运行。",
-        "{path} is being written by another trainbook run (process {pid}): wait for it to finish.",
+        "{path} 正在被另一个 trainbook 任务写入：请等它结束后再运行。",
+        "{path} is being written by another trainbook run: wait for it to finish.",
     ),
     "read-only": (
         "{path} 是只读文件或所在文件夹不可写：请取消只读属性或把文件复制到可写的位置。",

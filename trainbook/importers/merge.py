@@ -34,7 +34,7 @@ from trainbook.policy.attendance import statuses
 from trainbook.policy.settings import read_settings
 from trainbook.workbook import engine_for
 from trainbook.workbook.engine import Engine, Update
-from trainbook.workbook.master import Master, identify_sheets
+from trainbook.workbook.master import Master, append_rows, identify_sheets
 
 BASE_SHEETS = ("enrollment", "groups", "sessions", "aliases", "settings", "review", "imports")
 TARGET_SHEETS = {"attendance": ("attendance",), "scores": ("scores", "assessments"),
@@ -216,7 +216,7 @@ def resolve_reviews(master: Master) -> dict[str, pd.DataFrame]:
            if name and name not in known]
     new = list({a["alias"]: a for a in new}.values())
     if new:
-        changed["aliases"] = pd.concat([aliases, pd.DataFrame(new)], ignore_index=True)
+        changed["aliases"] = append_rows(aliases, pd.DataFrame(new))
     changed["review"] = review[~done]
     _apply(master, changed)
     return changed
@@ -329,4 +329,4 @@ def _apply(master: Master, changed: dict[str, pd.DataFrame]) -> None:
     for key, frame in changed.items():
         table = master.tables.get(key)
         if table is not None:
-            table.frame = frame.set_axis(pd.RangeIndex(2, 2 + len(frame)))
+            table.frame = frame

@@ -21,7 +21,7 @@ from trainbook.schema.sheets import (
     STUDENT_STATUS,
     SUBMISSION_STATUS,
 )
-from trainbook.workbook.master import Master, normalize
+from trainbook.workbook.master import Master, append_rows, normalize
 
 Counts = dict[str, int]
 MANUAL = {normalize(MANUAL_SOURCE.zh), normalize(MANUAL_SOURCE.en), MANUAL_SOURCE.key}
@@ -64,9 +64,7 @@ def _land(existing: pd.DataFrame, key_columns: list[str], new: pd.DataFrame,
     changes = new[found][~keep]
     existing.loc[targets[~keep], list(new.columns)] = changes.to_numpy(dtype=object)
     counts = {"inserted": int((~found).sum()), "updated": int((~keep).sum()), "unchanged": int(keep.sum())}
-    inserted = new[~found]
-    frame = pd.concat([existing, inserted], ignore_index=True) if len(inserted) else existing
-    return counts, frame
+    return counts, append_rows(existing, new[~found])
 
 
 def upsert_attendance(master: Master, found: pd.DataFrame, stamp: str) -> tuple[Counts, pd.DataFrame]:
@@ -150,7 +148,7 @@ class EnrollmentUpsert:
         })
         counts = {"matched": int(known.sum()), "inserted": len(rows), "updated": 0,
                   "unchanged": int(known.sum())}
-        return counts, pd.concat([existing, rows], ignore_index=True) if len(rows) else existing
+        return counts, append_rows(existing, rows)
 
 
 def _by_title(master: Master, sheet: str, id_column: str, titles: pd.Series, forced: str | None,

@@ -6,24 +6,25 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-import numpy as np
 import pandas as pd
 
 from trainbook.errors import InputError
 from trainbook.i18n import message
 from trainbook.schema.sheets import BY_KEY
-from trainbook.workbook.master import Master, Table
-from trainbook.workbook.sheet_xml import Rows
+from trainbook.workbook.master import Master
 
 Cell = tuple[int, int]  # (Excel row, 0-based column)
 
 
 @dataclass
 class Update:
-    """The changes one operation makes: whole data areas of some sheets, and cell marks.
+    """The changes one operation makes: the rows some sheets should hold, and cell marks.
 
-    `tables` maps a sheet key to the rows that replace everything below its header; the frame's
-    columns are column keys (or a user column's header text). `marks` maps a sheet key to the cells
+    `tables` maps a sheet key to the rows it should hold below its header; the frame's columns are
+    column keys (or a user column's header text). A generated sheet's data area is replaced by
+    them. An input or system sheet is patched: rows labelled with a row of the sheet as read
+    change only in the cells whose values differ, other rows are appended, and nothing else of the
+    sheet changes (see `workbook.edit`). `marks` maps a sheet key to the cells
     to mark; a sheet given with no cells has its earlier marks removed. `unmark` lists the cells
     marked last time, for engines that cannot recognise their own marks.
     """
@@ -43,34 +44,6 @@ class Engine(Protocol):
     def write(self, master: Master, update: Update) -> None: ...
 
     def raw(self, key: str) -> list[list[Any]]: ...
-
-
-def rows_for(table: Table, frame: pd.DataFrame) -> Rows:
-    """A frame's columns as the rows to write into `table`'s sheet, placed by header position."""
-    columns = [c for c in frame.columns if c in table.positions]
-    arrays = []
-    for column in columns:
-        values = frame[column].to_numpy(dtype=object, copy=True)
-        values[pd.isna(values)] = None
-        arrays.append(values)
-    return Rows(arrays, [table.positions[c] for c in columns], _heights(table, frame))
-
-
-LINE_HEIGHT = 13.5
-
-
-def _heights(table: Table, frame: pd.DataFrame) -> np.ndarray | None:
-    """Row heights that show every line of the sheet's wrapped columns (spreadsheet programs do not
-    grow rows on opening)."""
-    wrapped = [c for c in table.sheet.columns if c.wrap and c.key in frame]
-    if not wrapped or frame.empty:
-        return None
-    lines = np.ones(len(frame))
-    for col in wrapped:
-        text = frame[col.key].fillna("").astype(str)
-        width = text.str.len() + text.str.count(r"[^\x00-\x7f]")  # CJK characters are two wide
-        lines = np.maximum(lines, np.ceil(width.to_numpy() / (col.width * 1.15)))
-    return np.minimum(lines * LINE_HEIGHT, 409)
 
 
 def require_sheets(master: Master, update: Update) -> None:

@@ -12,15 +12,18 @@ import python_calamine
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
-from trainbook.workbook.engine import Update, require_sheets, rows_for
+from trainbook.workbook.edit import rows_for, table_edit
+from trainbook.workbook.engine import Update, require_sheets
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
-from trainbook.workbook.package import Chunks, check_workbook_file, rewrite, sheet_parts
+from trainbook.workbook.package import PackageEdit, check_workbook_file, sheet_parts
 from trainbook.workbook.safety import file_version, replace_atomically
+from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
 from trainbook.workbook.sheet_xml import (
     clear_rows,
     column_styles,
     ensure_mark_style,
     mark_ranges,
+    recalculate_on_load,
     replace_data_rows,
     set_marks,
     set_texts,
@@ -29,6 +32,7 @@ from trainbook.workbook.sheet_xml import (
 from trainbook.workbook.template import LAST_RUN_CELLS
 
 STYLES_PART = "xl/styles.xml"
+WORKBOOK_PART = "xl/workbook.xml"
 
 
 class FileEngine:
@@ -79,38 +83,60 @@ class FileEngine:
         """Apply `update` to the file: atomic, backed up, and nothing else in the file changes."""
         require_sheets(master, update)
         with zipfile.ZipFile(self.path) as zf:
+            package = PackageEdit(zf)
             parts = {p.name: p.part for p in sheet_parts(zf)}
-            replaced: dict[str, Chunks] = {}
+            patched = False
             for key, frame in update.tables.items():
                 table = master.tables[key]
                 part = parts[table.name]
                 xml = zf.read(part)
-                replaced[part] = replace_data_rows(xml, rows_for(table, frame), max(table.width - 1, 0),
-                                                   column_styles(xml))
+                if table.sheet.role == "generated":
+                    package.replace(part, replace_data_rows(xml, rows_for(table, frame), max(table.width - 1, 0),
+                                                            column_styles(xml)))
+                    continue
+                edit = table_edit(table, frame)
+                if not len(edit):
+                    continue
+                result = patch_sheet(xml, edit, column_styles(xml), table.last_row, table.original.index.to_numpy())
+                package.replace(part, result.chunks)
+                _grow_tables(package, part, result.old_last, result.new_last)
+                patched = True
+            if patched:  # formulas over the changed cells are recalculated when the book is opened
+                package.replace(WORKBOOK_PART, [recalculate_on_load(package.read(WORKBOOK_PART))])
             marking = {k: cells for k, cells in update.marks.items() if k in master.tables}
             if marking:
                 styles, dxf_id = ensure_mark_style(zf.read(STYLES_PART))
                 if any(marking.values()):
-                    replaced[STYLES_PART] = [styles]
+                    package.replace(STYLES_PART, [styles])
                 for key, cells in marking.items():
                     part = parts[master.tables[key].name]
-                    replaced[part] = set_marks(_joined(replaced.pop(part, None)) or zf.read(part),
-                                               mark_ranges(cells), dxf_id)
+                    package.replace(part, set_marks(package.read(part), mark_ranges(cells), dxf_id))
             if update.last_run and "home" in master.names:
                 part = parts[master.names["home"]]
-                replaced[part] = [set_texts(zf.read(part), dict(zip(LAST_RUN_CELLS, update.last_run)))]
+                package.replace(part, [set_texts(package.read(part), dict(zip(LAST_RUN_CELLS, update.last_run)))])
             for key, (first_row, last_rows) in update.chart_ranges.items():
                 for part in (n for n in zf.namelist() if n.startswith("xl/charts/chart")):
                     chart = zf.read(part)
                     trimmed = trim_chart_ranges(chart, master.names[key], first_row, last_rows)
                     if trimmed != chart:
-                        replaced[part] = [trimmed]
+                        package.replace(part, [trimmed])
             for key in update.clear:
                 part = parts[master.names[key]]
-                replaced[part] = [clear_rows(_joined(replaced.pop(part, None)) or zf.read(part))]
-        replace_atomically(self.path, lambda tmp: rewrite(self.path, tmp, replaced), master.lang, master.version)
+                package.replace(part, [clear_rows(package.read(part))])
+            if not package.replaced:
+                return
+            replace_atomically(self.path, lambda tmp: package.write(self.path, tmp), master.lang, master.version)
 
 
-def _joined(chunks: Chunks | None) -> bytes | None:
-    """A part produced as chunks, as one text (for the rare second edit of the same part)."""
-    return None if chunks is None else b"".join(chunks)
+TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+
+
+def _grow_tables(package: PackageEdit, sheet_part: str, old_last: int, new_last: int) -> None:
+    """Excel tables over the sheet that ended at its old last row now reach the new one."""
+    if new_last <= old_last:
+        return
+    for part in package.related(sheet_part, TABLE_REL):
+        xml = package.read(part)
+        grown = grow_ranges(grow_ranges(xml, old_last, new_last, b"table"), old_last, new_last, b"autoFilter")
+        if grown != xml:
+            package.replace(part, [grown])

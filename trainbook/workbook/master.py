@@ -62,13 +62,22 @@ def identify_sheets(names: Sequence[str]) -> tuple[dict[str, str], Lang]:
 @dataclass
 class Table:
     """One sheet's data. `frame` is indexed by Excel row number; its columns are the declared keys
-    found in the header, then any columns the user added, named by their header text."""
+    found in the header, then any columns the user added, named by their header text.
+
+    An operation replaces `frame` with the rows it wants; `original` stays the sheet as read, so a
+    write can work out which cells changed. `last_row` is the sheet's last used row."""
 
     sheet: Sheet
     name: str
     headers: list[str]
     positions: dict[str, int]
     frame: pd.DataFrame
+    original: pd.DataFrame = field(default_factory=pd.DataFrame)
+    last_row: int = 1
+
+    def __post_init__(self) -> None:
+        if self.original.empty and len(self.original.columns) == 0:
+            self.original = self.frame.copy(deep=False)
 
     def letter(self, column: str) -> str:
         return column_letter(self.positions[column])
@@ -83,6 +92,15 @@ class Table:
     @property
     def width(self) -> int:
         return len(self.headers)
+
+
+def append_rows(frame: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
+    """`frame` (a sheet's rows, indexed by Excel row) with `new` rows below, labelled past its last
+    row: a write appends them and leaves every existing row where it is."""
+    if not len(new):
+        return frame
+    top = max(int(frame.index.max()) if len(frame) else 1, 1)
+    return pd.concat([frame, new.set_axis(pd.RangeIndex(top + 1, top + 1 + len(new)))])
 
 
 def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table:
@@ -109,7 +127,7 @@ def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table
     keep = ~blank.all(axis=1) if columns else np.zeros(len(body), dtype=bool)
     frame = pd.DataFrame(picked[keep], index=pd.Index(np.arange(2, 2 + len(body))[keep]),
                          columns=list(positions), dtype=object)
-    return Table(sheet, name, headers, positions, frame)
+    return Table(sheet, name, headers, positions, frame, last_row=max(len(values), 1))
 
 
 @dataclass
@@ -128,11 +146,13 @@ class Master:
 
     def compact(self) -> None:
         """Share one object per distinct cell value (a read makes one per cell): big sheets of
-        repeated ids, names and statuses then take a fraction of the memory."""
+        repeated ids, names and statuses then take a fraction of the memory. Call it before any
+        change: the compacted rows become the rows as read."""
         for table in self.tables.values():
             for column in table.frame.columns:
                 codes, shared = distinct(table.frame[column].to_numpy(dtype=object))
                 table.frame[column] = pd.Series(shared[codes], index=table.frame.index, dtype=object)
+            table.original = table.frame.copy(deep=False)
 
     def frame(self, key: str) -> pd.DataFrame:
         """The sheet's rows, or an empty frame with its declared columns when the sheet is absent."""

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import posixpath
+import re
 import struct
 import zipfile
 from collections.abc import Iterable
@@ -81,41 +82,136 @@ def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
     parts = []
     for sheet in workbook.iter(f"{{{NS_MAIN}}}sheet"):
         target = targets.get(sheet.get(f"{{{NS_REL}}}id"), "")
-        if target.startswith("/"):
-            part = target.lstrip("/")
-        else:
-            part = posixpath.normpath(posixpath.join("xl", target))
-        parts.append(SheetPart(sheet.get("name", ""), part))
+        parts.append(SheetPart(sheet.get("name", ""), resolve_target("xl/workbook.xml", target)))
     return parts
 
 
 Chunks = Iterable[bytes | memoryview]
 BIG_PART = 16 * 1024**2
+CONTENT_TYPES = "[Content_Types].xml"
+
+
+def rels_part(part: str) -> str:
+    """The relationships part of `part` (xl/worksheets/sheet1.xml → xl/worksheets/_rels/sheet1.xml.rels)."""
+    folder, name = posixpath.split(part)
+    return posixpath.join(folder, "_rels", f"{name}.rels")
+
+
+def resolve_target(source: str, target: str) -> str:
+    """A relationship's target as a part name, from the part that holds the relationship."""
+    if target.startswith("/"):
+        return target.lstrip("/")
+    return posixpath.normpath(posixpath.join(posixpath.dirname(source), target))
+
+
+def relationships(xml: bytes) -> list[dict[str, str]]:
+    """The attributes of every relationship in a .rels part."""
+    return [{k.decode(): v.decode() for k, v in re.findall(rb'(\w+)="([^"]*)"', element)}
+            for element in re.findall(rb"<Relationship\b[^>]*>", xml)]
+
+
+class PackageEdit:
+    """The changes one write makes to a package: parts replaced, parts added with their
+    relationships and content types, content types changed. Everything else is copied as it is."""
+
+    def __init__(self, zf: zipfile.ZipFile) -> None:
+        self.zf = zf
+        self.names = set(zf.namelist())
+        self.replaced: dict[str, Chunks] = {}
+
+    def read(self, part: str) -> bytes:
+        """A part as this edit leaves it so far."""
+        if part in self.replaced:
+            chunks = self.replaced[part]
+            data = b"".join(chunks)
+            self.replaced[part] = [data]
+            return data
+        return self.zf.read(part)
+
+    def replace(self, part: str, chunks: Chunks) -> None:
+        self.replaced[part] = chunks
+        self.names.add(part)
+
+    def add_part(self, part: str, data: bytes, content_type: str) -> None:
+        """A new part (or a new version of one), declared in [Content_Types].xml."""
+        self.replace(part, [data])
+        self.set_content_type(part, content_type)
+
+    def set_content_type(self, part: str, content_type: str) -> None:
+        types = self.read(CONTENT_TYPES)
+        override = re.compile(rb'<Override\b[^>]*\bPartName="/' + re.escape(part.encode()) + rb'"[^>]*/>')
+        element = f'<Override PartName="/{part}" ContentType="{content_type}"/>'.encode()
+        if override.search(types):
+            types = override.sub(lambda _: element, types, count=1)
+        else:
+            at = types.rfind(b"</Types>")
+            types = types[:at] + element + types[at:]
+        self.replace(CONTENT_TYPES, [types])
+
+    def relate(self, source: str, rel_type: str, target: str) -> str:
+        """Add a relationship from `source` to `target` (relative to `source`'s folder), or find the
+        one already there; returns its id."""
+        rels = rels_part(source)
+        if rels in self.names:
+            xml = self.read(rels)
+        else:
+            xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+                   b'<Relationships xmlns="' + NS_PKG_REL.encode() + b'"></Relationships>')
+            self.set_content_type(rels, "application/vnd.openxmlformats-package.relationships+xml")
+        for rel in relationships(xml):
+            if rel.get("Type") == rel_type and rel.get("Target") == target:
+                return rel["Id"]
+        taken = {int(n) for n in re.findall(rb'Id="rId(\d+)"', xml)}
+        rid = f"rId{max(taken, default=0) + 1}"
+        new = f'<Relationship Id="{rid}" Type="{rel_type}" Target="{target}"/>'.encode()
+        at = xml.rfind(b"</Relationships>")
+        self.replace(rels, [xml[:at] + new + xml[at:]])
+        return rid
+
+    def related(self, source: str, rel_type: str) -> list[str]:
+        """The parts `source` relates to with `rel_type`."""
+        if rels_part(source) not in self.names:
+            return []
+        return [resolve_target(source, rel["Target"]) for rel in relationships(self.read(rels_part(source)))
+                if rel.get("Type") == rel_type and rel.get("TargetMode") != "External"]
+
+    def write(self, src: Path, dst: Path) -> None:
+        """Write `dst` as `src` with this edit applied."""
+        rewrite(src, dst, self.replaced)
 
 
 def rewrite(src: Path, dst: Path, replaced: dict[str, Chunks]) -> None:
-    """Write `dst` as a copy of `src` in which only the parts named in `replaced` change.
+    """Write `dst` as a copy of `src` in which only the parts named in `replaced` change, and the
+    parts `replaced` names that `src` lacks are added at the end.
 
     A replaced part is given as chunks, so a large sheet can be written from slices of its old
     text without first being joined into one more copy.
     """
     with zipfile.ZipFile(src) as zin, zipfile.ZipFile(dst, "w") as zout:
+        present = set()
         for info in zin.infolist():
+            present.add(info.filename)
             if info.filename in replaced:
-                new = zipfile.ZipInfo(info.filename, date_time=info.date_time)
-                new.compress_type = zipfile.ZIP_DEFLATED
-                new.external_attr = info.external_attr
-                size = info.file_size  # the old part's size says how big the new one will be
-                level = 1 if size > BIG_PART else 6  # a big sheet: speed over the last few % of size
-                if hasattr(new, "compress_level"):  # Python ≥ 3.13
-                    new.compress_level = level
-                else:
-                    new._compresslevel = level  # type: ignore[attr-defined]
-                with zout.open(new, "w", force_zip64=size > zipfile.ZIP64_LIMIT // 2) as out:
-                    for chunk in replaced[info.filename]:
-                        out.write(chunk)
+                _write_part(zout, info.filename, replaced[info.filename], info.file_size, info)
             else:
                 _copy_raw(zin, zout, info)
+        for name in sorted(set(replaced) - present):
+            _write_part(zout, name, replaced[name], 0, None)
+
+
+def _write_part(zout: zipfile.ZipFile, name: str, chunks: Chunks, size: int, old: zipfile.ZipInfo | None) -> None:
+    new = zipfile.ZipInfo(name, date_time=old.date_time if old else (1980, 1, 1, 0, 0, 0))
+    new.compress_type = zipfile.ZIP_DEFLATED
+    if old is not None:
+        new.external_attr = old.external_attr
+    level = 1 if size > BIG_PART else 6  # a big sheet: speed over the last few % of size
+    if hasattr(new, "compress_level"):  # Python ≥ 3.13
+        new.compress_level = level
+    else:
+        new._compresslevel = level  # type: ignore[attr-defined]
+    with zout.open(new, "w", force_zip64=size > zipfile.ZIP64_LIMIT // 2) as out:
+        for chunk in chunks:
+            out.write(chunk)
 
 
 def _copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:

@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import errno
+import glob
 import os
+import re
+import secrets
 import shutil
 import stat
-import tempfile
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -39,44 +42,22 @@ def check_writable(path: Path, lang: Lang) -> None:
 
 @contextlib.contextmanager
 def write_lock(path: Path, lang: Lang) -> Iterator[None]:
-    """Hold trainbook's own lock on `path`; a second run gets a WriteError instead of waiting."""
-    lock = path.with_name(f".{path.name}.trainbook-lock")
-    for _ in range(2):
-        try:
-            fd = os.open(lock, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644)
-            break
-        except FileExistsError:
-            holder = _lock_holder(lock)
-            if holder and _alive(holder):
-                raise WriteError(message("locked-by-run", lang, path=path, pid=holder)) from None
-            lock.unlink(missing_ok=True)
-        except OSError as exc:
-            raise WriteError(message("read-only", lang, path=path)) from exc
-    else:
-        raise WriteError(message("locked-by-run", lang, path=path, pid="?"))
+    """Hold trainbook's own lock on `path`; a second run gets a WriteError instead of waiting.
+
+    An OS lock (flock on Linux and macOS, LockFileEx on Windows, through filelock): taken in one
+    step, and released by the OS when its process ends, so a lock is never stale and never
+    half-written."""
+    from filelock import FileLock, Timeout
+
+    lock = FileLock(path.with_name(f".{path.name}.trainbook-lock"), timeout=0)
     try:
-        os.write(fd, str(os.getpid()).encode())
-        os.close(fd)
+        lock.acquire()
+    except Timeout:
+        raise WriteError(message("locked-by-run", lang, path=path)) from None
+    try:
         yield
     finally:
-        lock.unlink(missing_ok=True)
-
-
-def _lock_holder(lock: Path) -> int | None:
-    try:
-        return int(lock.read_text().strip() or 0) or None
-    except (OSError, ValueError):
-        return None
-
-
-def _alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:
-        return True
-    return True
+        lock.release()
 
 
 def file_version(path: Path) -> tuple[int, int]:
@@ -89,37 +70,82 @@ def replace_atomically(path: Path, produce: Callable[[Path], None], lang: Lang,
                        read_version: tuple[int, int] | None = None) -> None:
     """Have `produce` write a complete new file, back up the current one, then swap the new one in.
 
-    With `read_version` (what `file_version` said when the data was read), refuse if the file has
-    changed since: another run's write must not be silently overwritten.
+    A link is written through to the file it points to. With `read_version` (what `file_version`
+    said when the data was read), refuse if the file has changed since: another run's write must
+    not be silently overwritten. Any failure leaves the file as it was and raises WriteError.
     """
-    check_writable(path, lang)
-    with write_lock(path, lang):
-        if read_version is not None and file_version(path) != read_version:
-            raise WriteError(message("changed-meanwhile", lang, path=path))
-        fd, tmp_name = tempfile.mkstemp(prefix=f".{path.stem}-", suffix=path.suffix, dir=path.parent)
-        os.close(fd)
-        tmp = Path(tmp_name)
+    target = path.resolve() if path.is_symlink() else path
+    exists = target.exists()
+    if exists:
+        check_writable(path, lang)
+        check_writable(target, lang)
+    try:
+        with write_lock(target, lang):
+            if read_version is not None and file_version(target) != read_version:
+                raise WriteError(message("changed-meanwhile", lang, path=path))
+            _remove_leftovers(target)
+            tmp = _temporary(target)
+            try:
+                produce(tmp)
+                with tmp.open("rb+") as fh:
+                    os.fsync(fh.fileno())
+                if exists:
+                    shutil.copymode(target, tmp)
+                    backup(target)
+                os.replace(tmp, target)
+            finally:
+                tmp.unlink(missing_ok=True)
+    except OSError as exc:
+        raise WriteError(message("write-failed", lang, path=path, detail=exc.strerror or exc)) from exc
+
+
+TEMP_MARK = ".trainbook-tmp-"
+
+
+def _temporary(target: Path) -> Path:
+    """A new empty file beside `target` (mode from the umask, as any new file)."""
+    for _ in range(100):
+        tmp = target.with_name(f".{target.name}{TEMP_MARK}{os.getpid()}-{secrets.token_hex(4)}")
         try:
-            produce(tmp)
-            with tmp.open("rb+") as fh:
-                os.fsync(fh.fileno())
-            shutil.copymode(path, tmp)
-            backup(path)
-            os.replace(tmp, path)
-        except OSError as exc:
-            raise WriteError(message("write-failed", lang, path=path, detail=exc.strerror or exc)) from exc
-        finally:
-            tmp.unlink(missing_ok=True)
+            os.close(os.open(tmp, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o666))
+            return tmp
+        except FileExistsError:
+            continue
+    raise FileExistsError(tmp)
+
+
+def _remove_leftovers(target: Path) -> None:
+    """Temporary files of runs that were killed while writing (only the lock holder writes any)."""
+    for leftover in target.parent.glob(f".{glob.escape(target.name)}{TEMP_MARK}*"):
+        leftover.unlink(missing_ok=True)
 
 
 def backup(path: Path) -> Path:
-    """Copy `path` into the backup folder beside it and keep only the newest BACKUPS_KEPT copies."""
+    """Copy `path` into the backup folder beside it and keep only the newest BACKUPS_KEPT copies.
+
+    A copy counts only once it is complete: it is written under a `.partial` name, synced,
+    checked against the original's size, and only then given its name."""
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
+    for partial in folder.glob(f"{glob.escape(path.stem)}.*{PARTIAL}"):
+        partial.unlink(missing_ok=True)
     stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
     target = folder / f"{path.stem}.{stamp}{path.suffix}"
-    shutil.copy2(path, target)
-    old = sorted(folder.glob(f"{path.stem}.*{path.suffix}"))
+    partial = target.with_name(target.name + PARTIAL)
+    try:
+        shutil.copyfile(path, partial)
+        with partial.open("rb+") as fh:
+            os.fsync(fh.fileno())
+        if partial.stat().st_size != path.stat().st_size:
+            raise OSError(errno.EIO, f"backup {partial.name} is incomplete")
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
+    kept = re.compile(rf"{re.escape(path.stem)}\.\d{{8}}-\d{{6}}-\d{{6}}{re.escape(path.suffix)}")
+    old = sorted(f for f in folder.iterdir() if kept.fullmatch(f.name))
     for stale in old[:-BACKUPS_KEPT]:
         stale.unlink(missing_ok=True)
     return target
+
+
+PARTIAL = ".partial"

@@ -10,7 +10,7 @@ import datetime as dt
 import math
 import re
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -97,6 +97,36 @@ def _cell_body(value: object, style: int | None, p: str) -> str | None:
 
 
 CHUNK_ROWS = 20_000
+_REF = re.compile(r"(?<![A-Za-z0-9_.$])(\$?[A-Z]{1,3})(\$?)(\d+)(?![A-Za-z0-9_(])")
+
+
+@dataclass(frozen=True)
+class CarriedFormula:
+    """A formula column carried down to new rows, as an Excel table does: the formula's text in
+    pieces, each either literal text or a row reference's offset from the formula's own row."""
+
+    column: int
+    pieces: tuple[str | int, ...]
+    style: int | None
+
+    @classmethod
+    def relative(cls, text: str, row: int) -> tuple[str | int, ...]:
+        """The formula `text` (as it stands in a cell of `row`) with its relative row numbers as offsets."""
+        pieces: list[str | int] = []
+        last = 0
+        for match in _REF.finditer(text):
+            if match.group(2):  # $-anchored row: stays as it is
+                continue
+            pieces += [text[last : match.start(3)], int(match.group(3)) - row]
+            last = match.end(3)
+        return (*pieces, text[last:])
+
+    def render(self, numbers: np.ndarray) -> np.ndarray:
+        """The formula's (XML-escaped) text for each Excel row number in `numbers`."""
+        out = np.full(len(numbers), "", dtype=object)
+        for piece in self.pieces:
+            out = out + ((numbers + piece).astype(str).astype(object) if isinstance(piece, int) else piece)
+        return out
 
 
 @dataclass
@@ -106,36 +136,57 @@ class Rows:
     columns: list[np.ndarray]  # one object array of values per written column
     positions: list[int]
     heights: np.ndarray | None = None  # row heights in points, for rows of wrapped text
+    first_row: int = 2
+    formulas: list[CarriedFormula] = field(default_factory=list)
 
     def __len__(self) -> int:
         return len(self.columns[0]) if self.columns else 0
+
+    def split(self, count: int) -> tuple[Rows, Rows]:
+        """The first `count` rows and the rest (which then start `count` rows lower)."""
+        head = Rows([c[:count] for c in self.columns], self.positions,
+                    None if self.heights is None else self.heights[:count], self.first_row, self.formulas)
+        tail = Rows([c[count:] for c in self.columns], self.positions,
+                    None if self.heights is None else self.heights[count:], self.first_row + count, self.formulas)
+        return head, tail
 
     def links(self) -> list[tuple[str, str]]:
         found = []
         for pos, column in zip(self.positions, self.columns):
             letter = column_letter(pos)
-            found += [(f"{letter}{i + 2}", v.location) for i, v in enumerate(column) if isinstance(v, Link)]
+            found += [(f"{letter}{i + self.first_row}", v.location) for i, v in enumerate(column)
+                      if isinstance(v, Link)]
         return found
 
     def render(self, styles: dict[int, int], p: str) -> Iterator[bytes]:
-        """<row> elements, CHUNK_ROWS at a time. Each distinct value of a column is rendered once,
-        and text is always an inline string, so nothing written can become a formula."""
-        bodies = []
+        """<row> elements, CHUNK_ROWS at a time, cells in column order. Each distinct value of a
+        column is rendered once, and text is always an inline string, so nothing written can
+        become a formula (only a carried-down formula column is one)."""
+        bodies: list[tuple[int, str, np.ndarray | CarriedFormula]] = []
         for pos, column in zip(self.positions, self.columns):
             codes, table = distinct(column)
             rendered = np.array([_cell_body(u, styles.get(pos), p) for u in table], dtype=object)
-            bodies.append((column_letter(pos), rendered[codes]))
+            bodies.append((pos, column_letter(pos), rendered[codes]))
+        bodies += [(f.column, column_letter(f.column), f) for f in self.formulas if f.column not in self.positions]
+        bodies.sort(key=lambda b: b[0])
         for start in range(0, len(self), CHUNK_ROWS):
-            numbers = np.arange(start + 2, min(start + CHUNK_ROWS, len(self)) + 2).astype(str).astype(object)
+            count = min(CHUNK_ROWS, len(self) - start)
+            rows = np.arange(start + self.first_row, start + self.first_row + count)
+            numbers = rows.astype(str).astype(object)
             if self.heights is None:
                 row = f'<{p}row r="' + numbers + '">'
             else:
-                height = self.heights[start : start + len(numbers)].astype(str).astype(object)
+                height = self.heights[start : start + count].astype(str).astype(object)
                 row = f'<{p}row r="' + numbers + '" ht="' + height + '" customHeight="1">'
-            for letter, body in bodies:
-                part = body[start : start + len(numbers)]
+            for _, letter, body in bodies:
+                if isinstance(body, CarriedFormula):
+                    s = f' s="{body.style}"' if body.style else ""
+                    row = row + (f'<{p}c r="{letter}' + numbers + f'"{s}><{p}f>' + body.render(rows)
+                                 + f"</{p}f></{p}c>")
+                    continue
+                part = body[start : start + count]
                 filled = part != None  # noqa: E711 (element-wise)
-                cells = np.full(len(numbers), "", dtype=object)
+                cells = np.full(count, "", dtype=object)
                 cells[filled] = f'<{p}c r="{letter}' + numbers[filled] + '"' + part[filled]
                 row = row + cells
             yield "".join(row + f"</{p}row>").encode()
@@ -188,6 +239,8 @@ def trim_chart_ranges(xml: bytes, sheet_name: str, first_row: int, last_rows: di
         return match.group(1) + f"{last_rows[column]}".encode()
 
     pattern = f"('?{quoted}'?!\\$([A-Z]+)\\$(\\d+):\\$[A-Z]+\\$)\\d+".encode()
+    if re.search(pattern, xml) is None:  # a chart of another sheet: not trainbook's to touch
+        return xml
     xml = re.sub(pattern, trim, xml)
     return re.sub(rb"<(\w+:)?(?:numCache|strCache)>.*?</\1?(?:numCache|strCache)>", b"", xml, flags=re.S)
 
@@ -284,3 +337,23 @@ def mark_ranges(cells: Iterable[tuple[int, int]]) -> str:
             refs.append(f"{letter}{start}" if start == prev else f"{letter}{start}:{letter}{prev}")
             start = prev = row
     return " ".join(refs)
+
+
+def recalculate_on_load(workbook: bytes) -> bytes:
+    """workbook.xml asking the spreadsheet program to recalculate every formula when it opens the
+    book, so formulas over cells trainbook changed never show stale cached values."""
+    match = re.search(rb"<(\w+:)?calcPr\b([^>]*?)(/?)>", workbook)
+    if match is None:
+        p_match = re.search(rb"<(\w+:)?workbook\b", workbook)
+        p = p_match.group(1) if p_match and p_match.group(1) else b""
+        at = min([i for name in (b"oleSize", b"customWorkbookViews", b"pivotCaches", b"smartTagPr", b"smartTagTypes",
+                                 b"webPublishing", b"fileRecoveryPr", b"webPublishObjects", b"extLst")
+                  if (i := workbook.find(b"<" + p + name)) >= 0] or [workbook.rfind(b"</" + p + b"workbook>")])
+        return workbook[:at] + b"<" + p + b'calcPr fullCalcOnLoad="1"/>' + workbook[at:]
+    attrs = match.group(2)
+    if b"fullCalcOnLoad=" in attrs:
+        attrs = re.sub(rb'fullCalcOnLoad="[^"]*"', b'fullCalcOnLoad="1"', attrs)
+    else:
+        attrs += b' fullCalcOnLoad="1"'
+    return workbook[: match.start()] + b"<" + (match.group(1) or b"") + b"calcPr" + attrs + match.group(3) + b">" \
+        + workbook[match.end():]

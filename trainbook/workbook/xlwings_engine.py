@@ -1,7 +1,8 @@
 """The xlwings engine: a book open in Excel (or handed over as JSON), read and written whole-range.
 
-Each sheet costs a fixed number of Excel calls whatever its size: one read of its used range,
-one clear and one write of its data area, and one colour call per 10,000 marked cells' band.
+Each sheet costs a fixed number of Excel calls whatever its size: one read of its used range; for a
+generated sheet one clear and one write of its data area; for an input sheet one write per run of
+changed cells down a column and one for the new rows; one colour call per 10,000 marked cells' band.
 """
 
 from __future__ import annotations
@@ -14,9 +15,10 @@ import numpy as np
 
 from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
-from trainbook.workbook.engine import Cell, Update, require_sheets, rows_for
-from trainbook.workbook.master import Master, identify_sheets, table_from_values
-from trainbook.workbook.sheet_xml import Link, excel_serial
+from trainbook.workbook.edit import TableEdit, rows_for, table_edit
+from trainbook.workbook.engine import Cell, Update, require_sheets
+from trainbook.workbook.master import Master, Table, identify_sheets, table_from_values
+from trainbook.workbook.sheet_xml import Link, Rows, excel_serial
 from trainbook.workbook.template import LAST_RUN_CELLS
 
 MARK_COLOR = "#FFC7CE"
@@ -36,6 +38,13 @@ def _to_excel(value: object) -> object:
     if hasattr(value, "to_pydatetime"):
         return value.to_pydatetime()  # type: ignore[union-attr]
     return value
+
+
+def _matrix(rows: Rows, width: int) -> list[list[object]]:
+    matrix = np.full((len(rows), width), None, dtype=object)
+    for pos, column in zip(rows.positions, rows.columns):
+        matrix[:, pos] = [_to_excel(v) for v in column]
+    return matrix.tolist()
 
 
 class XlwingsEngine:
@@ -71,16 +80,10 @@ class XlwingsEngine:
         for key, frame in update.tables.items():
             table = master.tables[key]
             sheet = self.book.sheets[table.name]
-            width = max(table.width, 1)
-            old_last = int(table.frame.index.max()) if len(table.frame) else 1
-            if old_last >= 2:
-                sheet.range((2, 1), (old_last, width)).clear_contents()
-            rows = rows_for(table, frame)
-            if len(rows):
-                matrix = np.full((len(rows), width), None, dtype=object)
-                for pos, column in zip(rows.positions, rows.columns):
-                    matrix[:, pos] = [_to_excel(v) for v in column]
-                sheet.range((2, 1)).value = matrix.tolist()
+            if table.sheet.role == "generated":
+                self._replace(sheet, table, rows_for(table, frame))
+            else:
+                self._patch(sheet, table, table_edit(table, frame))
         for key in update.clear:
             self.book.sheets[master.names[key]].clear_contents()
         if update.last_run and "home" in master.names:
@@ -89,6 +92,31 @@ class XlwingsEngine:
         for key, cells in update.marks.items():
             if key in master.tables:
                 self._colour(master.tables[key].name, cells, update.unmark.get(key, []))
+
+    @staticmethod
+    def _replace(sheet: Any, table: Table, rows: Rows) -> None:
+        """A generated sheet's data area: one clear and one write."""
+        width = max(table.width, 1)
+        old_last = int(table.frame.index.max()) if len(table.frame) else 1
+        if old_last >= 2:
+            sheet.range((2, 1), (old_last, width)).clear_contents()
+        if len(rows):
+            sheet.range((2, 1)).value = _matrix(rows, width)
+
+    @staticmethod
+    def _patch(sheet: Any, table: Table, edit: TableEdit) -> None:
+        """An input sheet: each run of changed cells down a column in one write, new rows in one
+        write below the last used row; every other cell (the user's formulas too) untouched."""
+        for col in np.unique(edit.cols):
+            at = edit.cols == col
+            rows, values = edit.rows[at], edit.values[at]
+            breaks = np.flatnonzero(np.diff(rows) != 1) + 1
+            for run_rows, run_values in zip(np.split(rows, breaks), np.split(values, breaks)):
+                cells = sheet.range((int(run_rows[0]), int(col) + 1), (int(run_rows[-1]), int(col) + 1))
+                cells.options(ndim=2).value = [[_to_excel(v)] for v in run_values]
+        if len(edit.appended):
+            width = max(edit.appended.positions) + 1
+            sheet.range((table.last_row + 1, 1)).value = _matrix(edit.appended, width)
 
     def _colour(self, sheet_name: str, marks: list[Cell], unmarks: list[Cell]) -> None:
         """Fill marked cells and clear the fill of cells marked last time, one call per band."""

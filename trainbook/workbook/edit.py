@@ -1,0 +1,118 @@
+"""A table edit: what an operation changes in an input sheet — the cells whose values change and the
+rows to append. Worked out by comparing the sheet as read with the rows the operation wants, so an
+input sheet is patched, never replaced."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+
+from trainbook.uniques import distinct
+from trainbook.workbook.master import Table
+from trainbook.workbook.sheet_xml import Link, Rows, excel_serial
+
+
+@dataclass
+class TableEdit:
+    """Changed cells of existing rows (parallel arrays, sorted by row then column) and new rows.
+
+    `rows` are Excel row numbers, `cols` 0-based column positions. `appended` rows go below the
+    sheet's last used row, in order."""
+
+    rows: np.ndarray
+    cols: np.ndarray
+    values: np.ndarray
+    appended: Rows
+
+    def __len__(self) -> int:
+        return len(self.rows) + len(self.appended)
+
+
+def canonical(value: object) -> str:
+    """A cell value as a comparable text: what the cell would hold, whatever type carried it."""
+    if value is None or value is pd.NaT or (isinstance(value, float) and math.isnan(value)) or value == "":
+        return ""
+    if isinstance(value, Link):
+        value = value.text
+    if isinstance(value, (bool, np.bool_)):
+        return f"b:{bool(value)}"
+    if isinstance(value, (int, float, np.integer, np.floating)):
+        return f"n:{float(value)!r}"
+    if isinstance(value, (dt.datetime, dt.date, dt.time)):
+        return f"n:{round(excel_serial(value), 8)!r}"
+    return f"s:{value}"
+
+
+def _canonical(values: np.ndarray) -> np.ndarray:
+    codes, table = distinct(values)
+    return np.array([canonical(v) for v in table], dtype=object)[codes]
+
+
+def table_edit(table: Table, frame: pd.DataFrame) -> TableEdit:
+    """The edit that turns `table` (as read) into `frame`.
+
+    A row of `frame` whose index label is a row of the sheet as read is that row: its cells that
+    differ are changed. Every other row of `frame` is appended. Rows of the sheet missing from
+    `frame` are left as they are: an edit never deletes. Columns the sheet has no header for are
+    not written."""
+    original = table.original
+    known = frame.index.isin(original.index)
+    at = original.index.get_indexer(frame.index[known])
+    excel_rows = original.index.to_numpy()[at]
+    rows, cols, vals = [], [], []
+    for column in frame.columns:
+        if column not in table.positions or column not in original:
+            continue
+        new = frame[column].to_numpy(dtype=object)[known]
+        old = original[column].to_numpy(dtype=object)[at]
+        if len(new) == 0:
+            continue
+        differs = new != old
+        if differs.any():
+            maybe = np.flatnonzero(differs)
+            shown = _canonical(new[maybe])
+            really = shown != _canonical(old[maybe])
+            changed = new[maybe[really]].copy()
+            changed[shown[really] == ""] = None
+            rows.append(excel_rows[maybe[really]])
+            cols.append(np.full(int(really.sum()), table.positions[column]))
+            vals.append(changed)
+    if rows:
+        r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+        order = np.lexsort((c, r))
+        r, c, v = r[order], c[order], v[order]
+    else:
+        r, c, v = np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0, object)
+    return TableEdit(r, c, v, rows_for(table, frame[~known]))
+
+
+def rows_for(table: Table, frame: pd.DataFrame) -> Rows:
+    """A frame's columns as the rows to write into `table`'s sheet, placed by header position."""
+    columns = [c for c in frame.columns if c in table.positions]
+    arrays = []
+    for column in columns:
+        values = frame[column].to_numpy(dtype=object, copy=True)
+        values[pd.isna(values)] = None
+        arrays.append(values)
+    return Rows(arrays, [table.positions[c] for c in columns], _heights(table, frame))
+
+
+LINE_HEIGHT = 13.5
+
+
+def _heights(table: Table, frame: pd.DataFrame) -> np.ndarray | None:
+    """Row heights that show every line of the sheet's wrapped columns (spreadsheet programs do not
+    grow rows on opening)."""
+    wrapped = [c for c in table.sheet.columns if c.wrap and c.key in frame]
+    if not wrapped or frame.empty:
+        return None
+    lines = np.ones(len(frame))
+    for col in wrapped:
+        text = frame[col.key].fillna("").astype(str)
+        width = text.str.len() + text.str.count(r"[^\x00-\x7f]")  # CJK characters are two wide
+        lines = np.maximum(lines, np.ceil(width.to_numpy() / (col.width * 1.15)))
+    return np.minimum(lines * LINE_HEIGHT, 409)
