@@ -91,14 +91,20 @@ def table_edit(table: Table, frame: pd.DataFrame) -> TableEdit:
 
 
 def rows_for(table: Table, frame: pd.DataFrame) -> Rows:
-    """A frame's columns as the rows to write into `table`'s sheet, placed by header position."""
-    columns = [c for c in frame.columns if c in table.positions]
-    arrays = []
-    for column in columns:
+    """A frame's columns as the rows to write into `table`'s sheet, placed by header position
+    (a column with nothing in it is not written: its cells are left to the sheet)."""
+    arrays, positions = [], []
+    for column in frame.columns:
+        if column not in table.positions:
+            continue
         values = frame[column].to_numpy(dtype=object, copy=True)
-        values[pd.isna(values)] = None
+        blank = pd.isna(values)
+        if blank.all() and len(values):
+            continue
+        values[blank] = None
         arrays.append(values)
-    return Rows(arrays, [table.positions[c] for c in columns], _heights(table, frame))
+        positions.append(table.positions[column])
+    return Rows(arrays, positions, _heights(table, frame))
 
 
 LINE_HEIGHT = 13.5
