@@ -14,7 +14,7 @@ import pandas as pd
 import xlsxwriter
 from sizes import SIZES
 
-from trainbook.api import init
+from trainbook.operations import init
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 

@@ -17,9 +17,9 @@ import pandas as pd
 import pytest
 import python_calamine
 
-from trainbook.api import init
 from trainbook.demo import build_demo_book
 from trainbook.demo.program import sample_program
+from trainbook.operations import init
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 

@@ -230,7 +230,7 @@ def test_enrollment_form_gbk_csv_adds_pending_students_once(tmp_path: Path, rost
     export = tmp_path / "报名.csv"
     export.write_bytes(exports.csv_bytes(rows, "gbk"))
     [result] = trainbook.merge(roster_book, export)
-    assert (result.kind, result.inserted, result.matched) == ("enrollment_form", 1, 1)
+    assert (result.kind, result.rows, result.inserted, result.matched, result.unchanged) == ("enrollment_form", 3, 1, 3, 1)
     enrollment = trainbook.read(roster_book).frame("enrollment")
     new = enrollment.iloc[-1]
     assert new["student_id"] == "S0069" and new["review_status"] == "待审核" and new["mobile"] == "13912345678"
@@ -282,7 +282,7 @@ def test_dry_run_and_json(tmp_path: Path, roster_book: Path, program) -> None:
     result = CliRunner().invoke(main, ["merge", str(roster_book), str(export), "--dry-run", "--format", "json"])
     assert result.exit_code == 0
     [data] = json.loads(result.stdout)
-    assert set(data) == {"path", "kind", "rows", "matched", "inserted", "updated", "unchanged", "review",
+    assert set(data) == {"path", "kind", "rows", "matched", "skipped", "inserted", "updated", "unchanged", "review",
                          "already_imported"}
     assert data["inserted"] == 1 and roster_book.read_bytes() == before
 
@@ -421,7 +421,7 @@ def test_merging_before_there_are_sessions_queues_everything_for_review(tmp_path
     result = CliRunner().invoke(main, ["merge", str(book), str(export), "--format", "json"])
     assert result.exit_code == 0, result.output
     [data] = json.loads(result.stdout)
-    assert (data["matched"], data["inserted"], data["review"]) == (1, 0, 1)
+    assert (data["rows"], data["matched"], data["inserted"], data["review"]) == (1, 0, 0, 1)
     assert trainbook.read(book).frame("review")["reason"].tolist() == ["找不到对应课次"]
 
 

@@ -6,13 +6,16 @@
     report.ok, report.flatten()
 """
 
-from trainbook.api import init, read, records
 from trainbook.errors import InputError, TrainbookError, WriteError
-from trainbook.importers.merge import MergeResult, merge
-from trainbook.progress import Progress, progress
-from trainbook.validation import Issue, Report, validate
+from trainbook.importers.merge import MergeResult, MergeRun
+from trainbook.operations import init, merge, read, records, validate
+from trainbook.operations import progress as _progress
+from trainbook.progress import Progress
+from trainbook.validation import Issue, Report
+
+progress = _progress  # the operation, not the package trainbook.progress of the same name
 
 __all__ = [
-    "InputError", "Issue", "MergeResult", "Progress", "Report", "TrainbookError", "WriteError", "init", "merge",
+    "InputError", "Issue", "MergeResult", "MergeRun", "Progress", "Report", "TrainbookError", "WriteError", "init", "merge",
     "progress", "read", "records", "validate",
 ]

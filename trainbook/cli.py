@@ -19,8 +19,6 @@ from trainbook.i18n import default_lang
 from trainbook.importers.kinds import BY_KEY as EXPORT_KINDS
 
 INTERNAL_ERROR = 4
-SEVERITY_LABEL = {"zh": {"error": "错误", "warning": "警告", "info": "提示"},
-                  "en": {"error": "error", "warning": "warning", "info": "info"}}
 
 
 @contextmanager
@@ -76,7 +74,7 @@ def _debug() -> bool:
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
 def init(path: Path, lang: str, force: bool) -> None:
     """Create a new, empty master workbook at PATH."""
-    from trainbook.api import init as init_book
+    from trainbook.operations import init as init_book
 
     with _user_errors(_debug()):
         init_book(path, lang=lang, overwrite=force)  # type: ignore[arg-type]
@@ -87,7 +85,7 @@ def init(path: Path, lang: str, force: bool) -> None:
 @click.argument("path", type=click.Path(path_type=Path), default="workbook_template.xlsx")
 def template(path: Path) -> None:
     """Regenerate the committed zh template (workbook_template.xlsx)."""
-    from trainbook.api import init as init_book
+    from trainbook.operations import init as init_book
 
     with _user_errors(_debug()):
         init_book(path, lang="zh", overwrite=True)
@@ -96,7 +94,7 @@ def template(path: Path) -> None:
 
 def _validate_one(args: tuple[str, bool]) -> dict[str, Any]:
     """Validate one file in a worker; never raises, so one bad file cannot stop a batch."""
-    from trainbook.validation import validate
+    from trainbook.operations import validate
 
     path, annotate = args
     try:
@@ -105,8 +103,7 @@ def _validate_one(args: tuple[str, bool]) -> dict[str, Any]:
         return {"path": path, "ok": False, "errors": 0, "warnings": 0, "issues": [],
                 "error": exc.message, "exit_code": exc.exit_code}
     data = report.to_json()
-    data["lang"] = report.lang
-    data["where"] = [f"{i.sheet_name}!{i.cell}" if i.cell else i.sheet_name for i in report.issues]
+    data["text"] = [report.summary(annotated=annotate), *report.lines()]
     data["exit_code"] = 0 if report.ok else 1
     return data
 
@@ -139,27 +136,15 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
         label = "校验" if default_lang() == "zh" else "Validating"
         results = _run_batch(_validate_one, [(str(b), annotate) for b in books], jobs, label)
         if fmt == "json":
-            files = [{k: v for k, v in r.items() if k not in ("lang", "exit_code", "where")}
-                     for r in results]
+            files = [{k: v for k, v in r.items() if k not in ("text", "exit_code")} for r in results]
             click.echo(json.dumps({"files": files}, ensure_ascii=False, indent=2))
         else:
             for result in results:
-                _print_result(result)
+                if "error" in result:
+                    click.echo(result["error"], err=True)
+                else:
+                    click.echo("\n".join(result["text"]))
         sys.exit(max(r["exit_code"] for r in results))
-
-
-def _print_result(result: dict[str, Any]) -> None:
-    if "error" in result:
-        click.echo(result["error"], err=True)
-        return
-    lang = result["lang"]
-    labels = SEVERITY_LABEL[lang]
-    if lang == "zh":
-        click.echo(f"{result['path']}：{result['errors']} 个错误，{result['warnings']} 个警告")
-    else:
-        click.echo(f"{result['path']}: {result['errors']} errors, {result['warnings']} warnings")
-    for issue, where in zip(result["issues"], result["where"]):
-        click.echo(f"  [{labels[issue['severity']]}] {where} {issue['code']}: {issue['message']}")
 
 
 @main.command()
@@ -169,30 +154,21 @@ def _print_result(result: dict[str, Any]) -> None:
 @click.option("--session", help="Put all attendance evidence on this session ID.")
 @click.option("--assessment", help="Put exam results on this assessment ID.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
+@click.option("--again", is_flag=True, help="Land the rows of a file imported before once more (no duplicates).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str | None,
-          assessment: str | None, dry_run: bool, fmt: str) -> None:
+          assessment: str | None, dry_run: bool, again: bool, fmt: str) -> None:
     """Merge DingTalk exports (xlsx, xls, csv, UTF-16 text) into BOOK."""
-    from trainbook.importers.merge import merge as merge_exports
+    from trainbook.operations import merge as merge_exports
 
     with _user_errors(_debug()):
         with _status() as on_step:
-            results = merge_exports(book, *exports, kind=kind, session=session, assessment=assessment,
-                                    dry_run=dry_run, on_step=on_step)
+            run = merge_exports(book, *exports, kind=kind, session=session, assessment=assessment,
+                                dry_run=dry_run, again=again, on_step=on_step)
         if fmt == "json":
-            click.echo(json.dumps([r.to_json() for r in results], ensure_ascii=False, indent=2))
+            click.echo(json.dumps([r.to_json() for r in run], ensure_ascii=False, indent=2))
             return
-        zh = (results[0].lang if results else default_lang()) == "zh"
-        for r in results:
-            if r.already_imported:
-                click.echo(f"{r.path}：已导入过，未做改动" if zh else f"{r.path}: already imported, nothing changed")
-                continue
-            click.echo((f"{r.path}（{r.kind}）：读取 {r.rows} 行，匹配 {r.matched}，新增 {r.inserted}，"
-                        f"更新 {r.updated}，未变 {r.unchanged}，待确认 {r.review}") if zh else
-                       (f"{r.path} ({r.kind}): {r.rows} rows, {r.matched} matched, {r.inserted} inserted, "
-                        f"{r.updated} updated, {r.unchanged} unchanged, {r.review} to review"))
-        if dry_run:
-            click.echo("（试运行：未写入）" if zh else "(dry run: nothing written)")
+        click.echo(run.summary(run[0].lang if run else default_lang(), dry_run=dry_run))
 
 
 @main.command()
@@ -202,8 +178,7 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def progress(book: Path, as_of: Any, fmt: str) -> None:
     """Compute attendance, tasks, scores, risk and certificates; rewrite the progress sheet."""
-    from trainbook.progress import progress as compute_progress
-    from trainbook.progress import summary
+    from trainbook.operations import progress as compute_progress
 
     with _user_errors(_debug()):
         with _status() as on_step:
@@ -211,7 +186,7 @@ def progress(book: Path, as_of: Any, fmt: str) -> None:
         if fmt == "json":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
         else:
-            click.echo(summary(result, result.lang))
+            click.echo(result.summary())
 
 
 @main.command()

@@ -35,6 +35,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 含有不安全的内容（{detail}），已拒绝处理：请用 Excel 重新保存后重试。",
         "{path} contains unsafe content ({detail}) and was refused: re-save it in Excel and try again.",
     ),
+    "merge-already": (
+        "{path}：已导入过，未做改动（要重新导入请加 --again）",
+        "{path}: already imported, nothing changed (add --again to import it once more)",
+    ),
+    "merge-result": (
+        "{path}（{kind}）：读取 {rows} 行 = 匹配 {matched} + 待确认 {review} + 跳过 {skipped}{why}；"
+        "新增 {inserted}，更新 {updated}，未变 {unchanged}",
+        "{path} ({kind}): {rows} rows = {matched} matched + {review} to review + {skipped} skipped{why}; "
+        "{inserted} inserted, {updated} updated, {unchanged} unchanged",
+    ),
+    "skip-not-placed": ("不属于任何课次", "belongs to no session"),
+    "settings-ignored": (
+        "注意：设置中 {keys} 的值无效，已按默认值处理；运行 validate 查看。",
+        "Note: invalid settings ({keys}) were replaced by their defaults; run validate for details.",
+    ),
+    "paste-cleared": ("\n粘贴区已清空。", "\nThe Paste sheet was cleared."),
+    "dry-run": ("（试运行：未写入）", "(dry run: nothing written)"),
+    "validate-clean": ("{path}：校验通过，没有发现问题。", "{path}: validation passed, no problems found."),
+    "validate-found": ("{path}：{errors} 个错误，{warnings} 个警告。", "{path}: {errors} errors, {warnings} warnings."),
+    "validate-annotated": (
+        "请到“校验结果”表逐条查看，并修正标红的单元格。",
+        " See the Issues sheet and fix the cells marked red.",
+    ),
+    "bad-extension": (
+        "{path} 的扩展名无法创建主工作簿：请使用 {allowed}。",
+        "{path}: a master workbook cannot be created with that extension; use {allowed}.",
+    ),
     "file-exists": (
         "{path} 已存在：请换一个文件名，或加 --force 覆盖。",
         "{path} already exists: choose another name, or add --force to overwrite it.",

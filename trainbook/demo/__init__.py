@@ -7,13 +7,10 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
-from trainbook.api import init
 from trainbook.demo.exports import program_exports
 from trainbook.demo.program import sample_program
 from trainbook.i18n import Lang
-from trainbook.importers.merge import merge
-from trainbook.progress import progress, summary
-from trainbook.validation import validate
+from trainbook.operations import init, merge, progress, validate
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 
@@ -42,18 +39,13 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
     exports = program_exports(sample_program("zh"), folder / ("钉钉导出" if zh else "dingtalk-exports"))
     echo((f"已生成示例项目 {path}，以及 {len(exports)} 份钉钉导出（{exports[0].parent}）。") if zh else
          (f"Built the sample program {path} and {len(exports)} DingTalk exports ({exports[0].parent})."))
-    for merged in merge(path, *exports):
-        echo((f"  合并 {merged.path}（{merged.kind}）：读取 {merged.rows} 行，新增 {merged.inserted}，"
-              f"更新 {merged.updated}，未变 {merged.unchanged}，待确认 {merged.review}") if zh else
-             (f"  merged {merged.path} ({merged.kind}): {merged.rows} rows, {merged.inserted} inserted, "
-              f"{merged.updated} updated, {merged.unchanged} unchanged, {merged.review} to review"))
-    echo(summary(progress(path, as_of=AS_OF), lang))
+    for line in merge(path, *exports).summary(lang).splitlines():
+        echo(f"  {line}")
+    echo(progress(path, as_of=AS_OF).summary())
     report = validate(path, annotate=True)
-    echo((f"校验：{report.errors} 个错误、{report.warnings} 个警告（示例里故意留了几处常见错误），"
-          f"详见“校验结果”表，出错的单元格已标红。") if zh else
-         (f"Validation: {report.errors} errors and {report.warnings} warnings (planted on purpose); "
-          f"see the Issues sheet, offending cells are marked red."))
-    for issue in report.issues:
-        echo(f"  - {issue.sheet_name}!{issue.cell or ''} {issue.code}: {issue.message}")
+    echo(("示例里故意留了几处常见错误：" if zh else "The sample carries a few mistakes on purpose: ")
+         + report.summary(annotated=True))
+    for line in report.lines():
+        echo(line)
     echo(("打开工作簿查看：" if zh else "Open the workbook: ") + str(path.resolve()))
     return path

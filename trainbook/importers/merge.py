@@ -15,7 +15,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.errors import InputError
-from trainbook.i18n import Lang, Steps, last_run, message, quiet
+from trainbook.i18n import Lang, message
 from trainbook.importers.identity import Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
@@ -31,9 +31,7 @@ from trainbook.importers.upsert import (
     upsert_submissions,
 )
 from trainbook.policy.attendance import statuses
-from trainbook.policy.settings import read_settings
-from trainbook.workbook import engine_for
-from trainbook.workbook.engine import Engine, Update
+from trainbook.workbook.engine import Engine
 from trainbook.workbook.master import Master, append_rows, identify_sheets
 
 BASE_SHEETS = ("enrollment", "groups", "sessions", "aliases", "settings", "review", "imports")
@@ -47,25 +45,57 @@ REVIEW_REASONS = {
 
 @dataclass
 class MergeResult:
-    """What one export did to the master (SPEC §3 `merge --format json`)."""
+    """What one export did to the master (SPEC §3 `merge --format json`): every export row is
+    counted once, `rows = matched + review + skipped`."""
 
     path: str
     kind: str
     rows: int = 0
     matched: int = 0
+    skipped: int = 0
     inserted: int = 0
     updated: int = 0
     unchanged: int = 0
     review: int = 0
     already_imported: bool = False
     lang: Lang = field(default="zh", repr=False)  # the workbook's, for messages about this result
+    skipped_because: dict[str, int] = field(default_factory=dict, repr=False)  # reason → rows
     changed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        data.pop("changed")
-        data.pop("lang")
+        for internal in ("changed", "lang", "skipped_because"):
+            data.pop(internal)
         return data
+
+    def summary(self, lang: Lang | None = None) -> str:
+        """One line: what was read and where every row went."""
+        lang = lang or self.lang
+        kind = KINDS[self.kind].label(lang) if self.kind in KINDS else self.kind
+        if self.already_imported:
+            return message("merge-already", lang, path=self.path)
+        why = "、".join(f"{reason} {n}" for reason, n in self.skipped_because.items()) if lang == "zh" else \
+            ", ".join(f"{reason}: {n}" for reason, n in self.skipped_because.items())
+        return message("merge-result", lang, path=self.path, kind=kind, rows=self.rows, matched=self.matched,
+                       review=self.review, skipped=self.skipped, why=f"（{why}）" if lang == "zh" and why else
+                       (f" ({why})" if why else ""), inserted=self.inserted, updated=self.updated,
+                       unchanged=self.unchanged)
+
+
+class MergeRun(list[MergeResult]):
+    """The results of one merge run, one per export, and what the run as a whole has to say."""
+
+    def __init__(self, results: list[MergeResult] | None = None, settings_ignored: list[str] | None = None) -> None:
+        super().__init__(results or [])
+        self.settings_ignored = settings_ignored or []
+
+    def summary(self, lang: Lang, dry_run: bool = False) -> str:
+        lines = [r.summary(lang) for r in self]
+        if self.settings_ignored:
+            lines.append(message("settings-ignored", lang, keys="、".join(self.settings_ignored)))
+        if dry_run:
+            lines.append(message("dry-run", lang))
+        return "\n".join(lines)
 
 
 @dataclass
@@ -117,39 +147,40 @@ def _unknown(name: str, tables: list[ExportTable], lang: Lang) -> str:
     return message("export-unknown-kind", lang, path=name, headers=headers, kinds=kinds)
 
 
-def merge_source(master: Master, source: Source, session: str | None = None,
-                 assessment: str | None = None, now: dt.datetime | None = None) -> MergeResult:
-    """Merge one export into `master` in memory; the changed sheets are in `result.changed`."""
+def merge_source(master: Master, source: Source, settings: Any, session: str | None = None,
+                 assessment: str | None = None, now: dt.datetime | None = None, again: bool = False) -> MergeResult:
+    """Merge one export into `master` in memory; the changed sheets are in `result.changed`.
+
+    A file imported before changes nothing, unless `again` lands its rows once more."""
     lang = master.lang
     imports = master.frame("imports")
-    if "sha256" in imports and source.digest in set(values.text(imports["sha256"]).dropna()):
+    if not again and "sha256" in imports and source.digest in set(values.text(imports["sha256"]).dropna()):
         return MergeResult(source.name, _logged_kind(imports, source.digest), already_imported=True, lang=lang)
     kind, table = source.kind, source.table
     evidence = kind.evidence(table)
     result = MergeResult(source.name, kind.key, rows=len(table.rows), lang=lang)
     stamp = f"{kind.label(lang)}#{source.digest[:8]}"
-    settings = read_settings(master)
     review_rows: list[pd.DataFrame] = []
     if kind.target == "enrollment":
         upsert = EnrollmentUpsert(master, stamp)
         counts, frame = upsert.apply(evidence)
         result.changed["enrollment"] = frame
-        result.matched = counts["matched"]
+        landed = evidence.index
     else:
         matched, unmatched = match_rows(Roster(master), evidence)
-        result.matched = int(matched.index.nunique())
         if kind.target == "feedback":  # a response that names nobody is anonymous, not unknown
             nobody = unmatched[["name", "userid", "employee_no", "mobile"]].isna().all(axis=1)
             matched = pd.concat([matched, unmatched[nobody].drop(columns=["candidates", "reason"])])
             unmatched = unmatched[~nobody]
         review_rows.append(unmatched)
-        counts, changed, unplaced = land(master, kind, matched, stamp, settings, session, assessment,
-                                         source.digest)
+        counts, changed, unplaced, landed = land(master, kind, matched, stamp, settings, session, assessment,
+                                                 source.digest)
         result.changed.update(changed)
         review_rows.append(unplaced)
     result.inserted, result.updated, result.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
     review = _review_frame(master, review_rows, kind, source, lang, now)
-    result.review = int(review["source_row"].nunique()) if len(review) else 0  # export rows, not evidence
+    _account(result, table.rows.index, evidence.index, landed,
+             review["source_row"] if len(review) else pd.Series(dtype=int), kind)
     if len(review):
         result.changed["review"] = pd.concat([master.frame("review"), review], ignore_index=True)
     result.changed["imports"] = pd.concat([imports, pd.DataFrame([{
@@ -160,17 +191,35 @@ def merge_source(master: Master, source: Source, session: str | None = None,
     return result
 
 
+def _account(result: MergeResult, rows: pd.Index, evidence: pd.Index, landed: pd.Index, reviewed: pd.Series,
+             kind: ExportKind) -> None:
+    """Every export row in exactly one place: landed (`matched`), queued for review, or skipped
+    with its reason. A row with any evidence landed counts as landed."""
+    landed_rows = set(landed)
+    review_rows = set(reviewed.astype(int)) - landed_rows
+    result.matched, result.review = len(landed_rows), len(review_rows)
+    left = [r for r in rows if r not in landed_rows and r not in review_rows]
+    result.skipped = len(left)
+    if left:
+        with_evidence = set(evidence)
+        empty = sum(r not in with_evidence for r in left)
+        reasons = {kind.skip_reason(result.lang): empty, message("skip-not-placed", result.lang): len(left) - empty}
+        result.skipped_because = {reason: n for reason, n in reasons.items() if n}
+
+
 def land(master: Master, kind: ExportKind, matched: pd.DataFrame, stamp: str, settings: Any,
          session: str | None = None, assessment: str | None = None, digest: str = "",
-         ) -> tuple[dict[str, int], dict[str, pd.DataFrame], pd.DataFrame]:
+         ) -> tuple[dict[str, int], dict[str, pd.DataFrame], pd.DataFrame, pd.Index]:
     """Put matched evidence (one `student_id` per row) into its sheet. Returns the counts, the
-    changed sheets, and attendance rows no session fits (for review)."""
+    changed sheets, attendance rows no session fits (for review), and the export rows landed."""
     unplaced = pd.DataFrame()
     if matched.empty:
-        return {"inserted": 0, "updated": 0, "unchanged": 0}, {}, unplaced
+        return {"inserted": 0, "updated": 0, "unchanged": 0}, {}, unplaced, pd.Index([])
+    landed = matched.index
     if kind.target == "attendance":
         placed, unplaced = assign(matched.assign(evidence=_evidence_kind(matched)), session_table(master),
                                   student_groups(master), settings, session)
+        landed = pd.Index(placed["source_row"].unique())
         unplaced = unplaced.set_index("source_row").assign(reason="no-session", candidates="")
         found = statuses(placed.rename(columns={"name": "account"}), settings, master.lang)
         counts, frame = upsert_attendance(master, found, stamp)
@@ -180,10 +229,10 @@ def land(master: Master, kind: ExportKind, matched: pd.DataFrame, stamp: str, se
         counts, frame = upsert_submissions(master, matched, stamp)
     else:
         counts, frame = upsert_feedback(master, matched, stamp, digest)
-    return counts, {kind.target: frame}, unplaced
+    return counts, {kind.target: frame}, unplaced, landed
 
 
-def resolve_reviews(master: Master) -> dict[str, pd.DataFrame]:
+def resolve_reviews(master: Master, settings: Any) -> dict[str, pd.DataFrame]:
     """Review rows where a coordinator filled in `student_id`: land their evidence for that student,
     remember the name as an alias, and take them off the review sheet."""
     review = master.frame("review")
@@ -193,7 +242,6 @@ def resolve_reviews(master: Master) -> dict[str, pd.DataFrame]:
     done = chosen.notna() & review["payload"].notna()
     if not done.any():
         return {}
-    settings = read_settings(master)
     changed: dict[str, pd.DataFrame] = {}
     for kind_key, rows in review[done].groupby("kind"):
         kind = KINDS.get(str(kind_key))
@@ -205,8 +253,8 @@ def resolve_reviews(master: Master) -> dict[str, pd.DataFrame]:
                 evidence[column] = pd.to_datetime(evidence[column])
         evidence["student_id"] = chosen[rows.index].to_numpy()
         stamp = f"{kind.label(master.lang)}#{rows['file'].iloc[0]}"
-        _, landed, _ = land(master, kind, evidence, stamp, settings)
-        _apply(master, landed)
+        _, landed, _, _ = land(master, kind, evidence, stamp, settings)
+        master.apply(landed)
         changed.update(landed)
     aliases = master.frame("aliases")
     known = set(values.text(aliases["alias"]).dropna()) if "alias" in aliases else set()
@@ -218,7 +266,7 @@ def resolve_reviews(master: Master) -> dict[str, pd.DataFrame]:
     if new:
         changed["aliases"] = append_rows(aliases, pd.DataFrame(new))
     changed["review"] = review[~done]
-    _apply(master, changed)
+    master.apply(changed)
     return changed
 
 
@@ -264,69 +312,10 @@ def _jsonable(value: Any) -> Any:
     return value
 
 
-def merge(book: object, *exports: Path | str, kind: str | None = None, session: str | None = None,
-          assessment: str | None = None, dry_run: bool = False, on_step: Steps = quiet) -> list[MergeResult]:
-    """Merge DingTalk export files into a master workbook (a path, an xlwings Book or an engine).
-
-    Each export is detected by content (or `kind`), matched, placed and combined by the settings'
-    policy; the same file twice changes nothing. With `dry_run`, nothing is written.
-    """
-    engine: Engine = engine_for(book)
-    master = engine.read(BASE_SHEETS)
-    sources = []
-    for path in map(Path, exports):
-        on_step(message("step-read", master.lang, name=path.name))
-        sources.append(file_source(path, master.lang, kind))
-    _read_targets(engine, master, sources)
-    return _merge_all(engine, master, sources, session, assessment, dry_run, on_step=on_step)
-
-
-def merge_pasted(book: object) -> MergeResult:
-    """Merge what was pasted into the paste sheet, then empty that sheet (the 合并导入 button)."""
-    engine: Engine = engine_for(book)
-    master = engine.read(BASE_SHEETS)
-    rows = [row for row in engine.raw("paste") if any(c not in (None, "") for c in row)]
-    if not rows:
-        raise InputError(message("paste-empty", master.lang))
-    sources = [pasted_source(rows, master.lang)]
-    _read_targets(engine, master, sources)
-    return _merge_all(engine, master, sources, clear=["paste"])[0]
-
-
-def _read_targets(engine: Engine, master: Master, sources: list[Source]) -> None:
-    """Read the sheets that the exports (and any resolved review rows) will change."""
-    review = master.frame("review")
-    kinds = {s.kind for s in sources} | {KINDS[k] for k in review.get("kind", pd.Series(dtype=object)).dropna()
-                                         if k in KINDS}
-    wanted = {key for kind in kinds for key in TARGET_SHEETS[kind.target]} - set(master.tables)
-    if wanted:
-        master.tables.update(engine.read(sorted(wanted)).tables)
-    master.compact()
-
-
-def _merge_all(engine: Engine, master: Master, sources: list[Source], session: str | None = None,
-               assessment: str | None = None, dry_run: bool = False,
-               clear: list[str] | None = None, on_step: Steps = quiet) -> list[MergeResult]:
-    changed = resolve_reviews(master)
-    results = []
-    while sources:  # each export's table is let go as soon as it is merged
-        source = sources.pop(0)
-        on_step(message("step-merge", master.lang, name=source.name))
-        result = merge_source(master, source, session, assessment)
-        _apply(master, result.changed)
-        results.append(result)
-    changed.update({k: v for r in results for k, v in r.changed.items()})
-    if (changed or clear) and not dry_run:
-        run = last_run(master.lang, "merge", files=len(results), inserted=sum(r.inserted for r in results),
-                       updated=sum(r.updated for r in results), review=sum(r.review for r in results))
-        on_step(message("step-write", master.lang, name=Path(str(master.source)).name))
-        engine.write(master, Update(tables=changed, clear=clear or [], last_run=run))
-    return results
-
-
-def _apply(master: Master, changed: dict[str, pd.DataFrame]) -> None:
-    """Make later exports of the same run see what earlier ones changed."""
-    for key, frame in changed.items():
-        table = master.tables.get(key)
-        if table is not None:
-            table.frame = frame
+def sheets_to_read(engine: Engine, sources: list[Source]) -> list[str]:
+    """The sheets a merge of `sources` reads and may change: the roster and plan, the logs, and
+    each export's target sheets — and those of the exports waiting in the review sheet."""
+    wanted = set(BASE_SHEETS) | {key for s in sources for key in TARGET_SHEETS[s.kind.target]}
+    waiting = engine.read(["review"]).frame("review").get("kind", pd.Series(dtype=object)).dropna()
+    wanted |= {key for k in set(waiting) if k in KINDS for key in TARGET_SHEETS[KINDS[k].target]}
+    return sorted(wanted)

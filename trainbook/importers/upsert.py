@@ -10,6 +10,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.errors import InputError
+from trainbook.ids import next_ids
 from trainbook.importers.identity import clean_name
 from trainbook.policy.attendance import KEY, combine
 from trainbook.schema.columns import labels
@@ -132,11 +133,9 @@ class EnrollmentUpsert:
         known = form["mobile"].isin(known_mobiles) | form["userid"].isin(known_users)
         fresh = form[~known]
         fresh = fresh[~(fresh["mobile"].notna() & fresh.duplicated("mobile"))]
-        ids = values.text(existing["student_id"]).dropna() if "student_id" in existing else pd.Series(dtype=str)
-        numbers = ids.str.extract(r"^S(\d+)$")[0].dropna().astype(int)
-        start = int(numbers.max()) + 1 if len(numbers) else 1
+        taken = existing["student_id"] if "student_id" in existing else pd.Series(dtype=object)
         rows = pd.DataFrame({
-            "student_id": [f"S{n:04d}" for n in range(start, start + len(fresh))],
+            "student_id": next_ids(taken, "S", len(fresh)),
             "name": fresh["name"].map(clean_name).to_numpy(), "mobile": fresh["mobile"].to_numpy(),
             "email": fresh.get("email"), "company": fresh.get("company"),
             "department": fresh["department"].to_numpy(), "position": fresh.get("position"),

@@ -5,12 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from trainbook.i18n import Lang, Steps, default_lang, last_run, message, quiet
+from trainbook.i18n import Lang, last_run, message
 from trainbook.policy.plan import session_plan
 from trainbook.policy.settings import settings_and_ignored
 from trainbook.progress import dashboard
@@ -22,7 +21,6 @@ from trainbook.progress.scores import assessments, score_figures
 from trainbook.progress.tasks import task_figures
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
-from trainbook.workbook import engine_for
 from trainbook.workbook.engine import Update
 from trainbook.workbook.master import Master, Table
 
@@ -43,6 +41,10 @@ class Progress:
     feedback_by_teacher: pd.DataFrame = field(default_factory=pd.DataFrame)
     lang: Lang = "zh"  # the workbook's
     settings_ignored: list[str] = field(default_factory=list)  # invalid settings replaced by defaults
+
+    def summary(self, lang: Lang | None = None) -> str:
+        """The headline figures, and who is at high risk with what they still need."""
+        return summary(self, lang or self.lang)
 
     def to_json(self) -> dict[str, Any]:
         rows = self.students.reset_index().astype(object)
@@ -84,38 +86,27 @@ def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
     return rows[SHEET_COLUMNS]
 
 
-def progress(book: object, as_of: dt.date | str | None = None, write: bool = True,
-             on_step: Steps = quiet) -> Progress:
-    """Compute progress for a master workbook (a path, an xlwings Book or an engine) and, with
-    `write`, rewrite its progress sheet. Same workbook and `as_of`, same result."""
-    day = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
-    engine = engine_for(book)
-    on_step(message("step-read", default_lang(), name=Path(str(book)).name))
-    master = engine.read()
-    on_step(message("step-compute", master.lang))
-    result = compute(master, day)
-    if write:
-        at_risk = int((result.students["risk"] == "high").sum())
-        run = last_run(master.lang, "progress", students=len(result.students), high=at_risk)
-        cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
-                                          day.isoformat(), master.lang)
-        tables = {"progress": sheet_rows(result, master.lang)}
-        charts = {}
-        if "dashboard" in master.names:
-            master.tables["dashboard"] = Table(BY_KEY["dashboard"], master.names["dashboard"], list(cells.columns),
-                                               {c: int(c) for c in cells.columns}, cells.iloc[0:0])
-            tables["dashboard"] = cells
-            charts = {"dashboard": (dashboard.DATA_ROW + 1, last_rows)}
-        on_step(message("step-write", master.lang, name=Path(str(master.source)).name))
-        engine.write(master, Update(tables=tables, last_run=run, chart_ranges=charts))
-    return result
+def progress_update(master: Master, result: Progress) -> Update:
+    """What `progress` writes: the progress sheet, the dashboard's cells and chart ranges, the last run."""
+    at_risk = int((result.students["risk"] == "high").sum())
+    run = last_run(master.lang, "progress", students=len(result.students), high=at_risk)
+    cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
+                                      result.as_of.isoformat(), master.lang)
+    tables = {"progress": sheet_rows(result, master.lang)}
+    charts = {}
+    if "dashboard" in master.names:
+        master.tables["dashboard"] = Table(BY_KEY["dashboard"], master.names["dashboard"], list(cells.columns),
+                                           {c: int(c) for c in cells.columns}, cells.iloc[0:0])
+        tables["dashboard"] = cells
+        charts = {"dashboard": (dashboard.DATA_ROW + 1, last_rows)}
+    return Update(tables=tables, last_run=run, chart_ranges=charts)
 
 
 def _shown(value: float, form: str) -> str:
     return "—" if pd.isna(value) else form.format(value)
 
 
-def summary(result: Progress, lang: str) -> str:
+def summary(result: Progress, lang: Lang) -> str:
     """The headline figures, and who is at high risk with what they still need."""
     s = result.students
     rate, tasks, score = (_shown(s[c].mean(), f) for c, f in (("attendance_rate", "{:.1%}"), ("task_rate", "{:.1%}"),
@@ -128,12 +119,11 @@ def summary(result: Progress, lang: str) -> str:
               f"{score}; {risk.get('high', 0)} at high risk, {risk.get('medium', 0)} at medium risk.")]
     if result.settings_ignored:
         keys = "、".join(result.settings_ignored) if zh else ", ".join(result.settings_ignored)
-        lines.append(f"注意：设置中 {keys} 的值无效，已按默认值计算；运行 validate 查看。" if zh else
-                     f"Note: invalid settings ({keys}) were replaced by their defaults; run validate for details.")
+        lines.append(message("settings-ignored", lang, keys=keys))
     for student_id, row in s[s["risk"] == "high"].iterrows():
         lines.append(f"  {student_id} {row['name']}（{row['department']}）：{row['needed']}" if zh else
                      f"  {student_id} {row['name']} ({row['department']}): {row['needed']}")
     return "\n".join(lines)
 
 
-__all__ = ["Progress", "compute", "progress", "summary"]
+__all__ = ["Progress", "compute", "progress_update"]

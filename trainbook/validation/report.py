@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
+from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.validation.catalogue import BY_CODE, Severity
 from trainbook.workbook.master import Master
@@ -70,6 +71,23 @@ class Report:
     def ok(self) -> bool:
         """True when there is no error (warnings are allowed)."""
         return self.errors == 0
+
+    def summary(self, lang: Lang | None = None, annotated: bool = False) -> str:
+        """What validation found, in one line; `annotated` adds where to see and fix it."""
+        lang = lang or self.lang
+        if not self.issues:
+            return message("validate-clean", lang, path=Path(self.path).name)
+        line = message("validate-found", lang, path=Path(self.path).name, errors=self.errors, warnings=self.warnings)
+        return line + (message("validate-annotated", lang) if annotated else "")
+
+    def lines(self) -> list[str]:
+        """One line per finding: severity, where, code and what to do."""
+        from trainbook.schema.columns import labels
+        from trainbook.schema.sheets import SEVERITY
+
+        label = labels(SEVERITY, self.lang)
+        return [f"  [{label[i.severity]}] {f'{i.sheet_name}!{i.cell}' if i.cell else i.sheet_name} {i.code}: {i.message}"
+                for i in self.issues]
 
     def flatten(self, fields: Sequence[str] = ("sheet", "row", "column", "code")) -> list[tuple[Any, ...]]:
         """The issues as tuples of the named fields, for compact comparisons."""

@@ -9,7 +9,7 @@ from typing import Any, Protocol
 import pandas as pd
 
 from trainbook.errors import InputError
-from trainbook.i18n import message
+from trainbook.i18n import Lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
@@ -39,6 +39,10 @@ class Update:
 
 
 class Engine(Protocol):
+    def language(self) -> Lang:
+        """The workbook's language, told from its sheet names (without reading any sheet)."""
+        ...
+
     def read(self, keys: Iterable[str] | None = None) -> Master: ...
 
     def write(self, master: Master, update: Update) -> None: ...

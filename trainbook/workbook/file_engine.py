@@ -42,6 +42,12 @@ class FileEngine:
         self.path = Path(path)
         self.lang = lang or default_lang()
 
+    def language(self) -> Lang:
+        check_workbook_file(self.path, self.lang)
+        with zipfile.ZipFile(self.path) as zf:
+            self.lang = identify_sheets([p.name for p in sheet_parts(zf)])[1]
+        return self.lang
+
     def read(self, keys: Iterable[str] | None = None) -> Master:
         """Read the sheets named by `keys` (default: every declared sheet that has columns)."""
         check_workbook_file(self.path, self.lang)

@@ -154,6 +154,12 @@ class Master:
                 table.frame[column] = pd.Series(shared[codes], index=table.frame.index, dtype=object)
             table.original = table.frame.copy(deep=False)
 
+    def apply(self, changed: dict[str, pd.DataFrame]) -> None:
+        """Take the rows an operation wants for some sheets (so later steps of it see them)."""
+        for key, frame in changed.items():
+            if key in self.tables:
+                self.tables[key].frame = frame
+
     def frame(self, key: str) -> pd.DataFrame:
         """The sheet's rows, or an empty frame with its declared columns when the sheet is absent."""
         table = self.tables.get(key)

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from trainbook.i18n import Lang
 from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
@@ -52,6 +53,9 @@ class XlwingsEngine:
 
     def __init__(self, book: Any) -> None:
         self.book = book
+
+    def language(self) -> Lang:
+        return identify_sheets([sheet.name for sheet in self.book.sheets])[1]
 
     def read(self, keys: Iterable[str] | None = None) -> Master:
         names = [sheet.name for sheet in self.book.sheets]

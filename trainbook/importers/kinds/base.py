@@ -28,9 +28,14 @@ class ExportKind:
     en: ClassVar[str]
     target: ClassVar[Target]
     sheet_names: ClassVar[tuple[str, ...]] = ()
+    # why a row of this kind can carry nothing to land (a blank line, a rejected request, …)
+    nothing: ClassVar[tuple[str, str]] = ("没有可导入的内容", "nothing to import")
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
+
+    def skip_reason(self, lang: Lang) -> str:
+        return self.nothing[0] if lang == "zh" else self.nothing[1]
 
     def score(self, table: ExportTable) -> int:
         """How well `table` looks like this kind: 0 = not at all."""

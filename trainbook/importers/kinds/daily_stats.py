@@ -19,6 +19,7 @@ class DailyStatsImporter(ExportKind):
     key = "daily_stats"
     zh, en = "每日统计", "Daily statistics"
     target = "attendance"
+    nothing = ("当天没有打卡时间或考勤结果", "no punch time or result that day")
     sheet_names = ("每日统计", "每日汇总")
 
     def score(self, table: ExportTable) -> int:

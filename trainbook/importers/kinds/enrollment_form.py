@@ -23,6 +23,7 @@ class EnrollmentFormImporter(ExportKind):
     key = "enrollment_form"
     zh, en = "报名表单（智能填表）", "Enrollment form"
     target = "enrollment"
+    nothing = ("没有姓名或未填写", "no name, or not filled in")
 
     def score(self, table: ExportTable) -> int:
         if not has(table, *SUBMITTER) or not has(table, *SUBMITTED):

@@ -19,6 +19,7 @@ class ExamImporter(ExportKind):
     key = "exam"
     zh, en = "考试成绩", "Exam results"
     target = "scores"
+    nothing = ("没有分数", "no score")
 
     def score(self, table: ExportTable) -> int:
         if not has(table, *SCORE) or has(table, *HOMEWORK_TITLE):

@@ -19,6 +19,7 @@ class LeaveImporter(ExportKind):
     key = "leave"
     zh, en = "请假记录", "Leave records"
     target = "attendance"
+    nothing = ("未获批准或没有请假时间", "not approved, or no leave time")
     sheet_names = ("请假",)
 
     def score(self, table: ExportTable) -> int:

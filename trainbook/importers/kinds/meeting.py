@@ -18,6 +18,7 @@ class MeetingImporter(ExportKind):
     key = "meeting"
     zh, en = "视频会议/在线课堂", "Meeting participants"
     target = "attendance"
+    nothing = ("没有入会时间或时长", "no join time or duration")
 
     def score(self, table: ExportTable) -> int:
         return 4 if has(table, *JOINED) and (has(table, *DURATION) or has(table, *LEFT)) else 0

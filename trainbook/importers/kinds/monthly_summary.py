@@ -13,6 +13,7 @@ class MonthlySummaryImporter(ExportKind):
     key = "monthly_summary"
     zh, en = "月度汇总", "Monthly summary"
     target = "attendance"
+    nothing = ("没有考勤结果", "no attendance results")
     sheet_names = ("月度汇总",)
 
     def score(self, table: ExportTable) -> int:

@@ -31,6 +31,7 @@ class PunchGridImporter(ExportKind):
     key = "punch_grid"
     zh, en = "打卡时间表", "Punch-time grid"
     target = "attendance"
+    nothing = ("没有打卡时间", "no punch times")
     sheet_names = ("打卡时间",)
 
     def score(self, table: ExportTable) -> int:

@@ -16,6 +16,7 @@ class PunchRecordsImporter(ExportKind):
     key = "punch_records"
     zh, en = "打卡原始记录", "Punch records"
     target = "attendance"
+    nothing = ("没有可识别的打卡时间", "no readable punch time")
     sheet_names = ("原始记录", "打卡记录", "考勤明细")
 
     def score(self, table: ExportTable) -> int:

@@ -25,6 +25,7 @@ class QuestionnaireImporter(ExportKind):
     key = "questionnaire"
     zh, en = "问卷反馈", "Questionnaire"
     target = "feedback"
+    nothing = ("没有总体满意度评分", "no overall rating")
     sheet_names = ("问卷",)
 
     def score(self, table: ExportTable) -> int:

@@ -13,6 +13,7 @@ class SigninImporter(ExportKind):
     key = "signin"
     zh, en = "签到记录", "Check-ins"
     target = "attendance"
+    nothing = ("没有可识别的签到时间", "no readable check-in time")
     sheet_names = ("签到",)
 
     def score(self, table: ExportTable) -> int:

@@ -1,0 +1,162 @@
+"""The operations on a master workbook, shared by the CLI, the Excel buttons, the demo and Python
+users. Each reads the master once, calls pure functions over its frames, and hands one update to
+the engine; each result says what happened in the workbook's language (`summary(lang)`)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from pydantic import BaseModel
+
+from trainbook.errors import InputError
+from trainbook.i18n import LANGS, Lang, Steps, default_lang, last_run, message, quiet
+from trainbook.ids import assign_ids
+from trainbook.workbook import engine_for
+from trainbook.workbook.engine import Engine, Update
+from trainbook.workbook.master import Master
+from trainbook.workbook.master import records as sheet_records
+
+if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click starts a fresh Python
+    from trainbook.importers.merge import MergeRun, Source
+    from trainbook.progress import Progress
+    from trainbook.validation import Report
+
+WRITABLE = (".xlsx",)
+
+
+def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False) -> Path:
+    """Create a new, empty master workbook in `lang` at `path` and return its path."""
+    from trainbook.workbook.safety import replace_atomically
+    from trainbook.workbook.template import build_workbook
+
+    path = Path(path)
+    if lang not in LANGS:
+        raise InputError(message("bad-lang", "zh", value=lang))
+    if path.suffix.lower() not in WRITABLE:
+        raise InputError(message("bad-extension", lang, path=path, allowed="、".join(WRITABLE)))
+    if path.exists() and not overwrite:
+        raise InputError(message("file-exists", lang, path=path))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    replace_atomically(path, lambda tmp: build_workbook(tmp, lang), lang)
+    return path
+
+
+def read(target: object) -> Master:
+    """Read a master workbook (a path, an xlwings Book, or an engine) into memory."""
+    return engine_for(target).read()
+
+
+def records(target: object, sheet: str) -> list[BaseModel]:
+    """The valid rows of one sheet (by key, e.g. "enrollment") as pydantic models."""
+    return sheet_records(read(target), sheet)
+
+
+def _name(target: object) -> str:
+    return Path(str(target)).name
+
+
+def validate(target: object, annotate: bool = False, on_step: Steps = quiet) -> Report:
+    """Validate a master workbook (a path, an xlwings Book, or an engine) and return its Report.
+
+    With `annotate`, also write the issues sheet and mark the offending cells (earlier marks are
+    replaced). Raises TrainbookError only when the workbook cannot be read or written.
+    """
+    from trainbook.validation import run_checks
+    from trainbook.validation.annotate import annotation
+
+    engine = engine_for(target)
+    on_step(message("step-read", default_lang(), name=_name(target)))
+    master = engine.read()
+    ids = assign_ids(master) if annotate else {}
+    on_step(message("step-check", master.lang))
+    report = run_checks(master)
+    if annotate:
+        on_step(message("step-write", master.lang, name=_name(master.source)))
+        update = annotation(report, master)
+        update.tables.update(ids)
+        engine.write(master, update)
+    return report
+
+
+def merge(book: object, *exports: Path | str, kind: str | None = None, session: str | None = None,
+          assessment: str | None = None, dry_run: bool = False, again: bool = False,
+          on_step: Steps = quiet) -> MergeRun:
+    """Merge DingTalk export files into a master workbook (a path, an xlwings Book or an engine).
+
+    Each export is detected by content (or `kind`), matched, placed and combined by the settings'
+    policy; the same file twice changes nothing, unless `again` asks to land its rows once more
+    (idempotently). With `dry_run`, nothing is written.
+    """
+    from trainbook.importers.merge import file_source
+
+    engine = engine_for(book)
+    lang = engine.language()
+    sources = []
+    for path in map(Path, exports):
+        on_step(message("step-read", lang, name=path.name))
+        sources.append(file_source(path, lang, kind))
+    return _merge_all(engine, sources, session, assessment, dry_run, again, on_step=on_step)
+
+
+def merge_pasted(book: object) -> MergeRun:
+    """Merge what was pasted into the paste sheet, then empty that sheet (the 合并导入 button)."""
+    from trainbook.importers.merge import pasted_source
+
+    engine = engine_for(book)
+    lang = engine.language()
+    rows = [row for row in engine.raw("paste") if any(c not in (None, "") for c in row)]
+    if not rows:
+        raise InputError(message("paste-empty", lang))
+    return _merge_all(engine, [pasted_source(rows, lang)], clear=["paste"])
+
+
+def _merge_all(engine: Engine, sources: list[Source], session: str | None = None, assessment: str | None = None,
+               dry_run: bool = False, again: bool = False, clear: list[str] | None = None,
+               on_step: Steps = quiet) -> MergeRun:
+    from trainbook.importers.merge import MergeRun, merge_source, resolve_reviews, sheets_to_read
+    from trainbook.policy.settings import settings_and_ignored
+
+    master = engine.read(sheets_to_read(engine, sources))
+    master.compact()
+    changed = assign_ids(master)
+    settings, ignored = settings_and_ignored(master)
+    changed.update(resolve_reviews(master, settings))
+    run = MergeRun(settings_ignored=ignored)
+    while sources:  # each export's table is let go as soon as it is merged
+        source = sources.pop(0)
+        on_step(message("step-merge", master.lang, name=source.name))
+        result = merge_source(master, source, settings, session, assessment, again=again)
+        master.apply(result.changed)
+        run.append(result)
+    changed.update({k: v for r in run for k, v in r.changed.items()})
+    if (changed or clear) and not dry_run:
+        outcome = last_run(master.lang, "merge", files=len(run), inserted=sum(r.inserted for r in run),
+                           updated=sum(r.updated for r in run), review=sum(r.review for r in run))
+        on_step(message("step-write", master.lang, name=_name(master.source)))
+        engine.write(master, Update(tables=changed, clear=clear or [], last_run=outcome))
+    return run
+
+
+def progress(book: object, as_of: dt.date | str | None = None, write: bool = True,
+             on_step: Steps = quiet) -> Progress:
+    """Compute progress for a master workbook (a path, an xlwings Book or an engine) and, with
+    `write`, rewrite its progress sheet and dashboard. Same workbook and `as_of`, same result."""
+    import pandas as pd
+
+    from trainbook.progress import compute, progress_update
+
+    day = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    engine = engine_for(book)
+    on_step(message("step-read", default_lang(), name=_name(book)))
+    master = engine.read()
+    ids = assign_ids(master) if write else {}
+    on_step(message("step-compute", master.lang))
+    result = compute(master, day)
+    if write:
+        update = progress_update(master, result)
+        update.tables.update(ids)
+        on_step(message("step-write", master.lang, name=_name(master.source)))
+        engine.write(master, update)
+    return result
