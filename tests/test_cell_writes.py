@@ -201,3 +201,65 @@ def test_a_merge_that_changes_three_cells_changes_exactly_those_three(decorated:
     assert changed == {f"D{row}", f"E{row}", f"H{row}"}, "status, check-in time and source"
     assert CELL.sub(b"", after) == CELL.sub(b"", before), "nothing else in the sheet changed"
     assert trainbook.read(decorated).frame("attendance").loc[row, "status"] == "出勤"
+
+
+def test_progress_leaves_a_users_own_chart_alone(tmp_path: Path) -> None:
+    from tests.test_preservation import decorate as add_user_extras
+
+    book = add_user_extras(write_tables(init(tmp_path / "m.xlsx"), clean_tables()), tmp_path)
+    with zipfile.ZipFile(book) as zf:
+        charts = {n: zf.read(n) for n in zf.namelist() if n.startswith("xl/charts/chart")}
+    user_chart = next(n for n, xml in charts.items() if "我的统计".encode() in xml)
+    trainbook.progress(book, as_of="2026-11-29")
+    after = parts(book)
+    assert after[user_chart] == charts[user_chart], "a chart of the user's own sheet keeps its cached values"
+    dashboard = [n for n, xml in charts.items() if "看板".encode() in xml]
+    assert dashboard and all(after[n] != charts[n] for n in dashboard)
+
+
+def test_the_package_writer_adds_parts_that_readers_accept(tmp_path: Path, soffice: str) -> None:
+    """A picture added as new parts (media, drawing, their relationships and content types) and
+    the workbook's content type changed: openpyxl, calamine and LibreOffice all read the result."""
+    import io
+
+    from PIL import Image
+
+    from trainbook.workbook.package import PackageEdit, rewrite
+
+    book = init(tmp_path / "m.xlsx")
+    png = io.BytesIO()
+    Image.new("RGB", (40, 40), (20, 120, 200)).save(png, "PNG")
+    drawing = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+               b'<xdr:wsDr xmlns:xdr="http://schemas.openxmlformats.org/drawingml/2006/spreadsheetDrawing" '
+               b'xmlns:a="http://schemas.openxmlformats.org/drawingml/2006/main" '
+               b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+               b'<xdr:oneCellAnchor><xdr:from><xdr:col>5</xdr:col><xdr:colOff>0</xdr:colOff><xdr:row>2</xdr:row>'
+               b'<xdr:rowOff>0</xdr:rowOff></xdr:from><xdr:ext cx="381000" cy="381000"/><xdr:pic><xdr:nvPicPr>'
+               b'<xdr:cNvPr id="2" name="QR"/><xdr:cNvPicPr/></xdr:nvPicPr><xdr:blipFill><a:blip r:embed="rId1"/>'
+               b'<a:stretch><a:fillRect/></a:stretch></xdr:blipFill><xdr:spPr><a:xfrm><a:off x="0" y="0"/>'
+               b'<a:ext cx="381000" cy="381000"/></a:xfrm><a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr>'
+               b'</xdr:pic><xdr:clientData/></xdr:oneCellAnchor></xdr:wsDr>')
+    sheet = sheet_part(book, "分组")
+    out = tmp_path / "with-picture.xlsx"
+    with zipfile.ZipFile(book) as zf:
+        package = PackageEdit(zf)
+        image, drawn = package.free_name("xl/media/image{}.png"), package.free_name("xl/drawings/drawing{}.xml")
+        package.add_part(image, png.getvalue(), "image/png")
+        package.add_part(drawn, drawing, "application/vnd.openxmlformats-officedocument.drawing+xml")
+        package.relate(drawn, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/image",
+                       "../media/" + image.rsplit("/", 1)[1])
+        rid = package.relate(sheet, "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing",
+                             "../drawings/" + drawn.rsplit("/", 1)[1])
+        xml = package.read(sheet)
+        at = xml.find(b"</worksheet>")
+        package.replace(sheet, [xml[:at] + f'<drawing r:id="{rid}"/>'.encode() + xml[at:]])
+        rewrite(book, out, package.replaced)
+    before, after = parts(book), parts(out)
+    assert {k for k in after if k not in before} == {image, drawn, f"xl/drawings/_rels/{drawn.rsplit('/', 1)[1]}.rels",
+                                                     f"xl/worksheets/_rels/{sheet.rsplit('/', 1)[1]}.rels"}
+    untouched = set(before) - {sheet, "[Content_Types].xml"}
+    assert all(after[k] == before[k] for k in untouched)
+    assert len(openpyxl.load_workbook(out)["分组"]._images) == 1
+    assert python_calamine.CalamineWorkbook.from_path(str(out)).sheet_names == openpyxl.load_workbook(book).sheetnames
+    pdf = convert(soffice, out, "pdf", tmp_path / "lo")
+    assert pdf.stat().st_size > 1000

@@ -14,6 +14,7 @@ from click.testing import CliRunner
 import trainbook
 from trainbook.cli import main
 from trainbook.demo import exports
+from trainbook.importers.kinds import KINDS
 from trainbook.importers.parsing import minutes, when
 
 from .conftest import clean_tables, init, parts, write_tables
@@ -456,3 +457,46 @@ def test_excel_serial_times_come_out_to_the_second() -> None:
     serial = (dt.datetime(2026, 11, 2, 11, 3) - dt.datetime(1899, 12, 30)).total_seconds() / 86400
     assert values.datetime(pd.Series([serial], dtype=object)).tolist() == [pd.Timestamp("2026-11-02 11:03")]
     assert values.time_of_day(pd.Series([0.378472222], dtype=object)).tolist() == [pd.Timedelta("09:05:00")]
+
+
+def test_every_export_row_is_matched_reviewed_or_skipped(tmp_path: Path) -> None:
+    from trainbook.demo import build_demo_book
+    from trainbook.demo.program import sample_program
+
+    book = build_demo_book(tmp_path / "demo.xlsx", records=False)
+    files = exports.program_exports(sample_program("zh"), tmp_path / "exports")
+    run = trainbook.merge(book, *files)
+    assert {r.kind for r in run} == {k.key for k in KINDS}
+    for r in run:
+        assert r.rows == r.matched + r.review + r.skipped, r
+        assert f"读取 {r.rows} 行 = 匹配 {r.matched} + 待确认 {r.review} + 跳过 {r.skipped}" in r.summary()
+        assert sum(r.skipped_because.values()) == r.skipped
+    grid = next(r for r in run if r.kind == "punch_grid")
+    assert grid.skipped and "没有打卡时间" in grid.summary()
+
+
+def test_students_typed_without_ids_get_them_and_their_punches_land(tmp_path: Path, program) -> None:
+    typed = program["enrollment"].head(4).copy()
+    typed["student_id"] = None
+    book = write_tables(init(tmp_path / "typed.xlsx"), {"enrollment": typed, "sessions": program["sessions"],
+                                                        "groups": program["groups"]})
+    people = [{**row, "student_id": None} for row in typed.to_dict("records")]
+    export = exports.punch_records(tmp_path / "p.xlsx", [(p, dt.datetime(2026, 11, 2, 8, 50)) for p in people],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    [result] = trainbook.merge(book, export)
+    enrollment = trainbook.read(book).frame("enrollment")
+    assert enrollment["student_id"].tolist() == ["S0001", "S0002", "S0003", "S0004"]
+    assert (result.rows, result.matched, result.inserted, result.review, result.skipped) == (4, 4, 4, 0, 0)
+    landed = trainbook.read(book).frame("attendance")
+    assert sorted(landed["student_id"]) == ["S0001", "S0002", "S0003", "S0004"]
+
+
+def test_merge_again_relands_a_file_without_duplicates(tmp_path: Path, roster_book: Path, program) -> None:
+    export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    trainbook.merge(roster_book, export)
+    [same] = trainbook.merge(roster_book, export)
+    assert same.already_imported and "--again" in same.summary()
+    [again] = trainbook.merge(roster_book, export, again=True)
+    assert (again.already_imported, again.matched, again.inserted, again.unchanged) == (False, 1, 0, 1)
+    assert len(trainbook.read(roster_book).frame("attendance")) == 1

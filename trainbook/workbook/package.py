@@ -132,6 +132,13 @@ class PackageEdit:
         self.replaced[part] = chunks
         self.names.add(part)
 
+    def free_name(self, pattern: str) -> str:
+        """The first part name `pattern` (e.g. "xl/media/image{}.png") gives that the package lacks."""
+        n = 1
+        while pattern.format(n) in self.names:
+            n += 1
+        return pattern.format(n)
+
     def add_part(self, part: str, data: bytes, content_type: str) -> None:
         """A new part (or a new version of one), declared in [Content_Types].xml."""
         self.replace(part, [data])

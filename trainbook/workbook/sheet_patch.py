@@ -74,6 +74,7 @@ def patch_sheet(xml: bytes, edit: TableEdit, styles: dict[int, int], last_used: 
     chunks: list[bytes | memoryview] = []
     cursor = body_start
     view = memoryview(xml)
+    bodies = _Bodies(p)
     for row, cells, formulas in _by_row(rows, cols, vals, into_existing):
         found = _find_row(xml, cursor, body_end, row)
         if found is None:  # no such row element: a new one goes where the order puts it
@@ -83,8 +84,10 @@ def patch_sheet(xml: bytes, edit: TableEdit, styles: dict[int, int], last_used: 
             continue
         row_start, content_start, row_end, self_closed = found
         chunks.append(view[cursor:row_start])
-        chunks.append(_patched_row(xml[row_start:row_end], row, cells, styles, p, formulas,
-                                   content_start - row_start, self_closed))
+        element = xml[row_start:row_end]
+        patched = None if formulas or self_closed else _patched_in_place(element, row, cells, bodies)
+        chunks.append(patched if patched is not None else
+                      _patched_row(element, row, cells, styles, p, formulas, content_start - row_start, self_closed))
         cursor = row_end
     chunks.append(view[cursor:body_end])
     new_last = max(last_element, last_used + len(appended)) if len(appended) else last_element
@@ -93,7 +96,56 @@ def patch_sheet(xml: bytes, edit: TableEdit, styles: dict[int, int], last_used: 
     tail_bytes = bytes(tail)
     if len(appended):
         tail_bytes = grow_ranges(tail_bytes, last_used, new_last, tag=b"autoFilter")
-    return Patched([head_bytes, *chunks, *below.render(styles, p), tail_bytes], last_used, new_last)
+    return Patched([head_bytes, *_joined(chunks), *below.render(styles, p), tail_bytes], last_used, new_last)
+
+
+def _joined(chunks: list[bytes | memoryview], size: int = 4096) -> Iterator[bytes]:
+    """Many small pieces as fewer, larger ones (a zip stream writes each piece it is given)."""
+    for start in range(0, len(chunks), size):
+        yield b"".join(chunks[start : start + size])
+
+
+class _Bodies:
+    """Cell bodies (everything after r="…") rendered once per distinct value and style."""
+
+    def __init__(self, p: str) -> None:
+        self.p, self.cache = p, {}  # type: ignore[var-annotated]
+
+    def __call__(self, value: object, style: int | None) -> bytes:
+        key = (type(value), value, style)
+        try:
+            return self.cache[key]  # type: ignore[no-any-return]
+        except KeyError:
+            pass
+        except TypeError:  # an unhashable value
+            body = _cell_body(value, style, self.p)
+            return (f' s="{style}"/>' if style else "/>").encode() if body is None else body.encode()
+        body = _cell_body(value, style, self.p)
+        self.cache[key] = rendered = ((f' s="{style}"/>' if style else "/>") if body is None else body).encode()
+        return rendered
+
+
+def _patched_in_place(element: bytes, row: int, cells: list[tuple[int, object]], bodies: _Bodies) -> bytes | None:
+    """The fast path: every cell to set is already in the row, written the usual way (`<c r="…"`
+    first). None when the row needs the general path."""
+    out, cursor = [], 0
+    number = str(row).encode()
+    for col, value in cells:
+        begin = element.find(b'<' + bodies.p.encode() + b'c r="' + LETTERS[col] + number + b'"', cursor)
+        if begin < 0:
+            return None
+        close = element.find(b">", begin)
+        closing = b"</" + bodies.p.encode() + b"c>"  # text never holds "</" (it must be escaped)
+        end = close + 1 if element[close - 1] == 47 else element.find(closing, close) + len(closing)  # 47: "/"
+        style = _STYLE.search(element, begin, close)
+        out += [element[cursor:begin], b'<' + bodies.p.encode() + b'c r="' + LETTERS[col] + number + b'"',
+                bodies(value, int(style.group(1)) if style else None)]
+        cursor = end
+    out.append(element[cursor:])
+    return b"".join(out)
+
+
+LETTERS = [column_letter(i).encode() for i in range(16384)]
 
 
 def _with_rows(edit: TableEdit, rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -111,10 +163,13 @@ def _with_rows(edit: TableEdit, rows: Rows) -> tuple[np.ndarray, np.ndarray, np.
 
 def _by_row(rows: np.ndarray, cols: np.ndarray, vals: np.ndarray, new: Rows,
             ) -> Iterator[tuple[int, list[tuple[int, object]], list[CarriedFormula]]]:
+    """Per row, in order: its cells to set, and the formulas to carry into it (new rows only)."""
     numbers = set(range(new.first_row, new.first_row + len(new)))
-    for row in sorted(set(rows.tolist()) | numbers):
-        lo, hi = np.searchsorted(rows, row), np.searchsorted(rows, row, side="right")
-        yield row, list(zip(cols[lo:hi].tolist(), vals[lo:hi])), new.formulas if row in numbers else []
+    unique, starts = np.unique(rows, return_index=True)
+    ends = [*starts[1:].tolist(), len(rows)]
+    col_list, val_list = cols.tolist(), list(vals)
+    for row, lo, hi in zip(unique.tolist(), starts.tolist(), ends):
+        yield row, list(zip(col_list[lo:hi], val_list[lo:hi])), new.formulas if row in numbers else []
 
 
 def _last_row_number(xml: bytes, start: int, end: int, p: str) -> int:

@@ -19,6 +19,7 @@ import pandas as pd
 from trainbook.uniques import distinct
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
+UNIX_EPOCH_SERIAL = 25569.0  # 1970-01-01 as an Excel serial
 MARK_TOKEN = "trainbook-mark"
 MARK_DXF = ('<dxf><font><color rgb="FF9C0006"/></font>'
             '<fill><patternFill><bgColor rgb="FFFFC7CE"/></patternFill></fill></dxf>')
@@ -71,6 +72,8 @@ def column_styles(xml: bytes) -> dict[int, int]:
 
 
 def excel_serial(value: dt.datetime | dt.date | dt.time) -> float:
+    if isinstance(value, pd.Timestamp) and value.tz is None:
+        return value.value / 86_400_000_000_000 + UNIX_EPOCH_SERIAL
     if isinstance(value, dt.datetime):
         delta = value.replace(tzinfo=None) - EXCEL_EPOCH
         return delta.days + delta.seconds / 86400 + delta.microseconds / 86_400_000_000
