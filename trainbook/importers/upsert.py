@@ -28,10 +28,16 @@ Counts = dict[str, int]
 MANUAL = {normalize(MANUAL_SOURCE.zh), normalize(MANUAL_SOURCE.en), MANUAL_SOURCE.key}
 
 
+@values.per_unique
+def _is_manual(source: pd.Series) -> pd.Series:
+    return values.text(source).map(normalize, na_action="ignore").isin(MANUAL)
+
+
 def _manual(frame: pd.DataFrame) -> pd.Series:
+    """Rows whose source is 手工: the coordinator's own word, never overwritten."""
     if "source" not in frame:
         return pd.Series(False, index=frame.index)
-    return values.text(frame["source"]).map(normalize, na_action="ignore").isin(MANUAL)
+    return _is_manual(frame["source"]).astype(bool)
 
 
 def _names(master: Master) -> dict[str, str]:

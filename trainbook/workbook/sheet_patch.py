@@ -19,6 +19,7 @@ from trainbook.workbook.edit import TableEdit
 from trainbook.workbook.sheet_xml import CarriedFormula, Rows, _cell_body, _prefix, column_letter
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>")
+_ROW_START = re.compile(rb"<(\w+:)?row[\s/>]")
 _CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _R = re.compile(rb'\br="([A-Z]+)?(\d+)"')
 _STYLE = re.compile(rb'\ss="(\d+)"')
@@ -110,6 +111,8 @@ class _Bodies:
 
     def __init__(self, p: str) -> None:
         self.p, self.cache = p, {}  # type: ignore[var-annotated]
+        self.opening = f'<{p}c r="'.encode()
+        self.closing = f"</{p}c>".encode()  # text never holds "</" (it must be escaped)
 
     def __call__(self, value: object, style: int | None) -> bytes:
         key = (type(value), value, style)
@@ -129,17 +132,18 @@ def _patched_in_place(element: bytes, row: int, cells: list[tuple[int, object]],
     """The fast path: every cell to set is already in the row, written the usual way (`<c r="…"`
     first). None when the row needs the general path."""
     out, cursor = [], 0
-    number = str(row).encode()
+    number = b'%d"' % row
+    opening, closing = bodies.opening, bodies.closing
     for col, value in cells:
-        begin = element.find(b'<' + bodies.p.encode() + b'c r="' + LETTERS[col] + number + b'"', cursor)
+        tag = opening + LETTERS[col] + number
+        begin = element.find(tag, cursor)
         if begin < 0:
             return None
         close = element.find(b">", begin)
-        closing = b"</" + bodies.p.encode() + b"c>"  # text never holds "</" (it must be escaped)
         end = close + 1 if element[close - 1] == 47 else element.find(closing, close) + len(closing)  # 47: "/"
-        style = _STYLE.search(element, begin, close)
-        out += [element[cursor:begin], b'<' + bodies.p.encode() + b'c r="' + LETTERS[col] + number + b'"',
-                bodies(value, int(style.group(1)) if style else None)]
+        at = element.find(b' s="', begin, close)
+        style = int(element[at + 4 : element.find(b'"', at + 4)]) if at >= 0 else None
+        out += [element[cursor:begin], tag, bodies(value, style)]
         cursor = end
     out.append(element[cursor:])
     return b"".join(out)
@@ -186,8 +190,9 @@ def _last_row_number(xml: bytes, start: int, end: int, p: str) -> int:
 def _span(xml: bytes, match: re.Match[bytes], end: int) -> tuple[int, int, int, bool]:
     if match.group(2):
         return match.start(), match.end(), match.end(), True
-    close = xml.find(b"row>", match.end(), end)
-    return match.start(), match.end(), xml.find(b">", close) + 1, False
+    prefix = _ROW_START.match(xml, match.start())
+    closing = b"</" + ((prefix.group(1) if prefix else None) or b"") + b"row>"
+    return match.start(), match.end(), xml.find(closing, match.end(), end) + len(closing), False
 
 
 def _number(match: re.Match[bytes]) -> int:
@@ -199,9 +204,15 @@ def _find_row(xml: bytes, cursor: int, end: int, row: int) -> tuple[int, int, in
     """(start, content start, end, self-closed) of row element `row` at or after `cursor`."""
     hint = xml.find(b' r="%d"' % row, cursor, end)  # rows are in order: straight to it
     if hint >= 0:
-        match = _ROW.match(xml, xml.rfind(b"<", cursor, hint))
-        if match and _number(match) == row:
-            return _span(xml, match, end)
+        lt = xml.rfind(b"<", cursor, hint)
+        start = _ROW_START.match(xml, lt) if lt >= 0 else None
+        if start is not None:
+            gt = xml.find(b">", hint)
+            if xml.find(b"<", lt + 1, gt) < 0:  # the hint is inside this row's start tag
+                if xml[gt - 1] == 47:  # "/": an empty row
+                    return lt, gt + 1, gt + 1, True
+                closing = b"</" + (start.group(1) or b"") + b"row>"
+                return lt, gt + 1, xml.find(closing, gt) + len(closing), False
     for match in _ROW.finditer(xml, cursor, end):  # unusual markup: row by row
         if _number(match) == row:
             return _span(xml, match, end)
