@@ -1,6 +1,7 @@
 Attribute VB_Name = "trainbook"
-' One Sub per button on the 首页 sheet; all logic lives in Python (trainbook/xl.py).
-' Needs the xlwings add-in or the xlwings VBA module in the workbook.
+' One Sub per button of the home sheet's panel (trainbook/schema/buttons.py).
+' All logic lives in Python: each Sub hands one line to RunPython, which comes from the
+' xlwings module embedded in the same VBA project (no add-in needed).
 
 Sub Validate()
     RunPython "import trainbook.xl; trainbook.xl.validate()"

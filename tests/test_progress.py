@@ -252,5 +252,4 @@ def test_percentages_typed_as_text_are_read_not_crashed_on(tmp_path: Path) -> No
     a = result.students.loc["A"]
     assert (a["attendance_rate"], a["risk"]) == (0.5, "low")  # 50% against a threshold read as 0.5, not 50
     assert result.settings_ignored == ["late_grace_minutes"]
-    from trainbook.progress import summary  # noqa: F401
-    assert "late_grace_minutes" in summary(result, "zh") and "默认值" in summary(result, "zh")
+    assert "late_grace_minutes" in result.summary("zh") and "默认值" in result.summary("zh")

@@ -6,16 +6,38 @@
     report.ok, report.flatten()
 """
 
-from trainbook.errors import InputError, TrainbookError, WriteError
-from trainbook.importers.merge import MergeResult, MergeRun
-from trainbook.operations import init, merge, read, records, validate
-from trainbook.operations import progress as _progress
-from trainbook.progress import Progress
-from trainbook.validation import Issue, Report
+from __future__ import annotations
 
-progress = _progress  # the operation, not the package trainbook.progress of the same name
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# Imported when first used: every button click and command starts a fresh Python, and most need
+# only part of the library.
+_WHERE = {
+    "InputError": "trainbook.errors", "TrainbookError": "trainbook.errors", "WriteError": "trainbook.errors",
+    "MergeResult": "trainbook.importers.merge", "MergeRun": "trainbook.importers.merge",
+    "Progress": "trainbook.metrics", "Issue": "trainbook.validation", "Report": "trainbook.validation",
+    **{name: "trainbook.operations" for name in ("buttons", "init", "merge", "progress", "read", "records",
+                                                  "validate")},
+}
+
+if TYPE_CHECKING:
+    from trainbook.errors import InputError, TrainbookError, WriteError
+    from trainbook.importers.merge import MergeResult, MergeRun
+    from trainbook.metrics import Progress
+    from trainbook.operations import buttons, init, merge, progress, read, records, validate
+    from trainbook.validation import Issue, Report
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _WHERE:
+        raise AttributeError(f"module 'trainbook' has no attribute {name!r}")
+    value = getattr(importlib.import_module(_WHERE[name]), name)
+    globals()[name] = value
+    return value
+
 
 __all__ = [
-    "InputError", "Issue", "MergeResult", "MergeRun", "Progress", "Report", "TrainbookError", "WriteError", "init", "merge",
-    "progress", "read", "records", "validate",
+    "InputError", "Issue", "MergeResult", "MergeRun", "Progress", "Report", "TrainbookError", "WriteError", "buttons",
+    "init", "merge", "progress", "read", "records", "validate",
 ]

@@ -16,7 +16,6 @@ import click
 
 from trainbook.errors import TrainbookError
 from trainbook.i18n import default_lang
-from trainbook.importers.kinds import BY_KEY as EXPORT_KINDS
 
 INTERNAL_ERROR = 4
 
@@ -64,6 +63,17 @@ def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
 
 
+def _export_kind(value: str | None) -> str | None:
+    """--kind checked only when given, so that `--help` and every other run skip loading the importers."""
+    if value is None:
+        return None
+    from trainbook.importers.kinds import BY_KEY
+
+    if value not in BY_KEY:
+        raise click.BadParameter(f"{value!r}: " + ", ".join(sorted(BY_KEY)), param_hint="--kind")
+    return value
+
+
 def _debug() -> bool:
     return bool(click.get_current_context().find_root().obj.get("debug"))
 
@@ -71,14 +81,28 @@ def _debug() -> bool:
 @main.command()
 @click.argument("path", type=click.Path(path_type=Path))
 @click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+@click.option("--macros", is_flag=True, help="A macro-enabled .xlsm whose home sheet has a button per operation.")
 @click.option("--force", is_flag=True, help="Overwrite an existing file.")
-def init(path: Path, lang: str, force: bool) -> None:
-    """Create a new, empty master workbook at PATH."""
+def init(path: Path, lang: str, macros: bool, force: bool) -> None:
+    """Create a new, empty master workbook at PATH (.xlsx, or .xlsm with --macros)."""
     from trainbook.operations import init as init_book
 
     with _user_errors(_debug()):
-        init_book(path, lang=lang, overwrite=force)  # type: ignore[arg-type]
+        init_book(path, lang=lang, overwrite=force, macros=macros)  # type: ignore[arg-type]
         click.echo(f"已创建 {path}" if lang == "zh" else f"Created {path}")
+
+
+@main.command()
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), help="The .xlsm to write (default: BOOK with .xlsm).")
+@click.option("--force", is_flag=True, help="Overwrite an existing OUT.")
+def buttons(book: Path, out: Path | None, force: bool) -> None:
+    """Write a macro-enabled copy of BOOK with the buttons; BOOK itself is left as it is."""
+    from trainbook.operations import buttons as add_buttons
+
+    with _user_errors(_debug()):
+        target = add_buttons(book, out, overwrite=force)
+        click.echo(f"已创建 {target}" if default_lang() == "zh" else f"Created {target}")
 
 
 @main.command()
@@ -150,7 +174,9 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
 @main.command()
 @click.argument("book", type=click.Path(path_type=Path))
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--kind", type=click.Choice(sorted(EXPORT_KINDS)), help="The export kind, when detection should not decide.")
+@click.option("--kind", callback=lambda ctx, param, value: _export_kind(value),
+              help="The export kind (punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
+                   "leave, enrollment_form, exam, homework, questionnaire), when detection should not decide.")
 @click.option("--session", help="Put all attendance evidence on this session ID.")
 @click.option("--assessment", help="Put exam results on this assessment ID.")
 @click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")

@@ -50,6 +50,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "注意：设置中 {keys} 的值无效，已按默认值处理；运行 validate 查看。",
         "Note: invalid settings ({keys}) were replaced by their defaults; run validate for details.",
     ),
+    "button-failed": (
+        "trainbook 出错了（{detail}）。请在命令行运行同样的操作并加 --debug，把输出发给维护者。",
+        "trainbook failed ({detail}). Run the same operation from the command line with --debug and send the "
+        "output to the maintainers.",
+    ),
     "paste-cleared": ("\n粘贴区已清空。", "\nThe Paste sheet was cleared."),
     "dry-run": ("（试运行：未写入）", "(dry run: nothing written)"),
     "validate-clean": ("{path}：校验通过，没有发现问题。", "{path}: validation passed, no problems found."),
@@ -61,6 +66,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad-extension": (
         "{path} 的扩展名无法创建主工作簿：请使用 {allowed}。",
         "{path}: a master workbook cannot be created with that extension; use {allowed}.",
+    ),
+    "bad-extension-macros": (
+        "{path} 是启用宏的工作簿：请加 --macros（trainbook init {path} --macros）。",
+        "{path} is a macro-enabled workbook: add --macros (trainbook init {path} --macros).",
     ),
     "file-exists": (
         "{path} 已存在：请换一个文件名，或加 --force 覆盖。",

@@ -20,27 +20,59 @@ from trainbook.workbook.master import records as sheet_records
 
 if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click starts a fresh Python
     from trainbook.importers.merge import MergeRun, Source
-    from trainbook.progress import Progress
+    from trainbook.metrics import Progress
     from trainbook.validation import Report
 
-WRITABLE = (".xlsx",)
-
-
-def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False) -> Path:
-    """Create a new, empty master workbook in `lang` at `path` and return its path."""
+def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: bool = False) -> Path:
+    """Create a new, empty master workbook in `lang` at `path` and return its path; with
+    `macros`, a macro-enabled `.xlsm` whose home sheet has a button per operation."""
     from trainbook.workbook.safety import replace_atomically
     from trainbook.workbook.template import build_workbook
 
     path = Path(path)
     if lang not in LANGS:
         raise InputError(message("bad-lang", "zh", value=lang))
-    if path.suffix.lower() not in WRITABLE:
-        raise InputError(message("bad-extension", lang, path=path, allowed="、".join(WRITABLE)))
+    suffix = ".xlsm" if macros else ".xlsx"
+    if path.suffix.lower() != suffix:
+        raise InputError(message("bad-extension-macros" if path.suffix.lower() == ".xlsm" else "bad-extension",
+                                 lang, path=path, allowed=suffix))
     if path.exists() and not overwrite:
         raise InputError(message("file-exists", lang, path=path))
     path.parent.mkdir(parents=True, exist_ok=True)
-    replace_atomically(path, lambda tmp: build_workbook(tmp, lang), lang)
+
+    def produce(tmp: Path) -> None:
+        if not macros:
+            build_workbook(tmp, lang)
+            return
+        from trainbook.workbook.macros import write_macro_enabled
+
+        plain = tmp.with_name(tmp.name + ".xlsx")
+        try:
+            build_workbook(plain, lang)
+            write_macro_enabled(plain, tmp, lang)
+        finally:
+            plain.unlink(missing_ok=True)
+
+    replace_atomically(path, produce, lang)
     return path
+
+
+def buttons(book: Path | str, out: Path | str | None = None, overwrite: bool = False) -> Path:
+    """Write a macro-enabled copy of the master `book` (an .xlsx) with the VBA project, the home
+    sheet's buttons and the xlwings.conf sheet; `book` itself is only read."""
+    from trainbook.workbook.file_engine import FileEngine
+    from trainbook.workbook.macros import write_macro_enabled
+    from trainbook.workbook.safety import replace_atomically
+
+    book = Path(book)
+    lang = FileEngine(book).language()
+    target = Path(out) if out is not None else book.with_suffix(".xlsm")
+    if target.suffix.lower() != ".xlsm":
+        raise InputError(message("bad-extension", lang, path=target, allowed=".xlsm"))
+    if target.resolve() == book.resolve() or (target.exists() and not overwrite):
+        raise InputError(message("file-exists", lang, path=target))
+    replace_atomically(target, lambda tmp: write_macro_enabled(book, tmp, lang), lang)
+    return target
 
 
 def read(target: object) -> Master:
@@ -145,7 +177,7 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
     `write`, rewrite its progress sheet and dashboard. Same workbook and `as_of`, same result."""
     import pandas as pd
 
-    from trainbook.progress import compute, progress_update
+    from trainbook.metrics import compute, progress_update
 
     day = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
     engine = engine_for(book)

@@ -23,7 +23,9 @@ def _run(operation: Callable[[Any], str]) -> None:
     except TrainbookError as exc:
         text = exc.message
     except Exception as exc:  # a button must never drop the user into a Python traceback
-        text = f"trainbook 出错 / failed: {exc}"
+        from trainbook.workbook.xlwings_engine import XlwingsEngine
+
+        text = message("button-failed", XlwingsEngine(book).language(), detail=exc)
     book.app.alert(text, title=TITLE)
 
 

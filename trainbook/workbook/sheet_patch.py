@@ -281,7 +281,17 @@ def _patched_row(element: bytes, row: int, cells: list[tuple[int, object]], styl
     out.append(content[cursor:])
     for new_col in sorted(c for c in [*wanted, *empty_ok] if c not in placed):
         out.append(_new_cell(new_col, row, wanted, formulas, styles, p))
-    return opening + b"".join(out) + closing
+    return _widened_spans(opening, [*wanted, *empty_ok]) + b"".join(out) + closing
+
+
+def _widened_spans(opening: bytes, columns: list[int]) -> bytes:
+    """A row's `spans` hint (first:last column, 1-based) made to cover the columns it now holds."""
+    match = re.search(rb'\bspans="(\d+):(\d+)"', opening)
+    if match is None or not columns:
+        return opening
+    first = min(int(match.group(1)), min(columns) + 1)
+    last = max(int(match.group(2)), max(columns) + 1)
+    return opening[: match.start()] + b'spans="%d:%d"' % (first, last) + opening[match.end():]
 
 
 def _new_cell(col: int, row: int, wanted: dict[int, object], formulas: list[CarriedFormula],

@@ -30,6 +30,7 @@ NUMBER_FORMATS = {
 }
 FIXED_TIMESTAMP = dt.datetime(2026, 1, 1)
 LAST_RUN_CELLS = ("C12", "C13", "C14")  # operation, time, outcome on the home sheet
+HOME_WIDTHS = {0: 2, 1: 16, 2: 10, 3: 60, 4: 3, 5: 17, 6: 56}  # E–G: the buttons' panel in a .xlsm
 MARK_FILL = "#FFC7CE"
 
 HOME_TEXT: dict[Lang, dict[str, Any]] = {
@@ -42,7 +43,7 @@ HOME_TEXT: dict[Lang, dict[str, Any]] = {
             "② 点击“校验”，到“校验结果”里按链接逐条修正标红的单元格。",
             "③ 点击“合并导入”导入钉钉数据，点击“计算进度”更新学习进度和看板（绿色标签的表）。",
         ],
-        "cli": "命令行：trainbook validate / merge / progress 本文件.xlsx",
+        "cli": "命令行：trainbook validate / merge / progress 本文件.xlsx；要按钮：trainbook buttons 本文件.xlsx",
         "sheets_title": "工作表一览",
         "sheet_headers": ("工作表", "类型", "用途"),
         "roles": {"input": "输入", "generated": "生成", "system": "系统"},
@@ -59,7 +60,7 @@ HOME_TEXT: dict[Lang, dict[str, Any]] = {
             "2. Click Validate, then follow each link in Issues to fix the cells marked red.",
             "3. Click Merge to bring in DingTalk data and Progress to update the progress sheet and dashboard (green tabs).",
         ],
-        "cli": "Command line: trainbook validate / merge / progress this-file.xlsx",
+        "cli": "Command line: trainbook validate / merge / progress this-file.xlsx; buttons: trainbook buttons this-file.xlsx",
         "sheets_title": "Sheets",
         "sheet_headers": ("Sheet", "Kind", "Purpose"),
         "roles": {"input": "input", "generated": "generated", "system": "system"},
@@ -301,10 +302,9 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
 def _home(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
     text = HOME_TEXT[lang]
     ws.hide_gridlines(2)
-    ws.set_column(0, 0, 2)
-    ws.set_column(1, 1, 16)
-    ws.set_column(2, 2, 10)
-    ws.set_column(3, 3, 60)
+    for col, width in HOME_WIDTHS.items():
+        if col <= 3:
+            ws.set_column(col, col, width)
     ws.set_row(1, 32)
     ws.write(1, 1, text["title"], formats.title)
     ws.write(2, 1, text["subtitle"], formats.subtitle)

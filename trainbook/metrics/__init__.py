@@ -10,15 +10,15 @@ from typing import Any
 import pandas as pd
 
 from trainbook.i18n import Lang, last_run, message
+from trainbook.metrics import dashboard
+from trainbook.metrics.aggregates import by, by_session, by_teacher, feedback_summary
+from trainbook.metrics.attendance import attendance_figures, session_statuses
+from trainbook.metrics.outcome import verdicts
+from trainbook.metrics.roster import applicable, students
+from trainbook.metrics.scores import assessments, score_figures
+from trainbook.metrics.tasks import task_figures
 from trainbook.policy.plan import session_plan
 from trainbook.policy.settings import settings_and_ignored
-from trainbook.progress import dashboard
-from trainbook.progress.aggregates import by, by_session, by_teacher, feedback_summary
-from trainbook.progress.attendance import attendance_figures, session_statuses
-from trainbook.progress.outcome import verdicts
-from trainbook.progress.roster import applicable, students
-from trainbook.progress.scores import assessments, score_figures
-from trainbook.progress.tasks import task_figures
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook.engine import Update

@@ -9,7 +9,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.progress.scores import grade
+from trainbook.metrics.scores import grade
 
 
 def _pct(value: float | None) -> str:

@@ -1,0 +1,49 @@
+"""The buttons of a macro-enabled master, declared once: each runs one operation through the VBA
+Sub of the same name in macros/trainbook.bas, which calls `trainbook.xl.<function>()`."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from trainbook.i18n import Lang
+
+
+@dataclass(frozen=True)
+class Button:
+    """One button of the 首页 panel."""
+
+    sub: str  # the VBA Sub in module `trainbook` (macros/trainbook.bas)
+    function: str  # the function of trainbook.xl it runs
+    zh: str
+    en: str
+    explain_zh: str
+    explain_en: str
+
+    def caption(self, lang: Lang) -> str:
+        return self.zh if lang == "zh" else self.en
+
+    def explain(self, lang: Lang) -> str:
+        return self.explain_zh if lang == "zh" else self.explain_en
+
+    @property
+    def macro(self) -> str:
+        return f"{MODULE}.{self.sub}"
+
+    @property
+    def command(self) -> str:
+        """What the Sub hands to Python."""
+        return f"import trainbook.xl; trainbook.xl.{self.function}()"
+
+
+MODULE = "trainbook"
+BUTTONS: tuple[Button, ...] = (
+    Button("Validate", "validate", "校验", "Validate",
+           "检查每张表，把问题列在“校验结果”里并标红单元格",
+           "Check every sheet; list problems in Issues and mark the cells red"),
+    Button("Merge", "merge", "合并导入", "Merge",
+           "把粘贴到“粘贴区”的钉钉导出合并进来，然后清空粘贴区",
+           "Merge the DingTalk export pasted into Paste, then clear it"),
+    Button("Progress", "progress", "计算进度", "Progress",
+           "计算出勤、任务、成绩和风险，更新“学习进度”和“看板”",
+           "Work out attendance, tasks, scores and risk; update Progress and Dashboard"),
+)

@@ -1,0 +1,178 @@
+"""A macro-enabled master: the same workbook plus the VBA project, a panel of form buttons on the
+home sheet, and an `xlwings.conf` sheet naming the Python that runs them. Added as new parts, so
+every sheet, value and style of the workbook stays as it was."""
+
+from __future__ import annotations
+
+import io
+import re
+import sys
+import zipfile
+from importlib.resources import files
+from pathlib import Path
+
+import numpy as np
+import xlsxwriter
+
+from trainbook.i18n import Lang
+from trainbook.schema.buttons import BUTTONS
+from trainbook.schema.sheets import BY_KEY
+from trainbook.workbook.edit import TableEdit
+from trainbook.workbook.package import NS_REL, PackageEdit, sheet_parts
+from trainbook.workbook.sheet_patch import patch_sheet
+from trainbook.workbook.sheet_xml import Rows
+from trainbook.workbook.template import HOME_WIDTHS
+
+CONF_SHEET = "xlwings.conf"
+MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
+VBA_PROJECT = "application/vnd.ms-office.vbaProject"
+VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
+VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
+SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+PANEL_COLUMN = 5  # F: the buttons; G: what each does
+PANEL_ROW = 4  # 0-based: the panel's title, beside the how-to
+BUTTON_SIZE = (112, 30)  # pixels
+CONF_NOTE = {
+    "zh": ("trainbook 的按钮用 B 列写的 Python 运行（由 trainbook init --macros / trainbook buttons 写入）。"
+           "换了电脑或 Python 时，改成那台电脑上装有 trainbook 的 python.exe 的完整路径，或重新运行 trainbook buttons。"),
+    "en": ("trainbook's buttons run the Python named in column B (written by trainbook init --macros / trainbook "
+           "buttons). On another computer or Python, put the full path of the python.exe that has trainbook "
+           "installed there, or run trainbook buttons again."),
+}
+PANEL_TITLE = {"zh": "按钮", "en": "Buttons"}
+
+
+def vba_project() -> bytes:
+    """The committed VBA project (built by macros/build_vba_project.py)."""
+    return (files("trainbook") / "data" / "vbaProject.bin").read_bytes()
+
+
+def interpreters() -> dict[str, str]:
+    """The Python running now, for the platform it runs on (what a click should start)."""
+    python = sys.executable
+    if sys.platform == "win32":  # pythonw: a click opens no console window
+        windowless = python[: -len("python.exe")] + "pythonw.exe" if python.lower().endswith("python.exe") else python
+        return {"Interpreter_Win": windowless, "Interpreter_Mac": ""}
+    return {"Interpreter_Win": "", "Interpreter_Mac": python if sys.platform == "darwin" else ""}
+
+
+def write_macro_enabled(src: Path, dst: Path, lang: Lang) -> None:
+    """Write `dst` as `src` made macro-enabled (`src` is only read)."""
+    with zipfile.ZipFile(src) as zf:
+        package = PackageEdit(zf)
+        add_macros(package, lang)
+        package.write(src, dst)
+
+
+def add_macros(package: PackageEdit, lang: Lang) -> None:
+    """Make the package a macro-enabled master: VBA project, button panel, conf sheet."""
+    workbook = "xl/workbook.xml"
+    package.add_part("xl/vbaProject.bin", vba_project(), VBA_PROJECT)
+    package.relate(workbook, VBA_REL, "vbaProject.bin")
+    package.set_content_type(workbook, MACRO_WORKBOOK)
+    xml = package.read(workbook)
+    if b"codeName=" not in xml:  # the project's ThisWorkbook module is this workbook
+        xml = re.sub(rb"<(\w+:)?workbookPr\b", lambda m: m.group(0) + b' codeName="ThisWorkbook"', xml, count=1)
+    package.replace(workbook, [xml])
+    names = {p.name: p.part for p in sheet_parts(package.zf)}
+    home = names.get(BY_KEY["home"].name(lang))
+    if home is not None:
+        _add_panel(package, home, lang)
+    if CONF_SHEET not in names:
+        _add_conf_sheet(package, lang)
+
+
+def _add_panel(package: PackageEdit, home: str, lang: Lang) -> None:
+    """The buttons (a VML drawing, as Excel keeps form buttons) and a line on each beside it."""
+    xml = package.read(home)
+    if re.search(rb"<(\w+:)?legacyDrawing\b", xml):
+        return  # the sheet has its buttons (or comments) drawing already: leave it to the user
+    vml = _renumbered(_buttons_vml(lang), package)
+    part = package.free_name("xl/drawings/vmlDrawing{}.vml")
+    package.add_part(part, vml, VML)
+    rid = package.relate(home, VML_REL, "../drawings/" + part.rsplit("/", 1)[1])
+    rows = [PANEL_ROW + 1 + 2 * i for i in range(len(BUTTONS))]
+    cells = TableEdit(np.array([PANEL_ROW + 1, *[r + 1 for r in rows]]),
+                      np.array([PANEL_COLUMN, *[PANEL_COLUMN + 1] * len(rows)]),
+                      np.array([PANEL_TITLE[lang], *[b.explain(lang) for b in BUTTONS]], dtype=object),
+                      Rows([], []))
+    style = _style_of(xml, "B5")
+    patched = b"".join(patch_sheet(xml, cells, {PANEL_COLUMN: style} if style else {}, 1, np.array([])).chunks)
+    patched = _with_widths(patched, {PANEL_COLUMN: HOME_WIDTHS[PANEL_COLUMN], PANEL_COLUMN + 1: HOME_WIDTHS[PANEL_COLUMN + 1]})
+    at = min(i for i in (patched.find(b"<legacyDrawingHF"), patched.find(b"<tableParts"), patched.find(b"<extLst"),
+                         patched.rfind(b"</worksheet>")) if i >= 0)
+    package.replace(home, [patched[:at] + f'<legacyDrawing xmlns:r="{NS_REL}" r:id="{rid}"/>'.encode() + patched[at:]])
+
+
+def _buttons_vml(lang: Lang) -> bytes:
+    """The VML of the panel's buttons, drawn by XlsxWriter over columns as wide as the home sheet's."""
+    buffer = io.BytesIO()
+    wb = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    ws = wb.add_worksheet()
+    for col, width in HOME_WIDTHS.items():
+        ws.set_column(col, col, width)
+    width, height = BUTTON_SIZE
+    for i, button in enumerate(BUTTONS):
+        ws.insert_button(PANEL_ROW + 1 + 2 * i, PANEL_COLUMN, {
+            "macro": button.macro, "caption": button.caption(lang), "width": width, "height": height,
+            "x_offset": 2, "y_offset": 5})
+    wb.close()
+    with zipfile.ZipFile(buffer) as zf:
+        return zf.read("xl/drawings/vmlDrawing1.vml")
+
+
+def _renumbered(vml: bytes, package: PackageEdit) -> bytes:
+    """Shape ids of their own: VML drawings of one workbook must not share an id block."""
+    taken = {int(n) for name in package.names if name.endswith(".vml")
+             for n in re.findall(rb'<o:idmap[^>]*data="(\d+)"', package.read(name))}
+    block = max(taken, default=0) + 1
+    vml = vml.replace(b'data="1"', f'data="{block}"'.encode(), 1)
+    return re.sub(rb"_x0000_s1(\d{3})", lambda m: f"_x0000_s{block * 1024 + int(m.group(1)) - 24}".encode(), vml)
+
+
+def _style_of(xml: bytes, ref: str) -> int | None:
+    match = re.search(f'<(?:\\w+:)?c r="{ref}"[^>]*?\\ss="(\\d+)"'.encode(), xml)
+    return int(match.group(1)) if match else None
+
+
+def _with_widths(xml: bytes, widths: dict[int, float]) -> bytes:
+    """Column widths set where the sheet's <cols> does not give one already."""
+    cols = re.search(rb"<(\w+:)?cols>(.*?)</\1?cols>", xml, re.S)
+    given = {int(c) for lo, hi in re.findall(rb'min="(\d+)"[^>]*max="(\d+)"', cols.group(2)) for c in
+             range(int(lo), int(hi) + 1)} if cols else set()
+    new = b"".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'.encode()
+                   for c, w in sorted(widths.items()) if c + 1 not in given)
+    if cols:
+        return xml[: cols.end(2)] + new + xml[cols.end(2):]
+    at = xml.find(b"<sheetData")
+    return xml[:at] + b"<cols>" + new + b"</cols>" + xml[at:]
+
+
+def _add_conf_sheet(package: PackageEdit, lang: Lang) -> None:
+    """The visible, grey `xlwings.conf` sheet: keys in A, values in B, what it is for in D."""
+    pairs = list(interpreters().items())
+    rows = Rows([np.array([k for k, _ in pairs], dtype=object), np.array([v or None for _, v in pairs], dtype=object),
+                 np.array([CONF_NOTE[lang], None], dtype=object)], [0, 1, 3], first_row=1)
+    body = b"".join(rows.render({}, ""))
+    color = BY_KEY["settings"].tab_color.lstrip("#")
+    xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+           b'<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main" '
+           b'xmlns:r="http://schemas.openxmlformats.org/officeDocument/2006/relationships">'
+           + f'<sheetPr><tabColor rgb="FF{color}"/></sheetPr><dimension ref="A1:D2"/>'.encode()
+           + b'<sheetViews><sheetView workbookViewId="0"/></sheetViews><sheetFormatPr defaultRowHeight="15"/>'
+           b'<cols><col min="1" max="1" width="18" customWidth="1"/><col min="2" max="2" width="60" customWidth="1"/>'
+           b'<col min="4" max="4" width="80" customWidth="1"/></cols>'
+           b"<sheetData>" + body + b"</sheetData>"
+           b'<pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/></worksheet>')
+    part = package.free_name("xl/worksheets/sheet{}.xml")
+    package.add_part(part, xml, SHEET)
+    rid = package.relate("xl/workbook.xml", SHEET_REL, part.removeprefix("xl/"))
+    workbook = package.read("xl/workbook.xml")
+    ids = [int(n) for n in re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', workbook)]
+    entry = (f'<sheet xmlns:r="{NS_REL}" name="{CONF_SHEET}" sheetId="{max(ids, default=0) + 1}" '
+             f'r:id="{rid}"/>').encode()  # the prefix declared here: not every writer declares it on the root
+    at = re.search(rb"</(\w+:)?sheets>", workbook)
+    assert at is not None
+    package.replace("xl/workbook.xml", [workbook[: at.start()] + entry + workbook[at.start():]])
