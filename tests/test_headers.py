@@ -7,6 +7,7 @@ from pathlib import Path
 import openpyxl
 
 import trainbook
+from trainbook.demo import AS_OF
 from trainbook.workbook.master import normalize
 
 
@@ -26,7 +27,7 @@ def test_reordered_english_and_messy_headers_still_match(clean_book: Path, tmp_p
     assert table is not None
     assert table.positions["mobile"] == 3 and table.positions["name"] == 2
     assert table.positions["我的备注"] == 0 and "我的备注" in table.frame
-    report = trainbook.validate(path)
+    report = trainbook.validate(path, as_of=AS_OF)
     assert report.flatten(("sheet", "row", "column", "code")) == [
         ("enrollment", 6, "mobile", "invalid-mobile")]
     assert report.issues[0].letter == "D" and report.issues[0].header == "Mobile"
@@ -39,7 +40,7 @@ def test_sheet_names_match_in_either_language(clean_book: Path, tmp_path: Path) 
     wb.save(path)
     master = trainbook.read(path)
     assert master.lang == "zh" and master.table("enrollment").name == "Enrollment"
-    assert trainbook.validate(path).ok
+    assert trainbook.validate(path, as_of=AS_OF).ok
 
 
 def test_normalize_folds_width_space_and_case() -> None:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+import python_calamine
 from click.testing import CliRunner
 
 import trainbook
@@ -74,9 +75,31 @@ def test_late_joiners_and_group_only_sessions(tmp_path: Path) -> None:
 
 
 def test_no_evidence_for_a_past_session_is_absence(tmp_path: Path) -> None:
-    book = tiny_program(tmp_path, [("S1", "A", "出勤")])
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "B", "出勤")])
     a = row(book, "2026-03-09")
     assert (a["present"], a["absent"], a["attendance_rate"]) == (1, 1, 0.5)
+
+
+def test_a_held_session_with_no_records_is_unrecorded_not_everyones_absence(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤")])
+    result = trainbook.progress(book, as_of="2026-03-09")
+    a = result.students.loc["A"]
+    assert (a["present"], a["absent"], a["sessions_to_date"], a["attendance_rate"]) == (1, 0, 1, 1.0)
+    assert result.unrecorded == ["S2 第2讲 2026-03-09"] and "S2 第2讲 2026-03-09 尚无考勤记录" in result.summary()
+    issues = trainbook.validate(book, as_of="2026-03-09").flatten(("sheet", "row", "code"))
+    assert ("sessions", 3, "session-unrecorded") in issues
+
+
+def test_the_demo_after_c09_leaves_c09_out_and_names_it(demo_book: Path) -> None:
+    before = trainbook.progress(demo_book, as_of="2026-11-29", write=False)
+    after = trainbook.progress(demo_book, as_of="2026-12-01")
+    assert [s.split()[0] for s in after.unrecorded] == ["C09"] and not before.unrecorded
+    columns = ["attendance_rate", "attendance_rate_max", "risk", "needed"]
+    pd.testing.assert_frame_equal(after.students[columns], before.students[columns])
+    home = python_calamine.CalamineWorkbook.from_path(str(demo_book)).get_sheet_by_name("首页").to_python()
+    assert any("C09" in str(cell) and "尚无考勤记录" in str(cell) for row in home for cell in row)
+    board = python_calamine.CalamineWorkbook.from_path(str(demo_book)).get_sheet_by_name("看板").to_python()
+    assert "C09" in str(board[0][0]) or "C09" in str(board[1][0])
 
 
 @pytest.mark.parametrize("excused_counts, rate", [("否", 1.0), ("是", 2 / 3)])
@@ -247,7 +270,7 @@ def test_percentages_typed_as_text_are_read_not_crashed_on(tmp_path: Path) -> No
     book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "A", "缺勤")],
                         {"attendance_threshold": "50%", "late_grace_minutes": "五分钟"},
                         submissions=[("T1", "A", "已提交")])
-    assert trainbook.validate(book).flatten(("sheet", "code")) == [("settings", "invalid-number")]
+    assert trainbook.validate(book, as_of="2026-03-10").flatten(("sheet", "code")) == [("settings", "invalid-number")]
     result = trainbook.progress(book, as_of="2026-03-10", write=False)
     a = result.students.loc["A"]
     assert (a["attendance_rate"], a["risk"]) == (0.5, "low")  # 50% against a threshold read as 0.5, not 50

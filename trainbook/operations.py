@@ -89,12 +89,16 @@ def _name(target: object) -> str:
     return Path(str(target)).name
 
 
-def validate(target: object, annotate: bool = False, on_step: Steps = quiet) -> Report:
+def validate(target: object, annotate: bool = False, on_step: Steps = quiet,
+             as_of: dt.date | str | None = None) -> Report:
     """Validate a master workbook (a path, an xlwings Book, or an engine) and return its Report.
 
     With `annotate`, also write the issues sheet and mark the offending cells (earlier marks are
-    replaced). Raises TrainbookError only when the workbook cannot be read or written.
+    replaced). Findings about what should have happened by now are as of `as_of` (default: today).
+    Raises TrainbookError only when the workbook cannot be read or written.
     """
+    import pandas as pd
+
     from trainbook.validation import run_checks
     from trainbook.validation.annotate import annotation
 
@@ -103,7 +107,7 @@ def validate(target: object, annotate: bool = False, on_step: Steps = quiet) -> 
     master = engine.read()
     ids = assign_ids(master) if annotate else {}
     on_step(message("step-check", master.lang))
-    report = run_checks(master)
+    report = run_checks(master, pd.Timestamp(as_of).date() if as_of is not None else None)
     if annotate:
         on_step(message("step-write", master.lang, name=_name(master.source)))
         update = annotation(report, master)

@@ -17,7 +17,7 @@ from trainbook.metrics.outcome import verdicts
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.scores import assessments, score_figures
 from trainbook.metrics.tasks import task_figures
-from trainbook.policy.plan import session_plan
+from trainbook.policy.plan import session_label, session_plan, unrecorded
 from trainbook.policy.settings import settings_and_ignored
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
@@ -41,6 +41,7 @@ class Progress:
     feedback_by_teacher: pd.DataFrame = field(default_factory=pd.DataFrame)
     lang: Lang = "zh"  # the workbook's
     settings_ignored: list[str] = field(default_factory=list)  # invalid settings replaced by defaults
+    unrecorded: list[str] = field(default_factory=list)  # held sessions with no attendance records yet
 
     def summary(self, lang: Lang | None = None) -> str:
         """The headline figures, and who is at high risk with what they still need."""
@@ -59,7 +60,8 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     people = students(master)
     plan = session_plan(master)
     pairs = applicable(people, plan)
-    held = session_statuses(master, pairs, day)
+    missing = unrecorded(master, plan, day)
+    held = session_statuses(master, pairs, day, missing.index)
     figures = people[["name", "department", "group_id"]].join(attendance_figures(pairs, held, settings))
     for column in ("sessions_planned", "sessions_to_date", "present", "late", "early_leave", "absent", "excused",
                    "forgiven", "counted", "remaining", "absence_run", "sessions_needed"):
@@ -75,7 +77,7 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     feedback_sessions, feedback_teachers = feedback_summary(master, plan, settings)
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
                     by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang,
-                    ignored)
+                    ignored, [session_label(str(i), row) for i, row in missing.iterrows()])
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
@@ -90,8 +92,13 @@ def progress_update(master: Master, result: Progress) -> Update:
     """What `progress` writes: the progress sheet, the dashboard's cells and chart ranges, the last run."""
     at_risk = int((result.students["risk"] == "high").sum())
     run = last_run(master.lang, "progress", students=len(result.students), high=at_risk)
+    note = ""
+    if result.unrecorded:
+        sessions = "、".join(result.unrecorded) if master.lang == "zh" else ", ".join(result.unrecorded)
+        note = message("sessions-unrecorded", master.lang, sessions=sessions)
+        run = (run[0], run[1], f"{run[2]}。{note}" if master.lang == "zh" else f"{run[2]}. {note}")
     cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
-                                      result.as_of.isoformat(), master.lang)
+                                      result.as_of.isoformat(), master.lang, note)
     tables = {"progress": sheet_rows(result, master.lang)}
     charts = {}
     if "dashboard" in master.names:
@@ -117,6 +124,9 @@ def summary(result: Progress, lang: Lang) -> str:
               f"高风险 {risk.get('high', 0)} 名，中风险 {risk.get('medium', 0)} 名。") if zh else
              (f"As of {result.as_of}: {len(s)} students, attendance {rate}, tasks {tasks}, mean final score "
               f"{score}; {risk.get('high', 0)} at high risk, {risk.get('medium', 0)} at medium risk.")]
+    if result.unrecorded:
+        lines.append(message("sessions-unrecorded", lang, sessions="、".join(result.unrecorded) if zh
+                             else ", ".join(result.unrecorded)))
     if result.settings_ignored:
         keys = "、".join(result.settings_ignored) if zh else ", ".join(result.settings_ignored)
         lines.append(message("settings-ignored", lang, keys=keys))

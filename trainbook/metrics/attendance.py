@@ -16,10 +16,11 @@ from trainbook.workbook.master import Master
 STATUSES = ("present", "late", "early_leave", "absent", "excused")
 
 
-def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Each applicable session held by `as_of`, with its status (缺勤 when nothing was recorded)
-    and watch minutes."""
-    held = pairs[pairs["date"] <= as_of]
+def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp,
+                     unrecorded: pd.Index) -> pd.DataFrame:
+    """Each applicable session held by `as_of` and recorded (sessions in `unrecorded` count as not
+    yet held), with its status (缺勤 when nothing was recorded for the student) and watch minutes."""
+    held = pairs[(pairs["date"] <= as_of) & ~pairs["session_id"].isin(unrecorded)]
     raw = master.frame("attendance")
     wanted = ["session_id", "student_id", "status", "watch_minutes"]
     frame = values.typed(raw[[c for c in wanted if c in raw]], BY_KEY["attendance"])

@@ -30,13 +30,13 @@ def kpis(students: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
 
 
 def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFrame, as_of: str,
-         lang: Lang) -> tuple[pd.DataFrame, dict[str, int]]:
+         lang: Lang, note: str = "") -> tuple[pd.DataFrame, dict[str, int]]:
     """The dashboard's cells from row 2 on, as a frame whose columns are 0-based column positions,
     and the last filled row of each data column (for the charts' ranges)."""
     width = max(b.column + len(b.zh) for b in BLOCKS)
     rows = DATA_ROW + MAX_ROWS - 1
     cells = np.full((rows, width), None, dtype=object)
-    cells[0, 0] = ("截至 " if lang == "zh" else "As of ") + as_of
+    cells[0, 0] = ("截至 " if lang == "zh" else "As of ") + as_of + (f"　{note}" if note else "")
     for i, (label, value) in enumerate(kpis(students, lang)):
         cells[KPI_ROW - 2 + i, 0], cells[KPI_ROW - 2 + i, 1] = label, value
     scores = students["final_score"].dropna()

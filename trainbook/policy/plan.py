@@ -22,3 +22,18 @@ def session_plan(master: Master) -> pd.DataFrame:
     frame["end_at"] = frame["date"] + pd.to_timedelta(frame["end"]).fillna(pd.Timedelta(0))
     frame["group_set"] = values.id_sets(frame["groups"])
     return frame.set_index("session_id").sort_values("start_at")
+
+
+def unrecorded(master: Master, plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Required sessions held by `as_of` that have no attendance record at all (SPEC §6): their
+    data has not been imported yet, so they count as not held, not as everyone's absence."""
+    attendance = master.frame("attendance")
+    recorded = set(values.text(attendance["session_id"]).dropna()) if "session_id" in attendance else set()
+    held = plan[(plan["date"] <= as_of) & (plan["required"] == "yes")]
+    return held[~held.index.isin(recorded)]
+
+
+def session_label(session_id: str, row: pd.Series) -> str:
+    """'C09 项目实战（一） 2026-11-30': a session as a coordinator recognises it."""
+    day = f" {row['date']:%Y-%m-%d}" if pd.notna(row.get("date")) else ""
+    return f"{session_id} {row.get('title') or ''}{day}".strip()

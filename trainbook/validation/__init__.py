@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterable, Iterator
+
+import pandas as pd
 
 from trainbook.validation.cells import check_cells, check_structure
 from trainbook.validation.keys import check_duplicates, check_possible_duplicates, check_references
@@ -12,6 +15,7 @@ from trainbook.validation.rules import (
     check_ceilings,
     check_session_times,
     check_settings,
+    check_unrecorded,
     check_weights,
 )
 from trainbook.workbook.master import Master
@@ -22,12 +26,16 @@ CHECKS: tuple[Callable[[Master], Iterable[Finding]], ...] = (
 )
 
 
-def run_checks(master: Master) -> Report:
-    """Validate an in-memory master; findings are data, this never raises on bad rows."""
+def run_checks(master: Master, as_of: dt.date | None = None) -> Report:
+    """Validate an in-memory master; findings are data, this never raises on bad rows. Findings
+    about what should have happened by now (sessions held but not recorded) are as of `as_of`
+    (default: today)."""
+    day = pd.Timestamp(as_of or dt.date.today())
 
     def findings() -> Iterator[Finding]:
         for check in CHECKS:
             yield from check(master)
+        yield from check_unrecorded(master, day)
 
     return Report(str(master.source), master.lang, build_issues(master, findings()))
 

@@ -44,7 +44,7 @@ def annotation(report: Report, master: Master) -> Update:
                 unmark.setdefault(key, []).append((int(row), position))
     for issue in report.issues:
         positions = master.tables[issue.sheet].positions if issue.sheet in master.tables else {}
-        if issue.row and issue.row > 1 and issue.column in positions:
+        if issue.severity != "info" and issue.row and issue.row > 1 and issue.column in positions:
             marks.setdefault(issue.sheet, []).append((issue.row, positions[issue.column]))
     run = last_run(master.lang, "validate", errors=report.errors, warnings=report.warnings)
     return Update(tables={"issues": issues_frame(report, master)}, marks=marks, unmark=unmark, last_run=run)

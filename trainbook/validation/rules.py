@@ -13,6 +13,20 @@ from trainbook.validation.report import Finding
 from trainbook.workbook.master import Master, normalize
 
 
+def check_unrecorded(master: Master, as_of: pd.Timestamp) -> Iterator[Finding]:
+    """session-unrecorded: held by `as_of` and required, with no attendance record at all."""
+    from trainbook.policy.plan import session_plan, unrecorded
+
+    frame = master.frame("sessions")
+    if "session_id" not in frame:
+        return
+    missing = set(unrecorded(master, session_plan(master), as_of).index)
+    ids = values.text(frame["session_id"])
+    hit = ids.isin(missing) & ~ids.duplicated()
+    if hit.any():
+        yield Finding("session-unrecorded", "sessions", "session_id", hit[hit].index.tolist(), ids[hit].tolist())
+
+
 def check_session_times(master: Master) -> Iterator[Finding]:
     """end-before-start."""
     frame = master.frame("sessions")
