@@ -263,3 +263,41 @@ def test_the_package_writer_adds_parts_that_readers_accept(tmp_path: Path, soffi
     assert python_calamine.CalamineWorkbook.from_path(str(out)).sheet_names == openpyxl.load_workbook(book).sheetnames
     pdf = convert(soffice, out, "pdf", tmp_path / "lo")
     assert pdf.stat().st_size > 1000
+
+
+def test_new_rows_fill_rows_a_formula_was_filled_down_into(tmp_path: Path, tables) -> None:
+    book = write_tables(init(tmp_path / "m.xlsx"), {"enrollment": tables["enrollment"].head(2)})
+    wb = openpyxl.load_workbook(book)
+    wb["报名"]["T1"] = "等级"
+    for r in range(2, 21):
+        wb["报名"][f"T{r}"] = f'=IF(B{r}="","",IF(LEN(B{r})>2,"A1级","B1级"))'
+    wb.save(book)
+    computed = convert_to_xlsx_in_place(book, tmp_path)
+    [result] = trainbook.merge(computed, enrollment_form(tmp_path / "报名.csv"))
+    assert result.inserted == 2
+    enr = openpyxl.load_workbook(computed)["报名"]
+    assert [enr[f"B{r}"].value for r in (4, 5)] == ["周小川", "钱多多"], "into the rows the formula already covers"
+    assert enr["T4"].value.startswith("=IF(B4") and enr["B21"].value is None
+
+
+def convert_to_xlsx_in_place(book: Path, tmp_path: Path) -> Path:
+    """The workbook as a spreadsheet program saves it (formulas with their cached results)."""
+    import shutil
+    import subprocess
+
+    out = tmp_path / "lo-saved"
+    out.mkdir()
+    subprocess.run([shutil.which("soffice") or "soffice", f"-env:UserInstallation=file://{tmp_path}/lo-p", "--headless",
+                    "--convert-to", "xlsx", "--outdir", str(out), str(book)], capture_output=True, timeout=180)
+    return out / book.name
+
+
+def test_a_formula_with_quoted_text_like_a_reference_is_carried_down(tmp_path: Path, tables) -> None:
+    book = write_tables(init(tmp_path / "m.xlsx"), {"enrollment": tables["enrollment"].head(2)})
+    wb = openpyxl.load_workbook(book)
+    wb["报名"]["T1"] = "等级"
+    for r in (2, 3):
+        wb["报名"][f"T{r}"] = f'=IF(LEN(B{r})>2,"A1级","B1级")&"-Q1"'
+    wb.save(book)
+    trainbook.merge(book, enrollment_form(tmp_path / "报名.csv"))
+    assert openpyxl.load_workbook(book)["报名"]["T5"].value == '=IF(LEN(B5)>2,"A1级","B1级")&"-Q1"'

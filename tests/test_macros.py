@@ -19,7 +19,7 @@ import trainbook.xl
 from trainbook.cli import main
 from trainbook.schema.buttons import BUTTONS, MODULE
 from trainbook.workbook import macros
-from trainbook.workbook.package import sheet_parts
+from trainbook.workbook.package import PackageEdit, sheet_parts
 
 from .conftest import clean_tables, convert, json_book, parts, write_tables
 
@@ -40,9 +40,8 @@ def buttons_in(path: Path, sheet: str) -> dict[str, str]:
     """Caption → bound macro of every form button in `sheet`'s VML drawing."""
     with zipfile.ZipFile(path) as zf:
         part = next(p.part for p in sheet_parts(zf) if p.name == sheet)
-        rels = zf.read(part.replace("worksheets/", "worksheets/_rels/") + ".rels").decode()
-        target = re.search(r'Target="\.\./drawings/(vmlDrawing\d+\.vml)"', rels).group(1)
-        vml = zf.read(f"xl/drawings/{target}").decode()
+        [drawing] = PackageEdit(zf).related(part, macros.VML_REL)
+        vml = zf.read(drawing).decode()
     shapes = re.findall(r"<font[^>]*>([^<]+)</font>.*?<x:ClientData ObjectType=\"Button\">.*?"
                         r"<x:FmlaMacro>\[0\]!([\w.]+)</x:FmlaMacro>", vml, re.S)
     return dict(shapes)
@@ -173,3 +172,59 @@ def write_paste(book: Path, rows: list[list[object]]) -> None:
     for row in rows:
         wb["粘贴区"].append(row)
     wb.save(book)
+
+
+def test_buttons_join_a_home_sheet_with_comments_and_a_rerun_refreshes_in_place(tmp_path: Path) -> None:
+    from openpyxl.comments import Comment
+
+    book = trainbook.init(tmp_path / "k.xlsx")
+    wb = openpyxl.load_workbook(book)
+    wb["首页"]["A1"].comment = Comment("本项目负责人：王老师", "培训专员")
+    wb.save(book)
+    xlsm = trainbook.buttons(book)
+    assert buttons_in(xlsm, "首页") == {b.caption("zh"): b.macro for b in BUTTONS}
+    assert openpyxl.load_workbook(xlsm, keep_vba=True)["首页"]["A1"].comment.text == "本项目负责人：王老师"
+    before = parts(xlsm)
+    again = CliRunner().invoke(main, ["buttons", str(xlsm)])
+    assert again.exit_code == 0, again.output
+    assert buttons_in(xlsm, "首页") == {b.caption("zh"): b.macro for b in BUTTONS}, "no second set of buttons"
+    assert parts(xlsm).keys() == before.keys()
+    refused = CliRunner().invoke(main, ["buttons", str(book)])
+    assert refused.exit_code == 2 and f"trainbook buttons {xlsm}" in refused.output
+
+
+STUB = """Attribute VB_Name = "xlwings"
+Public Function RunPython(PythonCommand As String)
+    ThisWorkbook.Worksheets("xlwings.conf").Range("F1").Value = PythonCommand
+End Function
+"""
+
+
+def test_libreoffice_runs_every_buttons_sub_and_sees_the_buttons_bound(macro_book: Path, tmp_path: Path,
+                                                                         soffice: str) -> None:
+    """A test build whose RunPython records its argument: LibreOffice runs each button's Sub, and
+    each hands Python the command of its button."""
+    import importlib.util
+
+    from .lo_macros import run_macros
+
+    spec = importlib.util.spec_from_file_location("build_vba_project", ROOT / "macros" / "build_vba_project.py")
+    assert spec and spec.loader
+    builder = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(builder)
+    stub = builder.build(tmp_path / "stub.bin", stub=STUB).read_bytes()
+    test_book = tmp_path / "stub.xlsm"
+    with zipfile.ZipFile(macro_book) as zin, zipfile.ZipFile(test_book, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            zout.writestr(info, stub if info.filename == "xl/vbaProject.bin" else zin.read(info.filename))
+    jobs = [b.macro for b in BUTTONS] + ["buttons:首页"]
+    results = run_macros(soffice, test_book, jobs, tmp_path / "lo")
+    for button, (job, outcome, stored) in zip(BUTTONS, results):
+        assert outcome == "OK", (job, outcome)
+        conf = python_calamine.CalamineWorkbook.from_path(str(stored)).get_sheet_by_name(macros.CONF_SHEET)
+        recorded = {str(cell) for row in conf.to_python() for cell in row}
+        assert button.command in recorded, (job, recorded)
+    job, outcome, _ = results[-1]
+    bound = dict(item.split("=", 1) for item in outcome.removeprefix("OK ").split("|") if item)
+    assert bound == {b.caption("zh"): f"vnd.sun.star.script:VBAProject.{b.macro}?language=Basic&location=document"
+                     for b in BUTTONS}

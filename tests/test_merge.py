@@ -500,3 +500,51 @@ def test_merge_again_relands_a_file_without_duplicates(tmp_path: Path, roster_bo
     [again] = trainbook.merge(roster_book, export, again=True)
     assert (again.already_imported, again.matched, again.inserted, again.unchanged) == (False, 1, 0, 1)
     assert len(trainbook.read(roster_book).frame("attendance")) == 1
+
+
+def test_a_merge_keeps_the_coordinators_note_on_a_row_it_updates(tmp_path: Path, roster_book: Path, program) -> None:
+    who = person(program, "S0003")
+    late = exports.punch_records(tmp_path / "late.xlsx", [(who, dt.datetime(2026, 11, 2, 9, 20))], D(2026, 11, 2),
+                                 D(2026, 11, 2))
+    trainbook.merge(roster_book, late)
+    frame = trainbook.read(roster_book).frame("attendance")
+    row = frame.index[0]
+    write_tables(roster_book, {"attendance": frame.assign(note=frame["note"].astype(object)).pipe(
+        lambda f: f.assign(note=["堵车，已电话说明"]))})
+    early = exports.punch_records(tmp_path / "early.xlsx", [(who, dt.datetime(2026, 11, 2, 8, 40))], D(2026, 11, 2),
+                                  D(2026, 11, 2))
+    [result] = trainbook.merge(roster_book, early)
+    after = trainbook.read(roster_book).frame("attendance").loc[row]
+    assert result.updated == 1 and after["status"] == "出勤" and after["note"] == "堵车，已电话说明"
+
+
+def test_headers_pushed_down_by_a_title_row_are_refused_before_anything_is_logged(tmp_path: Path,
+                                                                                  roster_book: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(roster_book)
+    wb["考勤"].insert_rows(1)
+    wb["考勤"]["A1"] = "2026 新员工培训 考勤表"
+    wb.save(roster_book)
+    before = roster_book.read_bytes()
+    export = tmp_path / "p.csv"
+    export.write_text("姓名,部门,打卡时间\n某人,销售部,2026-11-02 08:50\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["merge", str(roster_book), str(export)])
+    assert result.exit_code == 2 and "考勤" in result.output and "第 1 行" in result.output
+    assert roster_book.read_bytes() == before
+    progress = CliRunner().invoke(main, ["progress", str(roster_book)])
+    assert progress.exit_code == 2 and "考勤" in progress.output
+
+
+def test_review_keeps_an_unknown_id_and_again_makes_no_copies(tmp_path: Path, roster_book: Path) -> None:
+    export = tmp_path / "p.csv"
+    export.write_text("姓名,部门,打卡时间\n陌生人,销售部,2026-11-02 08:50\n", encoding="utf-8")
+    trainbook.merge(roster_book, export)
+    trainbook.merge(roster_book, export, again=True)
+    review = trainbook.read(roster_book).frame("review")
+    assert len(review) == 1, "merging the same file again replaces its review rows"
+    write_tables(roster_book, {"review": review.assign(student_id="S9999")})
+    trainbook.merge(roster_book, export, again=True)
+    review = trainbook.read(roster_book).frame("review")
+    assert len(review) == 1 and "S9999" in review["note"].iloc[0] and "报名" in review["note"].iloc[0]
+    assert "S9999" not in set(trainbook.read(roster_book).frame("attendance").get("student_id", []))

@@ -55,6 +55,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "trainbook failed ({detail}). Run the same operation from the command line with --debug and send the "
         "output to the maintainers.",
     ),
+    "review-unknown-id": (
+        "{student_id} 不在报名表中：请填写报名表里已有的学员编号",
+        "{student_id} is not in Enrollment: fill in a student id that Enrollment has",
+    ),
     "sessions-unrecorded": (
         "{sessions} 尚无考勤记录：请导入其数据（在那之前不计入出勤率和风险）",
         "{sessions}: no attendance records yet — import their data (until then they are left out of rates and risk)",
@@ -74,6 +78,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "bad-extension-macros": (
         "{path} 是启用宏的工作簿：请加 --macros（trainbook init {path} --macros）。",
         "{path} is a macro-enabled workbook: add --macros (trainbook init {path} --macros).",
+    ),
+    "buttons-exists": (
+        "{path} 已存在：要更新它的按钮和 Python 路径，请运行 trainbook buttons {path}；"
+        "要用 {book} 重新生成并覆盖它（其中的改动会丢失，旧版本留在备份里），请加 --force。",
+        "{path} exists: to update its buttons and Python path, run trainbook buttons {path}; to make it anew from "
+        "{book}, overwriting it (its changes are lost; the old version stays in the backups), add --force.",
     ),
     "file-exists": (
         "{path} 已存在：请换一个文件名，或加 --force 覆盖。",
@@ -115,6 +125,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "paste-empty": (
         "“粘贴区”是空的：请把钉钉导出的表格（连同标题行）粘贴到 A1 后再点“合并导入”。",
         "The Paste sheet is empty: paste a DingTalk export at A1 (title rows and all), then click Merge.",
+    ),
+    "master-missing-column": (
+        "{path} 的“{sheet}”表第 1 行没有必填列“{column}”：请把列标题放回第 1 行（标题上方不能有别的行）后重试；本次没有写入。",
+        "{path}: row 1 of '{sheet}' has no required '{column}' column: put the headers back in row 1 (with no rows "
+        "above them) and try again; nothing was written.",
     ),
     "sheet-missing": (
         "{path} 缺少“{sheet}”表，无法写入结果：请从模板（trainbook init 新建的工作簿）复制该表后重试。",

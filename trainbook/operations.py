@@ -14,7 +14,7 @@ from trainbook.errors import InputError
 from trainbook.i18n import LANGS, Lang, Steps, default_lang, last_run, message, quiet
 from trainbook.ids import assign_ids
 from trainbook.workbook import engine_for
-from trainbook.workbook.engine import Engine, Update
+from trainbook.workbook.engine import Engine, Update, require_columns
 from trainbook.workbook.master import Master
 from trainbook.workbook.master import records as sheet_records
 
@@ -22,6 +22,9 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.importers.merge import MergeRun, Source
     from trainbook.metrics import Progress
     from trainbook.validation import Report
+
+PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
+
 
 def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: bool = False) -> Path:
     """Create a new, empty master workbook in `lang` at `path` and return its path; with
@@ -59,19 +62,23 @@ def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: b
 
 def buttons(book: Path | str, out: Path | str | None = None, overwrite: bool = False) -> Path:
     """Write a macro-enabled copy of the master `book` (an .xlsx) with the VBA project, the home
-    sheet's buttons and the xlwings.conf sheet; `book` itself is only read."""
+    sheet's buttons and the xlwings.conf sheet; `book` itself is only read. Given an .xlsm, bring
+    it up to date in place (project, and the Python its buttons run on this PC)."""
     from trainbook.workbook.file_engine import FileEngine
     from trainbook.workbook.macros import write_macro_enabled
-    from trainbook.workbook.safety import replace_atomically
+    from trainbook.workbook.safety import file_version, replace_atomically
 
     book = Path(book)
-    lang = FileEngine(book).language()
+    engine = FileEngine(book)
+    lang = engine.language()
     target = Path(out) if out is not None else book.with_suffix(".xlsm")
     if target.suffix.lower() != ".xlsm":
         raise InputError(message("bad-extension", lang, path=target, allowed=".xlsm"))
-    if target.resolve() == book.resolve() or (target.exists() and not overwrite):
-        raise InputError(message("file-exists", lang, path=target))
-    replace_atomically(target, lambda tmp: write_macro_enabled(book, tmp, lang), lang)
+    in_place = target.exists() and target.resolve() == book.resolve()
+    if target.exists() and not in_place and not overwrite:
+        raise InputError(message("buttons-exists", lang, path=target, book=book))
+    version = file_version(book) if in_place else None
+    replace_atomically(target, lambda tmp: write_macro_enabled(book, tmp, lang), lang, version)
     return target
 
 
@@ -151,10 +158,11 @@ def merge_pasted(book: object) -> MergeRun:
 def _merge_all(engine: Engine, sources: list[Source], session: str | None = None, assessment: str | None = None,
                dry_run: bool = False, again: bool = False, clear: list[str] | None = None,
                on_step: Steps = quiet) -> MergeRun:
-    from trainbook.importers.merge import MergeRun, merge_source, resolve_reviews, sheets_to_read
+    from trainbook.importers.merge import TARGET_SHEETS, MergeRun, merge_source, resolve_reviews, sheets_to_read
     from trainbook.policy.settings import settings_and_ignored
 
     master = engine.read(sheets_to_read(engine, sources))
+    require_columns(master, [key for s in sources for key in ("enrollment", *TARGET_SHEETS[s.kind.target])])
     master.compact()
     changed = assign_ids(master)
     settings, ignored = settings_and_ignored(master)
@@ -187,6 +195,7 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
     engine = engine_for(book)
     on_step(message("step-read", default_lang(), name=_name(book)))
     master = engine.read()
+    require_columns(master, PROGRESS_NEEDS)
     ids = assign_ids(master) if write else {}
     on_step(message("step-compute", master.lang))
     result = compute(master, day)

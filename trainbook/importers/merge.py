@@ -181,8 +181,16 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
     review = _review_frame(master, review_rows, kind, source, lang, now)
     _account(result, table.rows.index, evidence.index, landed,
              review["source_row"] if len(review) else pd.Series(dtype=int), kind)
-    if len(review):
-        result.changed["review"] = pd.concat([master.frame("review"), review], ignore_index=True)
+    waiting = master.frame("review")
+    if again and {"kind", "file", "student_id", "source_row"} <= set(waiting.columns):
+        # its rows are worked out anew, so the old ones go — but not those a coordinator has filled in
+        same = (waiting["kind"] == kind.key) & (waiting["file"] == source.name)
+        touched = same & waiting["student_id"].notna()
+        waiting = waiting[~same | touched]
+        if len(review):
+            review = review[~review["source_row"].isin(set(waiting.loc[touched[~same | touched], "source_row"]))]
+    if len(review) or len(waiting) != len(master.frame("review")):
+        result.changed["review"] = pd.concat([waiting, review], ignore_index=True)
     result.changed["imports"] = pd.concat([imports, pd.DataFrame([{
         "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.key,
         "file": source.name, "sha256": source.digest, "rows": result.rows, "matched": result.matched,
@@ -239,9 +247,15 @@ def resolve_reviews(master: Master, settings: Any) -> dict[str, pd.DataFrame]:
     if not {"student_id", "payload", "kind"} <= set(review.columns):
         return {}
     chosen = values.text(review["student_id"])
-    done = chosen.notna() & review["payload"].notna()
+    enrollment = master.frame("enrollment")
+    students = set(values.text(enrollment["student_id"]).dropna()) if "student_id" in enrollment else set()
+    unknown = chosen.notna() & ~chosen.isin(students)
+    done = chosen.notna() & review["payload"].notna() & ~unknown
+    if unknown.any():  # a typo stays on the sheet, saying why, instead of landing for nobody
+        review = review.copy()
+        review.loc[unknown, "note"] = [message("review-unknown-id", master.lang, student_id=sid) for sid in chosen[unknown]]
     if not done.any():
-        return {}
+        return {"review": review} if unknown.any() else {}
     changed: dict[str, pd.DataFrame] = {}
     for kind_key, rows in review[done].groupby("kind"):
         kind = KINDS.get(str(kind_key))

@@ -56,7 +56,8 @@ def _keyed(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
 def _land(existing: pd.DataFrame, key_columns: list[str], new: pd.DataFrame,
           same: Callable[[pd.DataFrame, pd.DataFrame], np.ndarray]) -> tuple[Counts, pd.DataFrame]:
     """Insert rows of `new` whose key is absent; update non-manual rows where `same(old, new)`
-    (row-aligned frames) is False; count the rest as unchanged. All column-wise, no row loop."""
+    (row-aligned frames) is False, keeping what they hold where `new` has nothing; count the rest
+    as unchanged. All column-wise, no row loop."""
     existing = existing.copy()
     for column in new.columns:
         if column not in existing:
@@ -68,8 +69,11 @@ def _land(existing: pd.DataFrame, key_columns: list[str], new: pd.DataFrame,
     targets = at[found].astype(np.int64).to_numpy()
     old, incoming = existing.loc[targets].reset_index(drop=True), new[found].reset_index(drop=True)
     keep = _manual(existing).loc[targets].to_numpy() | (same(old, incoming) if len(old) else np.zeros(0, bool))
-    changes = new[found][~keep]
-    existing.loc[targets[~keep], list(new.columns)] = changes.to_numpy(dtype=object)
+    changes = new[found][~keep].to_numpy(dtype=object)
+    before = existing.loc[targets[~keep], list(new.columns)].to_numpy(dtype=object)
+    blank = pd.isna(changes)
+    changes[blank] = before[blank]  # an import fills cells, it never empties one (a coordinator's 备注)
+    existing.loc[targets[~keep], list(new.columns)] = changes
     counts = {"inserted": int((~found).sum()), "updated": int((~keep).sum()), "unchanged": int(keep.sum())}
     return counts, append_rows(existing, new[~found])
 

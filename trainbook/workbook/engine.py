@@ -56,3 +56,17 @@ def require_sheets(master: Master, update: Update) -> None:
         if key not in master.tables and key not in master.names:
             raise InputError(message("sheet-missing", master.lang, path=master.source,
                                      sheet=BY_KEY[key].name(master.lang)))
+
+
+def require_columns(master: Master, keys: Iterable[str]) -> None:
+    """Refuse, before anything is computed, to work on a sheet whose required headers are not in
+    row 1 (renamed, or pushed down by a title row): its rows could not be read or written."""
+    for key in keys:
+        table = master.tables.get(key)
+        if key not in master.names:
+            raise InputError(message("sheet-missing", master.lang, path=master.source,
+                                     sheet=BY_KEY[key].name(master.lang)))
+        if table is not None and table.missing_required:
+            column = BY_KEY[key].column(table.missing_required[0]).header(master.lang)
+            raise InputError(message("master-missing-column", master.lang, path=master.source, sheet=table.name,
+                                     column=column))

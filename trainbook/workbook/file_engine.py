@@ -121,7 +121,8 @@ class FileEngine:
                 part = parts[master.names["home"]]
                 package.replace(part, [set_texts(package.read(part), dict(zip(LAST_RUN_CELLS, update.last_run)))])
             for key, (first_row, last_rows) in update.chart_ranges.items():
-                for part in (n for n in zf.namelist() if n.startswith("xl/charts/chart")):
+                sheet = parts[master.names[key]]  # only the charts drawn on that sheet are trainbook's
+                for part in (c for d in package.related(sheet, DRAWING_REL) for c in package.related(d, CHART_REL)):
                     chart = zf.read(part)
                     trimmed = trim_chart_ranges(chart, master.names[key], first_row, last_rows)
                     if trimmed != chart:
@@ -135,6 +136,8 @@ class FileEngine:
 
 
 TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"
+DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/drawing"
+CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 
 
 def _grow_tables(package: PackageEdit, sheet_part: str, old_last: int, new_last: int) -> None:

@@ -67,7 +67,9 @@ def write_macro_enabled(src: Path, dst: Path, lang: Lang) -> None:
 
 
 def add_macros(package: PackageEdit, lang: Lang) -> None:
-    """Make the package a macro-enabled master: VBA project, button panel, conf sheet."""
+    """Make the package a macro-enabled master: VBA project, button panel, conf sheet. On a
+    macro-enabled master already, the project is brought up to date, its buttons stay, and the
+    conf sheet names the Python running now."""
     workbook = "xl/workbook.xml"
     package.add_part("xl/vbaProject.bin", vba_project(), VBA_PROJECT)
     package.relate(workbook, VBA_REL, "vbaProject.bin")
@@ -80,19 +82,34 @@ def add_macros(package: PackageEdit, lang: Lang) -> None:
     home = names.get(BY_KEY["home"].name(lang))
     if home is not None:
         _add_panel(package, home, lang)
-    if CONF_SHEET not in names:
+    if CONF_SHEET in names:  # made before, maybe on another PC: name this Python now
+        pairs = list(interpreters().items())
+        edit = TableEdit(np.array([1, 2]), np.array([1, 1]), np.array([v or None for _, v in pairs], dtype=object),
+                         Rows([], []))
+        conf = names[CONF_SHEET]
+        package.replace(conf, [b"".join(patch_sheet(package.read(conf), edit, {}, 2, np.array([1, 2])).chunks)])
+    else:
         _add_conf_sheet(package, lang)
 
 
 def _add_panel(package: PackageEdit, home: str, lang: Lang) -> None:
     """The buttons (a VML drawing, as Excel keeps form buttons) and a line on each beside it."""
     xml = package.read(home)
-    if re.search(rb"<(\w+:)?legacyDrawing\b", xml):
-        return  # the sheet has its buttons (or comments) drawing already: leave it to the user
-    vml = _renumbered(_buttons_vml(lang), package)
-    part = package.free_name("xl/drawings/vmlDrawing{}.vml")
-    package.add_part(part, vml, VML)
-    rid = package.relate(home, VML_REL, "../drawings/" + part.rsplit("/", 1)[1])
+    block, vml = _renumbered(_buttons_vml(lang), package)
+    existing = package.related(home, VML_REL)
+    if existing:  # the sheet's comments live in a VML drawing already: the buttons join them
+        old = package.read(existing[0])
+        if b"<x:FmlaMacro>" in old:
+            return  # it has buttons already (a copy made before): they stay as they are
+        shapes = re.findall(rb"<v:shapetype\b.*?</v:shapetype>|<v:shape\b.*?</v:shape>", vml, re.S)
+        old = re.sub(rb'(<o:idmap\b[^>]*data=")([^"]*)"', lambda m: m.group(1) + m.group(2) + b",%d\"" % block, old, count=1)
+        at = old.rfind(b"</xml>")
+        package.replace(existing[0], [old[:at] + b"".join(shapes) + old[at:]])
+        rid = None
+    else:
+        part = package.free_name("xl/drawings/vmlDrawing{}.vml")
+        package.add_part(part, vml, VML)
+        rid = package.relate(home, VML_REL, "../drawings/" + part.rsplit("/", 1)[1])
     rows = [PANEL_ROW + 1 + 2 * i for i in range(len(BUTTONS))]
     cells = TableEdit(np.array([PANEL_ROW + 1, *[r + 1 for r in rows]]),
                       np.array([PANEL_COLUMN, *[PANEL_COLUMN + 1] * len(rows)]),
@@ -101,9 +118,11 @@ def _add_panel(package: PackageEdit, home: str, lang: Lang) -> None:
     style = _style_of(xml, "B5")
     patched = b"".join(patch_sheet(xml, cells, {PANEL_COLUMN: style} if style else {}, 1, np.array([])).chunks)
     patched = _with_widths(patched, {PANEL_COLUMN: HOME_WIDTHS[PANEL_COLUMN], PANEL_COLUMN + 1: HOME_WIDTHS[PANEL_COLUMN + 1]})
-    at = min(i for i in (patched.find(b"<legacyDrawingHF"), patched.find(b"<tableParts"), patched.find(b"<extLst"),
-                         patched.rfind(b"</worksheet>")) if i >= 0)
-    package.replace(home, [patched[:at] + f'<legacyDrawing xmlns:r="{NS_REL}" r:id="{rid}"/>'.encode() + patched[at:]])
+    if rid is not None:
+        at = min(i for i in (patched.find(b"<legacyDrawingHF"), patched.find(b"<tableParts"), patched.find(b"<extLst"),
+                             patched.rfind(b"</worksheet>")) if i >= 0)
+        patched = patched[:at] + f'<legacyDrawing xmlns:r="{NS_REL}" r:id="{rid}"/>'.encode() + patched[at:]
+    package.replace(home, [patched])
 
 
 def _buttons_vml(lang: Lang) -> bytes:
@@ -123,13 +142,13 @@ def _buttons_vml(lang: Lang) -> bytes:
         return zf.read("xl/drawings/vmlDrawing1.vml")
 
 
-def _renumbered(vml: bytes, package: PackageEdit) -> bytes:
-    """Shape ids of their own: VML drawings of one workbook must not share an id block."""
+def _renumbered(vml: bytes, package: PackageEdit) -> tuple[int, bytes]:
+    """Shape ids of their own (an id block no VML drawing of the workbook uses), and the block."""
     taken = {int(n) for name in package.names if name.endswith(".vml")
-             for n in re.findall(rb'<o:idmap[^>]*data="(\d+)"', package.read(name))}
+             for data in re.findall(rb'<o:idmap[^>]*data="([\d,]+)"', package.read(name)) for n in data.split(b",")}
     block = max(taken, default=0) + 1
     vml = vml.replace(b'data="1"', f'data="{block}"'.encode(), 1)
-    return re.sub(rb"_x0000_s1(\d{3})", lambda m: f"_x0000_s{block * 1024 + int(m.group(1)) - 24}".encode(), vml)
+    return block, re.sub(rb"_x0000_s1(\d{3})", lambda m: f"_x0000_s{block * 1024 + int(m.group(1)) - 24}".encode(), vml)
 
 
 def _style_of(xml: bytes, ref: str) -> int | None:

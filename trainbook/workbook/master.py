@@ -65,7 +65,7 @@ class Table:
     found in the header, then any columns the user added, named by their header text.
 
     An operation replaces `frame` with the rows it wants; `original` stays the sheet as read, so a
-    write can work out which cells changed. `last_row` is the sheet's last used row."""
+    write can work out which cells changed. `last_row` is the sheet's last row holding data."""
 
     sheet: Sheet
     name: str
@@ -127,7 +127,10 @@ def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table
     keep = ~blank.all(axis=1) if columns else np.zeros(len(body), dtype=bool)
     frame = pd.DataFrame(picked[keep], index=pd.Index(np.arange(2, 2 + len(body))[keep]),
                          columns=list(positions), dtype=object)
-    return Table(sheet, name, headers, positions, frame, last_row=max(len(values), 1))
+    # New rows go below the last row that holds data: formulas filled down ahead of the data (their
+    # cached results empty) are rows to fill, not rows to append after.
+    last = int(frame.index.max()) if len(frame) else 1
+    return Table(sheet, name, headers, positions, frame, last_row=last)
 
 
 @dataclass

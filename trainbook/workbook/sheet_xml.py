@@ -117,8 +117,9 @@ class CarriedFormula:
         """The formula `text` (as it stands in a cell of `row`) with its relative row numbers as offsets."""
         pieces: list[str | int] = []
         last = 0
+        quoted = [m.span() for m in re.finditer(r'"[^"]*"|&quot;.*?&quot;', text)]
         for match in _REF.finditer(text):
-            if match.group(2):  # $-anchored row: stays as it is
+            if match.group(2) or any(a <= match.start() < b for a, b in quoted):  # $-anchored, or text
                 continue
             pieces += [text[last : match.start(3)], int(match.group(3)) - row]
             last = match.end(3)
