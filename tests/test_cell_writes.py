@@ -301,3 +301,19 @@ def test_a_formula_with_quoted_text_like_a_reference_is_carried_down(tmp_path: P
     wb.save(book)
     trainbook.merge(book, enrollment_form(tmp_path / "报名.csv"))
     assert openpyxl.load_workbook(book)["报名"]["T5"].value == '=IF(LEN(B5)>2,"A1级","B1级")&"-Q1"'
+
+
+def test_a_table_with_a_totals_row_is_refused_not_written_below(tmp_path: Path, tables) -> None:
+    book = write_tables(init(tmp_path / "m.xlsx"), {"enrollment": tables["enrollment"].head(2)})
+    wb = openpyxl.load_workbook(book)
+    ws = wb["报名"]
+    ws.auto_filter.ref = None
+    table = Table(displayName="Roster", ref="A1:S4")
+    table.totalsRowCount = 1
+    ws["A4"] = "合计"
+    ws.add_table(table)
+    wb.save(book)
+    before = book.read_bytes()
+    with pytest.raises(trainbook.InputError, match="汇总行"):
+        trainbook.merge(book, enrollment_form(tmp_path / "报名.csv"))
+    assert book.read_bytes() == before

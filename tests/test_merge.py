@@ -548,3 +548,19 @@ def test_review_keeps_an_unknown_id_and_again_makes_no_copies(tmp_path: Path, ro
     review = trainbook.read(roster_book).frame("review")
     assert len(review) == 1 and "S9999" in review["note"].iloc[0] and "报名" in review["note"].iloc[0]
     assert "S9999" not in set(trainbook.read(roster_book).frame("attendance").get("student_id", []))
+
+
+def test_the_demos_feedback_lands_on_the_sessions_its_titles_and_times_say(tmp_path: Path) -> None:
+    from trainbook.demo import build_demo_book
+    from trainbook.demo.program import sample_program
+
+    book = build_demo_book(tmp_path / "demo.xlsx", records=False)
+    tables = sample_program("zh")
+    survey = next(p for p in exports.program_exports(tables, tmp_path / "exports") if "问卷" in p.name)
+    trainbook.merge(book, survey)
+    landed = trainbook.read(book).frame("feedback")
+    got = sorted(zip(pd.to_datetime(landed["submitted_at"]).dt.floor("min"), landed["session_id"]))
+    want = sorted(zip(pd.to_datetime(tables["feedback"]["submitted_at"]).dt.floor("min"), tables["feedback"]["session_id"]))
+    assert got == want
+    titles = tables["sessions"].set_index("session_id")["title"]
+    assert titles["C02"] != titles["C05"] and titles["C02"][:4] == titles["C05"][:4], "（一）/（二）: told apart"

@@ -131,6 +131,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: row 1 of '{sheet}' has no required '{column}' column: put the headers back in row 1 (with no rows "
         "above them) and try again; nothing was written.",
     ),
+    "table-totals-row": (
+        "{path} 的“{sheet}”表上的 Excel 表格 {table} 有汇总行，新行无法加在汇总行下面：请在 Excel 中取消汇总行"
+        "（表设计 → 汇总行）后重试；本次没有写入。",
+        "{path}: the Excel table {table} on '{sheet}' has a totals row, and new rows cannot go below it: turn the "
+        "totals row off in Excel (Table Design → Total Row) and try again; nothing was written.",
+    ),
     "sheet-missing": (
         "{path} 缺少“{sheet}”表，无法写入结果：请从模板（trainbook init 新建的工作簿）复制该表后重试。",
         "{path} has no '{sheet}' sheet to write to: copy it from a new workbook (trainbook init) and try again.",

@@ -13,6 +13,7 @@ from trainbook.errors import InputError
 from trainbook.ids import next_ids
 from trainbook.importers.identity import clean_name
 from trainbook.policy.attendance import KEY, combine
+from trainbook.policy.plan import session_plan
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import (
     ATTENDANCE_STATUS,
@@ -220,12 +221,34 @@ def upsert_submissions(master: Master, found: pd.DataFrame, stamp: str) -> tuple
     return _land(master.frame("submissions"), ["task_id", "student_id"], rows, same)
 
 
+def feedback_sessions(plan: pd.DataFrame, titles: pd.Series, submitted: pd.Series) -> pd.Series:
+    """The session each response is about: the one whose title the survey's title names (the
+    longest that it contains: （一） and （二） differ), and among sessions of that title — or among
+    all, when none is named — the one held last before the response was submitted."""
+    names = {sid: normalize(title) for sid, title in plan["title"].dropna().items() if normalize(title)}
+    starts = plan["start_at"]
+
+    def named(title: object) -> list[str]:
+        key = normalize(title) if isinstance(title, str) else ""
+        hits = [sid for sid, name in names.items() if name in key]
+        longest = max((len(names[sid]) for sid in hits), default=0)
+        return [sid for sid in hits if len(names[sid]) == longest]
+
+    candidates = {title: named(title) for title in titles.dropna().unique()}
+    out: list[str | None] = []
+    for title, at in zip(titles, submitted):
+        pool = candidates.get(title, []) if isinstance(title, str) else []
+        if len(pool) == 1:
+            out.append(pool[0])
+            continue
+        held = starts[pool] if pool else starts
+        held = held[held <= at] if pd.notna(at) else held.iloc[0:0]
+        out.append(held.idxmax() if len(held) else None)
+    return pd.Series(out, index=titles.index, dtype=object)
+
+
 def upsert_feedback(master: Master, found: pd.DataFrame, stamp: str, digest: str) -> tuple[Counts, pd.DataFrame]:
-    sessions = master.frame("sessions")
-    known = {normalize(clean_name(t)): s for t, s in zip(sessions.get("title", []), values.text(
-        sessions["session_id"]) if "session_id" in sessions else [])}
-    session = found["title"].map(lambda t: next((s for k, s in known.items()
-                                                  if k and (k in normalize(clean_name(t)))), None))
+    session = feedback_sessions(session_plan(master), found["title"], found["at"])
     rows = pd.DataFrame({
         "response_id": [f"R{digest[:6]}-{int(i)}" for i in found.index],
         "session_id": session, "student_id": found["student_id"], "submitted_at": found["at"],

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import zipfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -105,7 +106,7 @@ class FileEngine:
                     continue
                 result = patch_sheet(xml, edit, column_styles(xml), table.last_row, table.original.index.to_numpy())
                 package.replace(part, result.chunks)
-                _grow_tables(package, part, result.old_last, result.new_last)
+                _grow_tables(package, part, result.old_last, result.new_last, master, table.name)
                 patched = True
             if patched:  # formulas over the changed cells are recalculated when the book is opened
                 package.replace(WORKBOOK_PART, [recalculate_on_load(package.read(WORKBOOK_PART))])
@@ -140,12 +141,19 @@ DRAWING_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationshi
 CHART_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/chart"
 
 
-def _grow_tables(package: PackageEdit, sheet_part: str, old_last: int, new_last: int) -> None:
-    """Excel tables over the sheet that ended at its old last row now reach the new one."""
+def _grow_tables(package: PackageEdit, sheet_part: str, old_last: int, new_last: int, master: Master,
+                 sheet: str) -> None:
+    """Excel tables over the sheet that ended at its old last row now reach the new one. A table
+    with a totals row cannot take rows below it: refused before anything is written."""
     if new_last <= old_last:
         return
     for part in package.related(sheet_part, TABLE_REL):
         xml = package.read(part)
+        totals = re.search(rb'<(?:\w+:)?table\b[^>]*\btotalsRowCount="([1-9]\d*)"', xml)
+        if totals:
+            name = re.search(rb'\bdisplayName="([^"]*)"', xml)
+            raise InputError(message("table-totals-row", master.lang, path=master.source, sheet=sheet,
+                                     table=name.group(1).decode() if name else ""))
         grown = grow_ranges(grow_ranges(xml, old_last, new_last, b"table"), old_last, new_last, b"autoFilter")
         if grown != xml:
             package.replace(part, [grown])
