@@ -564,3 +564,15 @@ def test_the_demos_feedback_lands_on_the_sessions_its_titles_and_times_say(tmp_p
     assert got == want
     titles = tables["sessions"].set_index("session_id")["title"]
     assert titles["C02"] != titles["C05"] and titles["C02"][:4] == titles["C05"][:4], "（一）/（二）: told apart"
+
+
+def test_an_imported_formula_is_stored_as_text_not_mangled(tmp_path: Path, roster_book: Path) -> None:
+    export = tmp_path / "p.csv"
+    export.write_text('姓名,部门,打卡时间\n"=HYPERLINK(""http://evil"",""x"")",销售部,2026-11-02 08:50\n', encoding="utf-8")
+    trainbook.merge(roster_book, export)
+    review = trainbook.read(roster_book).frame("review")
+    assert review["raw_name"].iloc[0] == '=HYPERLINK("http://evil","x")'
+    from trainbook.importers.identity import clean_name
+
+    assert clean_name('=HYPERLINK("http://evil","x")') == '=HYPERLINK("http://evil","x")'
+    assert clean_name("张三 (离职)") == "张三" and clean_name("李四（语文老师）") == "李四"

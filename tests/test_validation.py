@@ -150,3 +150,39 @@ def test_report_helpers(demo_book: Path) -> None:
     data = report.to_json()
     assert set(data) == {"path", "ok", "errors", "warnings", "issues"}
     assert set(data["issues"][0]) == {"severity", "sheet", "row", "column", "code", "message", "value"}
+
+
+def _student(**extra: object) -> dict:
+    return {"student_id": "S0001", "name": "甲", "mobile": "13800000001", "department": "研发", "review_status": "已通过",
+            **extra}
+
+
+def test_a_mobile_with_plus_86_is_a_phone_number_and_minus_sums_are_formulas(blank_book: Path) -> None:
+    people = pd.DataFrame([_student(mobile="+86 137 1234 5670", notes="-2+3"),
+                           _student(student_id="S0002", name="乙", mobile="13800000002", notes="-5")])
+    write_tables(blank_book, {"enrollment": people})
+    found = trainbook.validate(blank_book).flatten(("row", "column", "code"))
+    assert (2, "mobile", "formula-text") not in found and (2, "mobile", "invalid-mobile") not in found
+    assert (2, "notes", "formula-text") in found and (3, "notes", "formula-text") not in found
+
+
+def test_formula_like_text_waiting_in_review_is_found(blank_book: Path) -> None:
+    write_tables(blank_book, {"review": pd.DataFrame([{"kind": "punch_records", "file": "p.csv", "source_row": 2,
+                                                       "raw_name": "=HYPERLINK(\"http://evil\",\"x\")"}])})
+    assert ("review", "raw_name", "formula-text") in trainbook.validate(blank_book).flatten(("sheet", "column", "code"))
+
+
+def test_the_specs_header_for_a_tasks_session_is_accepted(blank_book: Path) -> None:
+    wb = openpyxl.load_workbook(blank_book)
+    header = [c.value for c in wb["任务"][1]]
+    wb["任务"].cell(1, header.index("课次编号") + 1, "关联课次")
+    wb.save(blank_book)
+    assert "session_id" in trainbook.read(blank_book).tables["tasks"].positions
+
+
+def test_possible_duplicate_says_which_account_two_records_share(blank_book: Path) -> None:
+    people = pd.DataFrame([_student(dingtalk_userid="u-1"),
+                           _student(student_id="S0002", name="乙", mobile="13800000002", dingtalk_userid="u-1")])
+    write_tables(blank_book, {"enrollment": people})
+    [issue] = [i for i in trainbook.validate(blank_book).issues if i.code == "possible-duplicate"]
+    assert issue.column == "dingtalk_userid" and "UserId" in issue.message and "S0001" in issue.message

@@ -185,7 +185,7 @@ def choice(s: pd.Series, choices: tuple[Choice, ...]) -> pd.Series:
 def formula_like(s: pd.Series) -> pd.Series:
     """Text that a spreadsheet program would run as a formula if it were typed or pasted."""
     strings = s[_types(s) == str]
-    hit = strings.str.startswith(FORMULA_START) | strings.str.match(r"^-[A-Za-z(=+@]", na=False)
+    hit = strings.str.startswith(FORMULA_START) | strings.str.match(r"^-(?:[A-Za-z(=+@]|[\d.]+\s*[-+*/^&])", na=False)
     return hit.reindex(s.index, fill_value=False)
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 from trainbook import values
 from trainbook.workbook.master import Master
 
-SUFFIX = re.compile(r"[(（][^()（）]*[)）]$")
+SUFFIX = re.compile(r"[(（][^()（）\"'=,:/\\]*[)）]$")  # (离职), （语文老师）; not a formula's arguments
 KIN = ("妈妈", "爸爸", "奶奶", "爷爷", "外婆", "外公", "姥姥", "姥爷", "姐姐", "哥哥", "阿姨", "叔叔",
        "家长", "妈", "爸")
 PARENT_MARK = ("(家长)", "（家长）")

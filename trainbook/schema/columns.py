@@ -55,6 +55,7 @@ class Column:
     default: str | None = None  # choice key assumed when blank
     auto_id: str | None = None  # prefix of ids assigned when blank (S → S0001)
     wrap: bool = False
+    also: tuple[str, ...] = ()  # other header texts that name this column (e.g. SPEC's 关联课次)
 
     def header(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en

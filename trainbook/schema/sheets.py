@@ -86,7 +86,8 @@ def _student(required: bool = True) -> Column:
 
 
 def _session(required: bool = True) -> Column:
-    return Column("session_id", "课次编号", "Session ID", "id", required, refers_to="sessions")
+    return Column("session_id", "课次编号", "Session ID", "id", required, refers_to="sessions",
+                  also=("关联课次", "Related session", "Session"))
 
 
 NAME = Column("name", "姓名", "Name", width=10)

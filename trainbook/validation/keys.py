@@ -77,7 +77,8 @@ def check_duplicates(master: Master) -> Iterator[Finding]:
 
 
 def check_possible_duplicates(master: Master) -> Iterator[Finding]:
-    """possible-duplicate: the same mobile, or the same name and department, under two student ids."""
+    """possible-duplicate: the same mobile, DingTalk UserId, employee number, or name and
+    department, under two student ids."""
     table = master.tables.get("enrollment")
     if table is None or "student_id" not in table.frame:
         return
@@ -92,6 +93,10 @@ def check_possible_duplicates(master: Master) -> Iterator[Finding]:
         probes.append(("name", ["姓名和部门" if lang == "zh" else "name and department"],
                        pd.DataFrame({"n": values.text(frame["name"]).map(normalize, na_action="ignore"),
                                      "d": values.text(frame["department"]).map(normalize, na_action="ignore")})))
+    for column, zh, en in (("dingtalk_userid", "钉钉 UserId", "DingTalk UserId"), ("employee_no", "工号", "employee number")):
+        if column in frame:  # said only for rows the mobile or name did not give away already
+            probes.append((column, [zh if lang == "zh" else en], pd.DataFrame({"u": values.text(frame[column])})))
+    reported: set[int] = set()
     for column, (what,), key_frame in probes:
         key = list(key_frame.columns)
         key_frame = key_frame.assign(student=student)
@@ -99,8 +104,11 @@ def check_possible_duplicates(master: Master) -> Iterator[Finding]:
         keyed = key_frame[complete]
         first = keyed.groupby(key, sort=False)["student"].transform("first")
         differs = keyed["student"] != first
+        if column in ("dingtalk_userid", "employee_no"):
+            differs &= ~keyed.index.isin(list(reported))
         if differs.any():
             rows = keyed.index[differs]
+            reported.update(rows.tolist())
             yield Finding("possible-duplicate", "enrollment", column, rows.tolist(),
                           frame.loc[rows, column].tolist(),
                           {"other": first[differs].tolist(), "what": [what] * len(rows)})

@@ -30,7 +30,7 @@ def _header_lookup(sheet_key: str) -> dict[str, str]:
     sheet = BY_KEY[sheet_key]
     lookup: dict[str, str] = {}
     for col in sheet.columns:
-        for text in (col.key, col.zh, col.en):
+        for text in (col.key, col.zh, col.en, *col.also):
             lookup.setdefault(normalize(text), col.key)
     return lookup
 
