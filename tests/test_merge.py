@@ -576,3 +576,13 @@ def test_an_imported_formula_is_stored_as_text_not_mangled(tmp_path: Path, roste
 
     assert clean_name('=HYPERLINK("http://evil","x")') == '=HYPERLINK("http://evil","x")'
     assert clean_name("张三 (离职)") == "张三" and clean_name("李四（语文老师）") == "李四"
+
+
+def test_logs_and_review_name_kinds_in_the_books_language(tmp_path: Path, roster_book: Path) -> None:
+    export = tmp_path / "p.csv"
+    export.write_text("姓名,部门,打卡时间\n陌生人,销售部,2026-11-02 08:50\n", encoding="utf-8")
+    trainbook.merge(roster_book, export)
+    book = trainbook.read(roster_book)
+    assert set(book.frame("imports")["kind"]) == {"打卡原始记录"} and set(book.frame("review")["kind"]) == {"打卡原始记录"}
+    [again] = trainbook.merge(roster_book, export)
+    assert again.already_imported and again.kind == "punch_records"

@@ -19,7 +19,7 @@ from trainbook.i18n import Lang, message
 from trainbook.importers.identity import Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
-from trainbook.importers.kinds import ExportKind, detect
+from trainbook.importers.kinds import ExportKind, detect, kind_named
 from trainbook.importers.reading import RawSheet, read_export
 from trainbook.importers.sessions import assign, session_table, student_groups
 from trainbook.importers.table import ExportTable, find_table
@@ -184,7 +184,7 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
     waiting = master.frame("review")
     if again and {"kind", "file", "student_id", "source_row"} <= set(waiting.columns):
         # its rows are worked out anew, so the old ones go — but not those a coordinator has filled in
-        same = (waiting["kind"] == kind.key) & (waiting["file"] == source.name)
+        same = (waiting["kind"].map(kind_named) == kind) & (waiting["file"] == source.name)
         touched = same & waiting["student_id"].notna()
         waiting = waiting[~same | touched]
         if len(review):
@@ -192,7 +192,7 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
     if len(review) or len(waiting) != len(master.frame("review")):
         result.changed["review"] = pd.concat([waiting, review], ignore_index=True)
     result.changed["imports"] = pd.concat([imports, pd.DataFrame([{
-        "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.key,
+        "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.label(lang),
         "file": source.name, "sha256": source.digest, "rows": result.rows, "matched": result.matched,
         "inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
         "review": result.review}])], ignore_index=True)
@@ -257,8 +257,8 @@ def resolve_reviews(master: Master, settings: Any) -> dict[str, pd.DataFrame]:
     if not done.any():
         return {"review": review} if unknown.any() else {}
     changed: dict[str, pd.DataFrame] = {}
-    for kind_key, rows in review[done].groupby("kind"):
-        kind = KINDS.get(str(kind_key))
+    for kind_text, rows in review[done].groupby("kind"):
+        kind = kind_named(kind_text)
         if kind is None or kind.target == "enrollment":
             continue
         evidence = pd.DataFrame([json.loads(p) for p in rows["payload"]], index=rows["source_row"].astype(int))
@@ -286,7 +286,8 @@ def resolve_reviews(master: Master, settings: Any) -> dict[str, pd.DataFrame]:
 
 def _logged_kind(imports: pd.DataFrame, digest: str) -> str:
     hit = imports[values.text(imports["sha256"]) == digest]
-    return str(hit["kind"].iloc[0]) if "kind" in hit and len(hit) else ""
+    found = kind_named(hit["kind"].iloc[0]) if "kind" in hit and len(hit) else None
+    return found.key if found else ""
 
 
 def _evidence_kind(matched: pd.DataFrame) -> pd.Series:
@@ -307,7 +308,7 @@ def _review_frame(master: Master, parts: list[pd.DataFrame], kind: ExportKind, s
     payload_columns = [c for c in rows.columns if c not in ("candidates", "reason", "matched_by")]
     return pd.DataFrame({
         "imported_at": now or dt.datetime.now().replace(microsecond=0),
-        "kind": kind.key, "file": source.name, "source_row": rows.index.astype(int),
+        "kind": kind.label(lang), "file": source.name, "source_row": rows.index.astype(int),
         "raw_name": rows.get("name"), "raw_department": rows.get("department"),
         "raw_account": rows.get("userid"), "reason": rows["reason"].map(reasons),
         "candidates": rows.get("candidates"), "student_id": None, "note": None,
@@ -331,5 +332,5 @@ def sheets_to_read(engine: Engine, sources: list[Source]) -> list[str]:
     each export's target sheets — and those of the exports waiting in the review sheet."""
     wanted = set(BASE_SHEETS) | {key for s in sources for key in TARGET_SHEETS[s.kind.target]}
     waiting = engine.read(["review"]).frame("review").get("kind", pd.Series(dtype=object)).dropna()
-    wanted |= {key for k in set(waiting) if k in KINDS for key in TARGET_SHEETS[KINDS[k].target]}
+    wanted |= {key for k in set(waiting) if (found := kind_named(k)) for key in TARGET_SHEETS[found.target]}
     return sorted(wanted)

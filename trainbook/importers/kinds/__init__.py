@@ -23,6 +23,12 @@ KINDS: tuple[ExportKind, ...] = (
     ExamImporter(), HomeworkImporter(), QuestionnaireImporter(),
 )
 BY_KEY: dict[str, ExportKind] = {k.key: k for k in KINDS}
+_BY_TEXT = {text: k for k in KINDS for text in (k.key, k.zh, k.en)}
+
+
+def kind_named(text: object) -> ExportKind | None:
+    """The kind a sheet names by its key or its label in either language (导入记录, 待确认)."""
+    return _BY_TEXT.get(str(text).strip()) if text is not None else None
 
 
 def detect(tables: list[ExportTable]) -> tuple[ExportKind, ExportTable] | None:
@@ -35,4 +41,4 @@ def detect(tables: list[ExportTable]) -> tuple[ExportKind, ExportTable] | None:
     return best[2], best[3]
 
 
-__all__ = ["BY_KEY", "KINDS", "ExportKind", "detect"]
+__all__ = ["BY_KEY", "KINDS", "ExportKind", "detect", "kind_named"]
