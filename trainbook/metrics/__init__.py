@@ -42,6 +42,7 @@ class Progress:
     lang: Lang = "zh"  # the workbook's
     settings_ignored: list[str] = field(default_factory=list)  # invalid settings replaced by defaults
     unrecorded: list[str] = field(default_factory=list)  # held sessions with no attendance records yet
+    settings: Any = field(default=None, repr=False)  # the policy it was worked out with
 
     def summary(self, lang: Lang | None = None) -> str:
         """The headline figures, and who is at high risk with what they still need."""
@@ -77,7 +78,7 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     feedback_sessions, feedback_teachers = feedback_summary(master, plan, settings)
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
                     by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang,
-                    ignored, [session_label(str(i), row) for i, row in missing.iterrows()])
+                    ignored, [session_label(str(i), row) for i, row in missing.iterrows()], settings)
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
@@ -98,7 +99,7 @@ def progress_update(master: Master, result: Progress) -> Update:
         note = message("sessions-unrecorded", master.lang, sessions=sessions)
         run = (run[0], run[1], f"{run[2]}。{note}" if master.lang == "zh" else f"{run[2]}. {note}")
     cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
-                                      result.as_of.isoformat(), master.lang, note)
+                                      result.as_of.isoformat(), master.lang, result.settings, note)
     tables = {"progress": sheet_rows(result, master.lang)}
     charts = {}
     if "dashboard" in master.names:

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.schema.dashboard import BANDS, BLOCKS, DATA_ROW, DEPARTMENTS, KPI_ROW, MAX_ROWS, RISKS, SCORES, SESSIONS
+from trainbook.schema.dashboard import BLOCKS, DATA_ROW, DEPARTMENTS, KPI_ROW, MAX_ROWS, RISKS, SCORES, SESSIONS
 from trainbook.workbook.sheet_xml import column_letter
 
 
@@ -18,6 +20,8 @@ def kpis(students: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
     def pct(v: float) -> str:
         return "—" if pd.isna(v) else f"{v:.1%}"
 
+    certificates = " / ".join(f"{label} {cert.get(key, 0)}" for key, label in
+                              zip(("yes", "pending", "no"), ("是", "待定", "否") if zh else ("yes", "pending", "no")))
     return [
         ("学员人数" if zh else "Students", str(len(students))),
         ("平均出勤率" if zh else "Attendance", pct(students["attendance_rate"].mean())),
@@ -25,12 +29,21 @@ def kpis(students: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
         ("平均总评" if zh else "Mean final score",
          "—" if students["final_score"].isna().all() else f"{students['final_score'].mean():.1f}"),
         ("高风险学员" if zh else "High risk", str(risk.get("high", 0))),
-        ("可获结业证书" if zh else "Certificates", str(cert.get("yes", 0))),
+        ("结业证书 是/待定/否" if zh else "Certificate yes/pending/no", certificates),
     ]
 
 
+def bands(settings: Any, lang: Lang) -> tuple[list[str], list[float]]:
+    """The final-score bands of the settings' grade lines: labels and histogram edges."""
+    lines = [float(settings.grade_pass), float(settings.grade_good), float(settings.grade_excellent)]
+    names = ("不合格", "合格", "良好", "优秀") if lang == "zh" else ("Fail", "Pass", "Good", "Excellent")
+    shown = [f"{names[0]} <{lines[0]:g}", f"{names[1]} {lines[0]:g}–{lines[1]:g}", f"{names[2]} {lines[1]:g}–{lines[2]:g}",
+             f"{names[3]} ≥{lines[2]:g}"]
+    return shown, [0, *lines, 1e9]
+
+
 def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFrame, as_of: str,
-         lang: Lang, note: str = "") -> tuple[pd.DataFrame, dict[str, int]]:
+         lang: Lang, settings: Any, note: str = "") -> tuple[pd.DataFrame, dict[str, int]]:
     """The dashboard's cells from row 2 on, as a frame whose columns are 0-based column positions,
     and the last filled row of each data column (for the charts' ranges)."""
     width = max(b.column + len(b.zh) for b in BLOCKS)
@@ -40,9 +53,10 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
     for i, (label, value) in enumerate(kpis(students, lang)):
         cells[KPI_ROW - 2 + i, 0], cells[KPI_ROW - 2 + i, 1] = label, value
     scores = students["final_score"].dropna()
+    labels, edges = bands(settings, lang)
     blocks = {
-        SESSIONS: sessions[["title", "attendance_rate"]].to_numpy(),
-        SCORES: np.array(list(zip(BANDS[lang], np.histogram(scores, bins=[0, 60, 75, 90, 101])[0].astype(int)))),
+        SESSIONS: np.array(list(zip(_session_labels(sessions), sessions["attendance_rate"])), dtype=object),
+        SCORES: np.array(list(zip(labels, np.histogram(scores, bins=edges)[0].astype(int))), dtype=object),
         DEPARTMENTS: departments[["attendance_rate", "task_rate"]].reset_index().to_numpy(),
         RISKS: np.array([(label, int((students["risk"] == key).sum())) for key, label in
                          zip(("high", "medium", "low"), ("高", "中", "低") if lang == "zh" else ("High", "Medium", "Low"))],
@@ -60,3 +74,9 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
             last[column_letter(block.column + j)] = DATA_ROW + max(len(values), 1)
     return pd.DataFrame(cells, columns=[str(c) for c in range(width)], dtype=object), last
 
+
+
+def _session_labels(sessions: pd.DataFrame) -> list[str]:
+    """Bar labels that tell sessions apart: the title, with its date (two sessions may share a title)."""
+    return [f"{title} {date:%m-%d}" if pd.notna(date) else str(title)
+            for title, date in zip(sessions["title"], sessions["date"])]

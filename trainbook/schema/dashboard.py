@@ -38,5 +38,4 @@ RISKS = Block(10, ("风险", "人数"), ("Risk", "Students"), "风险分布", "R
 BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS)
 CHART_ANCHORS = ("D3", "L3", "D20", "L20")
 KPI_ROW = 3  # KPI labels in column A, values in B, from this row
-BANDS = {"zh": ("不合格 <60", "合格 60–74", "良好 75–89", "优秀 ≥90"),
-         "en": ("Fail <60", "Pass 60–74", "Good 75–89", "Excellent ≥90")}
+RISK_COLOURS = ("#C00000", "#FFC000", "#70AD47")  # 高 red, 中 amber, 低 green: the order the block lists them

@@ -12,7 +12,7 @@ from xlsxwriter.worksheet import Worksheet
 
 from trainbook.i18n import Lang
 from trainbook.schema.columns import Column, Parameter, Sheet, labels
-from trainbook.schema.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS
+from trainbook.schema.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS, RISK_COLOURS, RISKS
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
 from trainbook.schema.settings import PARAMETERS
 from trainbook.schema.sheets import BY_KEY, SHEETS
@@ -286,7 +286,9 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
             chart.add_series({"name": [name, DATA_ROW - 1, block.column + j], "categories": categories,
                               "values": [name, DATA_ROW, block.column + j, DATA_ROW + MAX_ROWS - 1,
                                          block.column + j],
-                              "data_labels": {"value": block.chart_type == "pie", "percentage": False}})
+                              # a dLbls element of its own, even all "off", makes LibreOffice label every bar
+                              **({"data_labels": {"value": True, "category": True}} if block.chart_type == "pie" else {}),
+                              **({"points": [{"fill": {"color": c}} for c in RISK_COLOURS]} if block is RISKS else {})})
         chart.set_title({"name": block.chart_zh if lang == "zh" else block.chart_en,
                          "name_font": {"name": FONT, "size": 12}})
         chart.set_legend({"none": len(block.zh) == 2 and block.chart_type != "pie"})
