@@ -586,3 +586,19 @@ def test_logs_and_review_name_kinds_in_the_books_language(tmp_path: Path, roster
     assert set(book.frame("imports")["kind"]) == {"打卡原始记录"} and set(book.frame("review")["kind"]) == {"打卡原始记录"}
     [again] = trainbook.merge(roster_book, export)
     assert again.already_imported and again.kind == "punch_records"
+
+
+def test_family_accounts_count_for_the_children_in_the_program_only(tmp_path: Path, roster_book: Path,
+                                                                    program) -> None:
+    s3, s5, s7 = (person(program, s) for s in ("S0003", "S0005", "S0007"))
+    viewers = [(f"甲某爸爸/{s3['name']}爸爸(家长)", "家校通讯录-家长", "1:40:00", "未参与"),  # 甲某: another class
+               (f"{s5['name']}阿姨/乙某阿姨/丙某阿姨(家长)", "家校通讯录-家长", "1:50:00", "未参与"),
+               (f"{s7['name']}爷爷", "家校通讯录-家长", "1:45:00", "未参与"),
+               ("丁某妈妈(家长)", "家校通讯录-家长", "1:30:00", "未参与"),  # nobody of this program
+               (f"{s7['name']}（语文老师）", "家校通讯录-老师", "0:10:00", "未参与")]
+    export = exports.live_tsv(tmp_path / "live.csv", "产品知识（二）", "2026/11/11 14:01", viewers)
+    [result] = trainbook.merge(roster_book, export)
+    assert (result.rows, result.matched, result.review, result.skipped) == (5, 4, 0, 1), result
+    assert "家长账号所写的孩子都不在本项目 1" in result.summary()
+    rows = attendance(roster_book)
+    assert {rows[("C05", s)]["status"] for s in ("S0003", "S0005", "S0007")} == {"出勤"}

@@ -120,19 +120,20 @@ class Roster:
         children = children_named(name)
         if children and not candidates:
             found_children = []
-            for child in children:
+            for child in children:  # a child not in the program (a sibling in another class) is passed over
                 child_ids = list(dict.fromkeys(self.by_key["name"].get(child, []) or
                                                self.by_key["given"].get(child, [])))
-                if len(child_ids) != 1:
+                if len(child_ids) > 1:
                     return Match([], "parent", [self.label[s] for s in child_ids])
-                found_children.append(child_ids[0])
-            return Match(found_children, "parent")
+                found_children += child_ids
+            return Match(found_children, "parent") if found_children else Match([], "not-in-program")
         return Match([], "name", [self.label[s] for s in candidates])
 
 
 def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Match every evidence row. Returns (matched: evidence rows with `student_id`, one row per
-    student a row counts for) and (unmatched: rows with `candidates` and `reason`)."""
+    student a row counts for) and (unmatched: rows with `candidates` and `reason`: unknown,
+    ambiguous, or not-in-program for a family account whose children are all in other classes)."""
     frame = evidence.copy()
     for column in IDENTITY:
         if column not in frame:
@@ -149,6 +150,7 @@ def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd
     ok = frame["student_id"].notna()
     unmatched = frame[~ok].copy()
     unmatched["candidates"] = [("、".join(m.candidates)) for m, hit in zip(matches, ok) if not hit]
-    unmatched["reason"] = ["ambiguous" if m.candidates else "unknown" for m, hit in zip(matches, ok) if not hit]
+    unmatched["reason"] = ["ambiguous" if m.candidates else "not-in-program" if m.via == "not-in-program" else "unknown"
+                           for m, hit in zip(matches, ok) if not hit]
     matched = frame[ok].explode("student_id")
     return matched, unmatched.drop(columns=["student_id"])

@@ -166,13 +166,16 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
         counts, frame = upsert.apply(evidence)
         result.changed["enrollment"] = frame
         landed = evidence.index
+        elsewhere = pd.Index([])
     else:
         matched, unmatched = match_rows(Roster(master), evidence)
         if kind.target == "feedback":  # a response that names nobody is anonymous, not unknown
             nobody = unmatched[["name", "userid", "employee_no", "mobile"]].isna().all(axis=1)
             matched = pd.concat([matched, unmatched[nobody].drop(columns=["candidates", "reason"])])
             unmatched = unmatched[~nobody]
-        review_rows.append(unmatched)
+        outsiders = unmatched["reason"] == "not-in-program"  # another class's family: nothing to review
+        elsewhere = unmatched.index[outsiders]
+        review_rows.append(unmatched[~outsiders])
         counts, changed, unplaced, landed = land(master, kind, matched, stamp, settings, session, assessment,
                                                  source.digest)
         result.changed.update(changed)
@@ -180,7 +183,7 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
     result.inserted, result.updated, result.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
     review = _review_frame(master, review_rows, kind, source, lang, now)
     _account(result, table.rows.index, evidence.index, landed,
-             review["source_row"] if len(review) else pd.Series(dtype=int), kind)
+             review["source_row"] if len(review) else pd.Series(dtype=int), kind, elsewhere)
     waiting = master.frame("review")
     if again and {"kind", "file", "student_id", "source_row"} <= set(waiting.columns):
         # its rows are worked out anew, so the old ones go — but not those a coordinator has filled in
@@ -200,7 +203,7 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
 
 
 def _account(result: MergeResult, rows: pd.Index, evidence: pd.Index, landed: pd.Index, reviewed: pd.Series,
-             kind: ExportKind) -> None:
+             kind: ExportKind, elsewhere: pd.Index) -> None:
     """Every export row in exactly one place: landed (`matched`), queued for review, or skipped
     with its reason. A row with any evidence landed counts as landed."""
     landed_rows = set(landed)
@@ -209,9 +212,11 @@ def _account(result: MergeResult, rows: pd.Index, evidence: pd.Index, landed: pd
     left = [r for r in rows if r not in landed_rows and r not in review_rows]
     result.skipped = len(left)
     if left:
-        with_evidence = set(evidence)
+        with_evidence, outsiders = set(evidence), set(elsewhere)
         empty = sum(r not in with_evidence for r in left)
-        reasons = {kind.skip_reason(result.lang): empty, message("skip-not-placed", result.lang): len(left) - empty}
+        other_class = sum(r in outsiders and r in with_evidence for r in left)
+        reasons = {kind.skip_reason(result.lang): empty, message("skip-other-class", result.lang): other_class,
+                   message("skip-not-placed", result.lang): len(left) - empty - other_class}
         result.skipped_because = {reason: n for reason, n in reasons.items() if n}
 
 
