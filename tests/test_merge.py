@@ -602,3 +602,33 @@ def test_family_accounts_count_for_the_children_in_the_program_only(tmp_path: Pa
     assert "家长账号所写的孩子都不在本项目 1" in result.summary()
     rows = attendance(roster_book)
     assert {rows[("C05", s)]["status"] for s in ("S0003", "S0005", "S0007")} == {"出勤"}
+
+
+DAYS = [str(d) for d in range(2, 10)]
+PERIOD = ["打卡时间表 统计日期：2026-11-02 至 2026-11-09"]
+MINIMAL = {  # a name column and the one or two columns that make the kind (the task/exam from the title row)
+    "punch_records": [["姓名", "打卡时间"], ["甲", "2026-11-02 08:50"]],
+    "daily_stats": [["姓名", "日期", "上班1打卡时间"], ["甲", "2026-11-02", "08:50"]],
+    "punch_grid": [PERIOD, ["姓名", *DAYS], ["甲", *["08:50"] * 8]],
+    "monthly_summary": [PERIOD, ["姓名", *DAYS], ["甲", *["正常"] * 8]],
+    "signin": [["姓名", "签到时间"], ["甲", "2026-11-02 08:50"]],
+    "live": [["姓名", "观看时长"], ["甲", "0:30:00"]],
+    "meeting": [["姓名", "入会时间", "参会时长"], ["甲", "2026-11-02 08:50", "60分钟"]],
+    "leave": [["姓名", "请假时间"], ["甲", "2026-11-02 09:00 至 2026-11-02 12:00"]],
+    "enrollment_form": [["提交人", "提交时间"], ["甲", "2026-10-10 10:00"]],
+    "exam": [["期中测验 成绩"], ["姓名", "分数"], ["甲", 80]],
+    "homework": [["第一次作业"], ["姓名", "提交状态"], ["甲", "已提交"]],
+    "questionnaire": [["姓名", "总体满意度"], ["甲", 5]],
+}
+
+
+@pytest.mark.parametrize("key", sorted(MINIMAL))
+def test_every_kind_is_recognised_at_its_minimal_shape(key: str) -> None:
+    from trainbook.importers.kinds import detect
+    from trainbook.importers.table import find_table
+
+    table = find_table("Sheet1", MINIMAL[key])
+    assert table is not None
+    kind, found = detect([table])
+    assert kind.key == key
+    assert len(kind.evidence(found)) >= 1, "its one row carries evidence"

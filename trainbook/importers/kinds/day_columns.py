@@ -40,3 +40,13 @@ def day_columns(table: ExportTable) -> list[tuple[str, dt.date]]:
 def count_day_columns(table: ExportTable) -> int:
     labels = [day_label(h) for h in table.headers]
     return sum(label.isdigit() and 1 <= int(label) <= 31 or label in WEEKEND for label in labels)
+
+
+def day_cells_are_times(table: ExportTable) -> bool:
+    """Whether the day columns hold punch times (打卡时间) rather than day results (月度汇总)."""
+    headers = [h for h in table.headers if (lambda label: label.isdigit() and 1 <= int(label) <= 31
+                                            or label in WEEKEND)(day_label(h))]
+    cells = table.rows[headers].stack().astype(str) if headers else None
+    if cells is None or cells.empty:
+        return False
+    return bool(cells.str.contains(r"\d{1,2}:\d{2}", regex=True).mean() >= 0.5)

@@ -22,14 +22,17 @@ class HomeworkImporter(ExportKind):
     sheet_names = ("作业", "家校本")
 
     def score(self, table: ExportTable) -> int:
-        if not has(table, *TITLE) or not (has(table, *STATE) or has(table, *SUBMITTED)):
-            return 0
-        return 4
+        if has(table, *TITLE) and (has(table, *STATE) or has(table, *SUBMITTED)):
+            return 4
+        if has(table, *STATE) and (table.title or self.named_sheet(table)):  # the task named in the title row
+            return 3
+        return 0
 
     def evidence(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
-        out["title"] = rows[table.column(*TITLE)]
+        title = table.column(*TITLE)
+        out["title"] = rows[title] if title else (table.title or table.sheet)
         submitted = table.column(*SUBMITTED)
         out["at"] = parsing.when(rows[submitted]) if submitted else pd.NaT
         state = table.column(*STATE)

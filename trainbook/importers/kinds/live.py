@@ -11,7 +11,7 @@ from trainbook.workbook.master import normalize
 
 LIVE = ("观看直播", "直播观看时长", "Live Watch Time", "Watched Live")
 REPLAY = ("观看回放", "回放观看时长", "Replay Watch Time", "Watched Replay")
-TOTAL = ("观看总时长", "总观看时长", "Total Watch Time")
+TOTAL = ("观看总时长", "总观看时长", "观看时长", "观看时长(分钟)", "Total Watch Time", "Watch Time")
 TITLE = ("直播名称", "直播标题", "Live Title", "Title")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.importers.kinds.base import ExportKind, identity
-from trainbook.importers.kinds.day_columns import count_day_columns, day_columns
+from trainbook.importers.kinds.day_columns import count_day_columns, day_cells_are_times, day_columns
 from trainbook.importers.table import ExportTable
 
 
@@ -19,7 +19,8 @@ class MonthlySummaryImporter(ExportKind):
     def score(self, table: ExportTable) -> int:
         if count_day_columns(table) < 7:
             return 0
-        return 3 + bool(table.column_like("出勤天数", "休息天数", "考勤结果")) + self.named_sheet(table)
+        summary = bool(table.column_like("出勤天数", "休息天数", "考勤结果")) or not day_cells_are_times(table)
+        return 3 + summary + self.named_sheet(table)
 
     def evidence(self, table: ExportTable) -> pd.DataFrame:
         who = identity(table)

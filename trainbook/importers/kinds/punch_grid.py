@@ -8,7 +8,7 @@ import re
 import pandas as pd
 
 from trainbook.importers.kinds.base import ExportKind, identity
-from trainbook.importers.kinds.day_columns import count_day_columns, day_columns
+from trainbook.importers.kinds.day_columns import count_day_columns, day_cells_are_times, day_columns
 from trainbook.importers.table import ExportTable
 
 TIME = re.compile(r"(\d{1,2}):(\d{2})")
@@ -37,7 +37,7 @@ class PunchGridImporter(ExportKind):
     def score(self, table: ExportTable) -> int:
         if count_day_columns(table) < 7 or table.column_like("出勤天数", "休息天数", "工作时长"):
             return 0
-        return 3 + self.named_sheet(table)
+        return 3 + day_cells_are_times(table) + self.named_sheet(table)
 
     def evidence(self, table: ExportTable) -> pd.DataFrame:
         who = identity(table)
