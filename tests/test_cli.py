@@ -86,3 +86,14 @@ def test_api_init_refuses_an_unknown_language(tmp_path: Path) -> None:
 
     with pytest.raises(trainbook.InputError, match="fr"):
         trainbook.init(tmp_path / "x.xlsx", lang="fr")  # type: ignore[arg-type]
+
+
+def test_as_of_takes_the_date_forms_coordinators_type(demo_book) -> None:
+    from click.testing import CliRunner
+
+    from trainbook.cli import main
+
+    for typed in ("2026/11/29", "2026.11.29", "20261129"):
+        result = CliRunner().invoke(main, ["progress", str(demo_book), "--as-of", typed, "--format", "json"])
+        assert result.exit_code == 0, result.output
+        assert '"as_of": "2026-11-29"' in result.stdout

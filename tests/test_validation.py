@@ -186,3 +186,14 @@ def test_possible_duplicate_says_which_account_two_records_share(blank_book: Pat
     write_tables(blank_book, {"enrollment": people})
     [issue] = [i for i in trainbook.validate(blank_book).issues if i.code == "possible-duplicate"]
     assert issue.column == "dingtalk_userid" and "UserId" in issue.message and "S0001" in issue.message
+
+
+def test_an_english_workbook_speaks_english_in_settings_and_lists(tmp_path: Path) -> None:
+    book = trainbook.init(tmp_path / "en.xlsx", lang="en")
+    settings = trainbook.read(book).frame("settings")
+    assert settings.loc[settings["key"] == "language", "value"].iloc[0] == "English"
+    people = pd.DataFrame([{"student_id": "S0001", "name": "Ann", "mobile": "13800000001", "department": "R&D",
+                            "review_status": "maybe"}])
+    write_tables(book, {"enrollment": people})
+    [issue] = [i for i in trainbook.validate(book).issues if i.code == "invalid-choice"]
+    assert "Pending, Approved, Rejected" in issue.message and "、" not in issue.message

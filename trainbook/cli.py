@@ -199,7 +199,7 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
 
 @main.command()
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]),
+@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]),
               help="Work out progress as of this date (default: today).")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
 def progress(book: Path, as_of: Any, fmt: str) -> None:

@@ -76,6 +76,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 的扩展名无法创建主工作簿：请使用 {allowed}。",
         "{path}: a master workbook cannot be created with that extension; use {allowed}.",
     ),
+    "title-unknown": (
+        "找不到与“{title}”对应的{what}（现有：{known}）：{fix}",
+        "No {what} matches '{title}' (known: {known}): {fix}",
+    ),
+    "title-fix-assessment": ("请用 --assessment 指定考核编号。", "name it with --assessment."),
+    "title-fix-task": ("请把“任务”表里的任务名称改成与导出一致后重试。", "make the task's title in Tasks match the export and try again."),
     "bad-extension-macros": (
         "{path} 是启用宏的工作簿：请加 --macros（trainbook init {path} --macros）。",
         "{path} is a macro-enabled workbook: add --macros (trainbook init {path} --macros).",
@@ -166,6 +172,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
 def default_lang() -> Lang:
     """The language for messages before a workbook tells us its own (TRAINBOOK_LANG, else zh)."""
     return "en" if os.environ.get("TRAINBOOK_LANG", "").lower().startswith("en") else "zh"
+
+
+def listing(items: object, lang: Lang) -> str:
+    """Items as a list in `lang`: 甲、乙、丙 / a, b, c."""
+    return ("、" if lang == "zh" else ", ").join(str(i) for i in items)  # type: ignore[attr-defined]
 
 
 def message(key: str, lang: Lang, **values: object) -> str:

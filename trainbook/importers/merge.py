@@ -15,7 +15,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.errors import InputError
-from trainbook.i18n import Lang, message
+from trainbook.i18n import Lang, listing, message
 from trainbook.importers.identity import Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
@@ -92,7 +92,7 @@ class MergeRun(list[MergeResult]):
     def summary(self, lang: Lang, dry_run: bool = False) -> str:
         lines = [r.summary(lang) for r in self]
         if self.settings_ignored:
-            lines.append(message("settings-ignored", lang, keys="、".join(self.settings_ignored)))
+            lines.append(message("settings-ignored", lang, keys=listing(self.settings_ignored, lang)))
         if dry_run:
             lines.append(message("dry-run", lang))
         return "\n".join(lines)
@@ -142,8 +142,8 @@ def _pick(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) -
 
 
 def _unknown(name: str, tables: list[ExportTable], lang: Lang) -> str:
-    headers = "、".join(tables[0].headers[:8]) if tables else "—"
-    kinds = "、".join(f"{k.label(lang)} ({k.key})" for k in ALL_KINDS)
+    headers = listing(tables[0].headers[:8], lang) if tables else "—"
+    kinds = listing((f"{k.label(lang)} ({k.key})" for k in ALL_KINDS), lang)
     return message("export-unknown-kind", lang, path=name, headers=headers, kinds=kinds)
 
 

@@ -10,6 +10,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.errors import InputError
+from trainbook.i18n import listing, message
 from trainbook.ids import next_ids
 from trainbook.importers.identity import clean_name
 from trainbook.policy.attendance import KEY, combine
@@ -176,10 +177,9 @@ def _by_title(master: Master, sheet: str, id_column: str, titles: pd.Series, for
         key = normalize(clean_name(title))
         hits = {i for t, i in known.items() if key and (t == key or t in key or key in t)}
         if len(hits) != 1:
-            listing = "、".join(f"{i} {t}" for t, i in known.items())
-            if master.lang == "zh":
-                raise InputError(f"找不到与“{title}”对应的{what}（现有：{listing}）：请用 --{id_column.split('_')[0]} 指定。")
-            raise InputError(f"No {what} matches '{title}' (known: {listing}): name it with --{id_column.split('_')[0]}.")
+            fix = message("title-fix-assessment" if sheet == "assessments" else "title-fix-task", master.lang)
+            raise InputError(message("title-unknown", master.lang, title=title, what=what, fix=fix,
+                                     known=listing((f"{i} {t}" for t, i in known.items()), master.lang)))
         out[title] = hits.pop()
     return titles.map(out)
 

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, listing
 from trainbook.schema.columns import Column
 from trainbook.schema.sheets import SHEETS
 from trainbook.uniques import distinct
@@ -92,7 +92,7 @@ def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterat
     elif kind == "choice":
         yield from _finding("invalid-choice", sheet, col.key, raw,
                             filled & values.choice(raw, col.choices).isna(),
-                            choices="、".join(col.choice_labels(lang)))
+                            choices=listing(col.choice_labels(lang), lang))
     if kind in ("text", "id", "choice", "email", "mobile"):
         formula = values.formula_like(raw)
         if kind == "mobile":  # '+86 137 1234 5670' is a phone number, as invalid-mobile says

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from trainbook import values
+from trainbook.i18n import listing
 from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.sheets import BY_KEY
 from trainbook.validation.report import Finding
@@ -115,7 +116,7 @@ def check_settings(master: Master) -> Iterator[Finding]:
         if param.kind == "date" and values.date(raw).isna().iloc[0]:
             yield Finding("invalid-date", "settings", "value", [row], raw.tolist())
         elif param.kind == "choice" and values.choice(raw, param.choices).isna().iloc[0]:
-            labels = "、".join(c.label(master.lang) for c in param.choices)
+            labels = listing((c.label(master.lang) for c in param.choices), master.lang)
             yield Finding("invalid-choice", "settings", "value", [row], raw.tolist(), {"choices": [labels]})
         elif param.kind in ("integer", "number"):
             number = values.number(raw).iloc[0]

@@ -251,6 +251,8 @@ def _settings_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
 
 
 def _parameter_default(param: Parameter, lang: Lang) -> str | float:
+    if param.key == "language":  # an English workbook says so
+        return labels(param.choices, lang)[lang] if param.choices else lang
     if param.choices:
         return labels(param.choices, lang)[str(param.default)]
     if param.default is None:
