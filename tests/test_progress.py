@@ -276,3 +276,20 @@ def test_percentages_typed_as_text_are_read_not_crashed_on(tmp_path: Path) -> No
     assert (a["attendance_rate"], a["risk"]) == (0.5, "low")  # 50% against a threshold read as 0.5, not 50
     assert result.settings_ignored == ["late_grace_minutes"]
     assert "late_grace_minutes" in result.summary("zh") and "默认值" in result.summary("zh")
+
+
+def test_medium_risk_says_why_and_a_partial_final_score_is_provisional(tmp_path: Path) -> None:
+    # A: absent at S1, present at S2 → 50% now, 75% (≥ 70%) still reachable over S4–S5; only the midterm graded
+    book = tiny_program(tmp_path, [("S1", "A", "缺勤"), ("S2", "A", "出勤")],
+                        {"consecutive_absences": 5, "attendance_threshold": 0.7}, scores=[("X1", "A", 40)],
+                        submissions=[("T1", "A", "已提交")])
+    a = row(book, "2026-03-10")
+    assert a["risk"] == "medium"
+    assert "风险：中（出勤率低于 70%" in a["reasons"]
+    assert "总评 80（暂定：还有 1 项考核未评分）" in a["reasons"]
+
+
+def test_the_demo_names_its_program_organizer_and_dates(demo_book: Path) -> None:
+    settings = trainbook.read(demo_book).frame("settings").set_index("key")["value"]
+    assert settings["program_name"] and settings["organizer"]
+    assert str(settings["start_date"])[:10] == "2026-11-02" and str(settings["end_date"])[:10] > "2026-11-02"

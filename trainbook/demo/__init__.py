@@ -7,6 +7,8 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pandas as pd
+
 from trainbook.demo.exports import program_exports
 from trainbook.demo.program import sample_program
 from trainbook.i18n import Lang
@@ -26,8 +28,20 @@ def build_demo_book(path: Path, lang: Lang = "zh", records: bool = True) -> Path
     tables = sample_program(lang)
     if not records:
         tables = {k: v for k, v in tables.items() if k not in RECORDS}
-    engine.write(engine.read(), Update(tables=tables))
+    master = engine.read()
+    tables["settings"] = _program_facts(master.frame("settings"), tables["sessions"], lang)
+    engine.write(master, Update(tables=tables))
     return path
+
+
+def _program_facts(settings: pd.DataFrame, sessions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The settings sheet as the template has it, with the sample program's name, organizer and dates."""
+    facts = {"program_name": "2026 新员工入职培训" if lang == "zh" else "2026 New-hire Onboarding",
+             "organizer": "人力资源部 · 培训中心" if lang == "zh" else "HR · Training Center",
+             "start_date": pd.Timestamp(sessions["date"].min()).date(), "end_date": pd.Timestamp(sessions["date"].max()).date()}
+    filled = settings.copy()
+    filled["value"] = [facts.get(key, value) for key, value in zip(settings["key"], settings["value"])]
+    return filled
 
 
 def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = print) -> Path:

@@ -43,9 +43,13 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Any, ended: bo
     maxima = plan["max_score"].to_dict() if "max_score" in plan else {}
     records = f.to_dict("records")  # plain dicts: a row Series per student would cost seconds
     out["needed"] = [_needed(row, tm, titles, maxima, settings, lang) for row, tm in zip(records, task_max)]
-    out["reasons"] = [_reasons(row, risk, lang, settings, a, t, sc, k)
-                      for row, risk, a, t, sc, k in zip(records, out["risk"], attendance_lost, tasks_lost,
-                                                        score_lost, streak)]
+    below_each = pd.DataFrame({
+        "attendance": (f["attendance_rate"] < settings.attendance_threshold - 1e-9).fillna(False),
+        "tasks": (f["task_rate"] < settings.task_threshold - 1e-9).fillna(False),
+        "score": (f["final_score"] < settings.score_threshold - 1e-9).fillna(False)}).to_dict("records")
+    out["reasons"] = [_reasons(row, risk, lang, settings, a, t, sc, k, b)
+                      for row, risk, a, t, sc, k, b in zip(records, out["risk"], attendance_lost, tasks_lost,
+                                                           score_lost, streak, below_each)]
     return out
 
 
@@ -98,16 +102,29 @@ WHY = {
     "en": ("attendance can no longer pass", "tasks can no longer pass", "the final score can no longer pass",
            "{n} absences in a row", " ({})", "; "),
 }
+BELOW = {  # why a student is at 中: below a threshold that can still be reached
+    "zh": {"attendance": "出勤率低于 {attendance_threshold:.0%}", "tasks": "任务完成率低于 {task_threshold:.0%}",
+           "score": "总评低于 {score_threshold:g} 分"},
+    "en": {"attendance": "attendance below {attendance_threshold:.0%}", "tasks": "task completion below {task_threshold:.0%}",
+           "score": "final score below {score_threshold:g}"},
+}
+PROVISIONAL = {"zh": "（暂定：还有 {n} 项考核未评分）", "en": " (provisional: {n} assessments not graded yet)"}
 RISK_LABEL = {"zh": {"high": "高", "medium": "中", "low": "低"}, "en": {"high": "high", "medium": "medium", "low": "low"}}
 
 
 def _reasons(row: dict[str, Any], risk: str, lang: Lang, settings: Any, attendance_lost: bool, tasks_lost: bool,
-             score_lost: bool, streak: bool) -> str:
+             score_lost: bool, streak: bool, below: dict[str, bool]) -> str:
     """Each figure's arithmetic, in a fixed shape (tests read the numbers back)."""
     attendance, tasks, score, run, wrap, join = WHY[lang]
     why = [w for w, hit in ((attendance, attendance_lost), (tasks, tasks_lost), (score, score_lost),
                             (run.format(n=row["absence_run"]), streak)) if hit]
+    if risk == "medium":
+        thresholds = {k: getattr(settings, k) for k in ("attendance_threshold", "task_threshold", "score_threshold")}
+        why += [BELOW[lang][k].format(**thresholds) for k, hit in below.items() if hit]
     shown = {k: (_pct(v) if k.endswith("rate") or k.endswith("rate_max") else
                  _num(v) if isinstance(v, float) else v) for k, v in row.items()}
-    return REASONS[lang].format(**{**shown, "risk": RISK_LABEL[lang][risk],
+    final = shown["final_score"]
+    if row.get("ungraded") and pd.notna(row["final_score"]):
+        final = f"{final}{PROVISIONAL[lang].format(n=len(row['ungraded']))}"
+    return REASONS[lang].format(**{**shown, "final_score": final, "risk": RISK_LABEL[lang][risk],
                                    "why": wrap.format(join.join(why)) if why else ""})
