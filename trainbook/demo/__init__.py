@@ -38,7 +38,8 @@ def _program_facts(settings: pd.DataFrame, sessions: pd.DataFrame, lang: Lang) -
     """The settings sheet as the template has it, with the sample program's name, organizer and dates."""
     facts = {"program_name": "2026 新员工入职培训" if lang == "zh" else "2026 New-hire Onboarding",
              "organizer": "人力资源部 · 培训中心" if lang == "zh" else "HR · Training Center",
-             "start_date": pd.Timestamp(sessions["date"].min()).date(), "end_date": pd.Timestamp(sessions["date"].max()).date()}
+             "start_date": f"{pd.Timestamp(sessions['date'].min()):%Y-%m-%d}",  # as typed: the value column is text
+             "end_date": f"{pd.Timestamp(sessions['date'].max()):%Y-%m-%d}"}
     filled = settings.copy()
     filled["value"] = [facts.get(key, value) for key, value in zip(settings["key"], settings["value"])]
     return filled
