@@ -64,6 +64,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{sessions} 尚无考勤记录：请导入其数据（在那之前不计入出勤率和风险）",
         "{sessions}: no attendance records yet — import their data (until then they are left out of rates and risk)",
     ),
+    "demo-buttons": (
+        "带按钮的版本：{path}（在 Excel 中打开并启用宏，首页的按钮：{captions}）",
+        "With buttons: {path} (open it in Excel and enable macros; the buttons on Home: {captions})",
+    ),
     "paste-cleared": ("\n粘贴区已清空。", "\nThe Paste sheet was cleared."),
     "dry-run": ("（试运行：未写入）", "(dry run: nothing written)"),
     "validate-clean": ("{path}：校验通过，没有发现问题。", "{path}: validation passed, no problems found."),

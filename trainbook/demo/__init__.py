@@ -11,8 +11,9 @@ import pandas as pd
 
 from trainbook.demo.exports import program_exports
 from trainbook.demo.program import sample_program
-from trainbook.i18n import Lang
-from trainbook.operations import init, merge, progress, validate
+from trainbook.i18n import Lang, listing, message
+from trainbook.operations import buttons, init, merge, progress, validate
+from trainbook.schema.buttons import BUTTONS
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 
@@ -57,10 +58,12 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
     for line in merge(path, *exports).summary(lang).splitlines():
         echo(f"  {line}")
     echo(progress(path, as_of=AS_OF).summary())
-    report = validate(path, annotate=True)
+    report = validate(path, annotate=True, as_of=AS_OF)
     echo(("示例里故意留了几处常见错误：" if zh else "The sample carries a few mistakes on purpose: ")
          + report.summary(annotated=True))
     for line in report.lines():
         echo(line)
+    macro_book = buttons(path, overwrite=True)
+    echo(message("demo-buttons", lang, path=macro_book, captions=listing((b.caption(lang) for b in BUTTONS), lang)))
     echo(("打开工作簿查看：" if zh else "Open the workbook: ") + str(path.resolve()))
     return path
