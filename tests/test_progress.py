@@ -293,3 +293,20 @@ def test_the_demo_names_its_program_organizer_and_dates(demo_book: Path) -> None
     settings = trainbook.read(demo_book).frame("settings").set_index("key")["value"]
     assert settings["program_name"] and settings["organizer"]
     assert str(settings["start_date"])[:10] == "2026-11-02" and str(settings["end_date"])[:10] > "2026-11-02"
+
+
+def test_a_fresh_workbook_shows_no_rates_and_says_what_to_do_first(blank_book: Path) -> None:
+    result = trainbook.progress(blank_book, as_of="2026-11-29")
+    assert result.students.empty and "先在“报名”表登记学员" in result.summary()
+    board = python_calamine.CalamineWorkbook.from_path(str(blank_book)).get_sheet_by_name("看板").to_python()
+    assert any("先在“报名”表登记学员" in str(cell) for row in board[:3] for cell in row)
+    assert not any("%" in str(cell) for row in board[:12] for cell in row), "no rates on an empty program"
+
+
+def test_after_the_end_needed_says_what_was_missed_not_what_to_do(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "A", "缺勤"), ("S4", "A", "缺勤"), ("S5", "A", "出勤")],
+                        {"consecutive_absences": 5}, scores=[("X1", "A", 40)])
+    a = row(book, "2026-04-30")
+    assert a["certificate"] == "no"
+    assert a["needed"].startswith("项目已结束，未达到结业要求：") and "出勤率低于 80%" in a["needed"]
+    assert "还需" not in a["needed"] and "需 ≥" not in a["needed"]

@@ -60,6 +60,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{student_id} 不在报名表中：请填写报名表里已有的学员编号",
         "{student_id} is not in Enrollment: fill in a student id that Enrollment has",
     ),
+    "progress-empty": (
+        "还没有可计算的学员：先在“报名”表登记学员（审核状态“已通过”）、在“课次”表排好课，再导入钉钉数据，然后计算进度。",
+        "No students to work out yet: add students to Enrollment (review status Approved) and sessions to Sessions, "
+        "import the DingTalk data, then compute progress.",
+    ),
     "sessions-unrecorded": (
         "{sessions} 尚无考勤记录：请导入其数据（在那之前不计入出勤率和风险）",
         "{sessions}: no attendance records yet — import their data (until then they are left out of rates and risk)",

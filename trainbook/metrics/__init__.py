@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from trainbook.i18n import Lang, last_run, message
+from trainbook.i18n import Lang, last_run, listing, message
 from trainbook.metrics import dashboard
 from trainbook.metrics.aggregates import by, by_session, by_teacher, feedback_summary
 from trainbook.metrics.attendance import attendance_figures, session_statuses
@@ -93,10 +93,8 @@ def progress_update(master: Master, result: Progress) -> Update:
     """What `progress` writes: the progress sheet, the dashboard's cells and chart ranges, the last run."""
     at_risk = int((result.students["risk"] == "high").sum())
     run = last_run(master.lang, "progress", students=len(result.students), high=at_risk)
-    note = ""
-    if result.unrecorded:
-        sessions = "、".join(result.unrecorded) if master.lang == "zh" else ", ".join(result.unrecorded)
-        note = message("sessions-unrecorded", master.lang, sessions=sessions)
+    note = next_step(result, master.lang)
+    if note:
         run = (run[0], run[1], f"{run[2]}。{note}" if master.lang == "zh" else f"{run[2]}. {note}")
     cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
                                       result.as_of.isoformat(), master.lang, result.settings, note)
@@ -108,6 +106,16 @@ def progress_update(master: Master, result: Progress) -> Update:
         tables["dashboard"] = cells
         charts = {"dashboard": (dashboard.DATA_ROW + 1, last_rows)}
     return Update(tables=tables, last_run=run, chart_ranges=charts)
+
+
+def next_step(result: Progress, lang: Lang) -> str:
+    """What the coordinator should do first, when the figures cannot be trusted yet: no students,
+    or held sessions whose data has not been imported."""
+    if result.students.empty:
+        return message("progress-empty", lang)
+    if result.unrecorded:
+        return message("sessions-unrecorded", lang, sessions=listing(result.unrecorded, lang))
+    return ""
 
 
 def _shown(value: float, form: str) -> str:
@@ -125,9 +133,8 @@ def summary(result: Progress, lang: Lang) -> str:
               f"高风险 {risk.get('high', 0)} 名，中风险 {risk.get('medium', 0)} 名。") if zh else
              (f"As of {result.as_of}: {len(s)} students, attendance {rate}, tasks {tasks}, mean final score "
               f"{score}; {risk.get('high', 0)} at high risk, {risk.get('medium', 0)} at medium risk.")]
-    if result.unrecorded:
-        lines.append(message("sessions-unrecorded", lang, sessions="、".join(result.unrecorded) if zh
-                             else ", ".join(result.unrecorded)))
+    if step := next_step(result, lang):
+        lines.append(step)
     if result.settings_ignored:
         keys = "、".join(result.settings_ignored) if zh else ", ".join(result.settings_ignored)
         lines.append(message("settings-ignored", lang, keys=keys))

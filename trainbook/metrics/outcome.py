@@ -47,10 +47,22 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Any, ended: bo
         "attendance": (f["attendance_rate"] < settings.attendance_threshold - 1e-9).fillna(False),
         "tasks": (f["task_rate"] < settings.task_threshold - 1e-9).fillna(False),
         "score": (f["final_score"] < settings.score_threshold - 1e-9).fillna(False)}).to_dict("records")
+    if ended:  # nothing can still be done: say what was missed instead of what is needed
+        out["needed"] = [_missed(b, row, settings, lang) if cert != "yes" else ("已达标" if lang == "zh" else "on track")
+                         for b, row, cert in zip(below_each, records, out["certificate"])]
     out["reasons"] = [_reasons(row, risk, lang, settings, a, t, sc, k, b)
                       for row, risk, a, t, sc, k, b in zip(records, out["risk"], attendance_lost, tasks_lost,
                                                            score_lost, streak, below_each)]
     return out
+
+
+def _missed(below: dict[str, bool], row: dict[str, Any], settings: Any, lang: Lang) -> str:
+    thresholds = {k: getattr(settings, k) for k in ("attendance_threshold", "task_threshold", "score_threshold")}
+    missed = [BELOW[lang][k].format(**thresholds) for k, hit in below.items() if hit]
+    if row.get("ungraded"):
+        missed.append("有考核未评分" if lang == "zh" else "assessments not graded")
+    return (("项目已结束，未达到结业要求：" + "；".join(missed)) if lang == "zh"
+            else "The program has ended without meeting: " + "; ".join(missed)) if missed else ""
 
 
 def _needed(row: dict[str, Any], task_max: float, titles: dict, maxima: dict, settings: Any, lang: Lang) -> str:
