@@ -220,14 +220,17 @@ def test_dashboard_charts_render_in_libreoffice(tmp_path: Path, soffice: str) ->
     book = run_demo(tmp_path / "demo", echo=lambda _: None)
     with zipfile.ZipFile(book) as zf:
         charts = sorted(n for n in zf.namelist() if n.startswith("xl/charts/chart"))
-        assert len(charts) == 4
+        assert len(charts) == 6
         first = zf.read(charts[0]).decode()
+        feedback = zf.read(charts[4]).decode()
     sessions = len(trainbook.read(book).frame("sessions"))
     held = sum(1 for d in trainbook.read(book).frame("sessions")["date"] if pd.Timestamp(d) <= T("2026-11-29"))
     assert "$A$41:$A$" + str(40 + held) in first and held < sessions and "numCache" not in first
+    rated = len(trainbook.progress(book, as_of="2026-11-29", write=False).feedback_by_session)
+    assert "$N$41:$N$" + str(40 + rated) in feedback, "the feedback chart covers the sessions with feedback"
     pdf = convert(soffice, book, "pdf", tmp_path / "pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
-    for title in ("各课次出勤率", "总评分布", "部门对比", "风险分布", "平均出勤率"):
+    for title in ("各课次出勤率", "总评分布", "部门对比", "风险分布", "平均出勤率", "各课次满意度", "各讲师满意度"):
         assert title in text
 
 

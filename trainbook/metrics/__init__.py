@@ -97,7 +97,8 @@ def progress_update(master: Master, result: Progress) -> Update:
     if note:
         run = (run[0], run[1], f"{run[2]}。{note}" if master.lang == "zh" else f"{run[2]}. {note}")
     cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
-                                      result.as_of.isoformat(), master.lang, result.settings, note)
+                                      result.as_of.isoformat(), master.lang, result.settings, note,
+                                      (result.feedback_by_session, result.feedback_by_teacher))
     tables = {"progress": sheet_rows(result, master.lang)}
     charts = {}
     if "dashboard" in master.names:

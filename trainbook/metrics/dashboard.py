@@ -8,7 +8,18 @@ import numpy as np
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.schema.dashboard import BLOCKS, DATA_ROW, DEPARTMENTS, KPI_ROW, MAX_ROWS, RISKS, SCORES, SESSIONS
+from trainbook.schema.dashboard import (
+    BLOCKS,
+    DATA_ROW,
+    DEPARTMENTS,
+    FEEDBACK,
+    KPI_ROW,
+    MAX_ROWS,
+    RISKS,
+    SCORES,
+    SESSIONS,
+    TEACHERS,
+)
 from trainbook.workbook.sheet_xml import column_letter
 
 
@@ -43,7 +54,8 @@ def bands(settings: Any, lang: Lang) -> tuple[list[str], list[float]]:
 
 
 def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFrame, as_of: str,
-         lang: Lang, settings: Any, note: str = "") -> tuple[pd.DataFrame, dict[str, int]]:
+         lang: Lang, settings: Any, note: str = "", feedback: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+         ) -> tuple[pd.DataFrame, dict[str, int]]:
     """The dashboard's cells from row 2 on, as a frame whose columns are 0-based column positions,
     and the last filled row of each data column (for the charts' ranges)."""
     width = max(b.column + len(b.zh) for b in BLOCKS)
@@ -62,6 +74,10 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
                          zip(("high", "medium", "low"), ("高", "中", "低") if lang == "zh" else ("High", "Medium", "Low"))],
                         dtype=object),
     }
+    by_session, by_teacher = feedback if feedback is not None else (pd.DataFrame(), pd.DataFrame())
+    names = dict(zip(sessions.index, _session_labels(sessions)))
+    blocks[FEEDBACK] = _feedback_rows(by_session, lambda key: names.get(key, key))
+    blocks[TEACHERS] = _feedback_rows(by_teacher, lambda key: key)
     last: dict[str, int] = {}
     for block, data in blocks.items():
         data = data[:MAX_ROWS]
@@ -80,3 +96,12 @@ def _session_labels(sessions: pd.DataFrame) -> list[str]:
     """Bar labels that tell sessions apart: the title, with its date (two sessions may share a title)."""
     return [f"{title} {date:%m-%d}" if pd.notna(date) else str(title)
             for title, date in zip(sessions["title"], sessions["date"])]
+
+
+def _feedback_rows(summary: pd.DataFrame, label: Any) -> np.ndarray:
+    """Rows of a feedback block: who, mean overall (1–5), share of 4–5 in %, NPS, responses (groups
+    too small to show, folded into 其他 by the summary, stay blank)."""
+    if summary.empty:
+        return np.zeros((0, 5), dtype=object)
+    return np.array([(label(key), row["overall"], None if pd.isna(row["top2"]) else round(row["top2"] * 100, 1),
+                      row["nps"], int(row["responses"])) for key, row in summary.iterrows()], dtype=object)

@@ -25,6 +25,7 @@ class Block:
     chart_en: str
     chart_type: str
     percent: bool
+    charted: int = 0  # how many value columns the chart draws (0: all)
 
     def headers(self, lang: Lang) -> tuple[str, ...]:
         return self.zh if lang == "zh" else self.en
@@ -35,7 +36,12 @@ SCORES = Block(3, ("总评分数段", "人数"), ("Final score", "Students"), "�
 DEPARTMENTS = Block(6, ("部门", "出勤率", "任务完成率"), ("Department", "Attendance", "Tasks"),
                     "部门对比", "Departments compared", "bar", True)
 RISKS = Block(10, ("风险", "人数"), ("Risk", "Students"), "风险分布", "Risk", "pie", False)
-BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS)
-CHART_ANCHORS = ("D3", "L3", "D20", "L20")
+FEEDBACK_COLUMNS = {"zh": ("总体满意度", "满意率(%)", "NPS", "份数"), "en": ("Overall", "Top-2-box (%)", "NPS", "Responses")}
+FEEDBACK = Block(13, ("课次", *FEEDBACK_COLUMNS["zh"]), ("Session", *FEEDBACK_COLUMNS["en"]),
+                 "各课次满意度（1–5）", "Satisfaction by session (1–5)", "column", False, charted=1)
+TEACHERS = Block(19, ("讲师", *FEEDBACK_COLUMNS["zh"]), ("Teacher", *FEEDBACK_COLUMNS["en"]),
+                 "各讲师满意度（1–5）", "Satisfaction by teacher (1–5)", "bar", False, charted=1)
+BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS, FEEDBACK, TEACHERS)
+CHART_ANCHORS = ("D3", "L3", "D20", "L20", "T3", "T20")
 KPI_ROW = 3  # KPI labels in column A, values in B, from this row
 RISK_COLOURS = ("#C00000", "#FFC000", "#70AD47")  # 高 red, 中 amber, 低 green: the order the block lists them

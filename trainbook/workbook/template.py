@@ -284,7 +284,7 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
             ws.set_column(block.column + j, block.column + j, 12, percent if block.percent else None)
         chart = wb.add_chart({"type": block.chart_type})
         categories = [name, DATA_ROW, block.column, DATA_ROW + MAX_ROWS - 1, block.column]
-        for j in range(1, len(block.zh)):
+        for j in range(1, 1 + (block.charted or len(block.zh) - 1)):
             chart.add_series({"name": [name, DATA_ROW - 1, block.column + j], "categories": categories,
                               "values": [name, DATA_ROW, block.column + j, DATA_ROW + MAX_ROWS - 1,
                                          block.column + j],
@@ -293,7 +293,7 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
                               **({"points": [{"fill": {"color": c}} for c in RISK_COLOURS]} if block is RISKS else {})})
         chart.set_title({"name": block.chart_zh if lang == "zh" else block.chart_en,
                          "name_font": {"name": FONT, "size": 12}})
-        chart.set_legend({"none": len(block.zh) == 2 and block.chart_type != "pie"})
+        chart.set_legend({"none": (block.charted == 1 or len(block.zh) == 2) and block.chart_type != "pie"})
         if block.chart_type != "pie":
             axis: dict[str, Any] = {"num_font": {"name": FONT}}
             if block.percent:
