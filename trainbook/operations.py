@@ -92,6 +92,13 @@ def records(target: object, sheet: str) -> list[BaseModel]:
     return sheet_records(read(target), sheet)
 
 
+def _day(as_of: dt.date | str | None) -> dt.date:
+    """The day an operation works as of: the one given (a date or its text), else today."""
+    import pandas as pd
+
+    return pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+
+
 def _name(target: object) -> str:
     return Path(str(target)).name
 
@@ -104,8 +111,6 @@ def validate(target: object, annotate: bool = False, on_step: Steps = quiet,
     replaced). Findings about what should have happened by now are as of `as_of` (default: today).
     Raises TrainbookError only when the workbook cannot be read or written.
     """
-    import pandas as pd
-
     from trainbook.validation import run_checks
     from trainbook.validation.annotate import annotation
 
@@ -114,7 +119,7 @@ def validate(target: object, annotate: bool = False, on_step: Steps = quiet,
     master = engine.read()
     ids = assign_ids(master) if annotate else {}
     on_step(message("step-check", master.lang))
-    report = run_checks(master, pd.Timestamp(as_of).date() if as_of is not None else None)
+    report = run_checks(master, _day(as_of))
     if annotate:
         on_step(message("step-write", master.lang, name=_name(master.source)))
         update = annotation(report, master)
@@ -187,11 +192,9 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
              on_step: Steps = quiet) -> Progress:
     """Compute progress for a master workbook (a path, an xlwings Book or an engine) and, with
     `write`, rewrite its progress sheet and dashboard. Same workbook and `as_of`, same result."""
-    import pandas as pd
-
     from trainbook.metrics import compute, progress_update
 
-    day = pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    day = _day(as_of)
     engine = engine_for(book)
     on_step(message("step-read", default_lang(), name=_name(book)))
     master = engine.read()

@@ -74,8 +74,8 @@ class MergeResult:
         kind = KINDS[self.kind].label(lang) if self.kind in KINDS else self.kind
         if self.already_imported:
             return message("merge-already", lang, path=self.path)
-        why = "、".join(f"{reason} {n}" for reason, n in self.skipped_because.items()) if lang == "zh" else \
-            ", ".join(f"{reason}: {n}" for reason, n in self.skipped_because.items())
+        why = listing((f"{reason} {n}" if lang == "zh" else f"{reason}: {n}"
+                       for reason, n in self.skipped_because.items()), lang)
         return message("merge-result", lang, path=self.path, kind=kind, rows=self.rows, matched=self.matched,
                        review=self.review, skipped=self.skipped, why=f"（{why}）" if lang == "zh" and why else
                        (f" ({why})" if why else ""), inserted=self.inserted, updated=self.updated,

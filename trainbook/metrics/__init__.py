@@ -137,8 +137,7 @@ def summary(result: Progress, lang: Lang) -> str:
     if step := next_step(result, lang):
         lines.append(step)
     if result.settings_ignored:
-        keys = "、".join(result.settings_ignored) if zh else ", ".join(result.settings_ignored)
-        lines.append(message("settings-ignored", lang, keys=keys))
+        lines.append(message("settings-ignored", lang, keys=listing(result.settings_ignored, lang)))
     for student_id, row in s[s["risk"] == "high"].iterrows():
         lines.append(f"  {student_id} {row['name']}（{row['department']}）：{row['needed']}" if zh else
                      f"  {student_id} {row['name']} ({row['department']}): {row['needed']}")

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook.i18n import Lang
+from trainbook.schema.columns import labels
 from trainbook.schema.dashboard import (
     BLOCKS,
     DATA_ROW,
@@ -20,6 +21,7 @@ from trainbook.schema.dashboard import (
     SESSIONS,
     TEACHERS,
 )
+from trainbook.schema.sheets import CERTIFICATE, RISK
 from trainbook.workbook.sheet_xml import column_letter
 
 
@@ -31,8 +33,7 @@ def kpis(students: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
     def pct(v: float) -> str:
         return "—" if pd.isna(v) else f"{v:.1%}"
 
-    certificates = " / ".join(f"{label} {cert.get(key, 0)}" for key, label in
-                              zip(("yes", "pending", "no"), ("是", "待定", "否") if zh else ("yes", "pending", "no")))
+    certificates = " / ".join(f"{label} {cert.get(key, 0)}" for key, label in labels(CERTIFICATE, lang).items())
     return [
         ("学员人数" if zh else "Students", str(len(students))),
         ("平均出勤率" if zh else "Attendance", pct(students["attendance_rate"].mean())),
@@ -65,13 +66,12 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
     for i, (label, value) in enumerate(kpis(students, lang)):
         cells[KPI_ROW - 2 + i, 0], cells[KPI_ROW - 2 + i, 1] = label, value
     scores = students["final_score"].dropna()
-    labels, edges = bands(settings, lang)
+    band_labels, edges = bands(settings, lang)
     blocks = {
         SESSIONS: np.array(list(zip(_session_labels(sessions), sessions["attendance_rate"])), dtype=object),
-        SCORES: np.array(list(zip(labels, np.histogram(scores, bins=edges)[0].astype(int))), dtype=object),
+        SCORES: np.array(list(zip(band_labels, np.histogram(scores, bins=edges)[0].astype(int))), dtype=object),
         DEPARTMENTS: departments[["attendance_rate", "task_rate"]].reset_index().to_numpy(),
-        RISKS: np.array([(label, int((students["risk"] == key).sum())) for key, label in
-                         zip(("high", "medium", "low"), ("高", "中", "低") if lang == "zh" else ("High", "Medium", "Low"))],
+        RISKS: np.array([(label, int((students["risk"] == key).sum())) for key, label in labels(RISK, lang).items()],
                         dtype=object),
     }
     by_session, by_teacher = feedback if feedback is not None else (pd.DataFrame(), pd.DataFrame())

@@ -119,13 +119,10 @@ class _Bodies:
         try:
             return self.cache[key]  # type: ignore[no-any-return]
         except KeyError:
-            pass
+            self.cache[key] = rendered = _body(value, style, self.p)
+            return rendered
         except TypeError:  # an unhashable value
-            body = _cell_body(value, style, self.p)
-            return (f' s="{style}"/>' if style else "/>").encode() if body is None else body.encode()
-        body = _cell_body(value, style, self.p)
-        self.cache[key] = rendered = ((f' s="{style}"/>' if style else "/>") if body is None else body).encode()
-        return rendered
+            return _body(value, style, self.p)
 
 
 def _patched_in_place(element: bytes, row: int, cells: list[tuple[int, object]], bodies: _Bodies) -> bytes | None:
@@ -228,10 +225,14 @@ def _next_row_start(xml: bytes, cursor: int, end: int, row: int) -> int:
     return end
 
 
-def _cell_xml(ref: str, value: object, style: int | None, p: str) -> bytes:
+def _body(value: object, style: int | None, p: str) -> bytes:
+    """A cell's XML after its r="…" reference; an empty cell keeps only its style."""
     body = _cell_body(value, style, p)
-    return (f'<{p}c r="{ref}"{f" s={chr(34)}{style}{chr(34)}" if style else ""}/>' if body is None
-            else f'<{p}c r="{ref}"{body}').encode()
+    return ((f' s="{style}"/>' if style else "/>") if body is None else body).encode()
+
+
+def _cell_xml(ref: str, value: object, style: int | None, p: str) -> bytes:
+    return f'<{p}c r="{ref}"'.encode() + _body(value, style, p)
 
 
 def _formula_xml(formula: CarriedFormula, row: int, p: str) -> bytes:

@@ -10,7 +10,7 @@ import xlsxwriter
 from xlsxwriter.workbook import Format, Workbook
 from xlsxwriter.worksheet import Worksheet
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, listing
 from trainbook.schema.columns import Column, Parameter, Sheet, labels
 from trainbook.schema.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS, RISK_COLOURS, RISKS
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
@@ -196,7 +196,7 @@ def _validation_rule(col: Column, lang: Lang) -> dict[str, Any] | None:
         labels = col.choice_labels(lang)
         return {"validate": "list", "source": labels, "error_type": "stop",
                 "error_title": "请从下拉列表选择" if zh else "Choose from the list",
-                "error_message": ("可选值：" if zh else "Allowed: ") + "、".join(labels)}
+                "error_message": ("可选值：" if zh else "Allowed: ") + listing(labels, lang)}
     if col.refers_to and not col.many:
         target = BY_KEY[col.refers_to]
         source = f"='{target.name(lang)}'!$A$2:$A${target.rows + 1}"

@@ -62,6 +62,3 @@ def identity(table: ExportTable) -> pd.DataFrame:
 def has(table: ExportTable, *names: str) -> bool:
     return table.column(*names) is not None
 
-
-def has_like(table: ExportTable, *fragments: str) -> bool:
-    return table.column_like(*fragments) is not None
