@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
+import zipfile
 from pathlib import Path
 
 import pandas as pd
@@ -17,7 +19,7 @@ from trainbook.demo import exports
 from trainbook.importers.kinds import KINDS
 from trainbook.importers.parsing import minutes, when
 
-from .conftest import clean_tables, init, parts, write_tables
+from .conftest import clean_tables, convert, init, json_book, parts, write_tables
 
 D = dt.date
 
@@ -84,7 +86,7 @@ def test_punch_records_give_statuses_by_policy(tmp_path: Path, roster_book: Path
     assert pd.Timestamp(late["checkout_at"]) == pd.Timestamp("2026-11-02 11:02")
     assert ("C01", "S0009") not in rows
     review = trainbook.read(roster_book).frame("review")
-    assert review["reason"].tolist() == ["找不到对应课次"] and review["source_row"].tolist() == [8]
+    assert review["reason"].tolist() == ["找不到对应课次"] and review["source_rows"].tolist() == ["8"]
 
 
 def test_english_headers_same_names_unknown_people_and_suffixes(tmp_path: Path, roster_book: Path,
@@ -469,8 +471,12 @@ def test_every_export_row_is_matched_reviewed_or_skipped(tmp_path: Path) -> None
     assert {r.kind for r in run} == {k.key for k in KINDS}
     for r in run:
         assert r.rows == r.matched + r.review + r.skipped, r
-        assert f"读取 {r.rows} 行 = 匹配 {r.matched} + 待确认 {r.review} + 跳过 {r.skipped}" in r.summary()
+        assert f"读取 {r.rows} 行 = 匹配 {r.matched} + 待确认 {r.review}" in r.summary()
         assert sum(r.skipped_because.values()) == r.skipped
+    review = trainbook.read(book).frame("review")
+    assert len(review) == sum(r.accounts for r in run) and review["count"].sum() == sum(r.review for r in run)
+    assert not review.duplicated(["file", "raw_name", "raw_account", "reason"]).any(), "one row per account per export"
+    assert f"“待确认”表里有 {len(review)} 个账号等你确认" in run.summary("zh")
     grid = next(r for r in run if r.kind == "punch_grid")
     assert grid.skipped and "没有打卡时间" in grid.summary()
 
@@ -534,6 +540,97 @@ def test_headers_pushed_down_by_a_title_row_are_refused_before_anything_is_logge
     assert roster_book.read_bytes() == before
     progress = CliRunner().invoke(main, ["progress", str(roster_book)])
     assert progress.exit_code == 2 and "考勤" in progress.output
+
+
+def test_review_is_one_row_per_account_and_resolving_it_lands_all_its_records(tmp_path: Path,
+                                                                              roster_book: Path) -> None:
+    stranger = {"name": "吕无名", "department": "研发中心", "dingtalk_userid": "", "employee_no": ""}
+    other = {"name": "路人乙", "department": "销售部", "dingtalk_userid": "", "employee_no": ""}
+    punches = [(stranger, dt.datetime(2026, 11, 2, hour, minute)) for hour, minute in ((8, 50), (8, 51), (11, 2))]
+    punches += [(stranger, dt.datetime(2026, 11, 4, hour, minute)) for hour, minute in ((13, 50), (13, 51), (16, 2))]
+    punches += [(stranger, dt.datetime(2026, 11, 3, 9, 0)), (other, dt.datetime(2026, 11, 2, 8, 55))]
+    export = exports.punch_records(tmp_path / "原始记录.xlsx", punches, D(2026, 11, 2), D(2026, 11, 4))
+    [result] = trainbook.merge(roster_book, export)
+    assert result.review == 8 and result.accounts == 2 and "待确认 8（2 个账号）" in result.summary()
+    book = trainbook.read(roster_book)
+    review = book.frame("review").set_index("raw_name")
+    assert len(review) == 2 and review.loc["吕无名", "count"] == 7 and review.loc["路人乙", "count"] == 1
+    assert review.loc["吕无名", "source_rows"] == "4–10" and review.loc["吕无名", "reason"] == "无匹配学员"
+    assert review.loc["吕无名", "evidence"] == "2026-11-02 08:50 – 2026-11-04 16:02"
+    assert "{" not in "".join(str(v) for v in review.to_numpy().ravel()), "review is readable, not JSON"
+    assert len(book.frame("review_data")) == 8
+
+    write_tables(roster_book, {"review": book.frame("review").assign(
+        student_id=lambda f: f["raw_name"].map({"吕无名": "S0003"}))})
+    [again] = trainbook.merge(roster_book, export, again=True)
+    assert (again.matched, again.review) == (6, 2), "the resolved account's records land through its alias"
+    after = trainbook.read(roster_book)
+    waiting = after.frame("review").set_index("raw_name")
+    assert waiting.loc["吕无名", "reason"] == "找不到对应课次" and waiting.loc["吕无名", "count"] == 1, \
+        "its punch on a day without a session comes back, saying why"
+    assert waiting.loc["路人乙", "reason"] == "无匹配学员" and len(after.frame("review_data")) == 2
+    rows = attendance(roster_book)
+    assert rows[("C01", "S0003")]["status"] == "出勤" and rows[("C02", "S0003")]["status"] == "出勤"
+    assert pd.Timestamp(rows[("C01", "S0003")]["checkout_at"]) == pd.Timestamp("2026-11-02 11:02")
+    assert pd.Timestamp(rows[("C02", "S0003")]["checkout_at"]) == pd.Timestamp("2026-11-04 16:02")
+    aliases = after.frame("aliases")
+    assert list(zip(aliases["alias"], aliases["student_id"])).count(("吕无名", "S0003")) == 1
+    assert aliases["alias"].tolist().count("吕无名") == 1
+
+
+def _without_review_data(path: Path) -> Path:
+    """A master as an earlier trainbook made it: no hidden 待确认数据 sheet."""
+    import openpyxl
+
+    book = openpyxl.load_workbook(path)
+    del book["待确认数据"]
+    book.save(path)
+    return path
+
+
+def test_a_master_from_before_gets_its_review_data_sheet(tmp_path: Path, roster_book: Path, soffice: str) -> None:
+    export = tmp_path / "p.csv"
+    export.write_text("姓名,部门,打卡时间\n陌生人,销售部,2026-11-02 08:50\n", encoding="utf-8")
+    before = parts(_without_review_data(roster_book))
+    [result] = trainbook.merge(roster_book, export)
+    after = parts(roster_book)
+    assert result.review == 1 and len(trainbook.read(roster_book).frame("review_data")) == 1
+    assert all(after[name] == data for name, data in before.items()
+               if not name.startswith(("xl/workbook.xml", "xl/_rels/", "[Content_Types]")) and name in after
+               and name not in (_sheet_part(roster_book, "待确认"), _sheet_part(roster_book, "导入记录"),
+                                _sheet_part(roster_book, "首页"))), "nothing else changes"
+    opened = convert(soffice, roster_book, "ods", tmp_path / "lo")
+    with zipfile.ZipFile(opened) as zf:
+        content = zf.read("content.xml").decode()
+    style = re.search(r'table:name="待确认数据" table:style-name="([^"]+)"', content)
+    assert style and re.search(rf'style:name="{style.group(1)}"[^>]*>\s*<style:table-properties table:display="false"',
+                               content), "LibreOffice opens it, with the sheet hidden"
+
+
+def _sheet_part(path: Path, name: str) -> str:
+    from trainbook.workbook.package import sheet_parts
+
+    with zipfile.ZipFile(path) as zf:
+        return next(p.part for p in sheet_parts(zf) if p.name == name)
+
+
+def test_a_button_book_from_before_gets_its_review_data_sheet(roster_book: Path) -> None:
+    from trainbook.importers.merge import pasted_source
+    from trainbook.operations import _merge_all
+    from trainbook.workbook.xlwings_engine import XlwingsEngine
+
+    book = json_book(_without_review_data(roster_book))
+    rows = [["姓名", "部门", "打卡时间"], ["陌生人", "销售部", "2026-11-02 08:50"]]
+    [result] = _merge_all(XlwingsEngine(book), [pasted_source(rows, "zh")])
+    assert result.review == 1
+    actions = book.json()["actions"]
+    added = next(a for a in actions if a["func"] == "addSheet")
+    position = added["args"][0]
+    assert added["args"][1] == "待确认数据" and position == len(book.sheets) - 1, "added at the end"
+    on_it = [a for a in actions if a.get("sheet_position") == position]
+    assert [a["func"] for a in on_it] == ["setValues", "setSheetVisibility", "setValues"]
+    assert on_it[0]["values"] == [["编号", "原始行号", "数据"]] and on_it[1]["args"] == ["Hidden"]
+    assert on_it[2]["values"][0][:2] == ["R0001", 2]
 
 
 def test_review_keeps_an_unknown_id_and_again_makes_no_copies(tmp_path: Path, roster_book: Path) -> None:

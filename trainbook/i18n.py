@@ -40,10 +40,16 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: already imported, nothing changed (add --again to import it once more)",
     ),
     "merge-result": (
-        "{path}（{kind}）：读取 {rows} 行 = 匹配 {matched} + 待确认 {review} + 跳过 {skipped}{why}；"
+        "{path}（{kind}）：读取 {rows} 行 = 匹配 {matched} + 待确认 {review}{accounts} + 跳过 {skipped}{why}；"
         "新增 {inserted}，更新 {updated}，未变 {unchanged}",
-        "{path} ({kind}): {rows} rows = {matched} matched + {review} to review + {skipped} skipped{why}; "
+        "{path} ({kind}): {rows} rows = {matched} matched + {review} to review{accounts} + {skipped} skipped{why}; "
         "{inserted} inserted, {updated} updated, {unchanged} unchanged",
+    ),
+    "merge-review-accounts": ("（{accounts} 个账号）", " ({accounts} accounts)"),
+    "merge-review-next": (
+        "“待确认”表里有 {accounts} 个账号等你确认：在其“学员编号”列填写学员编号，下次合并时它们的全部记录会导入，并记为别名。",
+        "Review has {accounts} accounts waiting: fill in their Student ID, and the next merge lands all their "
+        "records and remembers the names as aliases.",
     ),
     "skip-other-class": ("家长账号所写的孩子都不在本项目", "a family account whose children are not in the program"),
     "skip-not-placed": ("不属于任何课次", "belongs to no session"),

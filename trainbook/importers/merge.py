@@ -16,6 +16,7 @@ import pandas as pd
 from trainbook import values
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, listing, message
+from trainbook.ids import next_ids
 from trainbook.importers.identity import Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
@@ -31,10 +32,11 @@ from trainbook.importers.upsert import (
     upsert_submissions,
 )
 from trainbook.policy.attendance import statuses
+from trainbook.schema.sheets import REVIEW, REVIEW_DATA
 from trainbook.workbook.engine import Engine
 from trainbook.workbook.master import Master, append_rows, identify_sheets
 
-BASE_SHEETS = ("enrollment", "groups", "sessions", "aliases", "settings", "review", "imports")
+BASE_SHEETS = ("enrollment", "groups", "sessions", "aliases", "settings", "review", "review_data", "imports")
 TARGET_SHEETS = {"attendance": ("attendance",), "scores": ("scores", "assessments"),
                  "submissions": ("submissions", "tasks"), "feedback": ("feedback",), "enrollment": ()}
 REVIEW_REASONS = {
@@ -58,13 +60,14 @@ class MergeResult:
     unchanged: int = 0
     review: int = 0
     already_imported: bool = False
+    accounts: int = field(default=0, repr=False)  # review rows: the accounts those rows come from
     lang: Lang = field(default="zh", repr=False)  # the workbook's, for messages about this result
     skipped_because: dict[str, int] = field(default_factory=dict, repr=False)  # reason → rows
     changed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for internal in ("changed", "lang", "skipped_because"):
+        for internal in ("changed", "lang", "skipped_because", "accounts"):
             data.pop(internal)
         return data
 
@@ -79,7 +82,8 @@ class MergeResult:
         return message("merge-result", lang, path=self.path, kind=kind, rows=self.rows, matched=self.matched,
                        review=self.review, skipped=self.skipped, why=f"（{why}）" if lang == "zh" and why else
                        (f" ({why})" if why else ""), inserted=self.inserted, updated=self.updated,
-                       unchanged=self.unchanged)
+                       unchanged=self.unchanged, accounts=message("merge-review-accounts", lang, accounts=self.accounts)
+                       if 0 < self.accounts < self.review else "")
 
 
 class MergeRun(list[MergeResult]):
@@ -91,6 +95,8 @@ class MergeRun(list[MergeResult]):
 
     def summary(self, lang: Lang, dry_run: bool = False) -> str:
         lines = [r.summary(lang) for r in self]
+        if accounts := sum(r.accounts for r in self):
+            lines.append(message("merge-review-next", lang, accounts=accounts))
         if self.settings_ignored:
             lines.append(message("settings-ignored", lang, keys=listing(self.settings_ignored, lang)))
         if dry_run:
@@ -181,19 +187,26 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
         result.changed.update(changed)
         review_rows.append(unplaced)
     result.inserted, result.updated, result.unchanged = counts["inserted"], counts["updated"], counts["unchanged"]
-    review = _review_frame(master, review_rows, kind, source, lang, now)
-    _account(result, table.rows.index, evidence.index, landed,
-             review["source_row"] if len(review) else pd.Series(dtype=int), kind, elsewhere)
-    waiting = master.frame("review")
-    if again and {"kind", "file", "student_id", "source_row"} <= set(waiting.columns):
+    review, data = _review_frame(review_rows, kind, source.name, lang, _review_ids(master.frame("review"),
+                                 master.frame("review_data")), now)
+    _account(result, table.rows.index, evidence.index, landed, data["source_row"], kind, elsewhere)
+    waiting, waiting_data = master.frame("review"), master.frame("review_data")
+    if again and {"kind", "file", "student_id", "review_id"} <= set(waiting.columns):
         # its rows are worked out anew, so the old ones go — but not those a coordinator has filled in
         same = (waiting["kind"].map(kind_named) == kind) & (waiting["file"] == source.name)
         touched = same & waiting["student_id"].notna()
+        gone = set(values.text(waiting.loc[same & ~touched, "review_id"]).dropna())
+        kept = set(values.text(waiting.loc[touched, "review_id"]).dropna())
         waiting = waiting[~same | touched]
-        if len(review):
-            review = review[~review["source_row"].isin(set(waiting.loc[touched[~same | touched], "source_row"]))]
+        old_ids = values.text(waiting_data.get("review_id", pd.Series(dtype=object)))
+        done_rows = set(waiting_data.loc[old_ids.isin(kept), "source_row"]) if len(waiting_data) else set()
+        waiting_data = waiting_data[~old_ids.isin(gone)]
+        repeated = set(data.loc[data["source_row"].isin(done_rows), "review_id"])
+        review, data = review[~review["review_id"].isin(repeated)], data[~data["review_id"].isin(repeated)]
+    result.accounts = len(review)
     if len(review) or len(waiting) != len(master.frame("review")):
         result.changed["review"] = pd.concat([waiting, review], ignore_index=True)
+        result.changed["review_data"] = pd.concat([waiting_data, data], ignore_index=True)
     result.changed["imports"] = pd.concat([imports, pd.DataFrame([{
         "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.label(lang),
         "file": source.name, "sha256": source.digest, "rows": result.rows, "matched": result.matched,
@@ -246,45 +259,59 @@ def land(master: Master, kind: ExportKind, matched: pd.DataFrame, stamp: str, se
 
 
 def resolve_reviews(master: Master, settings: Any) -> dict[str, pd.DataFrame]:
-    """Review rows where a coordinator filled in `student_id`: land their evidence for that student,
-    remember the name as an alias, and take them off the review sheet."""
-    review = master.frame("review")
-    if not {"student_id", "payload", "kind"} <= set(review.columns):
+    """Review rows where a coordinator filled in `student_id`: land all their records for that
+    student, remember the name as an alias once, and take them off the review sheet. Records of
+    review rows she deleted are let go."""
+    review, data = master.frame("review"), master.frame("review_data")
+    if not {"student_id", "review_id", "kind"} <= set(review.columns) or "review_id" not in data:
         return {}
     chosen = values.text(review["student_id"])
     enrollment = master.frame("enrollment")
     students = set(values.text(enrollment["student_id"]).dropna()) if "student_id" in enrollment else set()
     unknown = chosen.notna() & ~chosen.isin(students)
-    done = chosen.notna() & review["payload"].notna() & ~unknown
+    done = chosen.notna() & ~unknown
+    data_ids = values.text(data["review_id"])
+    orphans = ~data_ids.isin(set(values.text(review["review_id"]).dropna()))
+    changed: dict[str, pd.DataFrame] = {}
     if unknown.any():  # a typo stays on the sheet, saying why, instead of landing for nobody
         review = review.copy()
         review.loc[unknown, "note"] = [message("review-unknown-id", master.lang, student_id=sid) for sid in chosen[unknown]]
+        changed["review"] = review
+    if orphans.any():
+        changed["review_data"] = data[~orphans]
     if not done.any():
-        return {"review": review} if unknown.any() else {}
-    changed: dict[str, pd.DataFrame] = {}
-    for kind_text, rows in review[done].groupby("kind"):
+        master.apply(changed)
+        return changed
+    student_of = dict(zip(values.text(review.loc[done, "review_id"]), chosen[done]))
+    data = data[~orphans & ~data_ids.isin(set(student_of))]
+    resolved, review = review[done], review[~done]
+    for (kind_text, file), rows in resolved.groupby(["kind", "file"]):
         kind = kind_named(kind_text)
-        if kind is None or kind.target == "enrollment":
+        records = master.frame("review_data")
+        records = records[values.text(records["review_id"]).isin(set(values.text(rows["review_id"])))]
+        if kind is None or kind.target == "enrollment" or records.empty:
             continue
-        evidence = pd.DataFrame([json.loads(p) for p in rows["payload"]], index=rows["source_row"].astype(int))
+        evidence = pd.DataFrame([json.loads(p) for p in records["data"]], index=records["source_row"].astype(int))
         for column in ("at", "joined_at", "day", "leave_from", "leave_to"):
             if column in evidence:
                 evidence[column] = pd.to_datetime(evidence[column])
-        evidence["student_id"] = chosen[rows.index].to_numpy()
-        stamp = f"{kind.label(master.lang)}#{rows['file'].iloc[0]}"
-        _, landed, _, _ = land(master, kind, evidence, stamp, settings)
+        evidence["student_id"] = values.text(records["review_id"]).map(student_of).to_numpy()
+        _, landed, unplaced, _ = land(master, kind, evidence, f"{kind.label(master.lang)}#{file}", settings)
         master.apply(landed)
         changed.update(landed)
+        if len(unplaced):  # the student is known now, but no session fits: back for review, saying so
+            again, again_data = _review_frame([unplaced], kind, str(file), master.lang, _review_ids(review, data))
+            review, data = pd.concat([review, again], ignore_index=True), pd.concat([data, again_data])
     aliases = master.frame("aliases")
     known = set(values.text(aliases["alias"]).dropna()) if "alias" in aliases else set()
     note = "来自待确认" if master.lang == "zh" else "from Review"
     new = [{"alias": name, "student_id": sid, "note": note}
-           for name, sid in zip(values.text(review.loc[done, "raw_name"]), chosen[done])
+           for name, sid in zip(values.text(resolved["raw_name"]), chosen[done])
            if name and name not in known]
     new = list({a["alias"]: a for a in new}.values())
     if new:
         changed["aliases"] = append_rows(aliases, pd.DataFrame(new))
-    changed["review"] = review[~done]
+    changed["review"], changed["review_data"] = review, data
     master.apply(changed)
     return changed
 
@@ -304,22 +331,86 @@ def _evidence_kind(matched: pd.DataFrame) -> pd.Series:
     return kind
 
 
-def _review_frame(master: Master, parts: list[pd.DataFrame], kind: ExportKind, source: Source, lang: Lang,
-                  now: dt.datetime | None) -> pd.DataFrame:
-    rows = pd.concat([p for p in parts if len(p)], ignore_index=False) if any(len(p) for p in parts) else None
-    if rows is None:
-        return pd.DataFrame()
+def _review_ids(*frames: pd.DataFrame) -> pd.Series:
+    return pd.concat([values.text(f.get("review_id", pd.Series(dtype=object))) for f in frames])
+
+
+def _review_frame(parts: list[pd.DataFrame], kind: ExportKind, file: str, lang: Lang, taken: pd.Series,
+                  now: dt.datetime | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """What waits for a coordinator: one review row per account (and reason) of this export, with
+    how many records it has, where they are and what they say; and the records themselves, for
+    landing once she names the student."""
+    data_columns = list(REVIEW_DATA.keys)
+    if not any(len(p) for p in parts):
+        return pd.DataFrame(columns=list(REVIEW.keys)), pd.DataFrame(columns=data_columns)
+    rows = pd.concat([p for p in parts if len(p)])
+    rows = rows.assign(source_row=rows.index.astype(int))
+    for column in ("name", "department", "userid", "employee_no", "mobile"):
+        if column not in rows:
+            rows[column] = None
+    account = ["reason", "name", "department", "userid", "employee_no", "mobile"]
+    groups = rows.groupby([rows[c].astype(object).where(rows[c].notna(), "") for c in account], sort=False)
+    ids = next_ids(taken, "R", groups.ngroups)
     reasons = REVIEW_REASONS[lang]
-    payload_columns = [c for c in rows.columns if c not in ("candidates", "reason", "matched_by")]
-    return pd.DataFrame({
-        "imported_at": now or dt.datetime.now().replace(microsecond=0),
-        "kind": kind.label(lang), "file": source.name, "source_row": rows.index.astype(int),
-        "raw_name": rows.get("name"), "raw_department": rows.get("department"),
-        "raw_account": rows.get("userid"), "reason": rows["reason"].map(reasons),
-        "candidates": rows.get("candidates"), "student_id": None, "note": None,
-        "payload": [json.dumps({k: _jsonable(v) for k, v in r.items()}, ensure_ascii=False)
-                    for r in rows[payload_columns].to_dict("records")],
-    }).reset_index(drop=True)
+    payload = [c for c in rows.columns if c not in ("candidates", "reason", "matched_by", "source_row")]
+    review, data = [], []
+    for review_id, (_, group) in zip(ids, groups):
+        first = group.iloc[0]
+        review.append({
+            "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.label(lang),
+            "file": file, "raw_name": first["name"], "raw_department": first["department"],
+            "raw_account": first["userid"], "reason": reasons[first["reason"]],
+            "candidates": first.get("candidates"), "student_id": None, "note": None, "count": group["source_row"].nunique(),
+            "source_rows": _row_ranges(group["source_row"], lang), "evidence": describe(group, lang),
+            "review_id": review_id})
+        data += [{"review_id": review_id, "source_row": row, "data": json.dumps(
+            {k: _jsonable(v) for k, v in record.items()}, ensure_ascii=False)}
+            for row, record in zip(group["source_row"], group[payload].to_dict("records"))]
+    return pd.DataFrame(review), pd.DataFrame(data, columns=data_columns)
+
+
+def _row_ranges(rows: pd.Series, lang: Lang) -> str:
+    """Row numbers as ranges: 5、9、12–20."""
+    numbers = sorted(set(int(r) for r in rows))
+    runs: list[list[int]] = []
+    for n in numbers:
+        if runs and n == runs[-1][-1] + 1:
+            runs[-1].append(n)
+        else:
+            runs.append([n])
+    return listing((f"{r[0]}–{r[-1]}" if len(r) > 1 else str(r[0]) for r in runs), lang)
+
+
+WHEN = ("at", "joined_at", "day", "leave_from")
+SAYS = {  # evidence column → how the review sheet names it
+    "title": ("标题", "title"), "day_status": ("考勤结果", "day result"), "score": ("分数", "score"),
+    "live_minutes": ("直播观看分钟", "live minutes"), "replay_minutes": ("回放观看分钟", "replay minutes"),
+    "overall": ("总体评分", "overall rating"), "done": ("完成", "done"), "points": ("得分", "points"),
+}
+
+
+def describe(records: pd.DataFrame, lang: Lang) -> str:
+    """What a few records of one account say, in a line: when, and their values."""
+    parts = []
+    when = next((records[c] for c in WHEN if c in records and records[c].notna().any()), None)
+    if when is not None:
+        times = pd.to_datetime(when.dropna()).sort_values()
+        shown = [t.strftime("%Y-%m-%d" if t == t.normalize() else "%Y-%m-%d %H:%M") for t in (times.iloc[0], times.iloc[-1])]
+        parts.append(shown[0] if shown[0] == shown[1] else f"{shown[0]} – {shown[1]}")
+    for column, (zh, en) in SAYS.items():
+        if column in records and records[column].notna().any():
+            seen = list(dict.fromkeys(_shown(v, lang) for v in records[column].dropna()))
+            more = "…" if len(seen) > 3 else ""
+            parts.append(f"{zh if lang == 'zh' else en} {listing(seen[:3], lang)}{more}")
+    return ("；" if lang == "zh" else "; ").join(parts)
+
+
+def _shown(value: Any, lang: Lang) -> str:
+    if isinstance(value, (bool, np.bool_)):
+        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
 
 
 def _jsonable(value: Any) -> Any:

@@ -79,6 +79,7 @@ class Sheet:
     note_zh: str = ""
     note_en: str = ""
     rows: int = 1000  # rows covered by the template's drop-downs and formats
+    hidden: bool = False  # trainbook's own bookkeeping, out of the coordinator's way
 
     def name(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en

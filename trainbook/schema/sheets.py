@@ -360,7 +360,6 @@ REVIEW = Sheet(
         Column("imported_at", "导入时间", "Imported at", "datetime", width=17),
         Column("kind", "导入类型", "Export kind", width=12),
         Column("file", "文件", "File", width=24),
-        Column("source_row", "原始行号", "Source row", "integer", width=9),
         Column("raw_name", "原始姓名", "Name as exported", width=14),
         Column("raw_department", "原始部门", "Department as exported", width=16),
         Column("raw_account", "原始账号", "Account as exported", width=16),
@@ -368,9 +367,24 @@ REVIEW = Sheet(
         Column("candidates", "候选学员", "Candidates", width=28, wrap=True),
         Column("student_id", "学员编号", "Student ID", "id", width=11),
         NOTE,
-        Column("payload", "原始数据", "Original data", width=40),
+        Column("count", "行数", "Rows", "integer", width=7),
+        Column("source_rows", "原始行号", "Source rows", width=14, wrap=True),
+        Column("evidence", "记录内容", "What the records say", width=44, wrap=True),
+        Column("review_id", "编号", "No.", "id", width=8),
     ),
+    id_column="review_id",
     tab_color=GENERATED_TAB,
+)
+
+REVIEW_DATA = Sheet(  # what trainbook lands once a review row is resolved: one row per record
+    "review_data", "待确认数据", "Review data", "generated",
+    (
+        Column("review_id", "编号", "No.", "id", width=8),
+        Column("source_row", "原始行号", "Source row", "integer", width=9),
+        Column("data", "数据", "Data", width=80),
+    ),
+    tab_color=SYSTEM_TAB,
+    hidden=True,
 )
 
 ISSUES = Sheet(
@@ -433,6 +447,6 @@ TEMPLATES = Sheet(
 SHEETS: tuple[Sheet, ...] = (
     HOME, ENROLLMENT, GROUPS, SESSIONS, ATTENDANCE, TASKS, SUBMISSIONS, ASSESSMENTS, SCORES,
     FEEDBACK, MATERIALS, ALIASES, PASTE, PROGRESS, DASHBOARD, NOTICES, REVIEW, ISSUES, IMPORTS,
-    SETTINGS, TEMPLATES,
+    SETTINGS, TEMPLATES, REVIEW_DATA,
 )
 BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}

@@ -11,7 +11,7 @@ import pandas as pd
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
 from trainbook.schema.sheets import BY_KEY
-from trainbook.workbook.master import Master
+from trainbook.workbook.master import Master, table_from_values
 
 Cell = tuple[int, int]  # (Excel row, 0-based column)
 
@@ -50,12 +50,28 @@ class Engine(Protocol):
     def raw(self, key: str) -> list[list[Any]]: ...
 
 
-def require_sheets(master: Master, update: Update) -> None:
-    """Refuse, before anything is written, an update to a sheet the workbook does not have."""
+def require_sheets(master: Master, update: Update) -> list[str]:
+    """Refuse, before anything is written, an update to a sheet the workbook does not have.
+    Returns trainbook's own hidden sheets it lacks (a workbook made by an earlier version), for
+    the engine to add."""
+    missing = []
     for key in [*update.tables, *update.clear]:
         if key not in master.tables and key not in master.names:
+            if BY_KEY[key].hidden:
+                missing.append(key)
+                continue
             raise InputError(message("sheet-missing", master.lang, path=master.source,
                                      sheet=BY_KEY[key].name(master.lang)))
+    return missing
+
+
+def added_sheet(master: Master, key: str) -> list[str]:
+    """Take a sheet the engine has just added to the workbook; returns its header row."""
+    sheet = BY_KEY[key]
+    name, headers = sheet.name(master.lang), [c.header(master.lang) for c in sheet.columns]
+    master.names[key] = name
+    master.tables[key] = table_from_values(sheet, name, [headers])
+    return headers
 
 
 def require_columns(master: Master, keys: Iterable[str]) -> None:

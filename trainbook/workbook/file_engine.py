@@ -7,6 +7,7 @@ import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+from xml.sax.saxutils import escape, quoteattr
 
 import python_calamine
 
@@ -14,13 +15,14 @@ from trainbook.errors import InputError
 from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.edit import rows_for, table_edit
-from trainbook.workbook.engine import Update, require_sheets
+from trainbook.workbook.engine import Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
-from trainbook.workbook.package import PackageEdit, check_workbook_file, sheet_parts
+from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, sheet_parts
 from trainbook.workbook.safety import file_version, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
 from trainbook.workbook.sheet_xml import (
     clear_rows,
+    column_letter,
     column_styles,
     ensure_mark_style,
     mark_ranges,
@@ -88,15 +90,18 @@ class FileEngine:
 
     def write(self, master: Master, update: Update) -> None:
         """Apply `update` to the file: atomic, backed up, and nothing else in the file changes."""
-        require_sheets(master, update)
+        missing = require_sheets(master, update)
         with zipfile.ZipFile(self.path) as zf:
             package = PackageEdit(zf)
             parts = {p.name: p.part for p in sheet_parts(zf)}
+            for key in missing:
+                parts[BY_KEY[key].name(master.lang)] = _add_hidden_sheet(package, added_sheet(master, key),
+                                                                         BY_KEY[key].name(master.lang))
             patched = False
             for key, frame in update.tables.items():
                 table = master.tables[key]
                 part = parts[table.name]
-                xml = zf.read(part)
+                xml = package.read(part)
                 if table.sheet.role == "generated":
                     package.replace(part, replace_data_rows(xml, rows_for(table, frame), max(table.width - 1, 0),
                                                             column_styles(xml)))
@@ -134,6 +139,30 @@ class FileEngine:
             if not package.replaced:
                 return
             replace_atomically(self.path, lambda tmp: package.write(self.path, tmp), master.lang, master.version)
+
+
+WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
+WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+
+
+def _add_hidden_sheet(package: PackageEdit, headers: list[str], name: str) -> str:
+    """A new hidden sheet at the end of the workbook holding only its header row; returns its part."""
+    part = package.free_name("xl/worksheets/sheet{}.xml")
+    cells = "".join(f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{escape(h)}</t></is></c>'
+                    for i, h in enumerate(headers))
+    package.add_part(part, (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS_MAIN}">'
+                            f'<sheetData><row r="1">{cells}</row></sheetData></worksheet>').encode(), WORKSHEET_TYPE)
+    rid = package.relate(WORKBOOK_PART, WORKSHEET_REL, part.removeprefix("xl/"))
+    workbook = package.read(WORKBOOK_PART)
+    bound = re.search(rb'xmlns:(\w+)="' + NS_REL.encode() + b'"', workbook)
+    prefix = bound.group(1).decode() if bound else "r"
+    declare = "" if bound else f' xmlns:r="{NS_REL}"'
+    sheet_id = max((int(n) for n in re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', workbook)), default=0) + 1
+    element = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" state="hidden"{declare} {prefix}:id="{rid}"/>'
+    at = re.search(rb"</(?:\w+:)?sheets>", workbook)
+    assert at is not None  # a sound workbook (check_workbook_file) lists its sheets
+    package.replace(WORKBOOK_PART, [workbook[: at.start()] + element.encode() + workbook[at.start():]])
+    return part
 
 
 TABLE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/table"

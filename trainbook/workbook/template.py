@@ -92,6 +92,7 @@ PURPOSE: dict[str, tuple[str, str]] = {
     "imports": ("每次导入的记录", "A log of every import"),
     "settings": ("项目信息与考勤、考核规则参数", "Program facts and policy parameters"),
     "templates": ("通知的标题和正文模板", "Notice subjects and bodies"),
+    "review_data": ("待确认记录的原始数据（隐藏，供 trainbook 使用）", "The records behind Review (hidden, for trainbook)"),
 }
 
 
@@ -156,6 +157,8 @@ def build_workbook(path: Path, lang: Lang = "zh") -> None:
     for sheet in SHEETS:
         ws = wb.add_worksheet(sheet.name(lang))
         ws.set_tab_color(sheet.tab_color)
+        if sheet.hidden:
+            ws.hide()
         ws.set_paper(9)
         ws.set_landscape()
         ws.fit_to_pages(1, 0)
@@ -324,7 +327,7 @@ def _home(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
     top = 16
     for i, header in enumerate(text["sheet_headers"]):
         ws.write(top, 1 + i, header, formats.table_header)
-    for i, sheet in enumerate(s for s in SHEETS if s.key != "home"):
+    for i, sheet in enumerate(s for s in SHEETS if s.key != "home" and not s.hidden):
         row = top + 1 + i
         name = sheet.name(lang)
         ws.write_url(row, 1, f"internal:'{name}'!A1", formats.link, name)

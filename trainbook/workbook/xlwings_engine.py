@@ -17,7 +17,7 @@ from trainbook.i18n import Lang
 from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
-from trainbook.workbook.engine import Cell, Update, require_sheets
+from trainbook.workbook.engine import Cell, Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, Table, identify_sheets, table_from_values
 from trainbook.workbook.sheet_xml import Link, Rows, excel_serial
 from trainbook.workbook.template import LAST_RUN_CELLS
@@ -80,7 +80,10 @@ class XlwingsEngine:
         return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
 
     def write(self, master: Master, update: Update) -> None:
-        require_sheets(master, update)
+        for key in require_sheets(master, update):
+            sheet = self.book.sheets.add(name=BY_KEY[key].name(master.lang), after=self.book.sheets[-1])
+            sheet.range((1, 1)).value = [added_sheet(master, key)]
+            sheet.visible = False
         for key, frame in update.tables.items():
             table = master.tables[key]
             sheet = self.book.sheets[table.name]
