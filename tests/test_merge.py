@@ -701,6 +701,63 @@ def test_family_accounts_count_for_the_children_in_the_program_only(tmp_path: Pa
     assert {rows[("C05", s)]["status"] for s in ("S0003", "S0005", "S0007")} == {"出勤"}
 
 
+CLASS = ["子涵", "一诺", "浩然", "雨桐", "梓轩", "欣怡", "思远", "李诗涵", "若曦", "沐阳"]
+LESSONS = [("C01", "2.27音乐课", "2020/2/27 13:59"), ("C02", "3.3体育课", "2020/3/3 14:48"),
+           ("C03", "3.3美术课", "2020/3/3 15:40")]
+
+
+def _hms(seconds: int) -> str:
+    return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
+
+
+def test_a_class_of_family_accounts_gives_each_child_its_longest_watch(tmp_path: Path) -> None:
+    """2020 class-group live lessons (DingTalk 4.7) as a public class's exports have them: given-name
+    rosters, parents' accounts (several per child, several children per account, siblings in other
+    classes), teachers watching, 未参与/无, replays. Each child's figure is the longest total
+    (live + replay) of the accounts named after it, as that class's own summary table counts."""
+    book = init(tmp_path / "五年级.xlsx")
+    write_tables(book, {
+        "enrollment": pd.DataFrame({"student_id": [f"S{i:04d}" for i in range(1, 11)], "name": CLASS,
+                                    "department": "五年级5班", "review_status": "已通过", "status": "在读"}),
+        "sessions": pd.DataFrame([{"session_id": sid, "title": title, "date": pd.Timestamp(at[:9].rstrip()),
+                                   "start": pd.Timestamp(at).time(), "end": (pd.Timestamp(at) + pd.Timedelta("40min")).time(),
+                                   "mode": "线上"} for sid, title, at in LESSONS])})
+    dept = "家校通讯录-某县某镇中心小学-小学-五年级2015级-五年级5班-家长"
+    truth: dict[tuple[str, str], int] = {}
+    files = []
+    for n, (sid, title, at) in enumerate(LESSONS):
+        viewers = []
+        for i, child in enumerate(CLASS[:-1]):  # 沐阳's family never joins: no record, 0
+            live, replay = (600 + 137 * i + 211 * n) % 2400, (97 * i * n) % 400 if i % 3 == 0 else 0
+            if (i + n) % 4 == 3:
+                live = 0
+            given = child[-2:]
+            viewers.append((f"{given}妈妈(家长)", dept, _hms(live) if live else "未参与", _hms(replay) if replay else "未参与"))
+            best = live + replay
+            if i % 2 == 0:  # a second parent's account; the child's figure is the longer one
+                other = (live // 2 + 900 * n) % 2400
+                viewers.append((f"{given}爸爸(家长)", dept, _hms(other) if other else "未参与", "未参与"))
+                best = max(best, other)
+            truth[(sid, f"S{i + 1:04d}")] = best
+        shared = 1500 + 60 * n  # one grandparent for two children of the class, and a sibling elsewhere
+        viewers.append((f"{CLASS[0]}奶奶/{CLASS[1]}奶奶/外班某奶奶(家长)", dept.replace("5班", "2班"), _hms(shared), "未参与"))
+        for key in ((sid, "S0001"), (sid, "S0002")):
+            truth[key] = max(truth[key], shared)
+        viewers += [("某某爸爸/外班某爸爸(家长)", dept.replace("五年级5班", "三年级5班"), "0:20:00", "未参与"),
+                    ("王某(数学老师)", "", _hms(1900 + n), "未参与"), ("赵某(老师)", "", "未参与", "未参与")]
+        files.append(exports.live_tsv(tmp_path / f"{title}.csv", title, at, viewers))
+    run = trainbook.merge(book, *files)
+    for result in run:
+        assert result.review == 0 and result.skipped_because == {"家长账号所写的孩子都不在本项目": 1, "老师的账号": 2}
+    frame = trainbook.read(book).frame("attendance")
+    got = {(s, st): float(m) * 60 for s, st, m in zip(frame["session_id"], frame["student_id"], frame["watch_minutes"])}
+    expected = {key: seconds for key, seconds in truth.items() if seconds}
+    assert {k for k, v in got.items() if v} == set(expected), "every child who watched, and only those"
+    off = {k: (got[k], seconds) for k, seconds in expected.items() if abs(got[k] - seconds) > 3}
+    assert not off, f"minutes are kept to 0.1 (6 s); these differ more: {off}"
+    assert ("C01", "S0010") not in got
+
+
 DAYS = [str(d) for d in range(2, 10)]
 PERIOD = ["打卡时间表 统计日期：2026-11-02 至 2026-11-09"]
 MINIMAL = {  # a name column and the one or two columns that make the kind (the task/exam from the title row)

@@ -53,6 +53,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "skip-other-class": ("家长账号所写的孩子都不在本项目", "a family account whose children are not in the program"),
     "skip-not-placed": ("不属于任何课次", "belongs to no session"),
+    "skip-staff": ("老师的账号", "a teacher's account"),
     "settings-ignored": (
         "注意：设置中 {keys} 的值无效，已按默认值处理；运行 validate 查看。",
         "Note: invalid settings ({keys}) were replaced by their defaults; run validate for details.",

@@ -17,7 +17,9 @@ SUFFIX = re.compile(r"[(（][^()（）\"'=,:/\\]*[)）]$")  # (离职), （语�
 KIN = ("妈妈", "爸爸", "奶奶", "爷爷", "外婆", "外公", "姥姥", "姥爷", "姐姐", "哥哥", "阿姨", "叔叔",
        "家长", "妈", "爸")
 PARENT_MARK = ("(家长)", "（家长）")
+STAFF = re.compile(r"[(（][^()（）]*(老师|教师|班主任|校长|讲师|助教|管理员)[)）]$")  # X(语文老师), Y（班主任）
 IDENTITY = ("userid", "employee_no", "mobile", "name", "department")
+PASSED_OVER = {"not-in-program": "skip-other-class", "staff": "skip-staff"}  # nothing to review: why skipped
 
 
 def clean_name(raw: object) -> str:
@@ -127,13 +129,16 @@ class Roster:
                     return Match([], "parent", [self.label[s] for s in child_ids])
                 found_children += child_ids
             return Match(found_children, "parent") if found_children else Match([], "not-in-program")
+        if not candidates and STAFF.search(raw):  # a teacher watching the class, not a student
+            return Match([], "staff")
         return Match([], "name", [self.label[s] for s in candidates])
 
 
 def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Match every evidence row. Returns (matched: evidence rows with `student_id`, one row per
     student a row counts for) and (unmatched: rows with `candidates` and `reason`: unknown,
-    ambiguous, or not-in-program for a family account whose children are all in other classes)."""
+    ambiguous, or one of PASSED_OVER: not-in-program for a family account whose children are all in
+    other classes, staff for a teacher's account)."""
     frame = evidence.copy()
     for column in IDENTITY:
         if column not in frame:
@@ -150,7 +155,7 @@ def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd
     ok = frame["student_id"].notna()
     unmatched = frame[~ok].copy()
     unmatched["candidates"] = [("、".join(m.candidates)) for m, hit in zip(matches, ok) if not hit]
-    unmatched["reason"] = ["ambiguous" if m.candidates else "not-in-program" if m.via == "not-in-program" else "unknown"
+    unmatched["reason"] = ["ambiguous" if m.candidates else m.via if m.via in PASSED_OVER else "unknown"
                            for m, hit in zip(matches, ok) if not hit]
     matched = frame[ok].explode("student_id")
     return matched, unmatched.drop(columns=["student_id"])

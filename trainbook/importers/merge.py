@@ -17,7 +17,7 @@ from trainbook import values
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, listing, message
 from trainbook.ids import next_ids
-from trainbook.importers.identity import Roster, match_rows
+from trainbook.importers.identity import PASSED_OVER, Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
 from trainbook.importers.kinds import ExportKind, detect, kind_named
@@ -172,15 +172,15 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
         counts, frame = upsert.apply(evidence)
         result.changed["enrollment"] = frame
         landed = evidence.index
-        elsewhere = pd.Index([])
+        elsewhere = pd.Series(dtype=object)
     else:
         matched, unmatched = match_rows(Roster(master), evidence)
         if kind.target == "feedback":  # a response that names nobody is anonymous, not unknown
             nobody = unmatched[["name", "userid", "employee_no", "mobile"]].isna().all(axis=1)
             matched = pd.concat([matched, unmatched[nobody].drop(columns=["candidates", "reason"])])
             unmatched = unmatched[~nobody]
-        outsiders = unmatched["reason"] == "not-in-program"  # another class's family: nothing to review
-        elsewhere = unmatched.index[outsiders]
+        outsiders = unmatched["reason"].isin(PASSED_OVER)  # another class's family, a teacher: nothing to review
+        elsewhere = unmatched.loc[outsiders, "reason"].map(PASSED_OVER)
         review_rows.append(unmatched[~outsiders])
         counts, changed, unplaced, landed = land(master, kind, matched, stamp, settings, session, assessment,
                                                  source.digest)
@@ -216,20 +216,23 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
 
 
 def _account(result: MergeResult, rows: pd.Index, evidence: pd.Index, landed: pd.Index, reviewed: pd.Series,
-             kind: ExportKind, elsewhere: pd.Index) -> None:
+             kind: ExportKind, elsewhere: pd.Series) -> None:
     """Every export row in exactly one place: landed (`matched`), queued for review, or skipped
-    with its reason. A row with any evidence landed counts as landed."""
+    with its reason (`elsewhere`: rows passed over, with their reason's message key). A row with
+    any evidence landed counts as landed."""
     landed_rows = set(landed)
     review_rows = set(reviewed.astype(int)) - landed_rows
     result.matched, result.review = len(landed_rows), len(review_rows)
     left = [r for r in rows if r not in landed_rows and r not in review_rows]
     result.skipped = len(left)
     if left:
-        with_evidence, outsiders = set(evidence), set(elsewhere)
-        empty = sum(r not in with_evidence for r in left)
-        other_class = sum(r in outsiders and r in with_evidence for r in left)
-        reasons = {kind.skip_reason(result.lang): empty, message("skip-other-class", result.lang): other_class,
-                   message("skip-not-placed", result.lang): len(left) - empty - other_class}
+        with_evidence = set(evidence)
+        passed = elsewhere[~elsewhere.index.duplicated()]
+        reasons: dict[str, int] = {kind.skip_reason(result.lang): sum(r not in with_evidence for r in left)}
+        for r in left:
+            if r in with_evidence:
+                why = message(passed[r], result.lang) if r in passed.index else message("skip-not-placed", result.lang)
+                reasons[why] = reasons.get(why, 0) + 1
         result.skipped_because = {reason: n for reason, n in reasons.items() if n}
 
 
@@ -408,8 +411,8 @@ def describe(records: pd.DataFrame, lang: Lang) -> str:
 def _shown(value: Any, lang: Lang) -> str:
     if isinstance(value, (bool, np.bool_)):
         return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
-    if isinstance(value, float) and value.is_integer():
-        return str(int(value))
+    if isinstance(value, float):
+        return f"{value:.1f}".removesuffix(".0")
     return str(value)
 
 
