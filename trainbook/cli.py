@@ -7,7 +7,6 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -15,9 +14,70 @@ from typing import Any
 import click
 
 from trainbook.errors import TrainbookError
-from trainbook.i18n import default_lang
+from trainbook.i18n import default_lang, listing, message
 
 INTERNAL_ERROR = 4
+LANG = default_lang()  # the command line's own language, before any workbook is read (TRAINBOOK_LANG)
+
+
+def T(zh: str, en: str) -> str:  # noqa: N802 — reads as a marker around each help text
+    return zh if LANG == "zh" else en
+
+
+CLICK_ZH = {  # click's own texts (its gettext messages), for a Chinese command line
+    "Usage:": "用法：", "Options": "选项", "Commands": "命令", "Positional arguments": "参数",
+    "Show this message and exit.": "显示本帮助并退出。", "Show the version and exit.": "显示版本并退出。",
+    "%(prog)s, version %(version)s": "%(prog)s 版本 %(version)s",
+    "Error: {message}": "错误：{message}", "Try '{command} {option}' for help.": "运行 '{command} {option}' 查看帮助。",
+    "Missing argument": "缺少参数", "Missing option": "缺少选项", "Missing parameter": "缺少参数",
+    "Missing command.": "缺少命令。", "No such command {name!r}.": "没有命令 {name!r}。",
+    "No such option {name!r}.": "没有选项 {name!r}。", "Option {name!r} does not take a value.": "选项 {name!r} 不带值。",
+    "Option {name!r} requires an argument.": "选项 {name!r} 需要一个值。",
+    "Option {name!r} requires {nargs} arguments.": "选项 {name!r} 需要 {nargs} 个值。",
+    "Got unexpected extra argument ({args})": "多余的参数（{args}）",
+    "Got unexpected extra arguments ({args})": "多余的参数（{args}）",
+    "Invalid value for {param_hint}: {message}": "{param_hint} 的值无效：{message}",
+    "Invalid value: {message}": "值无效：{message}",
+    "{value!r} is not {choice}.": "{value!r} 不是可选值 {choice}。",
+    "{value!r} is not one of {choices}.": "{value!r} 不是可选值之一：{choices}。",
+    "{value!r} does not match the format {format}.": "{value!r} 不是日期格式 {format}。",
+    "{value!r} does not match the formats {formats}.": "{value!r} 不是这些日期格式之一：{formats}。",
+    "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
+    "integer": "整数", "float": "数字",
+    "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
+    "default: {default}": "默认：{default}", "Aborted!": "已中止。",
+    "Did you mean {possibility}?": "是不是 {possibility}？",
+    "(Did you mean one of: {possibilities}?)": "（是不是其中之一：{possibilities}？）",
+    "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
+    "file": "文件", "directory": "文件夹", "path": "路径",
+}
+
+
+def _click_speaks(lang: str) -> None:
+    """Put click's own texts (usage, option errors) into `lang`: its modules look each one up
+    through their module-level gettext functions, which are pointed at CLICK_ZH here."""
+    if lang != "zh":
+        return
+    import click.core
+    import click.decorators
+    import click.exceptions
+    import click.formatting
+    import click.parser
+    import click.types
+
+    def gettext(text: str) -> str:
+        return CLICK_ZH.get(text, text)
+
+    def ngettext(singular: str, plural: str, n: int) -> str:
+        return gettext(singular if n == 1 else plural)
+
+    for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
+        module._ = gettext  # type: ignore[attr-defined]
+        if hasattr(module, "ngettext"):
+            module.ngettext = ngettext  # type: ignore[attr-defined]
+
+
+_click_speaks(LANG)
 
 
 @contextmanager
@@ -33,8 +93,7 @@ def _user_errors(debug: bool) -> Iterator[None]:
     except Exception as exc:
         if debug:
             raise
-        click.echo(f"内部错误 / Internal error: {exc}. 请加 --debug 重新运行并把输出发给维护者 / run again with "
-                   "--debug and send the output to the maintainers.", err=True)
+        click.echo(message("internal-error", LANG, detail=exc), err=True)
         sys.exit(INTERNAL_ERROR)
 
 
@@ -54,12 +113,13 @@ def _status() -> Iterator[Callable[[str], None]]:
         click.echo("\r\033[K", err=True, nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
-@click.option("--debug", is_flag=True, help="Show full tracebacks.")
+@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+             help=T("trainbook：每个钉钉培训项目一本主工作簿。英文界面：设置环境变量 TRAINBOOK_LANG=en。",
+                    "trainbook — one master workbook per DingTalk training program."))
+@click.option("--debug", is_flag=True, help=T("出错时显示完整的调用栈。", "Show full tracebacks."))
 @click.version_option(package_name="trainbook")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
-    """trainbook — one master workbook per DingTalk training program."""
     ctx.obj = {"debug": debug}
 
 
@@ -70,7 +130,9 @@ def _export_kind(value: str | None) -> str | None:
     from trainbook.importers.kinds import BY_KEY
 
     if value not in BY_KEY:
-        raise click.BadParameter(f"{value!r}: " + ", ".join(sorted(BY_KEY)), param_hint="--kind")
+        kinds = listing((f"{key}（{kind.label(LANG)}）" if LANG == "zh" else f"{key} ({kind.label(LANG)})"
+                         for key, kind in sorted(BY_KEY.items())), LANG)
+        raise click.BadParameter(message("unknown-kind-option", LANG, value=value, kinds=kinds), param_hint="--kind")
     return value
 
 
@@ -78,13 +140,15 @@ def _debug() -> bool:
     return bool(click.get_current_context().find_root().obj.get("debug"))
 
 
-@main.command()
+@main.command(help=T("在 PATH 新建一本空的主工作簿（.xlsx；加 --macros 为带按钮的 .xlsm）。",
+                     "Create a new, empty master workbook at PATH (.xlsx, or .xlsm with --macros)."))
 @click.argument("path", type=click.Path(path_type=Path))
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
-@click.option("--macros", is_flag=True, help="A macro-enabled .xlsm whose home sheet has a button per operation.")
-@click.option("--force", is_flag=True, help="Overwrite an existing file.")
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help=T("工作簿的语言：zh 中文，en 英文。", "The workbook's language: zh Chinese, en English."))
+@click.option("--macros", is_flag=True, help=T("启用宏的 .xlsm，首页每个操作一个按钮。",
+                                               "A macro-enabled .xlsm whose home sheet has a button per operation."))
+@click.option("--force", is_flag=True, help=T("覆盖已有文件。", "Overwrite an existing file."))
 def init(path: Path, lang: str, macros: bool, force: bool) -> None:
-    """Create a new, empty master workbook at PATH (.xlsx, or .xlsm with --macros)."""
     from trainbook.operations import init as init_book
 
     with _user_errors(_debug()):
@@ -92,23 +156,24 @@ def init(path: Path, lang: str, macros: bool, force: bool) -> None:
         click.echo(f"已创建 {path}" if lang == "zh" else f"Created {path}")
 
 
-@main.command()
+@main.command(help=T("为 BOOK 写一份带按钮、启用宏的副本（.xlsm）；BOOK 本身不变。",
+                     "Write a macro-enabled copy of BOOK with the buttons; BOOK itself is left as it is."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--out", type=click.Path(path_type=Path), help="The .xlsm to write (default: BOOK with .xlsm).")
-@click.option("--force", is_flag=True, help="Overwrite an existing OUT.")
+@click.option("--out", type=click.Path(path_type=Path), help=T("要写的 .xlsm（默认：与 BOOK 同名的 .xlsm）。",
+                                                              "The .xlsm to write (default: BOOK with .xlsm)."))
+@click.option("--force", is_flag=True, help=T("覆盖已有的 OUT。", "Overwrite an existing OUT."))
 def buttons(book: Path, out: Path | None, force: bool) -> None:
-    """Write a macro-enabled copy of BOOK with the buttons; BOOK itself is left as it is."""
     from trainbook.operations import buttons as add_buttons
 
     with _user_errors(_debug()):
         target = add_buttons(book, out, overwrite=force)
-        click.echo(f"已创建 {target}" if default_lang() == "zh" else f"Created {target}")
+        click.echo(f"已创建 {target}" if LANG == "zh" else f"Created {target}")
 
 
-@main.command()
+@main.command(help=T("重新生成随代码提交的中文模板（workbook_template.xlsx）。",
+                     "Regenerate the committed zh template (workbook_template.xlsx)."))
 @click.argument("path", type=click.Path(path_type=Path), default="workbook_template.xlsx")
 def template(path: Path) -> None:
-    """Regenerate the committed zh template (workbook_template.xlsx)."""
     from trainbook.operations import init as init_book
 
     with _user_errors(_debug()):
@@ -136,6 +201,8 @@ def _run_batch(func: Callable[[tuple[str, bool]], dict[str, Any]], items: list[t
                jobs: int, label: str) -> list[dict[str, Any]]:
     show = sys.stderr.isatty() and len(items) > 1
     if jobs > 1 and len(items) > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
         with ProcessPoolExecutor(max_workers=jobs) as pool:
             results = pool.map(func, items)
             if show:
@@ -148,16 +215,21 @@ def _run_batch(func: Callable[[tuple[str, bool]], dict[str, Any]], items: list[t
     return [func(item) for item in items]
 
 
-@main.command()
+FORMAT_HELP = T("输出格式：text 文字，json 供程序读取。", "Output: text, or json for programs.")
+
+
+@main.command(help=T("校验一本或多本主工作簿（退出码 0 无误，1 有错误，2 无法使用，3 无法写入）。",
+                     "Validate one or more master workbooks (exit 0 ok, 1 errors found, 2 unusable, 3 unwritable)."))
 @click.argument("books", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
-@click.option("--annotate", is_flag=True, help="Write the issues sheet and mark the offending cells.")
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=FORMAT_HELP)
+@click.option("--annotate", is_flag=True, help=T("写出“校验结果”表并标出有问题的单元格。",
+                                                 "Write the issues sheet and mark the offending cells."))
 @click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
-              help="Validate this many workbooks in parallel.")
+              help=T("同时校验的工作簿数。", "Validate this many workbooks in parallel."))
 def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> None:
-    """Validate one or more master workbooks (exit 0 ok, 1 errors found, 2 unusable, 3 unwritable)."""
     with _user_errors(_debug()):
-        label = "校验" if default_lang() == "zh" else "Validating"
+        label = T("校验", "Validating")
         results = _run_batch(_validate_one, [(str(b), annotate) for b in books], jobs, label)
         if fmt == "json":
             files = [{k: v for k, v in r.items() if k not in ("text", "exit_code")} for r in results]
@@ -171,20 +243,24 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
         sys.exit(max(r["exit_code"] for r in results))
 
 
-@main.command()
+@main.command(help=T("把钉钉导出（xlsx、xls、csv、UTF-16 文本）合并进 BOOK。",
+                     "Merge DingTalk exports (xlsx, xls, csv, UTF-16 text) into BOOK."))
 @click.argument("book", type=click.Path(path_type=Path))
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
 @click.option("--kind", callback=lambda ctx, param, value: _export_kind(value),
-              help="The export kind (punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
-                   "leave, enrollment_form, exam, homework, questionnaire), when detection should not decide.")
-@click.option("--session", help="Put all attendance evidence on this session ID.")
-@click.option("--assessment", help="Put exam results on this assessment ID.")
-@click.option("--dry-run", is_flag=True, help="Report what would change; write nothing.")
-@click.option("--again", is_flag=True, help="Land the rows of a file imported before once more (no duplicates).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+              help=T("导出类型（punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
+                     "leave, enrollment_form, exam, homework, questionnaire），不想让 trainbook 自动识别时使用。",
+                     "The export kind (punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
+                     "leave, enrollment_form, exam, homework, questionnaire), when detection should not decide."))
+@click.option("--session", help=T("把所有考勤记录放到这个课次编号。", "Put all attendance evidence on this session ID."))
+@click.option("--assessment", help=T("把考试成绩放到这个考核项编号。", "Put exam results on this assessment ID."))
+@click.option("--dry-run", is_flag=True, help=T("只报告会改什么，不写入。", "Report what would change; write nothing."))
+@click.option("--again", is_flag=True, help=T("把导入过的文件再导入一次（不会重复）。",
+                                              "Land the rows of a file imported before once more (no duplicates)."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=FORMAT_HELP)
 def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str | None,
           assessment: str | None, dry_run: bool, again: bool, fmt: str) -> None:
-    """Merge DingTalk exports (xlsx, xls, csv, UTF-16 text) into BOOK."""
     from trainbook.operations import merge as merge_exports
 
     with _user_errors(_debug()):
@@ -194,16 +270,17 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
         if fmt == "json":
             click.echo(json.dumps([r.to_json() for r in run], ensure_ascii=False, indent=2))
             return
-        click.echo(run.summary(run[0].lang if run else default_lang(), dry_run=dry_run))
+        click.echo(run.summary(run[0].lang if run else LANG, dry_run=dry_run))
 
 
-@main.command()
+@main.command(help=T("计算出勤、任务、成绩、风险和结业证书，重写“学习进度”和“看板”。",
+                     "Compute attendance, tasks, scores, risk and certificates; rewrite the progress sheet."))
 @click.argument("book", type=click.Path(path_type=Path))
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]),
-              help="Work out progress as of this date (default: today).")
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True)
+              help=T("按这一天计算进度（默认：今天）。", "Work out progress as of this date (default: today)."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=FORMAT_HELP)
 def progress(book: Path, as_of: Any, fmt: str) -> None:
-    """Compute attendance, tasks, scores, risk and certificates; rewrite the progress sheet."""
     from trainbook.operations import progress as compute_progress
 
     with _user_errors(_debug()):
@@ -215,12 +292,13 @@ def progress(book: Path, as_of: Any, fmt: str) -> None:
             click.echo(result.summary())
 
 
-@main.command()
+@main.command(help=T("生成一个示例培训项目，并在上面运行每个操作。",
+                     "Build a realistic sample program and run every operation on it."))
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("trainbook-demo"),
-              show_default=True, help="Where to write the sample program.")
-@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True)
+              show_default=True, help=T("示例项目写到哪个文件夹。", "Where to write the sample program."))
+@click.option("--lang", type=click.Choice(["zh", "en"]), default="zh", show_default=True,
+              help=T("示例的语言：zh 中文，en 英文。", "The sample's language: zh Chinese, en English."))
 def demo(folder: Path, lang: str) -> None:
-    """Build a realistic sample program and run every operation on it."""
     from trainbook.demo import run_demo
 
     with _user_errors(_debug()):

@@ -160,6 +160,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: the Excel table {table} on '{sheet}' has a totals row, and new rows cannot go below it: turn the "
         "totals row off in Excel (Table Design → Total Row) and try again; nothing was written.",
     ),
+    "internal-error": (
+        "内部错误：{detail}。请加 --debug 重新运行，并把输出发给维护者。",
+        "Internal error: {detail}. Run again with --debug and send the output to the maintainers.",
+    ),
+    "unknown-kind-option": ("没有导出类型 {value!r}：可选 {kinds}", "no export kind {value!r}: choose from {kinds}"),
     "sheet-missing": (
         "{path} 缺少“{sheet}”表，无法写入结果：请从模板（trainbook init 新建的工作簿）复制该表后重试。",
         "{path} has no '{sheet}' sheet to write to: copy it from a new workbook (trainbook init) and try again.",
