@@ -54,7 +54,7 @@ def attendance_figures(pairs: pd.DataFrame, held: pd.DataFrame, settings: Any) -
     out["attendance_rate_max"] = ((out["attended"] + out["remaining"]) / best_den).where(best_den > 0)
     out["watch_minutes"] = held.groupby("student_id")["watch_minutes"].sum(min_count=1)
     out["absence_run"] = held.groupby("student_id")["status"].agg(_trailing_absences)
-    out["absence_run"] = out["absence_run"].fillna(0).astype(int)
+    out["absence_run"] = pd.to_numeric(out["absence_run"]).fillna(0).astype(int)  # untyped when nothing is held
     out["sessions_needed"] = [
         _needed(a, c, r, settings.attendance_threshold)
         for a, c, r in zip(out["attended"], out["counted"], out["remaining"])]

@@ -18,6 +18,7 @@ def session_plan(master: Master) -> pd.DataFrame:
             frame[column] = None
     frame = frame.dropna(subset=["session_id", "date"]).drop_duplicates("session_id")
     frame["required"] = frame["required"].fillna("yes")
+    frame["date"] = pd.to_datetime(frame["date"])  # an empty sheet's column is untyped
     frame["start_at"] = frame["date"] + pd.to_timedelta(frame["start"]).fillna(pd.Timedelta(0))
     frame["end_at"] = frame["date"] + pd.to_timedelta(frame["end"]).fillna(pd.Timedelta(0))
     frame["group_set"] = values.id_sets(frame["groups"])
