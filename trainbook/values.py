@@ -25,7 +25,10 @@ DATETIME_FORMATS = (
 )
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
-EMAIL = r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$"
+EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
+_MOBILE_NOISE = re.compile(r"[\s\-－—()（）]")
+_MOBILE_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
+_NEGATIVE_FORMULA = re.compile(r"^-(?:[A-Za-z(=+@]|[\d.]+\s*[-+*/^&])")
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
 FORMULA_START = ("=", "+", "@", "\t", "\r")
 LIST_SEPARATORS = r"[,，、;；\s]+"  # between the ids of a list cell, e.g. 适用分组 "G1，G2"
@@ -49,37 +52,52 @@ def per_unique(parse: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
     return wrapper
 
 
+def per_value(dtype: type = object) -> Callable[[Callable[..., object]], Callable[..., pd.Series]]:
+    """Make a parser of one cell value into one of a column, run once per distinct value: the
+    cheap way for text-like columns, whatever their length."""
+
+    def decorate(parse: Callable[..., object]) -> Callable[..., pd.Series]:
+        @functools.wraps(parse)
+        def wrapper(s: pd.Series, *args: object) -> pd.Series:
+            codes, table = distinct(s.to_numpy(dtype=object))
+            results: np.ndarray = np.empty(len(table), dtype=dtype)
+            results[:] = [parse(v, *args) for v in table]
+            return pd.Series(results[codes], index=s.index, dtype=dtype)
+
+        return wrapper
+
+    return decorate
+
+
 def _types(s: pd.Series) -> pd.Series:
     return s.map(type, na_action="ignore")
 
 
-@per_unique
-def present(s: pd.Series) -> pd.Series:
+def _blank(value: object) -> bool:
+    return value is None or value is pd.NaT or value is pd.NA or (isinstance(value, float) and value != value)
+
+
+def _text(value: object) -> str | None:
+    if _blank(value):
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if type(value) in (int, float, np.int64, np.float64):
+        number = float(value)  # type: ignore[arg-type]
+        return str(int(number)) if number.is_integer() else str(number)
+    return str(value) or None
+
+
+@per_value(bool)
+def present(value: object) -> bool:
     """Cells that hold something other than blanks."""
-    mask = s.notna()
-    strings = _types(s) == str
-    if strings.any():
-        mask[strings] = s[strings].str.strip() != ""
-    return mask
+    return not _blank(value) and (not isinstance(value, str) or value.strip() != "")
 
 
-@per_unique
-def text(s: pd.Series) -> pd.Series:
+@per_value()
+def text(value: object) -> str | None:
     """Cell values as trimmed text; whole numbers lose their '.0' (ids, mobiles typed as numbers)."""
-    out = pd.Series(None, index=s.index, dtype=object)
-    kinds = _types(s)
-    strings = kinds == str
-    out[strings] = s[strings].str.strip()
-    numbers = kinds.isin([int, float, np.int64, np.float64])
-    if numbers.any():
-        nums = s[numbers].astype(float)
-        whole = nums == nums.round()
-        out[nums.index[whole]] = nums[whole].astype(np.int64).astype(str)
-        out[nums.index[~whole]] = nums[~whole].astype(str)
-    rest = s.notna() & ~strings & ~numbers
-    if rest.any():
-        out[rest] = s[rest].astype(str)
-    return out.where(out != "", None)
+    return _text(value)
 
 
 @per_unique
@@ -155,38 +173,38 @@ def time_of_day(s: pd.Series) -> pd.Series:
     return out
 
 
-@per_unique
-def mobile(s: pd.Series) -> pd.Series:
+@per_value()
+def mobile(value: object) -> str | None:
     """Mainland mobile numbers with spaces, dashes and a +86/0086 prefix removed; None if not one."""
-    digits = text(s).str.replace(r"[\s\-－—()（）]", "", regex=True)
-    digits = digits.str.replace(r"^(?:\+?86|0086)(?=1\d{10}$)", "", regex=True)
-    return digits.where(digits.str.match(MOBILE, na=False), None)
+    digits = _MOBILE_PREFIX.sub("", _MOBILE_NOISE.sub("", _text(value) or ""))
+    return digits if MOBILE.match(digits) else None
 
 
-@per_unique
-def email_ok(s: pd.Series) -> pd.Series:
-    return text(s).str.match(EMAIL, na=False)
+@per_value(bool)
+def email_ok(value: object) -> bool:
+    return bool(EMAIL.match(_text(value) or ""))
 
 
-@per_unique
-def choice(s: pd.Series, choices: tuple[Choice, ...]) -> pd.Series:
-    """The choice key of each cell, accepting the label of either language; None if not allowed."""
-    labels = {normalize(label): c.key for c in choices for label in (c.zh, c.en, c.key)}
-    raw = text(s)
+@functools.cache
+def _labels(choices: tuple[Choice, ...]) -> tuple[dict[str, str], dict[str, str]]:
     exact = {label: c.key for c in choices for label in (c.zh, c.en, c.key)}
-    out = raw.map(exact)
-    miss = raw.notna() & out.isna()
-    if miss.any():
-        out[miss] = raw[miss].map(lambda v: labels.get(normalize(v)))
-    return out
+    return exact, {normalize(label): key for label, key in exact.items()}
 
 
-@per_unique
-def formula_like(s: pd.Series) -> pd.Series:
+@per_value()
+def choice(value: object, choices: tuple[Choice, ...]) -> str | None:
+    """The choice key of each cell, accepting the label of either language; None if not allowed."""
+    raw = _text(value)
+    if raw is None:
+        return None
+    exact, normalized = _labels(choices)
+    return exact.get(raw) or normalized.get(normalize(raw))
+
+
+@per_value(bool)
+def formula_like(value: object) -> bool:
     """Text that a spreadsheet program would run as a formula if it were typed or pasted."""
-    strings = s[_types(s) == str]
-    hit = strings.str.startswith(FORMULA_START) | strings.str.match(r"^-(?:[A-Za-z(=+@]|[\d.]+\s*[-+*/^&])", na=False)
-    return hit.reindex(s.index, fill_value=False)
+    return isinstance(value, str) and (value.startswith(FORMULA_START) or bool(_NEGATIVE_FORMULA.match(value)))
 
 
 def typed(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:

@@ -3,6 +3,7 @@ back in whole ranges and shows one summary line. VBA in macros/ calls these thro
 
 from __future__ import annotations
 
+import gc
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,7 @@ def _run(operation: Callable[[Any], str]) -> None:
 
         text = message("button-failed", XlwingsEngine(book).language(), detail=exc)
     book.app.alert(text, title=TITLE)
+    gc.freeze()  # the process ends here: no last sweep of everything imported
 
 
 def merge() -> None:

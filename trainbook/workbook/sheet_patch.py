@@ -9,6 +9,7 @@ relative formula in every row is carried down to them, as an Excel table would.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -132,7 +133,7 @@ def _patched_in_place(element: bytes, row: int, cells: list[tuple[int, object]],
     number = b'%d"' % row
     opening, closing = bodies.opening, bodies.closing
     for col, value in cells:
-        tag = opening + LETTERS[col] + number
+        tag = opening + _letters(col) + number
         begin = element.find(tag, cursor)
         if begin < 0:
             return None
@@ -146,7 +147,9 @@ def _patched_in_place(element: bytes, row: int, cells: list[tuple[int, object]],
     return b"".join(out)
 
 
-LETTERS = [column_letter(i).encode() for i in range(16384)]
+@functools.cache
+def _letters(col: int) -> bytes:
+    return column_letter(col).encode()
 
 
 def _with_rows(edit: TableEdit, rows: Rows) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
