@@ -14,3 +14,11 @@ End Sub
 Sub Progress()
     RunPython "import trainbook.xl; trainbook.xl.progress()"
 End Sub
+
+Sub Notices()
+    RunPython "import trainbook.xl; trainbook.xl.notices()"
+End Sub
+
+Sub Send()
+    RunPython "import trainbook.xl; trainbook.xl.send()"
+End Sub

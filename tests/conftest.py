@@ -75,13 +75,14 @@ def soffice() -> str:
     return exe
 
 
-def convert(soffice: str, path: Path, target: str, outdir: Path) -> Path:
-    """Have LibreOffice open `path` headless and save it as `target` (pdf, xlsx, csv…)."""
+def convert(soffice: str, path: Path, target: str, outdir: Path, infilter: str | None = None) -> Path:
+    """Have LibreOffice open `path` headless (with `infilter`'s import options, if given) and save
+    it as `target` (pdf, xlsx, csv…)."""
     outdir.mkdir(parents=True, exist_ok=True)
     profile = outdir / "lo-profile"
     result = subprocess.run(
         [soffice, f"-env:UserInstallation=file://{profile}", "--headless", "--calc",
-         "--convert-to", target, "--outdir", str(outdir), str(path)],
+         *([f"--infilter={infilter}"] if infilter else []), "--convert-to", target, "--outdir", str(outdir), str(path)],
         capture_output=True, text=True, timeout=180,
     )
     produced = outdir / f"{path.stem}.{target.split(':')[0]}"
@@ -114,3 +115,49 @@ def json_book(path: Path) -> Any:
             "book": {"name": path.name, "active_sheet_index": 0, "selection": "A1"},
             "names": [], "sheets": sheets}
     return xw.Book(json=data)
+
+
+AS_OF = dt.date(2026, 3, 15)  # a Sunday: S3 is tomorrow, T1 due on Tuesday, T2 overdue
+NOW = dt.datetime(2026, 3, 15, 8, 0)
+
+
+@pytest.fixture
+def notices_book(tmp_path: Path) -> Path:
+    """A (G1, has a manager), B (G2, joined after S1), C withdrawn, D rejected, E (G1, no mobile)."""
+    path = init(tmp_path / "notices.xlsx")
+    person = {"department": "研发", "review_status": "已通过", "status": "在读"}
+    settings = FileEngine(path).read().frame("settings").copy()
+    settings.loc[settings["key"] == "program_name", "value"] = "春季班"
+    settings.loc[settings["key"] == "checkin_url_template", "value"] = "https://example.com/c/{session_id}"
+    return write_tables(path, {
+        "enrollment": pd.DataFrame([
+            {**person, "student_id": "A", "name": "甲", "mobile": "13800000001", "group_id": "G1",
+             "manager": "赵经理", "manager_mobile": "13700000001"},
+            {**person, "student_id": "B", "name": "乙", "mobile": "13800000002", "group_id": "G2",
+             "joined_on": pd.Timestamp("2026-03-10")},
+            {**person, "student_id": "C", "name": "丙", "mobile": "13800000003", "group_id": "G1", "status": "退出"},
+            {**person, "student_id": "D", "name": "丁", "mobile": "13800000004", "review_status": "已拒绝"},
+            {**person, "student_id": "E", "name": "戊", "group_id": "G1"},
+        ]),
+        "groups": pd.DataFrame([{"group_id": "G1", "name": "一班", "tutor": "王老师", "tutor_mobile": "13900000001"},
+                                {"group_id": "G2", "name": "二班"}]),
+        "sessions": pd.DataFrame([
+            {"session_id": f"S{i}", "title": f"第{i}讲", "date": pd.Timestamp("2026-03-02") + pd.Timedelta(weeks=i - 1),
+             "start": dt.time(9), "end": dt.time(11), "mode": "线下", "location": "301",
+             "groups": "G2" if i == 2 else ""} for i in range(1, 5)]),
+        "attendance": pd.DataFrame([{"session_id": "S1", "student_id": "A", "status": "缺勤"},
+                                    {"session_id": "S1", "student_id": "E", "status": "出勤"},
+                                    {"session_id": "S1", "student_id": "C", "status": "缺勤"}]),
+        "tasks": pd.DataFrame([
+            {"task_id": "T1", "title": "读书笔记", "due_at": pd.Timestamp("2026-03-17 23:59"), "required": "是"},
+            {"task_id": "T2", "title": "入学测验", "due_at": pd.Timestamp("2026-03-05 23:59"), "required": "是"},
+            {"task_id": "T3", "title": "选做练习", "due_at": pd.Timestamp("2026-03-16 23:59"), "required": "否"}]),
+        "submissions": pd.DataFrame([{"task_id": "T2", "student_id": "A", "status": "逾期提交"},
+                                     {"task_id": "T2", "student_id": "E", "status": "免做"},
+                                     {"task_id": "T1", "student_id": "B", "status": "已提交"}]),
+        "materials": pd.DataFrame([{"material_id": "M1", "title": "讲义", "session_id": "S3", "version": "v2",
+                                    "link": "https://example.com/m1", "published_at": pd.Timestamp("2026-03-14 18:00")},
+                                   {"material_id": "M2", "title": "旧讲义", "version": "v1",
+                                    "published_at": pd.Timestamp("2026-02-01 18:00")}]),
+        "settings": settings,
+    })

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 import python_calamine
 
+from trainbook.cli import main
 from trainbook.importers.kinds import KINDS
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import identify_sheets
@@ -23,10 +24,11 @@ CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # ideographs and
 WORD = re.compile(r"[A-Za-z]{2,}")
 IDENTIFIER = re.compile(r"--?[a-z][\w-]*|[a-z]+(?:[-_][a-z0-9]+)+|[A-Z][A-Z_]+\b|\{\w+\}|\S+@\S+|\S+\.(?:xlsx|xlsm|csv)\b")
 LATIN_IN_ZH = {  # names Chinese coordinators use as they are
-    "trainbook", "validate", "merge", "progress", "buttons", "init", "demo", "template", "xlsx", "xlsm", "xls",
+    "trainbook", "xlsx", "xlsm", "xls",
     "csv", "json", "text", "zh", "en", "UserId", "NPS", "SHA", "Excel", "WPS", "LibreOffice", "UTF", "ID",
     "English",  # the language choice names each language in itself: 中文, English
     *(kind.key for kind in KINDS),  # --kind's values
+    *main.commands,
 }
 MACHINE = {("settings", "key"), ("templates", "kind"), ("issues", "code"), ("imports", "sha256"),
            ("review_data", "data")}

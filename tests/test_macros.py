@@ -140,31 +140,39 @@ def test_buttons_copies_a_decorated_master_and_operations_keep_the_project(tmp_p
 
 
 @pytest.mark.parametrize("button", BUTTONS, ids=lambda b: b.function)
-def test_every_button_runs_through_the_json_book_engine(button, tmp_path: Path) -> None:
+def test_every_button_runs_through_the_json_book_engine(button, tmp_path: Path,
+                                                       monkeypatch: pytest.MonkeyPatch) -> None:
     from trainbook.demo import build_demo_book
+    from trainbook.notify.local_robot import LocalRobot
 
-    book = build_demo_book(tmp_path / "demo.xlsx")
-    if button.function == "merge":
-        from trainbook.demo.exports import punch_records
+    with LocalRobot() as robot:  # the send button's robot is on this PC; here, a local one
+        book = build_demo_book(tmp_path / "demo.xlsx")
+        if button.function == "send":
+            trainbook.notices(book, as_of="2026-11-29")
+            monkeypatch.setenv("TRAINBOOK_ROBOT_WEBHOOK", robot.url)
+        if button.function == "merge":
+            from trainbook.demo.exports import punch_records
 
-        person = clean_tables()["enrollment"].iloc[2].to_dict()
-        import datetime as dt
+            person = clean_tables()["enrollment"].iloc[2].to_dict()
+            import datetime as dt
 
-        export = punch_records(tmp_path / "p.xlsx", [(person, dt.datetime(2026, 11, 2, 8, 50))],
-                               dt.date(2026, 11, 2), dt.date(2026, 11, 2))
-        rows = python_calamine.CalamineWorkbook.from_path(str(export)).get_sheet_by_name("原始记录").to_python()
-        write_paste(book, rows)
-    xl_book = json_book(book)
-    xl_book.set_mock_caller()
-    getattr(trainbook.xl, button.function)()
-    actions = xl_book.json()["actions"]
-    alerts = [a for a in actions if a["func"] == "alert"]
-    assert len(alerts) == 1 and "出错" not in alerts[0]["args"][0], alerts
-    per_sheet: dict[int, int] = {}
-    for action in actions:
-        if action["func"] == "setValues":
-            per_sheet[action["sheet_position"]] = per_sheet.get(action["sheet_position"], 0) + 1
-    assert max(per_sheet.values(), default=0) <= 4, per_sheet
+            export = punch_records(tmp_path / "p.xlsx", [(person, dt.datetime(2026, 11, 2, 8, 50))],
+                                   dt.date(2026, 11, 2), dt.date(2026, 11, 2))
+            rows = python_calamine.CalamineWorkbook.from_path(str(export)).get_sheet_by_name("原始记录").to_python()
+            write_paste(book, rows)
+        xl_book = json_book(book)
+        xl_book.set_mock_caller()
+        getattr(trainbook.xl, button.function)()
+        actions = xl_book.json()["actions"]
+        alerts = [a for a in actions if a["func"] == "alert"]
+        assert len(alerts) == 1 and "出错" not in alerts[0]["args"][0], alerts
+        if button.function == "send":
+            assert robot.received and f"已发送 {len(robot.received)} 条消息" in alerts[0]["args"][0]
+        per_sheet: dict[int, int] = {}
+        for action in actions:
+            if action["func"] == "setValues":
+                per_sheet[action["sheet_position"]] = per_sheet.get(action["sheet_position"], 0) + 1
+        assert max(per_sheet.values(), default=0) <= 4, per_sheet
 
 
 def write_paste(book: Path, rows: list[list[object]]) -> None:

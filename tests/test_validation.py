@@ -64,6 +64,9 @@ def planted_tables(book: Path) -> dict:
     settings.loc[settings["key"] == "late_grace_minutes", "value"] = "五分钟"
     settings.loc[settings["key"] == "require_checkout", "value"] = "也许"
     tables["settings"] = settings
+    templates = FileEngine(book).read().frame("templates").copy()
+    templates.loc[templates["kind"] == "task-reminder", "body"] = "{姓名}：{作业名称} 快截止了"
+    tables["templates"] = templates
     return tables
 
 
@@ -75,6 +78,7 @@ def test_every_planted_mistake_is_found_where_it_is(blank_book: Path) -> None:
     settings = tables["settings"]
     grace_row = int(settings.index[settings["key"] == "late_grace_minutes"][0])
     checkout_row = int(settings.index[settings["key"] == "require_checkout"][0])
+    task_row = int(tables["templates"].index[tables["templates"]["kind"] == "task-reminder"][0])
     expected = [
         ("enrollment", 4, "group_id", "unknown-group"),
         ("enrollment", 6, "mobile", "invalid-mobile"),
@@ -101,6 +105,7 @@ def test_every_planted_mistake_is_found_where_it_is(blank_book: Path) -> None:
         ("settings", grace_row, "value", "invalid-number"),
         ("settings", checkout_row, "value", "invalid-choice"),
         ("sessions", 10, "session_id", "session-unrecorded"),
+        ("templates", task_row, "body", "unknown-placeholder"),
     ]
     assert sorted(report.flatten(CELL), key=str) == sorted(expected, key=str)
     assert not report.ok

@@ -17,7 +17,8 @@ _WHERE = {
     "InputError": "trainbook.errors", "TrainbookError": "trainbook.errors", "WriteError": "trainbook.errors",
     "MergeResult": "trainbook.importers.merge", "MergeRun": "trainbook.importers.merge",
     "Progress": "trainbook.metrics", "Issue": "trainbook.validation", "Report": "trainbook.validation",
-    **{name: "trainbook.operations" for name in ("buttons", "init", "merge", "progress", "read", "records",
+    "NoticeRun": "trainbook.notify",
+    **{name: "trainbook.operations" for name in ("buttons", "init", "merge", "notices", "progress", "read", "records", "send",
                                                   "validate")},
 }
 
@@ -25,7 +26,8 @@ if TYPE_CHECKING:
     from trainbook.errors import InputError, TrainbookError, WriteError
     from trainbook.importers.merge import MergeResult, MergeRun
     from trainbook.metrics import Progress
-    from trainbook.operations import buttons, init, merge, progress, read, records, validate
+    from trainbook.notify import NoticeRun
+    from trainbook.operations import buttons, init, merge, notices, progress, read, records, send, validate
     from trainbook.validation import Issue, Report
 
 
@@ -38,6 +40,6 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "InputError", "Issue", "MergeResult", "MergeRun", "Progress", "Report", "TrainbookError", "WriteError", "buttons",
-    "init", "merge", "progress", "read", "records", "validate",
+    "InputError", "Issue", "MergeResult", "MergeRun", "NoticeRun", "Progress", "Report", "TrainbookError", "WriteError",
+    "buttons", "init", "merge", "notices", "progress", "read", "records", "send", "validate",
 ]

@@ -217,6 +217,7 @@ def _run_batch(func: Callable[[tuple[str, bool]], dict[str, Any]], items: list[t
     return [func(item) for item in items]
 
 
+DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]
 FORMAT_HELP = T("输出格式：text 文字，json 供程序读取。", "Output: text, or json for programs.")
 
 
@@ -278,7 +279,7 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
 @main.command(help=T("计算出勤、任务、成绩、风险和结业证书，重写“学习进度”和“看板”。",
                      "Compute attendance, tasks, scores, risk and certificates; rewrite the progress sheet."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]),
+@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS),
               help=T("按这一天计算进度（默认：今天）。", "Work out progress as of this date (default: today)."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help=FORMAT_HELP)
@@ -292,6 +293,76 @@ def progress(book: Path, as_of: Any, fmt: str) -> None:
             click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
         else:
             click.echo(result.summary())
+
+
+@main.command(help=T("生成今天（或 --as-of 那天）该发的通知，写入“通知”表；--out 另存为 .csv 或 .json。",
+                     "Work out the notices due today (or on --as-of) into the notices sheet; --out also "
+                     "writes them to a .csv or .json."))
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS),
+              help=T("按这一天生成（默认：今天）。", "Work them out as of this date (default: today)."))
+@click.option("--out", type=click.Path(path_type=Path),
+              help=T("另存待发送的通知：.csv（用 Excel 打开）或 .json（钉钉机器人消息）。",
+                     "Also write the pending notices: .csv (for Excel) or .json (DingTalk robot messages)."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=FORMAT_HELP)
+def notices(book: Path, as_of: Any, out: Path | None, fmt: str) -> None:
+    from trainbook.operations import notices as make_notices
+
+    with _user_errors(_debug()):
+        with _status() as on_step:
+            result = make_notices(book, as_of=as_of.date() if as_of else None, out=out, on_step=on_step)
+        if fmt == "json":
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
+        else:
+            click.echo(result.summary())
+
+
+@main.command(help=T("把“通知”表里待发送的通知汇总后发到钉钉群机器人，成功的标为“已发送”。",
+                     "Send the pending notices to a DingTalk group robot as digests; those it accepts become Sent."))
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--robot", "name", help=T("用 trainbook robot add 保存的机器人（默认：“设置”表的“钉钉机器人”）。",
+                                        "A robot saved with trainbook robot add (default: Settings' DingTalk robot)."))
+@click.option("--webhook", help=T("机器人地址（也可用环境变量 TRAINBOOK_ROBOT_WEBHOOK）。",
+                                  "The robot's webhook (or TRAINBOOK_ROBOT_WEBHOOK)."))
+@click.option("--secret", help=T("加签密钥（也可用环境变量 TRAINBOOK_ROBOT_SECRET，更安全）。",
+                                 "The signing secret (TRAINBOOK_ROBOT_SECRET is safer)."))
+@click.option("--keyword", help=T("机器人要求的关键词，会加到每条消息里。", "A keyword the robot requires in every message."))
+@click.option("--kinds", help=T("要发送的通知类型，用逗号分隔（默认只发适合群聊的：课前提醒、作业提醒、作业逾期、"
+                                "问卷邀请、资料更新）。",
+                                "Notice kinds to send, comma-separated (default: those fit for a group chat)."))
+@click.option("--dry-run", is_flag=True, help=T("只说会发什么，不发送。", "Say what would be sent; send nothing."))
+def send(book: Path, name: str | None, webhook: str | None, secret: str | None, keyword: str | None,
+         kinds: str | None, dry_run: bool) -> None:
+    from trainbook.operations import send as send_notices
+
+    with _user_errors(_debug()):
+        with _status() as on_step:
+            result = send_notices(book, robot=name, webhook=webhook, secret=secret, keyword=keyword,
+                                  kinds=[k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
+                                  dry_run=dry_run, on_step=on_step)
+        click.echo(result.summary())
+
+
+@main.group(help=T("管理钉钉机器人（地址和密钥保存在本机用户目录，不写进工作簿）。",
+                   "Manage DingTalk robots (kept in your user folder, never in a workbook)."))
+def robot() -> None:
+    pass
+
+
+@robot.command("add", help=T("保存一个机器人，之后在“设置”表的“钉钉机器人”填它的名称即可发送。",
+                             "Save a robot; then put its name in Settings' DingTalk robot to send with it."))
+@click.argument("name")
+@click.option("--webhook", required=True, help=T("机器人地址（https://oapi.dingtalk.com/robot/send?access_token=…）。",
+                                                 "The robot's webhook (https://oapi.dingtalk.com/robot/send?access_token=…)."))
+@click.option("--secret", default="", help=T("加签密钥（机器人设置了“加签”时）。", "The signing secret, if the robot signs."))
+@click.option("--keyword", default="", help=T("机器人要求的关键词。", "A keyword the robot requires."))
+def robot_add(name: str, webhook: str, secret: str, keyword: str) -> None:
+    from trainbook.notify.robot import save_robot
+
+    with _user_errors(_debug()):
+        path = save_robot(name, webhook, secret, keyword, LANG)  # type: ignore[arg-type]
+        click.echo(message("robot-saved", LANG, name=name, path=path))
 
 
 @main.command(help=T("生成一个示例培训项目，并在上面运行每个操作。",

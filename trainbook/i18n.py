@@ -160,6 +160,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path}: the Excel table {table} on '{sheet}' has a totals row, and new rows cannot go below it: turn the "
         "totals row off in Excel (Table Design → Total Row) and try again; nothing was written.",
     ),
+    "notices-result": (
+        "截至 {as_of}：待发送通知 {pending} 条（新增 {new}，取消 {cancelled}）：{kinds}",
+        "As of {as_of}: {pending} notices to send ({new} new, {cancelled} cancelled): {kinds}",
+    ),
+    "notices-no-mobile": (
+        "{count} 位收件人没有手机号，通知已生成但无法 @ 到本人：{people}。请在“报名”或“分组”表补上手机号。",
+        "{count} recipients have no mobile number; their notices are made but cannot @ them: {people}. "
+        "Add the numbers on Enrollment or Groups.",
+    ),
+    "notices-everyone": ("全体学员", "everyone"),
+    "notices-copy": ("{name}，以下学员的通知抄送给您：", "{name}, a copy of these students' notices:"),
+    "notices-out-kind": (
+        "不能写出 {path}：请用 .csv（给 Excel）或 .json（钉钉机器人消息）结尾的文件名。",
+        "Cannot write {path}: name a .csv file (for Excel) or a .json file (DingTalk robot messages).",
+    ),
+    "notice-gone": (
+        "截至 {as_of} 已不再需要（已出勤、已提交、风险已变化或已过期），自动取消",
+        "no longer needed as of {as_of} (attended, handed in, risk changed or out of date): cancelled",
+    ),
+    "notice-held": (
+        "“{kind}”的通知已暂缓：模板里的 {names} 不是可用的占位符，请到“通知模板”表改正后重新生成。",
+        "{kind} notices are held: {names} in its template is not a placeholder trainbook knows; correct it on "
+        "Notice templates and generate again.",
+    ),
+    "send-result": ("已发送 {messages} 条消息，共 {notices} 条通知", "Sent {messages} messages carrying {notices} notices"),
+    "send-dry-run": (
+        "试运行：将发送 {messages} 条消息，共 {notices} 条通知（未发送，未改动工作簿）",
+        "Dry run: {messages} messages carrying {notices} notices would be sent (nothing sent, workbook unchanged)",
+    ),
+    "send-other-kinds": (
+        "；另有 {count} 条待发送的通知不适合发到群里（如学习预警），要发请用 --kinds 指明类型",
+        "; {count} more pending notices are not for a group chat (e.g. learning alerts): name their kinds with --kinds",
+    ),
+    "send-unknown-kind": ("没有通知类型 {kinds}：可选 {known}", "No notice kind {kinds}: choose from {known}"),
+    "send-stopped": (
+        "已发送 {sent} 条消息并标为“已发送”，其余 {left} 条通知仍为“待发送”；处理后重新运行即可，只会发送剩下的。",
+        " {sent} messages were sent and marked Sent; the other {left} notices are still Pending — run again once "
+        "fixed, and only those are sent.",
+    ),
+    "robot-unreachable": (
+        "连不上钉钉机器人（{host}：{detail}）：请检查网络或机器人地址。",
+        "Could not reach the DingTalk robot ({host}: {detail}): check the network or the robot's address.",
+    ),
+    "robot-310000": (
+        "钉钉机器人拒绝了消息（{detail}）：请核对加签密钥（--secret）、机器人要求的关键词（--keyword）和 IP 白名单。",
+        "The DingTalk robot refused the message ({detail}): check the signing secret (--secret), the keyword the "
+        "robot requires (--keyword) and its IP allow-list.",
+    ),
+    "robot-130101": (
+        "钉钉机器人说发送太快，已限流约 10 分钟：请过一会儿再发送。",
+        "The DingTalk robot says messages came too fast and is throttled for about 10 minutes: send again later.",
+    ),
+    "robot-460101": ("钉钉机器人说消息太长（{detail}）。", "The DingTalk robot says the message is too long ({detail})."),
+    "robot-other": ("钉钉机器人回复错误 {code}（{detail}）。", "The DingTalk robot answered error {code} ({detail})."),
+    "robot-missing": (
+        "没有指定钉钉机器人：请用 --webhook（或环境变量 TRAINBOOK_ROBOT_WEBHOOK），或先用 trainbook robot add 保存一个机器人，"
+        "并在“设置”表的“钉钉机器人”填写它的名称。",
+        "No DingTalk robot given: use --webhook (or TRAINBOOK_ROBOT_WEBHOOK), or save one with trainbook robot add "
+        "and put its name in Settings' DingTalk robot.",
+    ),
+    "robot-unknown": (
+        "没有名为“{name}”的机器人（{path}）：请先运行 trainbook robot add {name} --webhook …",
+        "No robot named '{name}' ({path}): run trainbook robot add {name} --webhook … first",
+    ),
+    "robot-not-https": (
+        "机器人地址必须以 https:// 开头（{host}）：只有本机测试地址可以用 http://。",
+        "The robot's address must start with https:// ({host}); plain http:// is only for this computer.",
+    ),
+    "robot-file-bad": ("无法读取机器人配置 {path}（{detail}）。", "Cannot read the robots file {path} ({detail})."),
+    "robot-saved": ("已保存机器人“{name}”（{path}，仅本人可读）。", "Saved robot '{name}' ({path}, readable by you only)."),
+    "step-send": ("发送第 {n}/{total} 条消息…", "Sending message {n} of {total}…"),
+    "run-send": ("发送通知", "Send"),
+    "outcome-send": ("已发送 {messages} 条消息（{notices} 条通知）", "{messages} messages ({notices} notices) sent"),
     "internal-error": (
         "内部错误：{detail}。请加 --debug 重新运行，并把输出发给维护者。",
         "Internal error: {detail}. Run again with --debug and send the output to the maintainers.",
@@ -177,6 +250,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "run-validate": ("校验", "Validate"),
     "run-merge": ("合并导入", "Merge"),
     "run-progress": ("计算进度", "Progress"),
+    "run-notices": ("生成通知", "Notices"),
+    "outcome-notices": ("待发送 {pending} 条，新增 {new} 条", "{pending} to send, {new} new"),
     "outcome-progress": ("{students} 名学员，高风险 {high} 名", "{students} students, {high} at high risk"),
     "outcome-validate": ("{errors} 个错误，{warnings} 个警告", "{errors} errors, {warnings} warnings"),
     "outcome-merge": (

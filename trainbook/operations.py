@@ -5,6 +5,8 @@ the engine; each result says what happened in the workbook's language (`summary(
 from __future__ import annotations
 
 import datetime as dt
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -21,6 +23,8 @@ from trainbook.workbook.master import records as sheet_records
 if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click starts a fresh Python
     from trainbook.importers.merge import MergeRun, Source
     from trainbook.metrics import Progress
+    from trainbook.notify import NoticeRun
+    from trainbook.notify.sending import SendRun
     from trainbook.validation import Report
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
@@ -208,3 +212,44 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
         on_step(message("step-write", master.lang, name=_name(master.source)))
         engine.write(master, update)
     return result
+
+
+def notices(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None, write: bool = True,
+            now: dt.datetime | None = None, on_step: Steps = quiet) -> NoticeRun:
+    """Work out the notices due on `as_of` (computing progress first) and, with `write`, rewrite
+    the notices sheet; `out` also writes the pending ones to a .csv (for Excel) or a .json of
+    DingTalk robot messages. Same workbook and `as_of`, same sheet."""
+    from trainbook.notify import sheet_rows, work_out
+    from trainbook.notify.digests import write_out
+
+    day = _day(as_of)
+    engine = engine_for(book)
+    on_step(message("step-read", default_lang(), name=_name(book)))
+    master = engine.read()
+    require_columns(master, PROGRESS_NEEDS)
+    ids = assign_ids(master) if write else {}
+    on_step(message("step-compute", master.lang))
+    result = work_out(master, day, now or dt.datetime.now().replace(microsecond=0))
+    if out is not None:
+        write_out(result, master, Path(out))
+    if write:
+        outcome = last_run(master.lang, "notices", pending=len(result.pending), new=result.new)
+        on_step(message("step-write", master.lang, name=_name(master.source)))
+        engine.write(master, Update(tables={**ids, "notices": sheet_rows(result)}, last_run=outcome))
+    return result
+
+
+def send(book: object, robot: str | None = None, webhook: str | None = None, secret: str | None = None,
+         keyword: str | None = None, kinds: list[str] | None = None, dry_run: bool = False,
+         clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+         on_step: Steps = quiet) -> SendRun:
+    """Send the pending notices of the notices sheet to a DingTalk robot as digests (group-safe
+    kinds unless `kinds` names others) and mark those it accepted 已发送. On any refusal it stops,
+    keeps what was sent marked, and raises an InputError saying what happened and what to do."""
+    from trainbook.notify.sending import send_pending
+    from trainbook.policy.settings import read_settings
+
+    engine = engine_for(book)
+    master = engine.read(["enrollment", "groups", "notices", "settings", "templates"])
+    return send_pending(engine, master, robot or read_settings(master).robot or None, webhook, secret, keyword, kinds,
+                        dry_run, clock, sleep, on_step)

@@ -48,3 +48,13 @@ def progress() -> None:
 def validate() -> None:
     """The 校验 button: validate the book, write the issues sheet and mark the cells."""
     _run(lambda book: operations.validate(book, annotate=True).summary(annotated=True))
+
+
+def notices() -> None:
+    """The 生成通知 button: rewrite the notices sheet with what is due today."""
+    _run(lambda book: operations.notices(book).summary())
+
+
+def send() -> None:
+    """The 发送通知 button: send the pending notices to the robot named in the settings."""
+    _run(lambda book: operations.send(book).summary())

@@ -17,7 +17,7 @@ from trainbook.metrics.outcome import verdicts
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.scores import assessments, score_figures
 from trainbook.metrics.tasks import task_figures
-from trainbook.policy.plan import session_label, session_plan, unrecorded
+from trainbook.policy.plan import program_ended, session_label, session_plan, unrecorded
 from trainbook.policy.settings import settings_and_ignored
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
@@ -69,8 +69,7 @@ def compute(master: Master, as_of: dt.date) -> Progress:
         figures[column] = figures[column].fillna(0).astype(int)
     figures["attended"] = figures["attended"].fillna(0)
     figures = figures.join(task_figures(master, pairs, people, day)).join(score_figures(master, people, settings))
-    end = pd.Timestamp(settings.end_date) if settings.end_date else plan["date"].max()
-    ended = bool(pd.notna(end) and day >= end)
+    ended = program_ended(settings, plan, day)
     figures = figures.join(verdicts(figures, assessments(master), settings, ended, master.lang))
     students_out = figures.reindex(columns=SHEET_COLUMNS[1:])
     students_out.index.name = "student_id"

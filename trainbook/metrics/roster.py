@@ -21,10 +21,11 @@ def students(master: Master) -> pd.DataFrame:
     return frame[approved & staying].set_index("student_id")
 
 
-def applicable(people: pd.DataFrame, plan: pd.DataFrame) -> pd.DataFrame:
-    """(student_id, session_id, date, start_at) for every required session that applies to a student:
-    for everyone or the student's group, and on or after the day the student joined."""
-    required = plan[plan["required"] == "yes"].reset_index()
+def applicable(people: pd.DataFrame, plan: pd.DataFrame, required_only: bool = True) -> pd.DataFrame:
+    """(student_id, session_id, date, start_at, end_at) for every required session (or every
+    session) that applies to a student: for everyone or the student's group, and on or after the
+    day the student joined."""
+    required = (plan[plan["required"] == "yes"] if required_only else plan).reset_index()
     pairs = people[["group_id", "joined_on"]].reset_index().merge(required, how="cross")
     for_group = [not gs or g in gs for g, gs in zip(pairs["group_id"], pairs["group_set"])]
     joined = pairs["joined_on"].isna() | (pairs["date"] >= pairs["joined_on"])

@@ -11,26 +11,33 @@ from trainbook.workbook.master import Master
 DONE = ("submitted", "late")
 
 
-def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
+def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+    """(task_id, title, student_id, due_at, status) for every required task and each student it
+    applies to: a task tied to a session applies to whoever that session applies to, others to
+    everyone; `status` is the submission's (missing when nothing was handed in)."""
     tasks = values.typed(master.frame("tasks"), BY_KEY["tasks"])
-    for column in ("task_id", "session_id", "due_at", "required"):
+    for column in ("task_id", "title", "session_id", "due_at", "required"):
         if column not in tasks:
             tasks[column] = None
     tasks = tasks.dropna(subset=["task_id", "due_at"]).drop_duplicates("task_id")
     tasks = tasks[tasks["required"].fillna("yes") == "yes"]
     linked = tasks.dropna(subset=["session_id"])
-    # a task tied to a session applies to whoever that session applies to; others to everyone
-    own = pairs[["student_id", "session_id"]].merge(linked[["task_id", "session_id", "due_at"]], on="session_id")
+    own = pairs[["student_id", "session_id"]].merge(linked[["task_id", "title", "session_id", "due_at"]],
+                                                    on="session_id")
     everyone = people.reset_index()[["student_id"]].merge(
-        tasks[tasks["session_id"].isna()][["task_id", "due_at"]], how="cross")
+        tasks[tasks["session_id"].isna()][["task_id", "title", "due_at"]], how="cross")
     assigned = pd.concat([own.drop(columns="session_id"), everyone], ignore_index=True)
     subs = values.typed(master.frame("submissions"), BY_KEY["submissions"])
     for column in ("task_id", "student_id", "status"):
         if column not in subs:
             subs[column] = None
     subs = subs.dropna(subset=["task_id", "student_id"]).drop_duplicates(["task_id", "student_id"])
-    assigned = assigned.merge(subs[["task_id", "student_id", "status"]], on=["task_id", "student_id"], how="left")
+    return assigned.merge(subs[["task_id", "student_id", "status"]], on=["task_id", "student_id"], how="left")
+
+
+def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
+    """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
+    assigned = assignments(master, pairs, people)
     due = assigned["due_at"] <= as_of + pd.Timedelta(days=1)
     exempt = assigned["status"] == "exempt"
     done = assigned["status"].isin(DONE)

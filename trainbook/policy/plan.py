@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pandas as pd
 
 from trainbook import values
@@ -23,6 +25,12 @@ def session_plan(master: Master) -> pd.DataFrame:
     frame["end_at"] = frame["date"] + pd.to_timedelta(frame["end"]).fillna(pd.Timedelta(0))
     frame["group_set"] = values.id_sets(frame["groups"])
     return frame.set_index("session_id").sort_values("start_at")
+
+
+def program_ended(settings: Any, plan: pd.DataFrame, day: pd.Timestamp) -> bool:
+    """Whether the program is over by `day`: its end date (the settings', else its last session's)."""
+    end = pd.Timestamp(settings.end_date) if settings.end_date else plan["date"].max()
+    return bool(pd.notna(end) and day >= end)
 
 
 def unrecorded(master: Master, plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

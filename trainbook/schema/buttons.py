@@ -46,4 +46,10 @@ BUTTONS: tuple[Button, ...] = (
     Button("Progress", "progress", "计算进度", "Progress",
            "计算出勤、任务、成绩和风险，更新“学习进度”和“看板”",
            "Work out attendance, tasks, scores and risk; update Progress and Dashboard"),
+    Button("Notices", "notices", "生成通知", "Notices",
+           "按今天的情况生成该发的通知，写入“通知”表",
+           "Work out the notices due today into Notices"),
+    Button("Send", "send", "发送通知", "Send",
+           "把待发送的通知发到“设置”里的钉钉机器人",
+           "Send the pending notices to the DingTalk robot named in Settings"),
 )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import string
 from dataclasses import dataclass
 
 from trainbook.i18n import Lang
@@ -9,7 +10,7 @@ from trainbook.i18n import Lang
 
 @dataclass(frozen=True)
 class NoticeTemplate:
-    kind: str
+    kind: str  # SPEC §7's key
     zh: tuple[str, str, str]  # name, subject, body
     en: tuple[str, str, str]
 
@@ -50,8 +51,8 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
     ),
     NoticeTemplate(
         "risk-warning",
-        ("学习预警", "【{项目}】学习预警", "{姓名}，您好！您当前出勤率{出勤率}，任务完成率{任务完成率}。{达标所需}"),
-        ("Learning alert", "[{program}] Learning alert", "Hello {name}, your attendance is {attendance_rate} and task completion {task_rate}. {needed}"),
+        ("学习预警", "【{项目}】学习预警", "{姓名}，您好！您当前的学习风险为“{风险}”：出勤率{出勤率}，任务完成率{任务完成率}，总评{总评成绩}。{达标所需}"),
+        ("Learning alert", "[{program}] Learning alert", "Hello {name}, your learning risk is {risk}: attendance {attendance_rate}, task completion {task_rate}, final score {final_score}. {needed}"),
     ),
     NoticeTemplate(
         "completion",
@@ -69,3 +70,27 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
         ("Material update", "[{program}] Updated: {material}", "Hello {name}, {material} has been updated: {link}"),
     ),
 )
+BY_KIND: dict[str, NoticeTemplate] = {t.kind: t for t in NOTICE_TEMPLATES}
+# sent to a DingTalk group by default: nothing personal in them (SPEC §7.2)
+GROUP_SAFE = ("session-reminder", "task-reminder", "task-overdue", "feedback-request", "material-update")
+
+# What a template may say, by the names a coordinator types in either language ({姓名} or {name}).
+PLACEHOLDERS: dict[str, tuple[str, str]] = {
+    "program": ("项目", "program"), "name": ("姓名", "name"), "group": ("分组", "group"),
+    "session": ("课次", "session"), "date": ("日期", "date"), "time": ("时间", "time"),
+    "location": ("地点", "location"), "checkin_url": ("签到链接", "checkin_url"), "tutor": ("班主任", "tutor"),
+    "task": ("任务", "task"), "due_at": ("截止时间", "due_at"), "attendance_rate": ("出勤率", "attendance_rate"),
+    "task_rate": ("任务完成率", "task_rate"), "needed": ("达标所需", "needed"), "risk": ("风险", "risk"),
+    "final_score": ("总评成绩", "final_score"), "grade": ("等级", "grade"), "material": ("资料", "material"),
+    "link": ("链接", "link"),
+}
+PLACEHOLDER_KEY: dict[str, str] = {name: key for key, names in PLACEHOLDERS.items() for name in names}
+
+
+def unknown_placeholders(text: str) -> list[str]:
+    """The {names} in a template text that no notice can fill ('{' alone when the braces do not pair)."""
+    try:
+        names = [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:
+        return ["{"]
+    return [f"{{{n}}}" for n in dict.fromkeys(names) if n not in PLACEHOLDER_KEY]

@@ -79,6 +79,20 @@ PARAMETERS: tuple[Parameter, ...] = (
     Parameter("min_group_size", "最小分组人数", "Minimum group size", "integer", 3,
               "少于此人数的分组不单独统计（保护个人隐私）。",
               "Groups smaller than this are not broken out, to protect individuals.", min=1, max=1000),
+    Parameter("reminder_days", "课前提醒天数", "Reminder days", "integer", 1,
+              "提前几天（含当天）为课次生成课前提醒。", "Remind students of sessions this many days ahead (today included).",
+              min=0, max=30),
+    Parameter("task_reminder_days", "作业提醒天数", "Task reminder days", "integer", 2,
+              "必做任务截止前几天（含当天）提醒未提交的学员。",
+              "Remind students who have not handed in a required task this many days before it is due.",
+              min=0, max=30),
+    Parameter("recent_days", "近期天数", "Recent days", "integer", 7,
+              "课后问卷邀请和资料更新通知只针对最近这么多天内的课次和资料。",
+              "Feedback requests and material updates are for sessions and materials of the last this many days.",
+              min=0, max=365),
+    Parameter("robot", "钉钉机器人", "DingTalk robot", "text", "",
+              "“发送通知”用哪个机器人：trainbook robot add 保存的名称（机器人地址和密钥不写在工作簿里）。",
+              "Which robot Send uses: a name saved with trainbook robot add (its address and secret are never in the workbook)."),
 )
 BY_KEY: dict[str, Parameter] = {p.key: p for p in PARAMETERS}
 

@@ -58,6 +58,11 @@ NOTICE_STATUS = (
     Choice("sent", "已发送", "Sent"),
     Choice("cancelled", "已取消", "Cancelled"),
 )
+NOTICE_AUDIENCE = (
+    Choice("student", "学员", "Student"),
+    Choice("tutor", "班主任", "Tutor"),
+    Choice("manager", "直属主管", "Manager"),
+)
 SEVERITY = (
     Choice("error", "错误", "Error"),
     Choice("warning", "警告", "Warning"),
@@ -339,16 +344,18 @@ DASHBOARD = Sheet("dashboard", "看板", "Dashboard", "generated", tab_color=GEN
 NOTICES = Sheet(
     "notices", "通知", "Notices", "generated",
     (
-        Column("notice_id", "通知编号", "Notice ID", "id", width=14),
-        Column("kind", "通知类型", "Kind", width=16),
-        Column("student_id", "学员编号", "Student ID", "id", width=11),
+        Column("notice_id", "通知编号", "Notice ID", "id", width=30),
+        Column("kind", "通知类型", "Kind", width=10),
+        Column("student_id", "学员编号", "Student ID", "id", width=10),
+        Column("audience", "发给", "To", "choice", choices=NOTICE_AUDIENCE, width=8),
         Column("recipient", "收件人", "Recipient", width=10),
-        Column("mobile", "手机号", "Mobile", "mobile", width=14),
+        Column("mobile", "手机号", "Mobile", "mobile", width=13),
         Column("subject", "标题", "Subject", width=24),
         Column("body", "内容", "Body", width=60, wrap=True),
-        Column("status", "状态", "Status", "choice", choices=NOTICE_STATUS, width=9),
+        Column("status", "状态", "Status", "choice", choices=NOTICE_STATUS, width=8),
         Column("created_at", "生成时间", "Created at", "datetime", width=17),
         Column("sent_at", "发送时间", "Sent at", "datetime", width=17),
+        NOTE,
     ),
     id_column="notice_id",
     tab_color=GENERATED_TAB,

@@ -15,6 +15,7 @@ from trainbook.validation.rules import (
     check_ceilings,
     check_session_times,
     check_settings,
+    check_templates,
     check_unrecorded,
     check_weights,
 )
@@ -23,6 +24,7 @@ from trainbook.workbook.master import Master
 CHECKS: tuple[Callable[[Master], Iterable[Finding]], ...] = (
     check_structure, check_cells, check_duplicates, check_possible_duplicates, check_references,
     check_session_times, check_ceilings, check_weights, check_capacity, check_settings,
+    check_templates,
 )
 
 

@@ -8,6 +8,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.i18n import listing
+from trainbook.schema.notice_templates import PLACEHOLDERS, unknown_placeholders
 from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.sheets import BY_KEY
 from trainbook.validation.report import Finding
@@ -126,3 +127,18 @@ def check_settings(master: Master) -> Iterator[Finding]:
                     param.max is not None and number > param.max):
                 yield Finding("out-of-range", "settings", "value", [row], raw.tolist(),
                               {"range": [f"{param.min:g}–{param.max:g}"]})
+
+
+def check_templates(master: Master) -> Iterator[Finding]:
+    """unknown-placeholder in the notice templates' subject and body."""
+    frame = master.frame("templates")
+    names = listing((f"{{{zh if master.lang == 'zh' else en}}}" for zh, en in PLACEHOLDERS.values()), master.lang)
+    for column in ("subject", "body"):
+        if column not in frame:
+            continue
+        texts = values.text(frame[column]).dropna()
+        bad = [(row, unknown_placeholders(text)) for row, text in texts.items()]
+        bad = [(row, unknown) for row, unknown in bad if unknown]
+        if bad:
+            yield Finding("unknown-placeholder", "templates", column, [row for row, _ in bad],
+                          [listing(unknown, master.lang) for _, unknown in bad], {"names": [names] * len(bad)})

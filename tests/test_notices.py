@@ -1,0 +1,150 @@
+"""Notices (SPEC §7): who gets which notice, worked out by hand on a small program; regenerating is
+idempotent; the CSV and the robot messages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+import trainbook
+from trainbook.notify.digests import MAX_BYTES, digests, group_names
+
+from .conftest import AS_OF, NOW, convert, init, write_tables
+
+T = pd.Timestamp
+
+
+@pytest.fixture
+def book(notices_book: Path) -> Path:
+    return notices_book
+
+
+EXPECTED = {
+    "enroll-confirm:A", "enroll-confirm:B", "enroll-confirm:E",  # approved and staying; not C, not D
+    "enroll-rejected:D",
+    "session-reminder:S3:A", "session-reminder:S3:B", "session-reminder:S3:E",  # tomorrow's session
+    "absence-followup:S1:A",  # C was absent too, but has withdrawn
+    "task-reminder:T1:A", "task-reminder:T1:E",  # B handed T1 in; T3 is optional
+    "task-overdue:T2:B",  # A handed it in late, E is exempt
+    "risk-warning:high:A", "risk-warning:high:A:tutor", "risk-warning:high:A:manager",  # 0 of 1, can reach 2/3
+    "risk-warning:high:B",  # T2 missed: 1 of 2 at most; G2 has no tutor, B no manager
+    "material-update:M1@v2:A", "material-update:M1@v2:B", "material-update:M1@v2:E",  # M2 is old news
+}
+
+
+def test_each_kind_goes_to_exactly_whom_it_should(book: Path) -> None:
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW)
+    assert set(run.pending["notice_id"]) == EXPECTED
+    sheet = trainbook.read(book).frame("notices").set_index("notice_id")
+    reminder = sheet.loc["session-reminder:S3:B"]
+    assert reminder["kind"] == "课前提醒" and reminder["status"] == "待发送" and reminder["mobile"] == "13800000002"
+    assert reminder["subject"] == "【春季班】第3讲 即将开始"
+    assert reminder["body"] == "乙，您好！第3讲将于2026-03-16 09:00在301开始，请准时签到：https://example.com/c/S3"
+    copy = sheet.loc["risk-warning:high:A:tutor"]
+    assert (copy["audience"], copy["recipient"], copy["mobile"]) == ("班主任", "王老师", "13900000001")
+    assert "“高”" in copy["body"] and "出勤率0.0%" in copy["body"]
+    assert sheet.loc["absence-followup:S1:A", "body"].startswith("甲，您好！系统记录您未参加2026-03-02的第1讲")
+    assert pd.isna(sheet.loc["task-reminder:T1:E", "mobile"]) and run.no_mobile == ["戊（E）"]
+    assert "1 位收件人没有手机号" in run.summary()
+
+
+def test_regenerating_is_idempotent_and_keeps_what_was_decided(book: Path) -> None:
+    trainbook.notices(book, as_of=AS_OF, now=NOW)
+    first = trainbook.read(book).frame("notices")
+    again = trainbook.notices(book, as_of=AS_OF, now=NOW + dt.timedelta(hours=2))
+    assert again.new == 0 and again.cancelled == 0
+    assert trainbook.read(book).frame("notices").equals(first), "the same day gives the same sheet"
+    decided = first.copy()
+    decided.loc[decided["notice_id"] == "enroll-confirm:A", ["status", "sent_at"]] = ["已发送", T("2026-03-15 09:00")]
+    decided.loc[decided["notice_id"] == "task-overdue:T2:B", "status"] = "已取消"
+    write_tables(book, {"notices": decided})
+    trainbook.notices(book, as_of=AS_OF, now=NOW)
+    rows = trainbook.read(book).frame("notices")
+    assert rows["notice_id"].is_unique and len(rows) == len(first)
+    kept = rows.set_index("notice_id")
+    assert kept.loc["enroll-confirm:A", "status"] == "已发送" and kept.loc["task-overdue:T2:B", "status"] == "已取消"
+
+
+def test_an_absence_excused_later_cancels_its_follow_up(book: Path) -> None:
+    trainbook.notices(book, as_of=AS_OF, now=NOW)
+    attendance = trainbook.read(book).frame("attendance").copy()
+    attendance.loc[attendance["student_id"] == "A", "status"] = "请假"
+    write_tables(book, {"attendance": attendance})
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW)
+    rows = trainbook.read(book).frame("notices").set_index("notice_id")
+    assert rows.loc["absence-followup:S1:A", "status"] == "已取消" and "已不再需要" in rows.loc["absence-followup:S1:A", "note"]
+    assert "absence-followup:S1:A" not in set(run.pending["notice_id"]) and run.cancelled >= 1
+
+
+def test_after_the_end_only_what_is_still_due(book: Path) -> None:
+    run = trainbook.notices(book, as_of=dt.date(2026, 3, 31), now=NOW)
+    kinds = set(run.pending["kind"])
+    assert not kinds & {"enroll-confirm", "session-reminder", "task-reminder", "material-update"}
+    progress = trainbook.progress(book, as_of=dt.date(2026, 3, 31), write=False)
+    certified = set(progress.students.index[progress.students["certificate"] == "yes"])
+    assert {i.split(":")[-1] for i in run.pending["notice_id"] if i.startswith("completion")} == certified
+
+
+def test_a_template_with_an_unknown_placeholder_holds_its_notices(book: Path) -> None:
+    templates = trainbook.read(book).frame("templates").copy()
+    templates.loc[templates["kind"] == "session-reminder", "body"] = "{姓名}：{课程名} 明天开始"
+    write_tables(book, {"templates": templates})
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW)
+    held = run.rows[run.rows["kind"] == "session-reminder"]
+    assert len(held) == 3 and held["body"].isna().all() and "{课程名}" in run.summary()
+    issues = trainbook.validate(book).flatten(("sheet", "column", "code"))
+    assert ("templates", "body", "unknown-placeholder") in issues
+    assert digests(run, group_names(trainbook.read(book))) and not any(
+        "session-reminder" in i for d in digests(run, group_names(trainbook.read(book))) for i in d.notice_ids)
+
+
+def test_the_csv_opens_in_libreoffice_with_its_chinese(book: Path, tmp_path: Path, soffice: str) -> None:
+    templates = trainbook.read(book).frame("templates").copy()
+    templates.loc[templates["kind"] == "enroll-confirm", "body"] = "=HYPERLINK(\"http://x\",\"{姓名}\")"
+    write_tables(book, {"templates": templates})
+    out = tmp_path / "通知.csv"
+    trainbook.notices(book, as_of=AS_OF, out=out, now=NOW)
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")
+    # as LibreOffice's import dialog offers it for a file with a UTF-8 byte-order mark
+    opened = convert(soffice, out, "xlsx", tmp_path / "lo", infilter="CSV:44,34,76")
+    import python_calamine
+
+    rows = python_calamine.CalamineWorkbook.from_path(str(opened)).get_sheet_by_index(0).to_python()
+    assert rows[0][:3] == ["通知编号", "通知类型", "学员编号"]
+    bodies = {r[0]: r[7] for r in rows[1:]}
+    assert bodies["session-reminder:S3:A"].startswith("甲，您好！第3讲将于")
+    assert bodies["enroll-confirm:A"] == "'=HYPERLINK(\"http://x\",\"甲\")", "text never turns into a formula"
+
+
+def test_robot_messages_are_digests_that_mention_everyone(book: Path, tmp_path: Path) -> None:
+    out = tmp_path / "robot.json"
+    run = trainbook.notices(book, as_of=AS_OF, out=out, now=NOW)
+    payloads = json.loads(out.read_text(encoding="utf-8"))
+    assert all(p["msgtype"] == "markdown" and p["markdown"]["title"] and p["markdown"]["text"] for p in payloads)
+    assert all(len(json.dumps(p, ensure_ascii=False).encode()) <= MAX_BYTES for p in payloads)
+    titles = [p["markdown"]["title"] for p in payloads]
+    assert "课前提醒 · 一班" in titles and "课前提醒 · 二班" in titles
+    reminder = payloads[titles.index("课前提醒 · 一班")]
+    assert reminder["at"]["atMobiles"] == ["13800000001"] and "@13800000001" in reminder["markdown"]["text"]
+    assert "戊" in reminder["markdown"]["text"], "no mobile: named, not mentioned"
+    for p in payloads:
+        assert all(f"@{m}" in p["markdown"]["text"] for m in p["at"]["atMobiles"])
+    carried = [i for d in digests(run, group_names(trainbook.read(book))) for i in d.notice_ids]
+    assert sorted(carried) == sorted(run.pending["notice_id"]), "every pending notice in exactly one message"
+
+
+def test_a_big_group_is_split_under_the_size_limit(tmp_path: Path) -> None:
+    path = init(tmp_path / "big.xlsx")
+    people = pd.DataFrame([{"student_id": f"S{i:04d}", "name": f"学员{i}", "mobile": f"138{i:08d}", "group_id": "G1",
+                            "department": "研发", "review_status": "已通过", "status": "在读"} for i in range(300)])
+    write_tables(path, {"enrollment": people, "groups": pd.DataFrame([{"group_id": "G1", "name": "一班"}]),
+                        "sessions": pd.DataFrame([{"session_id": "S1", "title": "开班", "date": T("2026-03-16"),
+                                                   "start": dt.time(9), "end": dt.time(11), "mode": "线下"}])})
+    run = trainbook.notices(path, as_of=AS_OF, now=NOW, write=False)
+    messages = [d for d in digests(run, group_names(trainbook.read(path))) if d.kind == "session-reminder"]
+    assert len(messages) > 1 and sum(len(d.notice_ids) for d in messages) == 300
+    assert all(len(json.dumps(d.payload, ensure_ascii=False).encode()) <= MAX_BYTES for d in messages)

@@ -1,0 +1,157 @@
+"""`notices`: the notices due on a day, written into the notices sheet (SPEC §7).
+
+Regenerating is idempotent: a notice keeps its id (kind, event, recipient), a sent or cancelled one
+is kept as it is and never produced again, and a pending one that no longer applies is cancelled
+with the reason. Texts come from the templates sheet; a template with an unknown placeholder holds
+its notices (no text, a note saying why) instead of sending `{…}` to people.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import string
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from trainbook import values
+from trainbook.i18n import Lang, listing, message
+from trainbook.metrics import compute
+from trainbook.notify.due import KINDS, due_notices
+from trainbook.policy.settings import read_settings
+from trainbook.schema.columns import labels
+from trainbook.schema.notice_templates import BY_KIND, NOTICE_TEMPLATES, PLACEHOLDER_KEY, unknown_placeholders
+from trainbook.schema.sheets import BY_KEY, NOTICE_AUDIENCE, NOTICE_STATUS
+from trainbook.workbook.master import Master, normalize
+
+COLUMNS = BY_KEY["notices"].keys
+
+
+def kind_of(text: object) -> str | None:
+    """A notice kind from its key or its name in either language (课前提醒 / Session reminder)."""
+    if not isinstance(text, str):
+        return None
+    wanted = normalize(text)
+    return next((t.kind for t in NOTICE_TEMPLATES
+                 if wanted in (normalize(t.kind), normalize(t.zh[0]), normalize(t.en[0]))), None)
+
+
+def kind_label(kind: str, lang: Lang) -> str:
+    return BY_KIND[kind].texts(lang)[0]
+
+
+@dataclass
+class NoticeRun:
+    """What `notices` worked out: the notices sheet (choices as keys) and what changed in it."""
+
+    as_of: dt.date
+    rows: pd.DataFrame
+    lang: Lang = "zh"
+    new: int = 0
+    cancelled: int = 0
+    held: list[str] = field(default_factory=list)  # templates that hold their notices, and why
+    no_mobile: list[str] = field(default_factory=list)  # recipients the workbook has no mobile for
+
+    @property
+    def pending(self) -> pd.DataFrame:
+        return self.rows[self.rows["status"] == "pending"]
+
+    def summary(self, lang: Lang | None = None) -> str:
+        lang = lang or self.lang
+        counts = self.pending["kind"].value_counts()
+        kinds = listing((f"{kind_label(k, lang)} {counts[k]}" if lang == "zh" else f"{kind_label(k, lang)}: {counts[k]}"
+                         for k in KINDS if k in counts), lang)
+        lines = [message("notices-result", lang, as_of=self.as_of, pending=len(self.pending), new=self.new,
+                         cancelled=self.cancelled, kinds=kinds or "—")]
+        lines += self.held
+        if self.no_mobile:
+            lines.append(message("notices-no-mobile", lang, count=len(self.no_mobile),
+                                 people=listing(self.no_mobile[:10], lang) + ("…" if len(self.no_mobile) > 10 else "")))
+        return "\n".join(lines)
+
+    def to_json(self) -> dict[str, Any]:
+        rows = self.rows.astype(object).where(self.rows.notna(), None)
+        return {"as_of": self.as_of.isoformat(), "new": self.new, "cancelled": self.cancelled,
+                "pending": len(self.pending), "notices": rows.to_dict("records")}
+
+
+def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
+    """The notices sheet as it should be on `as_of`, from the master as it stands."""
+    lang = master.lang
+    settings = read_settings(master)
+    due = due_notices(master, compute(master, as_of), settings)
+    texts, held = _texts(master, lang)
+    rendered = [_render(texts[kind], facts) for kind, facts in zip(due["kind"], due["facts"])]
+    due["subject"] = [r[0] for r in rendered]
+    due["body"] = [r[1] for r in rendered]
+    due["note"] = [held.get(kind) for kind in due["kind"]]
+    old = current(master)
+    kept = old[old["status"].isin(["sent", "cancelled"]) | old["notice_id"].isna()]
+    pending = old[old["status"] == "pending"].drop_duplicates("notice_id").set_index("notice_id")
+    fresh = due[~due["notice_id"].isin(set(kept["notice_id"].dropna()))].drop_duplicates("notice_id")
+    fresh = fresh.assign(status="pending", sent_at=None,
+                         created_at=[pending.loc[i, "created_at"] if i in pending.index else now
+                                     for i in fresh["notice_id"]])
+    gone = pending[~pending.index.isin(set(due["notice_id"]))].reset_index()
+    gone = gone.assign(status="cancelled", note=[message("notice-gone", lang, as_of=as_of) for _ in gone.index])
+    # the sheet keeps its order: rows as they were (updated in place), then the new ones
+    order = {nid: i for i, nid in enumerate(old["notice_id"])}
+    rows = pd.concat([kept, gone, fresh.reindex(columns=COLUMNS)], ignore_index=True)
+    rows["_order"] = [order.get(nid, len(order) + i) for i, nid in enumerate(rows["notice_id"])]
+    rows = rows.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
+    no_mobile = fresh[fresh["mobile"].isna()]
+    return NoticeRun(as_of, rows.reindex(columns=COLUMNS), lang, new=int((~fresh["notice_id"].isin(pending.index)).sum()),
+                     cancelled=len(gone), held=list(dict.fromkeys(held.values())),
+                     no_mobile=list(dict.fromkeys(f"{r} ({s})" if lang == "en" else f"{r}（{s}）"
+                                                  for r, s in zip(no_mobile["recipient"], no_mobile["student_id"]))))
+
+
+def sheet_rows(run: NoticeRun) -> pd.DataFrame:
+    """The notices sheet in the workbook's language."""
+    rows = run.rows.copy()
+    rows["kind"] = [kind_label(k, run.lang) if k in BY_KIND else k for k in rows["kind"]]
+    rows["audience"] = rows["audience"].map(labels(NOTICE_AUDIENCE, run.lang))
+    rows["status"] = rows["status"].map(labels(NOTICE_STATUS, run.lang))
+    return rows
+
+
+def current(master: Master) -> pd.DataFrame:
+    """The notices sheet as it is, choices as keys (kinds too)."""
+    frame = values.typed(master.frame("notices"), BY_KEY["notices"]).reindex(columns=COLUMNS)
+    frame["kind"] = [kind_of(k) or k for k in frame["kind"]]
+    frame["status"] = frame["status"].fillna("pending")
+    return frame.reset_index(drop=True)
+
+
+def _texts(master: Master, lang: Lang) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
+    """(kind → (subject, body) from the templates sheet, defaults where a row is missing; kind →
+    why its notices are held)."""
+    texts = {t.kind: t.texts(lang)[1:] for t in NOTICE_TEMPLATES}
+    sheet = master.frame("templates")
+    if {"kind", "subject", "body"} <= set(sheet.columns):
+        for kind, subject, body in zip(sheet["kind"], values.text(sheet["subject"]), values.text(sheet["body"])):
+            if (key := kind_of(kind)) and body:
+                texts[key] = (subject or "", body)
+    held = {}
+    for kind, (subject, body) in texts.items():
+        if unknown := unknown_placeholders(subject + body):
+            held[kind] = message("notice-held", lang, kind=kind_label(kind, lang), names=listing(unknown, lang))
+    return texts, held
+
+
+def _render(texts: tuple[str, str], facts: dict[str, Any]) -> tuple[str | None, str | None]:
+    """A notice's subject and body; (None, None) when its template cannot be filled."""
+    subject, body = texts
+    if unknown_placeholders(subject + body):
+        return None, None
+    return _fill(subject, facts), _fill(body, facts)
+
+
+def _fill(text: str, facts: dict[str, Any]) -> str:
+    parts = []
+    for literal, name, _, _ in string.Formatter().parse(text):
+        parts.append(literal)
+        if name is not None:
+            parts.append(str(facts.get(PLACEHOLDER_KEY[name], "")))
+    return "".join(parts)

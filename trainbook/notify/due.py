@@ -1,0 +1,165 @@
+"""Which notices are due on a day, to whom, about what (SPEC §7): one row per notice, with the
+facts its template may use. Withdrawn students get nothing; nobody is dropped for lack of a mobile."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pandas as pd
+
+from trainbook import values
+from trainbook.i18n import Lang
+from trainbook.metrics import Progress
+from trainbook.metrics.roster import applicable, students
+from trainbook.metrics.tasks import DONE, assignments
+from trainbook.policy.plan import program_ended, session_plan
+from trainbook.schema.columns import labels
+from trainbook.schema.sheets import BY_KEY, GRADE, RISK
+from trainbook.workbook.master import Master
+
+ATTENDED = ("present", "late", "early_leave")
+KINDS = ("enroll-confirm", "enroll-rejected", "session-reminder", "absence-followup", "task-reminder",
+         "task-overdue", "risk-warning", "completion", "feedback-request", "material-update")
+
+
+def notice_id(kind: str, event: str, student_id: str, audience: str = "student") -> str:
+    """Stable for the same kind, event and recipient: regenerating never duplicates a notice."""
+    return ":".join(p for p in (kind, event, student_id, "" if audience == "student" else audience) if p)
+
+
+def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFrame:
+    """Every notice due as of `progress.as_of`: notice_id, kind, student_id, audience, recipient,
+    mobile, group_id and `facts` (placeholder key → value)."""
+    day = pd.Timestamp(progress.as_of)
+    enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    for column in ("student_id", "name", "mobile", "group_id", "review_status", "status", "manager",
+                   "manager_mobile", "joined_on", "department"):
+        if column not in enrollment:
+            enrollment[column] = None
+    everyone = enrollment.dropna(subset=["student_id"]).drop_duplicates("student_id").set_index("student_id")
+    groups = values.typed(master.frame("groups"), BY_KEY["groups"])
+    for column in ("group_id", "name", "tutor", "tutor_mobile"):
+        if column not in groups:
+            groups[column] = None
+    groups = groups.dropna(subset=["group_id"]).drop_duplicates("group_id").set_index("group_id")
+    people = students(master)
+    plan = session_plan(master)
+    base = {"program": settings.program_name or ""}
+    out: list[dict[str, Any]] = []
+
+    def person(student_id: str) -> dict[str, Any]:
+        row = everyone.loc[student_id]
+        group = groups.loc[row["group_id"]] if row["group_id"] in groups.index else None
+        return {"name": row["name"] or "", "group_id": row["group_id"], "group": _or(group, "name"),
+                "tutor": _or(group, "tutor"), "tutor_mobile": _or(group, "tutor_mobile"),
+                "manager": row["manager"] or "", "manager_mobile": row["manager_mobile"], "mobile": row["mobile"]}
+
+    def add(kind: str, event: str, student_id: str, facts: dict[str, Any], audiences: tuple[str, ...] = ("student",)
+            ) -> None:
+        who = person(student_id)
+        for audience in audiences:
+            recipient, mobile = {"student": (who["name"], who["mobile"]),
+                                 "tutor": (who["tutor"], who["tutor_mobile"]),
+                                 "manager": (who["manager"], who["manager_mobile"])}[audience]
+            if audience != "student" and not recipient and not _given(mobile):
+                continue  # a copy for a tutor or manager the workbook does not name
+            out.append({"notice_id": notice_id(kind, event, student_id, audience), "kind": kind,
+                        "student_id": student_id, "audience": audience, "recipient": recipient,
+                        "mobile": mobile if _given(mobile) else None, "group_id": who["group_id"],
+                        "facts": {**base, "name": who["name"], "group": who["group"], "tutor": who["tutor"],
+                                  **facts}})
+
+    ended = program_ended(settings, plan, day)
+    pairs = applicable(people, plan, required_only=False)
+    # enrollment: confirmed once while the program runs; a rejection once
+    first = pairs.sort_values("start_at").drop_duplicates("student_id").set_index("student_id")
+    if not ended:
+        for student_id in people.index:
+            facts = _session_facts(plan, first.loc[student_id, "session_id"], settings) if student_id in first.index else {}
+            add("enroll-confirm", "", str(student_id), facts)
+    rejected = everyone[(everyone["review_status"] == "rejected") & (everyone["status"] != "withdrawn")]
+    for student_id in rejected.index:
+        add("enroll-rejected", "", str(student_id), {})
+    # sessions: a reminder within reminder_days (today included), a feedback request after one attended
+    ahead = pairs[(pairs["date"] >= day) & (pairs["date"] <= day + pd.Timedelta(days=settings.reminder_days))]
+    for student_id, session_id in zip(ahead["student_id"], ahead["session_id"]):
+        add("session-reminder", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
+    attendance = values.typed(master.frame("attendance"), BY_KEY["attendance"])
+    for column in ("session_id", "student_id", "status"):
+        if column not in attendance:
+            attendance[column] = None
+    attendance = attendance.dropna(subset=["session_id", "student_id"]).drop_duplicates(["session_id", "student_id"])
+    attendance = attendance[attendance["student_id"].isin(people.index) & attendance["session_id"].isin(plan.index)]
+    held = attendance.join(plan[["date"]], on="session_id")
+    held = held[held["date"] <= day]
+    for student_id, session_id in zip(*_where(held, held["status"] == "absent")):
+        add("absence-followup", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
+    recent = held["date"] >= day - pd.Timedelta(days=settings.recent_days)
+    for student_id, session_id in zip(*_where(held, recent & held["status"].isin(ATTENDED))):
+        add("feedback-request", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
+    # tasks: required ones not handed in, before and after they are due
+    tasks = assignments(master, applicable(people, plan), people)
+    open_ = tasks[~tasks["status"].isin([*DONE, "exempt"])]
+    due_day = open_["due_at"].dt.normalize()
+    soon = (due_day >= day) & (due_day <= day + pd.Timedelta(days=settings.task_reminder_days))
+    for kind, rows in (("task-reminder", open_[soon]), ("task-overdue", open_[due_day < day])):
+        for student_id, task_id, title, due_at in zip(rows["student_id"], rows["task_id"], rows["title"], rows["due_at"]):
+            add(kind, str(task_id), str(student_id), {"task": title or task_id, "due_at": f"{due_at:%Y-%m-%d %H:%M}"})
+    # risk: to the student and the tutor; to the manager too when high
+    figures = progress.students
+    for student_id, row in figures[figures["risk"].isin(["medium", "high"])].iterrows():
+        add("risk-warning", str(row["risk"]), str(student_id), _figures(row, master.lang),
+            ("student", "tutor", "manager") if row["risk"] == "high" else ("student", "tutor"))
+    if ended:
+        for student_id, row in figures[figures["certificate"] == "yes"].iterrows():
+            add("completion", "", str(student_id), _figures(row, master.lang))
+    # materials: once per version (or publication) of the last recent_days
+    materials = values.typed(master.frame("materials"), BY_KEY["materials"])
+    for column in ("material_id", "title", "session_id", "link", "version", "published_at"):
+        if column not in materials:
+            materials[column] = None
+    materials = materials.dropna(subset=["material_id", "published_at"]).drop_duplicates("material_id")
+    fresh = materials[(materials["published_at"].dt.normalize() <= day)
+                      & (materials["published_at"] >= day - pd.Timedelta(days=settings.recent_days))]
+    for material in fresh.itertuples():
+        version = material.version or f"{material.published_at:%Y%m%d}"
+        readers = (pairs.loc[pairs["session_id"] == material.session_id, "student_id"].unique()
+                   if material.session_id else people.index)
+        for student_id in readers:
+            add("material-update", f"{material.material_id}@{version}", str(student_id),
+                {"material": material.title or material.material_id, "link": material.link or ""})
+    return pd.DataFrame(out, columns=["notice_id", "kind", "student_id", "audience", "recipient", "mobile", "group_id",
+                                      "facts"])
+
+
+def _where(frame: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Series]:
+    return frame.loc[mask, "student_id"], frame.loc[mask, "session_id"]
+
+
+def _given(value: object) -> bool:
+    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
+
+
+def _or(row: pd.Series | None, column: str) -> Any:
+    if row is None or not _given(row[column]):
+        return "" if column != "tutor_mobile" else None
+    return row[column]
+
+
+def _session_facts(plan: pd.DataFrame, session_id: object, settings: Any) -> dict[str, Any]:
+    row = plan.loc[session_id]
+    link = row.get("checkin_url") or (settings.checkin_url_template.format(
+        session_id=session_id, date=f"{row['date']:%Y-%m-%d}") if settings.checkin_url_template else "")
+    return {"session": row["title"] or session_id, "date": f"{row['date']:%Y-%m-%d}",
+            "time": f"{row['start_at']:%H:%M}", "location": row.get("location") or "", "checkin_url": link}
+
+
+def _figures(row: pd.Series, lang: Lang) -> dict[str, Any]:
+    def pct(value: object) -> str:
+        return "—" if value is None or pd.isna(value) else f"{value:.1%}"  # type: ignore[arg-type]
+
+    score = row.get("final_score")
+    return {"attendance_rate": pct(row.get("attendance_rate")), "task_rate": pct(row.get("task_rate")),
+            "final_score": "—" if score is None or pd.isna(score) else f"{score:.1f}",
+            "grade": labels(GRADE, lang).get(str(row.get("grade")), ""),
+            "risk": labels(RISK, lang).get(str(row.get("risk")), ""), "needed": row.get("needed") or ""}

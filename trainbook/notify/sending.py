@@ -1,0 +1,86 @@
+"""`send`: the pending notices to a DingTalk robot, as digests, within its limits; only what it
+accepted is marked sent, and a refusal stops the run with what to do (SPEC §7.2)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from trainbook.errors import InputError
+from trainbook.i18n import Lang, Steps, last_run, listing, message
+from trainbook.notify import NoticeRun, current, kind_label, sheet_rows
+from trainbook.notify.digests import digests, group_names
+from trainbook.notify.robot import Pacer, RobotRefused, find_robot, post
+from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE
+from trainbook.workbook.engine import Engine, Update
+from trainbook.workbook.master import Master
+
+
+@dataclass
+class SendRun:
+    """What `send` did: messages and notices sent, and what is still pending."""
+
+    messages: int
+    notices: int
+    left: int  # pending notices of the kinds sent, not sent (none unless a dry run)
+    other_kinds: int  # pending notices of kinds not sent to this robot
+    dry_run: bool
+    lang: Lang
+
+    def summary(self, lang: Lang | None = None) -> str:
+        lang = lang or self.lang
+        key = "send-dry-run" if self.dry_run else "send-result"
+        text = message(key, lang, messages=self.messages, notices=self.notices, left=self.left)
+        if self.other_kinds:
+            text += message("send-other-kinds", lang, count=self.other_kinds)
+        return text
+
+
+def send_pending(engine: Engine, master: Master, name: str | None, webhook: str | None, secret: str | None,
+                 keyword: str | None, kinds: list[str] | None, dry_run: bool, clock: Callable[[], float],
+                 sleep: Callable[[float], None], on_step: Steps) -> SendRun:
+    lang = master.lang
+    wanted = list(kinds) if kinds else list(GROUP_SAFE)
+    if unknown := [k for k in wanted if k not in BY_KIND]:
+        raise InputError(message("send-unknown-kind", lang, kinds=listing(unknown, lang),
+                                 known=listing((f"{k}（{kind_label(k, lang)}）" if lang == "zh" else k for k in BY_KIND),
+                                               lang)))
+    rows = current(master)
+    run = NoticeRun(dt.date.today(), rows, lang)
+    other = int((~run.pending["kind"].isin(wanted)).sum())
+    robot = find_robot(lang, name, webhook, secret, keyword) if not dry_run else None
+    messages = digests(run, group_names(master), wanted, robot.keyword if robot else keyword or "")
+    carried = sum(len(d.notice_ids) for d in messages)
+    if dry_run or not messages:
+        return SendRun(len(messages) if dry_run else 0, carried if dry_run else 0, carried if dry_run else 0, other,
+                       dry_run, lang)
+    assert robot is not None
+    pacer, sent_ids, refused = Pacer(clock, sleep), [], None
+    for n, digest in enumerate(messages, 1):
+        on_step(message("step-send", lang, n=n, total=len(messages)))
+        pacer.wait()
+        try:
+            post(robot, digest.payload, int(clock() * 1000))
+        except RobotRefused as exc:
+            refused = exc
+            break
+        at = dt.datetime.fromtimestamp(clock()).replace(microsecond=0)
+        hit = rows["notice_id"].isin(digest.notice_ids) & (rows["status"] == "pending")
+        rows.loc[hit, "status"], rows.loc[hit, "sent_at"] = "sent", at
+        sent_ids += digest.notice_ids
+    done = len(messages) if refused is None else n - 1
+    if sent_ids:
+        outcome = last_run(lang, "send", messages=done, notices=len(sent_ids))
+        engine.write(master, Update(tables={"notices": sheet_rows(NoticeRun(run.as_of, rows, lang))}, last_run=outcome))
+    if refused is not None:
+        raise InputError(refusal(refused, robot.host, done, carried - len(sent_ids), lang))
+    return SendRun(done, len(sent_ids), carried - len(sent_ids), other, False, lang)
+
+
+def refusal(exc: RobotRefused, host: str, sent: int, left: int, lang: Lang) -> str:
+    """What the robot's refusal means and what to do, and how far the run got."""
+    key = {None: "robot-unreachable", 310000: "robot-310000", 130101: "robot-130101",
+           460101: "robot-460101"}.get(exc.code, "robot-other")
+    return message(key, lang, host=host, code=exc.code, detail=exc.detail) + message("send-stopped", lang, sent=sent,
+                                                                                  left=left)
