@@ -43,7 +43,8 @@ HOME_TEXT: dict[Lang, dict[str, Any]] = {
             "② 点击“校验”，到“校验结果”里按链接逐条修正标红的单元格。",
             "③ 点击“合并导入”导入钉钉数据，“计算进度”更新学习进度和看板，“生成通知”“发送通知”通知学员。",
         ],
-        "cli": "命令行：trainbook validate / merge / progress / notices / send 本文件.xlsx；要按钮：trainbook buttons 本文件.xlsx",
+        "cli": ("命令行：trainbook validate / merge / progress / notices / send 本文件.xlsx；"
+                "要按钮：trainbook buttons 本文件.xlsx"),
         "sheets_title": "工作表一览",
         "sheet_headers": ("工作表", "类型", "用途"),
         "roles": {"input": "输入", "generated": "生成", "system": "系统"},
@@ -58,9 +59,11 @@ HOME_TEXT: dict[Lang, dict[str, Any]] = {
         "steps": [
             "1. Fill in or paste data in the blue input sheets (a DingTalk export goes whole into Paste).",
             "2. Click Validate, then follow each link in Issues to fix the cells marked red.",
-            "3. Click Merge to bring in DingTalk data, Progress to update progress and the dashboard, Notices and Send to tell students.",
+            "3. Click Merge to bring in DingTalk data, Progress to update progress and the dashboard, "
+            "Notices and Send to tell students.",
         ],
-        "cli": "Command line: trainbook validate / merge / progress / notices / send this-file.xlsx; buttons: trainbook buttons this-file.xlsx",
+        "cli": ("Command line: trainbook validate / merge / progress / notices / send this-file.xlsx; "
+                "buttons: trainbook buttons this-file.xlsx"),
         "sheets_title": "Sheets",
         "sheet_headers": ("Sheet", "Kind", "Purpose"),
         "roles": {"input": "input", "generated": "generated", "system": "system"},
