@@ -30,7 +30,7 @@ LATIN_IN_ZH = {  # names Chinese coordinators use as they are
     *(kind.key for kind in KINDS),  # --kind's values
     *main.commands,
 }
-MACHINE = {("settings", "key"), ("templates", "kind"), ("issues", "code"), ("imports", "sha256"),
+MACHINE = {("settings", "key"), ("templates", "kind"), ("issues", "code"), ("imports", "sha256"), ("notices", "notice_id"),
            ("review_data", "data")}
 PEOPLES = ("name", "department", "title", "teacher", "file", "candidates", "evidence", "note", "location", "comments")
 

@@ -76,6 +76,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{sessions} 尚无考勤记录：请导入其数据（在那之前不计入出勤率和风险）",
         "{sessions}: no attendance records yet — import their data (until then they are left out of rates and risk)",
     ),
+    "demo-sent": (
+        "发到本机模拟的钉钉机器人：{summary}。待发送的通知另存为 {csv}（Excel）和 {json}（机器人消息）：",
+        "Sent to a DingTalk-like robot on this computer: {summary}. The pending notices are also in {csv} (Excel) "
+        "and {json} (robot messages):",
+    ),
     "demo-buttons": (
         "带按钮的版本：{path}（在 Excel 中打开并启用宏，首页的按钮：{captions}）",
         "With buttons: {path} (open it in Excel and enable macros; the buttons on Home: {captions})",

@@ -12,13 +12,15 @@ import pandas as pd
 from trainbook.demo.exports import program_exports
 from trainbook.demo.program import sample_program
 from trainbook.i18n import Lang, listing, message
-from trainbook.operations import buttons, init, merge, progress, validate
+from trainbook.notify.local_robot import LocalRobot
+from trainbook.operations import buttons, init, merge, notices, progress, send, validate
 from trainbook.schema.buttons import BUTTONS
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 
 RECORDS = ("attendance", "submissions", "scores", "feedback")
 AS_OF = dt.date(2026, 11, 29)  # the sample program's "today": sessions up to C08 have been held
+DEMO_SECRET = "SEC-demo-robot"  # the local robot's: a real one's secret never appears in code or workbooks
 
 
 def build_demo_book(path: Path, lang: Lang = "zh", records: bool = True) -> Path:
@@ -63,6 +65,18 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
          + report.summary(annotated=True))
     for line in report.lines():
         echo(line)
+    csv_out = folder / ("通知.csv" if zh else "notices.csv")
+    run = notices(path, as_of=AS_OF, out=csv_out)
+    json_out = folder / ("钉钉机器人消息.json" if zh else "robot-messages.json")
+    notices(path, as_of=AS_OF, out=json_out, write=False)
+    for line in run.summary().splitlines():
+        echo(line)
+    with LocalRobot(secret=DEMO_SECRET) as robot:  # a DingTalk-like robot on this computer: all offline
+        sent = send(path, webhook=robot.url, secret=DEMO_SECRET)
+    echo(message("demo-sent", lang, summary=sent.summary(), csv=csv_out.name, json=json_out.name))
+    for payload in robot.received:
+        echo(f"  {payload['markdown']['title']}（@ {len(payload['at']['atMobiles'])} 人）" if zh else
+             f"  {payload['markdown']['title']} (@ {len(payload['at']['atMobiles'])} people)")
     macro_book = buttons(path, overwrite=True)
     echo(message("demo-buttons", lang, path=macro_book, captions=listing((b.caption(lang) for b in BUTTONS), lang)))
     echo(("打开工作簿查看：" if zh else "Open the workbook: ") + str(path.resolve()))
