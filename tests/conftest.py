@@ -123,7 +123,8 @@ NOW = dt.datetime(2026, 3, 15, 8, 0)
 
 @pytest.fixture
 def notices_book(tmp_path: Path) -> Path:
-    """A (G1, has a manager), B (G2, joined after S1), C withdrawn, D rejected, E (G1, no mobile)."""
+    """A (G1, has a manager), B (G2, joined after S2), C withdrawn, D rejected, E (G1, no mobile), F (G2);
+    S2 is for G2 only."""
     path = init(tmp_path / "notices.xlsx")
     person = {"department": "研发", "review_status": "已通过", "status": "在读"}
     settings = FileEngine(path).read().frame("settings").copy()
@@ -138,6 +139,7 @@ def notices_book(tmp_path: Path) -> Path:
             {**person, "student_id": "C", "name": "丙", "mobile": "13800000003", "group_id": "G1", "status": "退出"},
             {**person, "student_id": "D", "name": "丁", "mobile": "13800000004", "review_status": "已拒绝"},
             {**person, "student_id": "E", "name": "戊", "group_id": "G1"},
+            {**person, "student_id": "F", "name": "己", "mobile": "13800000006", "group_id": "G2"},
         ]),
         "groups": pd.DataFrame([{"group_id": "G1", "name": "一班", "tutor": "王老师", "tutor_mobile": "13900000001"},
                                 {"group_id": "G2", "name": "二班"}]),

@@ -24,15 +24,18 @@ def book(notices_book: Path) -> Path:
 
 
 EXPECTED = {
-    "enroll-confirm:A", "enroll-confirm:B", "enroll-confirm:E",  # approved and staying; not C, not D
+    "enroll-confirm:A", "enroll-confirm:B", "enroll-confirm:E", "enroll-confirm:F",  # approved, staying; not C or D
     "enroll-rejected:D",
-    "session-reminder:S3:A", "session-reminder:S3:B", "session-reminder:S3:E",  # tomorrow's session
-    "absence-followup:S1:A",  # C was absent too, but has withdrawn
-    "task-reminder:T1:A", "task-reminder:T1:E",  # B handed T1 in; T3 is optional
-    "task-overdue:T2:B",  # A handed it in late, E is exempt
+    "session-reminder:S3:A", "session-reminder:S3:B", "session-reminder:S3:E", "session-reminder:S3:F",  # tomorrow
+    "absence-followup:S1:A",  # recorded 缺勤; C was absent too, but has withdrawn
+    "absence-followup:S1:F",  # no record at a held session is 缺勤; S2 has no records at all: not held yet
+    "task-reminder:T1:A", "task-reminder:T1:E", "task-reminder:T1:F",  # B handed T1 in; T3 is optional
+    "task-overdue:T2:B", "task-overdue:T2:F",  # A handed it in late, E is exempt
     "risk-warning:high:A", "risk-warning:high:A:tutor", "risk-warning:high:A:manager",  # 0 of 1, can reach 2/3
     "risk-warning:high:B",  # T2 missed: 1 of 2 at most; G2 has no tutor, B no manager
+    "risk-warning:high:F",
     "material-update:M1@v2:A", "material-update:M1@v2:B", "material-update:M1@v2:E",  # M2 is old news
+    "material-update:M1@v2:F",
 }
 
 
@@ -50,6 +53,12 @@ def test_each_kind_goes_to_exactly_whom_it_should(book: Path) -> None:
     assert sheet.loc["absence-followup:S1:A", "body"].startswith("甲，您好！系统记录您未参加2026-03-02的第1讲")
     assert pd.isna(sheet.loc["task-reminder:T1:E", "mobile"]) and run.no_mobile == ["戊（E）"]
     assert "1 位收件人没有手机号" in run.summary()
+
+
+def test_a_session_for_one_group_reminds_only_its_members_who_have_joined(book: Path) -> None:
+    run = trainbook.notices(book, as_of=dt.date(2026, 3, 8), now=NOW, write=False)  # S2 (G2 only) tomorrow
+    reminders = set(run.pending.loc[run.pending["kind"] == "session-reminder", "notice_id"])
+    assert reminders == {"session-reminder:S2:F"}, "not G1's A and E, not B who joins on 03-10"
 
 
 def test_regenerating_is_idempotent_and_keeps_what_was_decided(book: Path) -> None:
@@ -95,7 +104,7 @@ def test_a_template_with_an_unknown_placeholder_holds_its_notices(book: Path) ->
     write_tables(book, {"templates": templates})
     run = trainbook.notices(book, as_of=AS_OF, now=NOW)
     held = run.rows[run.rows["kind"] == "session-reminder"]
-    assert len(held) == 3 and held["body"].isna().all() and "{课程名}" in run.summary()
+    assert len(held) == 4 and held["body"].isna().all() and "{课程名}" in run.summary()
     issues = trainbook.validate(book).flatten(("sheet", "column", "code"))
     assert ("templates", "body", "unknown-placeholder") in issues
     assert digests(run, group_names(trainbook.read(book))) and not any(

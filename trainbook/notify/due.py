@@ -10,9 +10,10 @@ import pandas as pd
 from trainbook import values
 from trainbook.i18n import Lang
 from trainbook.metrics import Progress
+from trainbook.metrics.attendance import session_statuses
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments
-from trainbook.policy.plan import program_ended, session_plan
+from trainbook.policy.plan import program_ended, session_plan, unrecorded
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, GRADE, RISK
 from trainbook.workbook.master import Master
@@ -84,21 +85,16 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
     ahead = pairs[(pairs["date"] >= day) & (pairs["date"] <= day + pd.Timedelta(days=settings.reminder_days))]
     for student_id, session_id in zip(ahead["student_id"], ahead["session_id"]):
         add("session-reminder", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
-    attendance = values.typed(master.frame("attendance"), BY_KEY["attendance"])
-    for column in ("session_id", "student_id", "status"):
-        if column not in attendance:
-            attendance[column] = None
-    attendance = attendance.dropna(subset=["session_id", "student_id"]).drop_duplicates(["session_id", "student_id"])
-    attendance = attendance[attendance["student_id"].isin(people.index) & attendance["session_id"].isin(plan.index)]
-    held = attendance.join(plan[["date"]], on="session_id")
-    held = held[held["date"] <= day]
+    # statuses as progress has them: no record at a held session is 缺勤, a session with no records is not held yet
+    required = applicable(people, plan)
+    held = session_statuses(master, required, day, unrecorded(master, plan, day).index)
     for student_id, session_id in zip(*_where(held, held["status"] == "absent")):
         add("absence-followup", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
     recent = held["date"] >= day - pd.Timedelta(days=settings.recent_days)
     for student_id, session_id in zip(*_where(held, recent & held["status"].isin(ATTENDED))):
         add("feedback-request", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
     # tasks: required ones not handed in, before and after they are due
-    tasks = assignments(master, applicable(people, plan), people)
+    tasks = assignments(master, required, people)
     open_ = tasks[~tasks["status"].isin([*DONE, "exempt"])]
     due_day = open_["due_at"].dt.normalize()
     soon = (due_day >= day) & (due_day <= day + pd.Timedelta(days=settings.task_reminder_days))
