@@ -22,3 +22,7 @@ End Sub
 Sub Send()
     RunPython "import trainbook.xl; trainbook.xl.send()"
 End Sub
+
+Sub Certificates()
+    RunPython "import trainbook.xl; trainbook.xl.certificates()"
+End Sub

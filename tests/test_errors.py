@@ -13,6 +13,7 @@ import pytest
 from click.testing import CliRunner
 from msoffcrypto.format.ooxml import OOXMLFile
 
+import trainbook
 from trainbook.cli import main
 from trainbook.workbook.safety import write_lock
 
@@ -150,17 +151,31 @@ def test_json_output_is_only_json(demo_book: Path) -> None:
     assert os.path.basename(str(demo_book)) in out
 
 
-def test_annotate_without_an_issues_sheet_says_what_to_do(demo_book: Path, tmp_path: Path) -> None:
+def test_annotate_without_an_issues_sheet_adds_it(demo_book: Path, tmp_path: Path) -> None:
     import openpyxl
 
     wb = openpyxl.load_workbook(demo_book)
     del wb["校验结果"]
     book = tmp_path / "no-issues-sheet.xlsx"
     wb.save(book)
+    code, out, err = run("validate", str(book), "--annotate")
+    assert code == 1 and "Traceback" not in err, err  # the demo's planted errors
+    master = trainbook.read(book)
+    assert master.names["issues"] == "校验结果" and len(master.frame("issues")) == len(trainbook.validate(book).issues)
+
+
+def test_a_missing_input_sheet_is_refused_not_added(demo_book: Path, tmp_path: Path) -> None:
+    import openpyxl
+
+    wb = openpyxl.load_workbook(demo_book)
+    del wb["考勤"]
+    book = tmp_path / "no-attendance.xlsx"
+    wb.save(book)
     content = book.read_bytes()
-    code, _, err = run("validate", str(book), "--annotate")
-    assert code == 2 and "校验结果" in err and "trainbook init" in err
-    assert book.read_bytes() == content
+    export = tmp_path / "p.csv"
+    export.write_text("姓名,部门,打卡时间\n陌生人,销售部,2026-11-02 08:50\n", encoding="utf-8")
+    code, _, err = run("merge", str(book), str(export))
+    assert code == 2 and "考勤" in err and book.read_bytes() == content
 
 
 def test_a_write_never_overwrites_a_change_made_since_the_read(demo_book: Path) -> None:

@@ -365,6 +365,22 @@ def robot_add(name: str, webhook: str, secret: str, keyword: str) -> None:
         click.echo(message("robot-saved", LANG, name=name, path=path))
 
 
+@main.command(help=T("为结业证书为“是”的学员生成证书 PDF（每人一份，另有一份合并的供打印），验证码列入“证书”表。",
+                     "Write a certificate PDF for every student whose certificate is Yes (and one to print them "
+                     "all); their codes go on the certificates sheet."))
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path),
+              help=T("证书写到哪个文件夹（默认：工作簿旁的“<工作簿名>-证书”）。",
+                     "The folder for the PDFs (default: '<book>-certificates' beside the workbook)."))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS),
+              help=T("按这一天判断谁已结业（默认：今天）。", "Decide who has completed as of this date (default: today)."))
+def certificates(book: Path, out: Path | None, as_of: Any) -> None:
+    from trainbook.operations import certificates as write_certificates
+
+    with _user_errors(_debug()):
+        click.echo(write_certificates(book, as_of=as_of.date() if as_of else None, out=out).summary())
+
+
 @main.command(help=T("生成一个示例培训项目，并在上面运行每个操作。",
                      "Build a realistic sample program and run every operation on it."))
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("trainbook-demo"),

@@ -81,6 +81,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Sent to a DingTalk-like robot on this computer: {summary}. The pending notices are also in {csv} (Excel) "
         "and {json} (robot messages):",
     ),
+    "demo-finished": ("同一个项目结业后的样子：{path}（补齐了最后几次课、作业和考核）", "The same program once it is over: {path} (the last sessions, task and assessments filled in)"),
     "demo-buttons": (
         "带按钮的版本：{path}（在 Excel 中打开并启用宏，首页的按钮：{captions}）",
         "With buttons: {path} (open it in Excel and enable macros; the buttons on Home: {captions})",
@@ -238,6 +239,22 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "step-send": ("发送第 {n}/{total} 条消息…", "Sending message {n} of {total}…"),
     "run-send": ("发送通知", "Send"),
     "outcome-send": ("已发送 {messages} 条消息（{notices} 条通知）", "{messages} messages ({notices} notices) sent"),
+    "certificates-none": (
+        "没有可以颁发的结业证书：结业证书为“是”的学员要在项目结束后才有（先运行“计算进度”查看）。",
+        "No certificates to issue: students get Yes for a certificate only after the program ends (see Progress).",
+    ),
+    "certificates-result": (
+        "已生成 {count} 份结业证书，在 {folder}；打印用：{combined}。验证码列在“证书”表。",
+        "{count} certificates written to {folder}; to print them all: {combined}. Their codes are on Certificates.",
+    ),
+    "font-missing": (
+        "这台电脑上找不到中文字体，无法生成证书：请安装微软雅黑、宋体或 Noto Sans CJK，或用环境变量 TRAINBOOK_CJK_FONT 指定字体文件。",
+        "No Chinese font found on this computer for the certificates: install Microsoft YaHei, SimSun or Noto Sans "
+        "CJK, or name a font file in TRAINBOOK_CJK_FONT.",
+    ),
+    "font-missing-given": ("TRAINBOOK_CJK_FONT 指定的字体文件 {path} 不存在。", "TRAINBOOK_CJK_FONT names {path}, which does not exist."),
+    "run-certificates": ("结业证书", "Certificates"),
+    "outcome-certificates": ("{count} 份证书", "{count} certificates"),
     "internal-error": (
         "内部错误：{detail}。请加 --debug 重新运行，并把输出发给维护者。",
         "Internal error: {detail}. Run again with --debug and send the output to the maintainers.",

@@ -25,6 +25,7 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.metrics import Progress
     from trainbook.notify import NoticeRun
     from trainbook.notify.sending import SendRun
+    from trainbook.printing.certificates import CertificateRun
     from trainbook.validation import Report
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
@@ -253,3 +254,26 @@ def send(book: object, robot: str | None = None, webhook: str | None = None, sec
     master = engine.read(["enrollment", "groups", "notices", "settings", "templates"])
     return send_pending(engine, master, robot or read_settings(master).robot or None, webhook, secret, keyword, kinds,
                         dry_run, clock, sleep, on_step)
+
+
+def certificates(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None) -> CertificateRun:
+    """Write a certificate PDF for every student whose certificate is 是 as of `as_of` (and one to
+    print them all) into `out` (default: a folder beside the workbook), and list them with their
+    verification codes in the certificates sheet."""
+    from trainbook.printing.certificates import work_out
+
+    day = _day(as_of)
+    engine = engine_for(book)
+    master = engine.read()
+    require_columns(master, PROGRESS_NEEDS)
+    folder = Path(out) if out else _beside(master, "证书" if master.lang == "zh" else "certificates")
+    result = work_out(master, day, folder)
+    outcome = last_run(master.lang, "certificates", count=len(result.files))
+    engine.write(master, Update(tables={"certificates": result.rows}, last_run=outcome))
+    return result
+
+
+def _beside(master: Master, what: str) -> Path:
+    """A folder next to the workbook for what an operation prints (the current folder for a book in Excel)."""
+    source = Path(str(master.source))
+    return (source.parent if source.parent != Path("") else Path.cwd()) / f"{source.stem}-{what}"

@@ -245,3 +245,10 @@ def id_sets(s: pd.Series) -> pd.Series:
     """List cells ("G1，G2") as sets of ids; a blank cell is the empty set."""
     return s.fillna("").astype(str).str.split(LIST_SEPARATORS, regex=True).map(
         lambda ids: frozenset(i for i in ids if i))
+
+
+def filled(template: str, **given: object) -> str:
+    """A link template with its {names} filled in (names it does not know are left as they are)."""
+    for name, value in given.items():
+        template = template.replace(f"{{{name}}}", str(value))
+    return template

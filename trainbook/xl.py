@@ -58,3 +58,8 @@ def notices() -> None:
 def send() -> None:
     """The 发送通知 button: send the pending notices to the robot named in the settings."""
     _run(lambda book: operations.send(book).summary())
+
+
+def certificates() -> None:
+    """The 结业证书 button: certificate PDFs in a folder beside the workbook, codes on 证书."""
+    _run(lambda book: operations.certificates(book).summary())

@@ -10,25 +10,27 @@ from pathlib import Path
 import pandas as pd
 
 from trainbook.demo.exports import program_exports
-from trainbook.demo.program import sample_program
+from trainbook.demo.program import finished_program, sample_program
 from trainbook.i18n import Lang, listing, message
 from trainbook.notify.local_robot import LocalRobot
-from trainbook.operations import buttons, init, merge, notices, progress, send, validate
+from trainbook.operations import buttons, certificates, init, merge, notices, progress, send, validate
 from trainbook.schema.buttons import BUTTONS
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 
 RECORDS = ("attendance", "submissions", "scores", "feedback")
 AS_OF = dt.date(2026, 11, 29)  # the sample program's "today": sessions up to C08 have been held
+FINISHED_AS_OF = dt.date(2026, 12, 17)  # the day after the last session of the finished copy
 DEMO_SECRET = "SEC-demo-robot"  # the local robot's: a real one's secret never appears in code or workbooks
 
 
-def build_demo_book(path: Path, lang: Lang = "zh", records: bool = True) -> Path:
+def build_demo_book(path: Path, lang: Lang = "zh", records: bool = True, finished: bool = False) -> Path:
     """Create `path` as a master holding the sample program; without `records`, only the roster
-    and plan (what a coordinator has before the first DingTalk export comes in)."""
+    and plan (what a coordinator has before the first DingTalk export comes in); `finished`, the
+    program once it is over (for certificates)."""
     init(path, lang=lang, overwrite=True)
     engine = FileEngine(path, lang)
-    tables = sample_program(lang)
+    tables = finished_program(lang) if finished else sample_program(lang)
     if not records:
         tables = {k: v for k, v in tables.items() if k not in RECORDS}
     master = engine.read()
@@ -77,6 +79,10 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
     for payload in robot.received:
         echo(f"  {payload['markdown']['title']}（@ {len(payload['at']['atMobiles'])} 人）" if zh else
              f"  {payload['markdown']['title']} (@ {len(payload['at']['atMobiles'])} people)")
+    finished = build_demo_book(folder / ("培训项目-结业示例.xlsx" if zh else "demo-program-finished.xlsx"), lang,
+                               finished=True)
+    echo(message("demo-finished", lang, path=finished.name))
+    echo("  " + certificates(finished, as_of=FINISHED_AS_OF).summary())
     macro_book = buttons(path, overwrite=True)
     echo(message("demo-buttons", lang, path=macro_book, captions=listing((b.caption(lang) for b in BUTTONS), lang)))
     echo(("打开工作簿查看：" if zh else "Open the workbook: ") + str(path.resolve()))

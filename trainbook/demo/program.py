@@ -181,6 +181,31 @@ def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFram
     return tables
 
 
+def finished_program(lang: Lang = "zh", seed: int = 2027) -> dict[str, pd.DataFrame]:
+    """The sample program once it is over: the last sessions attended, the last task handed in and
+    every assessment graded — so that some students have earned their certificate."""
+    tables = sample_program(lang)
+    rng = random.Random(seed)
+    students = tables["enrollment"].drop_duplicates("student_id")
+    later = tables["sessions"][tables["sessions"]["date"] >= pd.Timestamp(2026, 11, 27)]
+    attendance = [{"session_id": session["session_id"], "student_id": student["student_id"], "name": student["name"],
+                   "status": _label(ATTENDANCE_STATUS, rng.choice(["present"] * 9 + ["absent"]), lang),
+                   "source": "考勤打卡"}
+                  for _, session in later.iterrows() for _, student in students.iterrows()]
+    due = tables["tasks"][tables["tasks"]["due_at"] >= pd.Timestamp(2026, 11, 27)]
+    submissions = [{"task_id": task["task_id"], "student_id": student["student_id"], "name": student["name"],
+                    "status": _label(SUBMISSION_STATUS, rng.choice(["submitted"] * 9 + ["missing"]), lang),
+                    "source": "家校本"}
+                   for _, task in due.iterrows() for _, student in students.iterrows()]
+    scores = [{"assessment_id": a["assessment_id"], "student_id": student["student_id"], "name": student["name"],
+               "score": round(rng.uniform(0.5, 1.0) * a["max_score"], 1), "grader": "张总",
+               "graded_at": pd.Timestamp(2026, 12, 16, 17), "source": "钉钉考试"}
+              for _, a in tables["assessments"].iloc[1:].iterrows() for _, student in students.iterrows()]
+    for key, rows in (("attendance", attendance), ("submissions", submissions), ("scores", scores)):
+        tables[key] = pd.concat([tables[key], pd.DataFrame(rows)], ignore_index=True)
+    return tables
+
+
 def _plant_mistakes(tables: dict[str, pd.DataFrame]) -> None:
     """The kind of slips a real coordinator makes, for validation to find."""
     enrollment = tables["enrollment"]

@@ -13,7 +13,7 @@ from trainbook.metrics import Progress
 from trainbook.metrics.attendance import session_statuses
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments
-from trainbook.policy.plan import program_ended, session_plan, unrecorded
+from trainbook.policy.plan import checkin_url, program_ended, session_plan, unrecorded
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, GRADE, RISK
 from trainbook.workbook.master import Master
@@ -144,8 +144,7 @@ def _or(row: pd.Series | None, column: str) -> Any:
 
 def _session_facts(plan: pd.DataFrame, session_id: object, settings: Any) -> dict[str, Any]:
     row = plan.loc[session_id]
-    link = row.get("checkin_url") or (settings.checkin_url_template.format(
-        session_id=session_id, date=f"{row['date']:%Y-%m-%d}") if settings.checkin_url_template else "")
+    link = checkin_url(row, str(session_id), settings)
     return {"session": row["title"] or session_id, "date": f"{row['date']:%Y-%m-%d}",
             "time": f"{row['start_at']:%H:%M}", "location": row.get("location") or "", "checkin_url": link}
 

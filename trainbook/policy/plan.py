@@ -46,3 +46,12 @@ def session_label(session_id: str, row: pd.Series) -> str:
     """'C09 项目实战（一） 2026-11-30': a session as a coordinator recognises it."""
     day = f" {row['date']:%Y-%m-%d}" if pd.notna(row.get("date")) else ""
     return f"{session_id} {row.get('title') or ''}{day}".strip()
+
+
+def checkin_url(row: pd.Series, session_id: str, settings: Any) -> str:
+    """A session's check-in link: its own, or one built from the settings' template."""
+    if isinstance(row.get("checkin_url"), str) and row["checkin_url"].strip():
+        return str(row["checkin_url"]).strip()
+    template = settings.checkin_url_template or ""
+    return values.filled(template, session_id=session_id, date=f"{row['date']:%Y-%m-%d}",
+                         program=settings.program_name or "") if template else ""

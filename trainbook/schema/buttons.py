@@ -52,4 +52,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("Send", "send", "发送通知", "Send",
            "把待发送的通知发到“设置”里的钉钉机器人",
            "Send the pending notices to the DingTalk robot named in Settings"),
+    Button("Certificates", "certificates", "结业证书", "Certificates",
+           "为结业的学员生成证书 PDF（工作簿旁的文件夹），验证码列入“证书”表",
+           "Write certificate PDFs for those who completed (a folder beside the workbook)"),
 )

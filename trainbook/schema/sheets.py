@@ -361,6 +361,22 @@ NOTICES = Sheet(
     tab_color=GENERATED_TAB,
 )
 
+CERTIFICATES = Sheet(
+    "certificates", "证书", "Certificates", "generated",
+    (
+        Column("code", "验证码", "Verification code", "id", width=16),
+        Column("student_id", "学员编号", "Student ID", "id", width=10),
+        NAME,
+        Column("department", "部门", "Department", width=14),
+        Column("final_score", "总评成绩", "Final score", "number", width=9),
+        Column("grade", "等级", "Grade", width=8),
+        Column("completed_on", "结业日期", "Completed on", "date", width=11),
+        Column("file", "证书文件", "File", width=36),
+    ),
+    id_column="code",
+    tab_color=GENERATED_TAB,
+)
+
 REVIEW = Sheet(
     "review", "待确认", "Review", "generated",
     (
@@ -453,7 +469,7 @@ TEMPLATES = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (
     HOME, ENROLLMENT, GROUPS, SESSIONS, ATTENDANCE, TASKS, SUBMISSIONS, ASSESSMENTS, SCORES,
-    FEEDBACK, MATERIALS, ALIASES, PASTE, PROGRESS, DASHBOARD, NOTICES, REVIEW, ISSUES, IMPORTS,
+    FEEDBACK, MATERIALS, ALIASES, PASTE, PROGRESS, DASHBOARD, NOTICES, CERTIFICATES, REVIEW, ISSUES, IMPORTS,
     SETTINGS, TEMPLATES, REVIEW_DATA,
 )
 BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}

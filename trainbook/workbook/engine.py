@@ -51,13 +51,13 @@ class Engine(Protocol):
 
 
 def require_sheets(master: Master, update: Update) -> list[str]:
-    """Refuse, before anything is written, an update to a sheet the workbook does not have.
-    Returns trainbook's own hidden sheets it lacks (a workbook made by an earlier version), for
-    the engine to add."""
+    """Refuse, before anything is written, an update to an input sheet the workbook does not have.
+    Returns the generated sheets it lacks (a workbook made by an earlier version), for the engine
+    to add."""
     missing = []
     for key in [*update.tables, *update.clear]:
         if key not in master.tables and key not in master.names:
-            if BY_KEY[key].hidden:
+            if BY_KEY[key].role == "generated" and key in update.tables:
                 missing.append(key)
                 continue
             raise InputError(message("sheet-missing", master.lang, path=master.source,

@@ -95,8 +95,8 @@ class FileEngine:
             package = PackageEdit(zf)
             parts = {p.name: p.part for p in sheet_parts(zf)}
             for key in missing:
-                parts[BY_KEY[key].name(master.lang)] = _add_hidden_sheet(package, added_sheet(master, key),
-                                                                         BY_KEY[key].name(master.lang))
+                parts[BY_KEY[key].name(master.lang)] = _add_sheet(package, added_sheet(master, key),
+                                                                  BY_KEY[key].name(master.lang), BY_KEY[key].hidden)
             patched = False
             for key, frame in update.tables.items():
                 table = master.tables[key]
@@ -145,8 +145,8 @@ WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relations
 WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 
 
-def _add_hidden_sheet(package: PackageEdit, headers: list[str], name: str) -> str:
-    """A new hidden sheet at the end of the workbook holding only its header row; returns its part."""
+def _add_sheet(package: PackageEdit, headers: list[str], name: str, hidden: bool) -> str:
+    """A new sheet at the end of the workbook holding only its header row; returns its part."""
     part = package.free_name("xl/worksheets/sheet{}.xml")
     cells = "".join(f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{escape(h)}</t></is></c>'
                     for i, h in enumerate(headers))
@@ -158,7 +158,8 @@ def _add_hidden_sheet(package: PackageEdit, headers: list[str], name: str) -> st
     prefix = bound.group(1).decode() if bound else "r"
     declare = "" if bound else f' xmlns:r="{NS_REL}"'
     sheet_id = max((int(n) for n in re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', workbook)), default=0) + 1
-    element = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}" state="hidden"{declare} {prefix}:id="{rid}"/>'
+    state = ' state="hidden"' if hidden else ""
+    element = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}"{state}{declare} {prefix}:id="{rid}"/>'
     at = re.search(rb"</(?:\w+:)?sheets>", workbook)
     assert at is not None  # a sound workbook (check_workbook_file) lists its sheets
     package.replace(WORKBOOK_PART, [workbook[: at.start()] + element.encode() + workbook[at.start():]])

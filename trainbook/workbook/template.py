@@ -90,6 +90,7 @@ PURPOSE: dict[str, tuple[str, str]] = {
     "progress": ("每位学员的出勤率、完成率、成绩和风险", "Each student's rates, scores and risk"),
     "dashboard": ("项目看板与图表", "Program dashboard and charts"),
     "notices": ("生成的通知及发送状态", "Generated notices and their status"),
+    "certificates": ("已颁发的结业证书及验证码", "Certificates issued, with their verification codes"),
     "review": ("导入时未能确认身份的记录", "Imported rows whose person needs confirming"),
     "issues": ("校验发现的问题及位置链接", "Validation findings with links"),
     "imports": ("每次导入的记录", "A log of every import"),

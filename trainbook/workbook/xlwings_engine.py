@@ -83,7 +83,8 @@ class XlwingsEngine:
         for key in require_sheets(master, update):
             sheet = self.book.sheets.add(name=BY_KEY[key].name(master.lang), after=self.book.sheets[-1])
             sheet.range((1, 1)).value = [added_sheet(master, key)]
-            sheet.visible = False
+            if BY_KEY[key].hidden:
+                sheet.visible = False
         for key, frame in update.tables.items():
             table = master.tables[key]
             sheet = self.book.sheets[table.name]

@@ -1,0 +1,51 @@
+"""The CJK font certificates are set in. A PDF viewer cannot be trusted to have one (the standard
+CJK CID fonts render only where a viewer ships or finds a substitute), so the certificate embeds a
+subset of a font this computer has: only the glyphs it uses, a few KB, the same on every viewer."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+from fontTools import subset
+from fontTools.ttLib import TTFont
+
+from trainbook.errors import InputError
+from trainbook.i18n import Lang, message
+
+ENV = "TRAINBOOK_CJK_FONT"  # a font file, optionally "#N" for the face of a collection
+CANDIDATES: tuple[tuple[str, int], ...] = (  # (file, face in a collection): Simplified Chinese first
+    ("C:/Windows/Fonts/msyh.ttc", 0), ("C:/Windows/Fonts/simhei.ttf", 0), ("C:/Windows/Fonts/simsun.ttc", 0),
+    ("/System/Library/Fonts/STHeiti Medium.ttc", 0), ("/System/Library/Fonts/Supplemental/Songti.ttc", 0),
+    ("/Library/Fonts/Arial Unicode.ttf", 0),
+    ("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc", 2),  # faces: JP, KR, SC, TC, HK
+    ("/usr/share/fonts/opentype/noto/NotoSerifCJK-Regular.ttc", 2),
+    ("/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc", 0), ("/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", 0),
+    ("/usr/share/fonts/noto-cjk/NotoSansCJK-Regular.ttc", 2),
+)
+
+
+def cjk_font(lang: Lang) -> tuple[Path, int]:
+    """A CJK font file on this computer and the face to use; TRAINBOOK_CJK_FONT names another."""
+    given = os.environ.get(ENV)
+    if given:
+        name, _, face = given.partition("#")
+        if Path(name).is_file():
+            return Path(name), int(face or 0)
+        raise InputError(message("font-missing-given", lang, path=name))
+    for candidate, index in CANDIDATES:
+        if Path(candidate).is_file():
+            return Path(candidate), index
+    raise InputError(message("font-missing", lang))
+
+
+def font_for(font: tuple[Path, int], text: str, folder: Path) -> Path:
+    """The font cut down to the characters of `text` (and printable ASCII), saved in `folder`:
+    a CJK font is tens of MB, and each PDF then embeds its own small subset of this one quickly."""
+    face = TTFont(str(font[0]), fontNumber=font[1], lazy=True)
+    cutter = subset.Subsetter(subset.Options(name_IDs=["*"], notdef_outline=True, layout_features=[]))
+    cutter.populate(text=text + "".join(chr(c) for c in range(32, 127)))
+    cutter.subset(face)
+    path = folder / f"cjk{font[0].suffix if font[0].suffix in ('.ttf', '.otf') else '.otf'}"
+    face.save(str(path))
+    return path
