@@ -157,3 +157,19 @@ def test_a_big_group_is_split_under_the_size_limit(tmp_path: Path) -> None:
     messages = [d for d in digests(run, group_names(trainbook.read(path))) if d.kind == "session-reminder"]
     assert len(messages) > 1 and sum(len(d.notice_ids) for d in messages) == 300
     assert all(len(json.dumps(d.payload, ensure_ascii=False).encode()) <= MAX_BYTES for d in messages)
+
+
+def test_a_look_back_does_not_cancel_for_good_and_what_coordinators_typed_stays(book: Path) -> None:
+    trainbook.notices(book, as_of=dt.date(2026, 3, 1), now=NOW)  # before anything happened: nothing due
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW)
+    assert set(run.pending["notice_id"]) == EXPECTED, "what trainbook cancelled comes back when due again"
+    rows = trainbook.read(book).frame("notices").copy()
+    at = rows.index[rows["notice_id"] == "task-overdue:T2:B"][0]
+    rows.loc[at, "status"] = "已发"  # not one of the choices
+    rows.loc[rows["notice_id"] == "task-overdue:T2:F", "note"] = "已电话联系"
+    write_tables(book, {"notices": rows})
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW)
+    after = trainbook.read(book).frame("notices").set_index("notice_id")
+    assert after.loc["task-overdue:T2:B", "status"] == "已发" and "task-overdue:T2:B" not in set(run.pending["notice_id"])
+    assert f"第 {at} 行的状态无法识别" in run.summary()
+    assert after.loc["task-overdue:T2:F", "note"] == "已电话联系" and after.loc["task-overdue:T2:F", "status"] == "待发送"

@@ -152,3 +152,11 @@ def test_a_dry_run_sends_and_changes_nothing(classes: Path) -> None:
     before = parts(classes)
     out = CliRunner().invoke(main, ["send", str(classes), "--dry-run"])
     assert out.exit_code == 0 and "25 条消息" in out.output and parts(classes) == before
+
+
+def test_nothing_is_sent_when_the_sends_could_not_be_recorded(classes: Path) -> None:
+    lock = classes.with_name("~$" + classes.name)  # the book is open in Excel
+    lock.write_text("")
+    with LocalRobot() as robot:
+        out = CliRunner().invoke(main, ["send", str(classes), "--webhook", robot.url])
+    assert out.exit_code == 3 and "打开" in out.output and robot.requests == 0, out.output

@@ -175,6 +175,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{count} recipients have no mobile number; their notices are made but cannot @ them: {people}. "
         "Add the numbers on Enrollment or Groups.",
     ),
+    "notices-unknown-status": (
+        "“通知”表第 {rows} 行的状态无法识别，这些通知保持原样、不会发送：请选 {choices}。",
+        "The status on row {rows} of Notices is none of {choices}: those notices are left as they are and not sent.",
+    ),
+    "notices-future": (
+        "注意：按 {as_of}（今天之后）生成的通知现在就会被发送，请确认这是你要的。",
+        "Note: these are the notices of {as_of}, a day after today; sending them now sends them early.",
+    ),
     "notices-everyone": ("全体学员", "everyone"),
     "notices-copy": ("{name}，以下学员的通知抄送给您：", "{name}, a copy of these students' notices:"),
     "notices-out-kind": (

@@ -9,6 +9,7 @@ its notices (no text, a note saying why) instead of sending `{…}` to people.
 from __future__ import annotations
 
 import datetime as dt
+import re
 import string
 from dataclasses import dataclass, field
 from typing import Any
@@ -16,7 +17,7 @@ from typing import Any
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang, listing, message
+from trainbook.i18n import MESSAGES, Lang, listing, message
 from trainbook.metrics import compute
 from trainbook.notify.due import KINDS, due_notices
 from trainbook.policy.settings import read_settings
@@ -52,6 +53,7 @@ class NoticeRun:
     cancelled: int = 0
     held: list[str] = field(default_factory=list)  # templates that hold their notices, and why
     no_mobile: list[str] = field(default_factory=list)  # recipients the workbook has no mobile for
+    unknown_status: list[int] = field(default_factory=list)  # rows whose status is none of the choices
 
     @property
     def pending(self) -> pd.DataFrame:
@@ -65,6 +67,11 @@ class NoticeRun:
         lines = [message("notices-result", lang, as_of=self.as_of, pending=len(self.pending), new=self.new,
                          cancelled=self.cancelled, kinds=kinds or "—")]
         lines += self.held
+        if self.unknown_status:
+            lines.append(message("notices-unknown-status", lang, rows=listing(self.unknown_status, lang),
+                                 choices=listing(labels(NOTICE_STATUS, lang).values(), lang)))
+        if self.as_of > dt.date.today():
+            lines.append(message("notices-future", lang, as_of=self.as_of))
         if self.no_mobile:
             lines.append(message("notices-no-mobile", lang, count=len(self.no_mobile),
                                  people=listing(self.no_mobile[:10], lang) + ("…" if len(self.no_mobile) > 10 else "")))
@@ -87,14 +94,22 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     due["body"] = [r[1] for r in rendered]
     due["note"] = [held.get(kind) for kind in due["kind"]]
     old = current(master)
-    kept = old[old["status"].isin(["sent", "cancelled"]) | old["notice_id"].isna()]
+    revived = old["status"].eq("cancelled") & old["note"].map(_auto_cancelled)  # cancelled by trainbook, not by hand
+    old.loc[revived, "status"] = "pending"
+    unknown = ~old["status"].isin([c.key for c in NOTICE_STATUS])
+    kept = old[old["status"].isin(["sent", "cancelled"]) | unknown | old["notice_id"].isna()]
     pending = old[old["status"] == "pending"].drop_duplicates("notice_id").set_index("notice_id")
     fresh = due[~due["notice_id"].isin(set(kept["notice_id"].dropna()))].drop_duplicates("notice_id")
     fresh = fresh.assign(status="pending", sent_at=None,
                          created_at=[pending.loc[i, "created_at"] if i in pending.index else now
-                                     for i in fresh["notice_id"]])
-    gone = pending[~pending.index.isin(set(due["notice_id"]))].reset_index()
+                                     for i in fresh["notice_id"]],
+                         note=[note if note else _own_note(pending, i)
+                               for note, i in zip(fresh["note"], fresh["notice_id"])])
+    gone = pending[~pending.index.isin(set(due["notice_id"])) & ~pending.index.isin(set(old.loc[revived, "notice_id"]))]
+    gone = gone.reset_index()
     gone = gone.assign(status="cancelled", note=[message("notice-gone", lang, as_of=as_of) for _ in gone.index])
+    still_cancelled = old[revived & ~old["notice_id"].isin(set(due["notice_id"]))].assign(status="cancelled")
+    gone = pd.concat([gone, still_cancelled], ignore_index=True)
     # the sheet keeps its order: rows as they were (updated in place), then the new ones
     order = {nid: i for i, nid in enumerate(old["notice_id"])}
     rows = pd.concat([kept, gone, fresh.reindex(columns=COLUMNS)], ignore_index=True)
@@ -102,7 +117,8 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     rows = rows.sort_values("_order", kind="stable").drop(columns="_order").reset_index(drop=True)
     no_mobile = fresh[fresh["mobile"].isna()]
     return NoticeRun(as_of, rows.reindex(columns=COLUMNS), lang, new=int((~fresh["notice_id"].isin(pending.index)).sum()),
-                     cancelled=len(gone), held=list(dict.fromkeys(held.values())),
+                     cancelled=len(gone) - len(still_cancelled), held=list(dict.fromkeys(held.values())),
+                     unknown_status=[int(r) for r in old.loc[unknown, "row"]],
                      no_mobile=list(dict.fromkeys(f"{r} ({s})" if lang == "en" else f"{r}（{s}）"
                                                   for r, s in zip(no_mobile["recipient"], no_mobile["student_id"]))))
 
@@ -112,16 +128,39 @@ def sheet_rows(run: NoticeRun) -> pd.DataFrame:
     rows = run.rows.copy()
     rows["kind"] = [kind_label(k, run.lang) if k in BY_KIND else k for k in rows["kind"]]
     rows["audience"] = rows["audience"].map(labels(NOTICE_AUDIENCE, run.lang))
-    rows["status"] = rows["status"].map(labels(NOTICE_STATUS, run.lang))
+    statuses = labels(NOTICE_STATUS, run.lang)
+    rows["status"] = [statuses.get(v, v) for v in rows["status"]]  # a status typed by hand stays as typed
     return rows
 
 
 def current(master: Master) -> pd.DataFrame:
-    """The notices sheet as it is, choices as keys (kinds too)."""
-    frame = values.typed(master.frame("notices"), BY_KEY["notices"]).reindex(columns=COLUMNS)
+    """The notices sheet as it is, choices as keys (kinds too); a status typed by hand that is
+    none of the choices stays as typed (such a row is kept as it is, never sent); `row` is the
+    Excel row."""
+    raw = master.frame("notices")
+    frame = values.typed(raw, BY_KEY["notices"]).reindex(columns=COLUMNS)
     frame["kind"] = [kind_of(k) or k for k in frame["kind"]]
-    frame["status"] = frame["status"].fillna("pending")
+    typed = values.text(raw["status"]) if "status" in raw else pd.Series(None, index=raw.index, dtype=object)
+    frame["status"] = frame["status"].where(frame["status"].notna(), typed).fillna("pending")
+    frame["audience"] = frame["audience"].fillna("student")  # a sheet from before audiences were kept
+    frame["row"] = frame.index
     return frame.reset_index(drop=True)
+
+
+def _auto_cancelled(note: object) -> bool:
+    """Whether a note is the one trainbook writes when it cancels a notice that no longer applies."""
+    return isinstance(note, str) and any(re.fullmatch(pattern, note) for pattern in _GONE)
+
+
+_GONE = [re.escape(text).replace(re.escape("{as_of}"), r"\S+") for text in MESSAGES["notice-gone"]]
+
+
+def _own_note(pending: pd.DataFrame, notice_id: str) -> object:
+    """The note a coordinator typed on a pending notice, kept when it is worked out again."""
+    if notice_id not in pending.index:
+        return None
+    note = pending.loc[notice_id, "note"]
+    return None if _auto_cancelled(note) or (isinstance(note, float) and pd.isna(note)) else note
 
 
 def _texts(master: Master, lang: Lang) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:

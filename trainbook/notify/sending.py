@@ -56,6 +56,7 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
         return SendRun(len(messages) if dry_run else 0, carried if dry_run else 0, carried if dry_run else 0, other,
                        dry_run, lang)
     assert robot is not None
+    engine.ready_to_write(master)  # a message sent but not marked would go out twice
     pacer, sent_ids, refused = Pacer(clock, sleep), [], None
     for n, digest in enumerate(messages, 1):
         on_step(message("step-send", lang, n=n, total=len(messages)))

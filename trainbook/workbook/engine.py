@@ -47,6 +47,10 @@ class Engine(Protocol):
 
     def write(self, master: Master, update: Update) -> None: ...
 
+    def ready_to_write(self, master: Master) -> None:
+        """Raise WriteError unless a write of `master` would succeed now."""
+        ...
+
     def raw(self, key: str) -> list[list[Any]]: ...
 
 

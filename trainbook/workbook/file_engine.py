@@ -18,7 +18,7 @@ from trainbook.workbook.edit import rows_for, table_edit
 from trainbook.workbook.engine import Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
 from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, sheet_parts
-from trainbook.workbook.safety import file_version, replace_atomically
+from trainbook.workbook.safety import check_replaceable, file_version, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
 from trainbook.workbook.sheet_xml import (
     clear_rows,
@@ -87,6 +87,10 @@ class FileEngine:
             return workbook.get_sheet_by_name(found[key]).to_python(skip_empty_area=False)
         finally:
             workbook.close()
+
+    def ready_to_write(self, master: Master) -> None:
+        """Raise WriteError unless a write of `master` would succeed now."""
+        check_replaceable(self.path, master.lang, master.version)
 
     def write(self, master: Master, update: Update) -> None:
         """Apply `update` to the file: atomic, backed up, and nothing else in the file changes."""

@@ -40,6 +40,22 @@ def check_writable(path: Path, lang: Lang) -> None:
         raise WriteError(message("read-only", lang, path=path))
 
 
+def check_replaceable(path: Path, lang: Lang, read_version: tuple[int, int] | None) -> None:
+    """Raise WriteError unless a write of `path` would succeed now (for an operation that acts on
+    the world before it writes, such as sending messages): writable, not open elsewhere, and not
+    changed since it was read."""
+    target = path.resolve() if path.is_symlink() else path
+    check_writable(path, lang)
+    check_writable(target, lang)
+    if read_version is not None and file_version(target) != read_version:
+        raise WriteError(message("changed-meanwhile", lang, path=path))
+    try:
+        with target.open("r+b"):  # refused for a file the system will not let anyone change (immutable)
+            pass
+    except OSError as exc:
+        raise WriteError(message("read-only", lang, path=path)) from exc
+
+
 @contextlib.contextmanager
 def write_lock(path: Path, lang: Lang) -> Iterator[None]:
     """Hold trainbook's own lock on `path`; a second run gets a WriteError instead of waiting.

@@ -79,6 +79,9 @@ class XlwingsEngine:
         last = sheet.used_range.last_cell
         return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
 
+    def ready_to_write(self, master: Master) -> None:
+        """A book open in Excel can always take a write."""
+
     def write(self, master: Master, update: Update) -> None:
         for key in require_sheets(master, update):
             sheet = self.book.sheets.add(name=BY_KEY[key].name(master.lang), after=self.book.sheets[-1])
