@@ -786,3 +786,44 @@ def test_every_kind_is_recognised_at_its_minimal_shape(key: str) -> None:
     kind, found = detect([table])
     assert kind.key == key
     assert len(kind.evidence(found)) >= 1, "its one row carries evidence"
+
+
+def test_resolving_one_account_resolves_it_everywhere_and_remembers_the_account(tmp_path: Path,
+                                                                                roster_book: Path) -> None:
+    stranger = {"name": "程涛", "department": "研发中心", "dingtalk_userid": "U7777", "employee_no": ""}
+    namesake = {"name": "程涛", "department": "研发中心", "dingtalk_userid": "", "employee_no": ""}
+    first = exports.punch_records(tmp_path / "w1.xlsx", [(stranger, dt.datetime(2026, 11, 2, 8, 50))],
+                                  D(2026, 11, 2), D(2026, 11, 2))
+    second = exports.punch_records(tmp_path / "w2.xlsx", [(stranger, dt.datetime(2026, 11, 4, 13, 50)),
+                                                          (namesake, dt.datetime(2026, 11, 4, 13, 52))],
+                                   D(2026, 11, 4), D(2026, 11, 4))
+    write_tables(roster_book, {"enrollment": pd.concat([trainbook.read(roster_book).frame("enrollment"), pd.DataFrame([
+        {"student_id": "S0070", "name": "程涛", "department": "研发中心", "review_status": "已通过", "status": "在读"},
+        {"student_id": "S0071", "name": "程涛", "department": "研发中心", "review_status": "已通过", "status": "在读"}])])})
+    trainbook.merge(roster_book, first, second)
+    review = trainbook.read(roster_book).frame("review")
+    assert len(review) == 3 and set(review["reason"]) == {"多个候选学员"}
+    chosen = review.assign(student_id=[("S0070" if f == "w1.xlsx" and a == "U7777" else None)
+                                       for f, a in zip(review["file"], review["raw_account"])])
+    write_tables(roster_book, {"review": chosen})
+    run = trainbook.merge(roster_book, first)  # already imported: only the review is worked through
+    assert "待确认：已按你填写的学员编号导入 2 行（2 条记录）" in run.summary("zh")
+    after = trainbook.read(roster_book)
+    assert after.frame("review")["raw_account"].isna().all(), "the namesake without the account still waits"
+    assert ("U7777", "S0070") in set(zip(after.frame("aliases")["alias"], after.frame("aliases")["student_id"]))
+    assert "程涛" not in set(after.frame("aliases")["alias"]), "a name shared by two students is never an alias"
+    rows = attendance(roster_book)
+    assert rows[("C01", "S0070")]["status"] == "出勤" and rows[("C02", "S0070")]["status"] == "出勤"
+
+
+def test_a_name_two_students_share_is_never_remembered_as_an_alias(tmp_path: Path, roster_book: Path, program) -> None:
+    twin = {"name": person(program, "S0001")["name"], "department": "", "dingtalk_userid": "", "employee_no": ""}
+    export = exports.punch_records(tmp_path / "w.xlsx", [(twin, dt.datetime(2026, 11, 2, 8, 50))],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    trainbook.merge(roster_book, export)
+    review = trainbook.read(roster_book).frame("review")
+    assert review["reason"].tolist() == ["多个候选学员"]
+    write_tables(roster_book, {"review": review.assign(student_id="S0068")})
+    trainbook.merge(roster_book, export)
+    assert twin["name"] not in set(trainbook.read(roster_book).frame("aliases")["alias"])
+    assert attendance(roster_book)[("C01", "S0068")]["status"] == "出勤"

@@ -45,6 +45,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} ({kind}): {rows} rows = {matched} matched + {review} to review{accounts} + {skipped} skipped{why}; "
         "{inserted} inserted, {updated} updated, {unchanged} unchanged",
     ),
+    "review-resolved": (
+        "待确认：已按你填写的学员编号导入 {accounts} 行（{records} 条记录），账号或姓名已记为别名。",
+        "Review: {accounts} rows ({records} records) landed for the student ids you filled in; their accounts or "
+        "names are remembered as aliases.",
+    ),
+    "review-unknown-ids": (
+        "待确认：{rows} 行填写的学员编号不在报名表中，仍留在表里（原因见其备注）。",
+        "Review: {rows} rows name a student id that Enrollment does not have; they stay (see their notes).",
+    ),
     "merge-review-accounts": ("（{accounts} 个账号）", " ({accounts} accounts)"),
     "merge-review-next": (
         "“待确认”表里有 {accounts} 个账号等你确认：在其“学员编号”列填写学员编号，下次合并时它们的全部记录会导入，并记为别名。",

@@ -176,8 +176,9 @@ def _merge_all(engine: Engine, sources: list[Source], session: str | None = None
     master.compact()
     changed = assign_ids(master)
     settings, ignored = settings_and_ignored(master)
-    changed.update(resolve_reviews(master, settings))
-    run = MergeRun(settings_ignored=ignored)
+    resolved = resolve_reviews(master, settings)
+    changed.update(resolved.changed)
+    run = MergeRun(settings_ignored=ignored, resolved=resolved)
     while sources:  # each export's table is let go as soon as it is merged
         source = sources.pop(0)
         on_step(message("step-merge", master.lang, name=source.name))
@@ -185,6 +186,7 @@ def _merge_all(engine: Engine, sources: list[Source], session: str | None = None
         master.apply(result.changed)
         run.append(result)
     changed.update({k: v for r in run for k, v in r.changed.items()})
+    run.waiting = len(master.frame("review"))
     if (changed or clear) and not dry_run:
         outcome = last_run(master.lang, "merge", files=len(run), inserted=sum(r.inserted for r in run),
                            updated=sum(r.updated for r in run), review=sum(r.review for r in run))

@@ -106,6 +106,9 @@ class Roster:
             found = self.by_key[key].get(str(value)) if value else None
             if found and len(set(found)) == 1:
                 return Match([found[0]], key)
+        for value in (userid, employee_no):  # an account a coordinator has said is this student
+            if value and str(value) in self.aliases:
+                return Match([self.aliases[str(value)]], "alias")
         raw = "".join(unicodedata.normalize("NFKC", str(name or "")).split())
         clean = clean_name(name)
         candidates = list(dict.fromkeys(self.by_key["name"].get(clean, [])))

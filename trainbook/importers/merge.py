@@ -89,14 +89,23 @@ class MergeResult:
 class MergeRun(list[MergeResult]):
     """The results of one merge run, one per export, and what the run as a whole has to say."""
 
-    def __init__(self, results: list[MergeResult] | None = None, settings_ignored: list[str] | None = None) -> None:
+    def __init__(self, results: list[MergeResult] | None = None, settings_ignored: list[str] | None = None,
+                 resolved: Resolved | None = None, waiting: int = 0) -> None:
         super().__init__(results or [])
         self.settings_ignored = settings_ignored or []
+        self.resolved = resolved or Resolved()
+        self.waiting = waiting  # accounts on the review sheet after the run
 
     def summary(self, lang: Lang, dry_run: bool = False) -> str:
-        lines = [r.summary(lang) for r in self]
-        if accounts := sum(r.accounts for r in self):
-            lines.append(message("merge-review-next", lang, accounts=accounts))
+        lines = []
+        if self.resolved.accounts:
+            lines.append(message("review-resolved", lang, accounts=self.resolved.accounts,
+                                 records=self.resolved.records))
+        if self.resolved.unknown:
+            lines.append(message("review-unknown-ids", lang, rows=self.resolved.unknown))
+        lines += [r.summary(lang) for r in self]
+        if self.waiting:
+            lines.append(message("merge-review-next", lang, accounts=self.waiting))
         if self.settings_ignored:
             lines.append(message("settings-ignored", lang, keys=listing(self.settings_ignored, lang)))
         if dry_run:
@@ -194,7 +203,7 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
     if again and {"kind", "file", "student_id", "review_id"} <= set(waiting.columns):
         # its rows are worked out anew, so the old ones go — but not those a coordinator has filled in
         same = (waiting["kind"].map(kind_named) == kind) & (waiting["file"] == source.name)
-        touched = same & waiting["student_id"].notna()
+        touched = same & (waiting["student_id"].notna() | waiting.get("note", pd.Series(None, index=waiting.index)).notna())
         gone = set(values.text(waiting.loc[same & ~touched, "review_id"]).dropna())
         kept = set(values.text(waiting.loc[touched, "review_id"]).dropna())
         waiting = waiting[~same | touched]
@@ -261,14 +270,30 @@ def land(master: Master, kind: ExportKind, matched: pd.DataFrame, stamp: str, se
     return counts, {kind.target: frame}, unplaced, landed
 
 
-def resolve_reviews(master: Master, settings: Any) -> dict[str, pd.DataFrame]:
+@dataclass
+class Resolved:
+    """What the review rows a coordinator filled in did: the sheets changed, accounts and records
+    landed, and rows whose student id is not on the roster."""
+
+    changed: dict[str, pd.DataFrame] = field(default_factory=dict)
+    accounts: int = 0
+    records: int = 0
+    unknown: int = 0
+
+
+def resolve_reviews(master: Master, settings: Any) -> Resolved:
     """Review rows where a coordinator filled in `student_id`: land all their records for that
-    student, remember the name as an alias once, and take them off the review sheet. Records of
-    review rows she deleted are let go."""
+    student — and those of the other review rows of the same DingTalk account —, remember the
+    account (or, without one, the name) as an alias once, and take them off the review sheet.
+    Records of review rows she deleted are let go."""
     review, data = master.frame("review"), master.frame("review_data")
     if not {"student_id", "review_id", "kind"} <= set(review.columns) or "review_id" not in data:
-        return {}
+        return Resolved()
     chosen = values.text(review["student_id"])
+    if "raw_account" in review:  # one account, one person: what she chose for it holds for its other rows
+        accounts = values.text(review["raw_account"])
+        by_account = dict(zip(accounts[chosen.notna() & accounts.notna()], chosen[chosen.notna() & accounts.notna()]))
+        chosen = chosen.fillna(accounts.map(by_account))
     enrollment = master.frame("enrollment")
     students = set(values.text(enrollment["student_id"]).dropna()) if "student_id" in enrollment else set()
     unknown = chosen.notna() & ~chosen.isin(students)
@@ -284,7 +309,7 @@ def resolve_reviews(master: Master, settings: Any) -> dict[str, pd.DataFrame]:
         changed["review_data"] = data[~orphans]
     if not done.any():
         master.apply(changed)
-        return changed
+        return Resolved(changed, unknown=int(unknown.sum()))
     student_of = dict(zip(values.text(review.loc[done, "review_id"]), chosen[done]))
     data = data[~orphans & ~data_ids.isin(set(student_of))]
     resolved, review = review[done], review[~done]
@@ -308,15 +333,19 @@ def resolve_reviews(master: Master, settings: Any) -> dict[str, pd.DataFrame]:
     aliases = master.frame("aliases")
     known = set(values.text(aliases["alias"]).dropna()) if "alias" in aliases else set()
     note = "来自待确认" if master.lang == "zh" else "from Review"
-    new = [{"alias": name, "student_id": sid, "note": note}
-           for name, sid in zip(values.text(resolved["raw_name"]), chosen[done])
+    # the account she resolved; without one the name — unless the name is several students'
+    shared = resolved.get("reason", pd.Series(None, index=resolved.index)) == REVIEW_REASONS[master.lang]["ambiguous"]
+    names = values.text(resolved.get("raw_account", pd.Series(None, index=resolved.index))).fillna(
+        values.text(resolved["raw_name"]).where(~shared))
+    new = [{"alias": name, "student_id": sid, "note": note} for name, sid in zip(names, chosen[done])
            if name and name not in known]
     new = list({a["alias"]: a for a in new}.values())
     if new:
         changed["aliases"] = append_rows(aliases, pd.DataFrame(new))
     changed["review"], changed["review_data"] = review, data
     master.apply(changed)
-    return changed
+    return Resolved(changed, accounts=len(student_of), records=int(data_ids.isin(set(student_of)).sum()),
+                    unknown=int(unknown.sum()))
 
 
 def _logged_kind(imports: pd.DataFrame, digest: str) -> str:
