@@ -83,7 +83,7 @@ def test_demo_builds_validates_and_says_where(tmp_path: Path) -> None:
     notices = master.frame("notices")
     sent = notices[notices["status"] == "已发送"]
     assert len(sent) > 0 and set(sent["kind"]) <= {"课前提醒", "作业提醒", "作业逾期", "问卷邀请", "资料更新"}
-    assert "发到本机模拟的钉钉机器人：已发送" in result.stdout
+    assert "发到本机模拟的钉钉机器人——已发送" in result.stdout
     assert (tmp_path / "demo" / "通知.csv").exists() and (tmp_path / "demo" / "钉钉机器人消息.json").exists()
 
 

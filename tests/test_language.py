@@ -22,7 +22,8 @@ from trainbook.workbook.master import identify_sheets
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # ideographs and full-width punctuation
 WORD = re.compile(r"[A-Za-z]{2,}")
-IDENTIFIER = re.compile(r"--?[a-z][\w-]*|[a-z]+(?:[-_][a-z0-9]+)+|[A-Z][A-Z_]+\b|\{\w+\}|\S+@\S+|\S+\.(?:xlsx|xlsm|csv)\b")
+IDENTIFIER = re.compile(r"https?://[^\s，。；）]+|--?[a-z][\w-]*|[a-z]+(?:[-_][a-z0-9]+)+|[A-Z][A-Z_]+\b|\{\w+\}|\S+@\S+"
+                        r"|\S+\.(?:xlsx|xlsm|csv|pdf|json)\b")
 LATIN_IN_ZH = {  # names Chinese coordinators use as they are
     "trainbook", "xlsx", "xlsm", "xls",
     "csv", "json", "text", "zh", "en", "UserId", "NPS", "SHA", "Excel", "WPS", "LibreOffice", "UTF", "ID",
@@ -47,7 +48,7 @@ def demo_run(request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFa
     lang = request.param
     folder = tmp_path_factory.mktemp(f"demo-{lang}")
     output = _run(lang, "demo", "--lang", lang, cwd=folder)
-    [book] = (folder / "trainbook-demo").glob("*.xlsx")
+    book = min((folder / "trainbook-demo").glob("*.xlsx"), key=lambda p: len(p.name))  # not the finished copy
     exports = next(p for p in (folder / "trainbook-demo").iterdir() if p.is_dir())
     return lang, output, book, exports
 

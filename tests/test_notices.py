@@ -173,3 +173,10 @@ def test_a_look_back_does_not_cancel_for_good_and_what_coordinators_typed_stays(
     assert after.loc["task-overdue:T2:B", "status"] == "已发" and "task-overdue:T2:B" not in set(run.pending["notice_id"])
     assert f"第 {at} 行的状态无法识别" in run.summary()
     assert after.loc["task-overdue:T2:F", "note"] == "已电话联系" and after.loc["task-overdue:T2:F", "status"] == "待发送"
+
+
+def test_working_out_the_same_notices_again_leaves_the_file_alone(book: Path) -> None:
+    trainbook.notices(book, as_of=AS_OF, now=NOW)
+    before = book.read_bytes()
+    trainbook.notices(book, as_of=AS_OF, now=NOW)
+    assert book.read_bytes() == before, "no rewrite, no backup spent on nothing"

@@ -316,6 +316,8 @@ def notices(book: Path, as_of: Any, out: Path | None, fmt: str) -> None:
             click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
         else:
             click.echo(result.summary())
+            if out is not None:
+                click.echo(message("out-written", result.lang, path=out))
 
 
 @main.command(help=T("把“通知”表里待发送的通知汇总后发到钉钉群机器人，成功的标为“已发送”。",
@@ -363,6 +365,19 @@ def robot_add(name: str, webhook: str, secret: str, keyword: str) -> None:
     with _user_errors(_debug()):
         path = save_robot(name, webhook, secret, keyword, LANG)  # type: ignore[arg-type]
         click.echo(message("robot-saved", LANG, name=name, path=path))
+
+
+@robot.command("list", help=T("列出已保存的机器人（只显示名称和主机，不显示地址里的令牌和密钥）。",
+                              "List the saved robots (names and hosts only: never their tokens or secrets)."))
+def robot_list() -> None:
+    from trainbook.notify.robot import robots_file, saved_robots
+
+    with _user_errors(_debug()):
+        robots = saved_robots(LANG)  # type: ignore[arg-type]
+        for name, host in robots:
+            click.echo(f"{name}\t{host}")
+        if not robots:
+            click.echo(message("robot-none-saved", LANG, path=robots_file()))
 
 
 @main.command(help=T("为结业证书为“是”的学员生成证书 PDF（每人一份，另有一份合并的供打印），验证码列入“证书”表。",

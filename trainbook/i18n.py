@@ -85,10 +85,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{sessions} 尚无考勤记录：请导入其数据（在那之前不计入出勤率和风险）",
         "{sessions}: no attendance records yet — import their data (until then they are left out of rates and risk)",
     ),
-    "demo-sent": (
-        "发到本机模拟的钉钉机器人：{summary}。待发送的通知另存为 {csv}（Excel）和 {json}（机器人消息）：",
-        "Sent to a DingTalk-like robot on this computer: {summary}. The pending notices are also in {csv} (Excel) "
-        "and {json} (robot messages):",
+    "demo-sent": ("发到本机模拟的钉钉机器人——{summary}：", "To a DingTalk-like robot on this computer — {summary}:"),
+    "demo-notice-files": (
+        "生成时待发送的全部通知另存为 {csv}（用 Excel 打开）和 {json}（钉钉机器人消息）。",
+        "All the notices pending when they were worked out are also in {csv} (for Excel) and {json} (robot messages).",
     ),
     "demo-finished": ("同一个项目结业后的样子：{path}（补齐了最后几次课、作业和考核）", "The same program once it is over: {path} (the last sessions, task and assessments filled in)"),
     "demo-buttons": (
@@ -192,6 +192,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "注意：按 {as_of}（今天之后）生成的通知现在就会被发送，请确认这是你要的。",
         "Note: these are the notices of {as_of}, a day after today; sending them now sends them early.",
     ),
+    "out-failed": ("无法写出 {path}（{detail}）：请检查文件夹是否存在、是否可写。", "Cannot write {path} ({detail}): check that its folder exists and can be written."),
+    "out-written": ("已写出 {path}", "Wrote {path}"),
+    "send-held": ("；{count} 条通知因模板有误暂缓，没有发送（见“通知”表的备注）", "; {count} notices are held by a template mistake and were not sent (see their notes on Notices)"),
     "notices-everyone": ("全体学员", "everyone"),
     "notices-copy": ("{name}，以下学员的通知抄送给您：", "{name}, a copy of these students' notices:"),
     "notices-out-kind": (
@@ -213,8 +216,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Dry run: {messages} messages carrying {notices} notices would be sent (nothing sent, workbook unchanged)",
     ),
     "send-other-kinds": (
-        "；另有 {count} 条待发送的通知不适合发到群里（如学习预警），要发请用 --kinds 指明类型",
-        "; {count} more pending notices are not for a group chat (e.g. learning alerts): name their kinds with --kinds",
+        "；另有 {count} 条待发送的通知不在本次发送的类型里（默认只发适合群聊的），要发请用 --kinds 指明类型",
+        "; {count} more pending notices are of other kinds (by default only those fit for a group chat): name their "
+        "kinds with --kinds",
     ),
     "send-unknown-kind": ("没有通知类型 {kinds}：可选 {known}", "No notice kind {kinds}: choose from {known}"),
     "send-stopped": (
@@ -252,6 +256,14 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The robot's address must start with https:// ({host}); plain http:// is only for this computer.",
     ),
     "robot-file-bad": ("无法读取机器人配置 {path}（{detail}）。", "Cannot read the robots file {path} ({detail})."),
+    "net-refused": ("对方拒绝连接", "connection refused"),
+    "net-no-host": ("找不到这个主机", "host not found"),
+    "net-timeout": ("等待回复超时", "timed out"),
+    "net-dropped": ("连接中断，没有回复", "connection dropped without an answer"),
+    "net-certificate": ("证书不受信任", "certificate not trusted"),
+    "net-not-dingtalk": ("回复不是钉钉机器人的格式", "the answer is not a DingTalk robot's"),
+    "robot-no-name": ("请给机器人起个名字，例如 trainbook robot add 班级群 --webhook …", "Give the robot a name, e.g. trainbook robot add class-group --webhook …"),
+    "robot-none-saved": ("还没有保存的机器人（{path}）。", "No robots saved yet ({path})."),
     "robot-saved": ("已保存机器人“{name}”（{path}，仅本人可读）。", "Saved robot '{name}' ({path}, readable by you only)."),
     "step-send": ("发送第 {n}/{total} 条消息…", "Sending message {n} of {total}…"),
     "run-send": ("发送通知", "Send"),

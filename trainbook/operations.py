@@ -224,6 +224,7 @@ def notices(book: object, as_of: dt.date | str | None = None, out: Path | str | 
     DingTalk robot messages. Same workbook and `as_of`, same sheet."""
     from trainbook.notify import sheet_rows, work_out
     from trainbook.notify.digests import write_out
+    from trainbook.workbook.edit import unchanged
 
     day = _day(as_of)
     engine = engine_for(book)
@@ -235,10 +236,11 @@ def notices(book: object, as_of: dt.date | str | None = None, out: Path | str | 
     result = work_out(master, day, now or dt.datetime.now().replace(microsecond=0))
     if out is not None:
         write_out(result, master, Path(out))
-    if write:
+    rows = sheet_rows(result)
+    if write and (ids or "notices" not in master.tables or not unchanged(master.tables["notices"], rows)):
         outcome = last_run(master.lang, "notices", pending=len(result.pending), new=result.new)
         on_step(message("step-write", master.lang, name=_name(master.source)))
-        engine.write(master, Update(tables={**ids, "notices": sheet_rows(result)}, last_run=outcome))
+        engine.write(master, Update(tables={**ids, "notices": rows}, last_run=outcome))
     return result
 
 

@@ -75,10 +75,11 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
         echo(line)
     with LocalRobot(secret=DEMO_SECRET) as robot:  # a DingTalk-like robot on this computer: all offline
         sent = send(path, webhook=robot.url, secret=DEMO_SECRET)
-    echo(message("demo-sent", lang, summary=sent.summary(), csv=csv_out.name, json=json_out.name))
+    echo(message("demo-sent", lang, summary=sent.summary()))
     for payload in robot.received:
         echo(f"  {payload['markdown']['title']}（@ {len(payload['at']['atMobiles'])} 人）" if zh else
-             f"  {payload['markdown']['title']} (@ {len(payload['at']['atMobiles'])} people)")
+             f"  {payload['markdown']['title']} (mentions {len(payload['at']['atMobiles'])})")
+    echo(message("demo-notice-files", lang, csv=csv_out.name, json=json_out.name))
     finished = build_demo_book(folder / ("培训项目-结业示例.xlsx" if zh else "demo-program-finished.xlsx"), lang,
                                finished=True)
     echo(message("demo-finished", lang, path=finished.name))

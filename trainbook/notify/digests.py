@@ -53,8 +53,8 @@ def digests(run: NoticeRun, groups: dict[str, tuple[str, str]], kinds: Iterable[
                             for s, a, r, m in zip(todo["student_id"], todo["audience"], todo["recipient"],
                                                   todo["mobile"])])
     out = []
-    for (kind, audience, to), rows in todo.groupby(["kind", "audience", "_to"], sort=False):
-        title = f"{kind_label(kind, lang)} · {to}"
+    for (kind, audience, to), rows in todo.groupby(["kind", "audience", "_to"], sort=False, dropna=False):
+        title = f"{kind_label(kind, lang)} · {to if audience == 'student' else rows['recipient'].iloc[0] or to}"
         head = f"#### {title}\n\n"
         if audience != "student":  # a copy: the tutor or manager is the one mentioned
             mobile = rows["mobile"].dropna()
@@ -78,6 +78,8 @@ def _line(row: dict[str, Any], lang: Lang, audience: str) -> str:
     if audience == "student" and row["mobile"]:
         return f"- @{row['mobile']} {row['body']}"  # the mention shows the name
     who = row["recipient"] if audience == "student" else row["student_id"]
+    if audience == "student" and who and str(row["body"]).startswith(str(who)):
+        return f"- {row['body']}"  # the text names its reader already
     return f"- {who or row['student_id']}{colon}{row['body']}"
 
 
@@ -101,10 +103,19 @@ def write_out(run: NoticeRun, master: Master, path: Path) -> None:
     """The pending notices to `path`: .csv (UTF-8 with BOM, opens in Excel; nothing in it runs as a
     formula) or .json (the robot messages)."""
     suffix = path.suffix.lower()
+    if suffix not in (".csv", ".json"):
+        raise InputError(message("notices-out-kind", run.lang, path=path))
+    try:
+        _write(run, master, path, suffix)
+    except OSError as exc:
+        raise InputError(message("out-failed", run.lang, path=path, detail=exc.strerror or type(exc).__name__)) from exc
+
+
+def _write(run: NoticeRun, master: Master, path: Path, suffix: str) -> None:
     if suffix == ".json":
         payloads = [d.payload for d in digests(run, group_names(master))]
         path.write_text(json.dumps(payloads, ensure_ascii=False, indent=2), encoding="utf-8")
-    elif suffix == ".csv":
+    else:
         rows = sheet_rows(NoticeRun(run.as_of, run.pending, run.lang))
         rows.columns = [c.header(run.lang) for c in BY_KEY["notices"].columns]
         rows = rows.astype(object)
@@ -113,5 +124,3 @@ def write_out(run: NoticeRun, master: Master, path: Path) -> None:
             risky = texts & values.formula_like(rows[column])
             rows.loc[risky, column] = "'" + rows.loc[risky, column].astype(str)
         rows.to_csv(path, index=False, encoding="utf-8-sig")
-    else:
-        raise InputError(message("notices-out-kind", run.lang, path=path))

@@ -55,6 +55,8 @@ class Robot:
 
 def save_robot(name: str, webhook: str, secret: str, keyword: str, lang: Lang) -> Path:
     """Keep a robot under `name` in the user's robots file (readable by the owner only)."""
+    if not name.strip():
+        raise InputError(message("robot-no-name", lang))
     check_webhook(webhook, lang)
     path = robots_file()
     robots = _load(path, lang)
@@ -148,8 +150,27 @@ def post(robot: Robot, payload: dict[str, Any], now_ms: int, timeout: float = 10
         raise RobotRefused(None, f"HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:  # unreachable, dropped, timed out, not JSON
         reason = getattr(exc, "reason", exc)
-        raise RobotRefused(None, type(reason).__name__ if not isinstance(reason, str) else reason) from None
+        raise RobotRefused(None, _why(reason)) from None
     code = answer.get("errcode") if isinstance(answer, dict) else None
     if code != 0:
         raise RobotRefused(code if isinstance(code, int) else -1, str(answer.get("errmsg", ""))[:200]
                            if isinstance(answer, dict) else "")
+
+
+NETWORK = {  # what went wrong on the way: the message that says it
+    "ConnectionRefusedError": "net-refused", "gaierror": "net-no-host", "TimeoutError": "net-timeout",
+    "timeout": "net-timeout", "RemoteDisconnected": "net-dropped", "ConnectionResetError": "net-dropped",
+    "SSLCertVerificationError": "net-certificate", "JSONDecodeError": "net-not-dingtalk",
+}
+
+
+def _why(reason: object) -> str:
+    """A network failure as a message key (see NETWORK), or its own short text."""
+    if isinstance(reason, str):
+        return reason[:100]
+    return NETWORK.get(type(reason).__name__, type(reason).__name__)
+
+
+def saved_robots(lang: Lang) -> list[tuple[str, str]]:
+    """The robots `trainbook robot add` saved: (name, host) — never their tokens or secrets."""
+    return [(name, Robot(entry.get("webhook", "")).host) for name, entry in _load(robots_file(), lang).items()]

@@ -8,10 +8,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from trainbook.errors import InputError
-from trainbook.i18n import Lang, Steps, last_run, listing, message
-from trainbook.notify import NoticeRun, current, kind_label, sheet_rows
+from trainbook.i18n import MESSAGES, Lang, Steps, last_run, listing, message
+from trainbook.notify import NoticeRun, current, kind_label, kind_of, sheet_rows
 from trainbook.notify.digests import digests, group_names
-from trainbook.notify.robot import Pacer, RobotRefused, find_robot, post
+from trainbook.notify.robot import Pacer, RobotRefused, check_webhook, find_robot, post
 from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE
 from trainbook.workbook.engine import Engine, Update
 from trainbook.workbook.master import Master
@@ -27,11 +27,14 @@ class SendRun:
     other_kinds: int  # pending notices of kinds not sent to this robot
     dry_run: bool
     lang: Lang
+    held: int = 0  # pending notices of the kinds sent whose template cannot be filled
 
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
         key = "send-dry-run" if self.dry_run else "send-result"
         text = message(key, lang, messages=self.messages, notices=self.notices, left=self.left)
+        if self.held:
+            text += message("send-held", lang, count=self.held)
         if self.other_kinds:
             text += message("send-other-kinds", lang, count=self.other_kinds)
         return text
@@ -41,7 +44,7 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
                  keyword: str | None, kinds: list[str] | None, dry_run: bool, clock: Callable[[], float],
                  sleep: Callable[[float], None], on_step: Steps) -> SendRun:
     lang = master.lang
-    wanted = list(kinds) if kinds else list(GROUP_SAFE)
+    wanted = [kind_of(k) or k for k in kinds] if kinds else list(GROUP_SAFE)  # keys or names: risk-warning, 学习预警
     if unknown := [k for k in wanted if k not in BY_KIND]:
         raise InputError(message("send-unknown-kind", lang, kinds=listing(unknown, lang),
                                  known=listing((f"{k}（{kind_label(k, lang)}）" if lang == "zh" else k for k in BY_KIND),
@@ -49,12 +52,15 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
     rows = current(master)
     run = NoticeRun(dt.date.today(), rows, lang)
     other = int((~run.pending["kind"].isin(wanted)).sum())
+    held = int((run.pending["kind"].isin(wanted) & run.pending["body"].isna()).sum())
+    if dry_run and webhook:
+        check_webhook(webhook, lang)
     robot = find_robot(lang, name, webhook, secret, keyword) if not dry_run else None
     messages = digests(run, group_names(master), wanted, robot.keyword if robot else keyword or "")
     carried = sum(len(d.notice_ids) for d in messages)
     if dry_run or not messages:
         return SendRun(len(messages) if dry_run else 0, carried if dry_run else 0, carried if dry_run else 0, other,
-                       dry_run, lang)
+                       dry_run, lang, held)
     assert robot is not None
     engine.ready_to_write(master)  # a message sent but not marked would go out twice
     pacer, sent_ids, refused = Pacer(clock, sleep), [], None
@@ -76,12 +82,13 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
         engine.write(master, Update(tables={"notices": sheet_rows(NoticeRun(run.as_of, rows, lang))}, last_run=outcome))
     if refused is not None:
         raise InputError(refusal(refused, robot.host, done, carried - len(sent_ids), lang))
-    return SendRun(done, len(sent_ids), carried - len(sent_ids), other, False, lang)
+    return SendRun(done, len(sent_ids), carried - len(sent_ids), other, False, lang, held)
 
 
 def refusal(exc: RobotRefused, host: str, sent: int, left: int, lang: Lang) -> str:
     """What the robot's refusal means and what to do, and how far the run got."""
     key = {None: "robot-unreachable", 310000: "robot-310000", 130101: "robot-130101",
            460101: "robot-460101"}.get(exc.code, "robot-other")
-    return message(key, lang, host=host, code=exc.code, detail=exc.detail) + message("send-stopped", lang, sent=sent,
-                                                                                  left=left)
+    detail = message(exc.detail, lang) if exc.code is None and exc.detail in MESSAGES else exc.detail
+    return message(key, lang, host=host, code=exc.code, detail=detail) + message("send-stopped", lang, sent=sent,
+                                                                              left=left)

@@ -90,6 +90,13 @@ def table_edit(table: Table, frame: pd.DataFrame) -> TableEdit:
     return TableEdit(r, c, v, rows_for(table, frame[~known]))
 
 
+def unchanged(table: Table, frame: pd.DataFrame) -> bool:
+    """Whether `frame`, as the whole of a sheet's rows, says what the sheet already says."""
+    if len(frame) != len(table.original):
+        return False
+    return not len(table_edit(table, frame.set_axis(table.original.index)))
+
+
 def rows_for(table: Table, frame: pd.DataFrame) -> Rows:
     """A frame's columns as the rows to write into `table`'s sheet, placed by header position
     (a column with nothing in it is not written: its cells are left to the sheet)."""
