@@ -23,6 +23,10 @@ Sub Send()
     RunPython "import trainbook.xl; trainbook.xl.send()"
 End Sub
 
+Sub CheckinQr()
+    RunPython "import trainbook.xl; trainbook.xl.qr()"
+End Sub
+
 Sub Certificates()
     RunPython "import trainbook.xl; trainbook.xl.certificates()"
 End Sub

@@ -168,6 +168,9 @@ def test_every_button_runs_through_the_json_book_engine(button, tmp_path: Path,
         assert len(alerts) == 1 and "出错" not in alerts[0]["args"][0], alerts
         if button.function == "send":
             assert robot.received and f"已发送 {len(robot.received)} 条消息" in alerts[0]["args"][0]
+        if button.function == "qr":  # a picture per session, each on its page's cell
+            pictures = [a for a in actions if a["func"] == "addPicture"]
+            assert len(pictures) == 11 and len({a["args"][2] for a in pictures}) == 11
         per_sheet: dict[int, int] = {}
         for action in actions:
             if action["func"] == "setValues":

@@ -73,3 +73,42 @@ def test_before_the_end_nobody_gets_one(tmp_path: Path) -> None:
     book = build_demo_book(tmp_path / "demo.xlsx")
     run = trainbook.certificates(book, as_of="2026-11-29", out=tmp_path / "none")
     assert run.files == [] and not (tmp_path / "none").exists() and "没有可以颁发" in run.summary()
+
+
+def test_qr_codes_decode_to_their_links_and_print_a_page_each(tmp_path: Path, soffice: str) -> None:
+    import zipfile
+
+    from trainbook.workbook.package import PackageEdit, sheet_parts
+    from trainbook.workbook.pictures import pictures_in
+
+    from .conftest import convert, parts
+
+    book = build_demo_book(tmp_path / "demo.xlsx")
+    before = parts(book)
+    run = trainbook.qr(book, out=tmp_path / "png")
+    sessions = trainbook.read(book).frame("sessions")
+    assert len(run.files) == len(sessions) == 11
+    links = dict(zip(sessions["session_id"], sessions["checkin_url"]))
+    for png in run.files:
+        [found] = zxingcpp.read_barcodes(Image.open(png))
+        assert found.text == links[png.stem]
+    trainbook.qr(book, out=tmp_path / "png")  # again: the pictures are replaced, never stacked
+    with zipfile.ZipFile(book) as zf:
+        qr_part = next(p.part for p in sheet_parts(zf) if p.name == "签到二维码")
+        shown = pictures_in(PackageEdit(zf), qr_part)
+        media = [n for n in zf.namelist() if n.startswith("xl/media/")]
+    assert len(shown) == len(set(shown)) == 11 and len(media) == 11
+    after = parts(book)
+    mine = {qr_part, "xl/workbook.xml", "[Content_Types].xml", next(
+        p for p in after if p.endswith(".rels") and qr_part.rsplit("/", 1)[1] in p)}
+    home = next(p.part for p in sheet_parts(zipfile.ZipFile(book)) if p.name == "首页")
+    changed = {n for n in before if before[n] != after.get(n)} - mine - {home}
+    assert not changed, changed
+    pdf = convert(soffice, book, "pdf", tmp_path / "lo")
+    pages = int(next(line.split()[-1] for line in subprocess.run(["pdfinfo", str(pdf)], capture_output=True,
+                                                                   text=True).stdout.splitlines() if line.startswith("Pages")))
+    per_page = [subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True,
+                               text=True).stdout for i in range(1, pages + 1)]
+    qr_pages = [text for text in per_page if "请用钉钉扫码签到" in text]
+    assert len(qr_pages) == 11 and all(text.count("请用钉钉扫码签到") == 1 for text in qr_pages), "a page per session"
+    assert all(links[sid] in text for sid, text in zip(sessions["session_id"], qr_pages))

@@ -18,7 +18,7 @@ _WHERE = {
     "MergeResult": "trainbook.importers.merge", "MergeRun": "trainbook.importers.merge",
     "Progress": "trainbook.metrics", "Issue": "trainbook.validation", "Report": "trainbook.validation",
     "NoticeRun": "trainbook.notify",
-    **{name: "trainbook.operations" for name in ("buttons", "certificates", "init", "merge", "notices", "progress", "read",
+    **{name: "trainbook.operations" for name in ("buttons", "certificates", "init", "merge", "notices", "progress", "qr", "read",
                                                   "records", "send", "validate")},
 }
 
@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from trainbook.importers.merge import MergeResult, MergeRun
     from trainbook.metrics import Progress
     from trainbook.notify import NoticeRun
-    from trainbook.operations import buttons, certificates, init, merge, notices, progress, read, records, send, validate
+    from trainbook.operations import buttons, certificates, init, merge, notices, progress, qr, read, records, send, validate
     from trainbook.validation import Issue, Report
 
 
@@ -41,5 +41,5 @@ def __getattr__(name: str) -> Any:
 
 __all__ = [
     "InputError", "Issue", "MergeResult", "MergeRun", "NoticeRun", "Progress", "Report", "TrainbookError", "WriteError",
-    "buttons", "certificates", "init", "merge", "notices", "progress", "read", "records", "send", "validate",
+    "buttons", "certificates", "init", "merge", "notices", "progress", "qr", "read", "records", "send", "validate",
 ]

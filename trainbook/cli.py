@@ -380,6 +380,23 @@ def robot_list() -> None:
             click.echo(message("robot-none-saved", LANG, path=robots_file()))
 
 
+@main.command(help=T("为有签到链接的课次生成签到二维码：PNG 图片，以及每个课次一页、可直接打印的“签到二维码”表。",
+                     "Make a check-in QR code per session with a check-in link: PNG files, and the Check-in QR "
+                     "sheet printing a page per session."))
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path),
+              help=T("图片写到哪个文件夹（默认：工作簿旁的“<工作簿名>-签到二维码”）。",
+                     "The folder for the PNGs (default: '<book>-check-in-qr' beside the workbook)."))
+@click.option("--sessions", help=T("只为这些课次生成，用逗号分隔（例如 C01,C02）。",
+                                   "Only these sessions, comma-separated (e.g. C01,C02)."))
+def qr(book: Path, out: Path | None, sessions: str | None) -> None:
+    from trainbook.operations import qr as make_qr
+
+    with _user_errors(_debug()):
+        only = [s.strip() for s in sessions.split(",") if s.strip()] if sessions else None
+        click.echo(make_qr(book, out=out, sessions=only).summary())
+
+
 @main.command(help=T("为结业证书为“是”的学员生成证书 PDF（每人一份，另有一份合并的供打印），验证码列入“证书”表。",
                      "Write a certificate PDF for every student whose certificate is Yes (and one to print them "
                      "all); their codes go on the certificates sheet."))

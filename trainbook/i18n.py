@@ -282,6 +282,18 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "CJK, or name a font file in TRAINBOOK_CJK_FONT.",
     ),
     "font-missing-given": ("TRAINBOOK_CJK_FONT 指定的字体文件 {path} 不存在。", "TRAINBOOK_CJK_FONT names {path}, which does not exist."),
+    "qr-result": (
+        "已生成 {count} 个课次的签到二维码：图片在 {folder}，打印“签到二维码”表即每个课次一页。",
+        "Check-in QR codes for {count} sessions: the images are in {folder}; print the Check-in QR sheet for a page each.",
+    ),
+    "qr-none": (
+        "没有可生成二维码的课次：请在“课次”表填写签到链接，或在“设置”里填写签到链接模板。",
+        "No session to make a QR code for: fill in Sessions' check-in link, or the check-in URL template in Settings.",
+    ),
+    "qr-without-link": ("；没有签到链接的课次：{sessions}", "; sessions without a check-in link: {sessions}"),
+    "qr-scan": ("请用钉钉扫码签到", "Scan with DingTalk to check in"),
+    "run-qr": ("签到二维码", "Check-in QR"),
+    "outcome-qr": ("{count} 个课次", "{count} sessions"),
     "run-certificates": ("结业证书", "Certificates"),
     "outcome-certificates": ("{count} 份证书", "{count} certificates"),
     "internal-error": (

@@ -26,6 +26,7 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.notify import NoticeRun
     from trainbook.notify.sending import SendRun
     from trainbook.printing.certificates import CertificateRun
+    from trainbook.printing.qr import QrRun
     from trainbook.validation import Report
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
@@ -281,3 +282,22 @@ def _beside(master: Master, what: str) -> Path:
     """A folder next to the workbook for what an operation prints (the current folder for a book in Excel)."""
     source = Path(str(master.source))
     return (source.parent if source.parent != Path("") else Path.cwd()) / f"{source.stem}-{what}"
+
+
+def qr(book: object, out: Path | str | None = None, sessions: list[str] | None = None) -> QrRun:
+    """A check-in QR code per session with a check-in link (or those in `sessions`): PNGs in `out`
+    (default: a folder beside the workbook) and the 签到二维码 sheet, a printed page each."""
+    from trainbook.printing.qr import work_out
+    from trainbook.schema.sheets import BY_KEY
+    from trainbook.workbook.master import Table
+
+    engine = engine_for(book)
+    master = engine.read(["sessions", "settings"])
+    require_columns(master, ["sessions", "qr"])
+    folder = Path(out) if out else _beside(master, "签到二维码" if master.lang == "zh" else "check-in-qr")
+    result = work_out(master, folder, sessions)
+    master.tables["qr"] = Table(BY_KEY["qr"], master.names["qr"], ["0"], {"0": 0}, result.cells.iloc[0:0])
+    outcome = last_run(master.lang, "qr", count=len(result.files))
+    engine.write(master, Update(tables={"qr": result.cells}, pictures={"qr": result.pictures},
+                                row_breaks={"qr": result.breaks}, last_run=outcome))
+    return result

@@ -63,3 +63,8 @@ def send() -> None:
 def certificates() -> None:
     """The 结业证书 button: certificate PDFs in a folder beside the workbook, codes on 证书."""
     _run(lambda book: operations.certificates(book).summary())
+
+
+def qr() -> None:
+    """The 签到二维码 button: the QR sheet, a page per session, and the PNGs beside the workbook."""
+    _run(lambda book: operations.qr(book).summary())

@@ -13,7 +13,7 @@ from trainbook.demo.exports import program_exports
 from trainbook.demo.program import finished_program, sample_program
 from trainbook.i18n import Lang, listing, message
 from trainbook.notify.local_robot import LocalRobot
-from trainbook.operations import buttons, certificates, init, merge, notices, progress, send, validate
+from trainbook.operations import buttons, certificates, init, merge, notices, progress, qr, send, validate
 from trainbook.schema.buttons import BUTTONS
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
@@ -80,6 +80,7 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
         echo(f"  {payload['markdown']['title']}（@ {len(payload['at']['atMobiles'])} 人）" if zh else
              f"  {payload['markdown']['title']} (mentions {len(payload['at']['atMobiles'])})")
     echo(message("demo-notice-files", lang, csv=csv_out.name, json=json_out.name))
+    echo(qr(path).summary())
     finished = build_demo_book(folder / ("培训项目-结业示例.xlsx" if zh else "demo-program-finished.xlsx"), lang,
                                finished=True)
     echo(message("demo-finished", lang, path=finished.name))

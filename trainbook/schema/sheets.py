@@ -340,6 +340,7 @@ PROGRESS = Sheet(
 )
 
 DASHBOARD = Sheet("dashboard", "看板", "Dashboard", "generated", tab_color=GENERATED_TAB)
+QR = Sheet("qr", "签到二维码", "Check-in QR", "generated", tab_color=GENERATED_TAB)  # a printed page per session
 
 NOTICES = Sheet(
     "notices", "通知", "Notices", "generated",
@@ -469,7 +470,7 @@ TEMPLATES = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (
     HOME, ENROLLMENT, GROUPS, SESSIONS, ATTENDANCE, TASKS, SUBMISSIONS, ASSESSMENTS, SCORES,
-    FEEDBACK, MATERIALS, ALIASES, PASTE, PROGRESS, DASHBOARD, NOTICES, CERTIFICATES, REVIEW, ISSUES, IMPORTS,
+    FEEDBACK, MATERIALS, ALIASES, PASTE, PROGRESS, DASHBOARD, NOTICES, QR, CERTIFICATES, REVIEW, ISSUES, IMPORTS,
     SETTINGS, TEMPLATES, REVIEW_DATA,
 )
 BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}

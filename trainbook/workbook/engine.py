@@ -36,6 +36,21 @@ class Update:
     last_run: tuple[str, str, str] | None = None  # operation, time, outcome for the home sheet
     # sheet → (first data row, column letter → last data row): charts over it are trimmed to fit
     chart_ranges: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
+    # sheet → the pictures it should show (all of trainbook's there, replacing earlier ones), and
+    # the rows after which a printed page ends
+    pictures: dict[str, list[Picture]] = field(default_factory=dict)
+    row_breaks: dict[str, list[int]] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A PNG placed with its top-left corner on a cell (0-based row and column), `size` cm square."""
+
+    png: bytes
+    row: int
+    col: int
+    size: float
+    name: str = ""
 
 
 class Engine(Protocol):

@@ -18,6 +18,7 @@ from trainbook.workbook.edit import rows_for, table_edit
 from trainbook.workbook.engine import Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
 from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, sheet_parts
+from trainbook.workbook.pictures import set_pictures, set_row_breaks
 from trainbook.workbook.safety import check_replaceable, file_version, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
 from trainbook.workbook.sheet_xml import (
@@ -137,6 +138,11 @@ class FileEngine:
                     trimmed = trim_chart_ranges(chart, master.names[key], first_row, last_rows)
                     if trimmed != chart:
                         package.replace(part, [trimmed])
+            for key, pictures in update.pictures.items():
+                set_pictures(package, parts[master.names[key]], pictures)
+            for key, after in update.row_breaks.items():
+                part = parts[master.names[key]]
+                package.replace(part, [set_row_breaks(package.read(part), after)])
             for key in update.clear:
                 part = parts[master.names[key]]
                 package.replace(part, [clear_rows(package.read(part))])

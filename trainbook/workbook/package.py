@@ -118,6 +118,7 @@ class PackageEdit:
         self.zf = zf
         self.names = set(zf.namelist())
         self.replaced: dict[str, Chunks] = {}
+        self.removed: set[str] = set()
 
     def read(self, part: str) -> bytes:
         """A part as this edit leaves it so far."""
@@ -131,6 +132,13 @@ class PackageEdit:
     def replace(self, part: str, chunks: Chunks) -> None:
         self.replaced[part] = chunks
         self.names.add(part)
+        self.removed.discard(part)
+
+    def remove(self, part: str) -> None:
+        """Leave `part` out of the package (an image no picture shows any more)."""
+        self.replaced.pop(part, None)
+        self.names.discard(part)
+        self.removed.add(part)
 
     def free_name(self, pattern: str) -> str:
         """The first part name `pattern` (e.g. "xl/media/image{}.png") gives that the package lacks."""
@@ -184,10 +192,10 @@ class PackageEdit:
 
     def write(self, src: Path, dst: Path) -> None:
         """Write `dst` as `src` with this edit applied."""
-        rewrite(src, dst, self.replaced)
+        rewrite(src, dst, self.replaced, self.removed)
 
 
-def rewrite(src: Path, dst: Path, replaced: dict[str, Chunks]) -> None:
+def rewrite(src: Path, dst: Path, replaced: dict[str, Chunks], removed: set[str] | None = None) -> None:
     """Write `dst` as a copy of `src` in which only the parts named in `replaced` change, and the
     parts `replaced` names that `src` lacks are added at the end.
 
@@ -198,6 +206,8 @@ def rewrite(src: Path, dst: Path, replaced: dict[str, Chunks]) -> None:
         present = set()
         for info in zin.infolist():
             present.add(info.filename)
+            if removed and info.filename in removed:
+                continue
             if info.filename in replaced:
                 _write_part(zout, info.filename, replaced[info.filename], info.file_size, info)
             else:

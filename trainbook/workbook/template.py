@@ -90,6 +90,7 @@ PURPOSE: dict[str, tuple[str, str]] = {
     "progress": ("每位学员的出勤率、完成率、成绩和风险", "Each student's rates, scores and risk"),
     "dashboard": ("项目看板与图表", "Program dashboard and charts"),
     "notices": ("生成的通知及发送状态", "Generated notices and their status"),
+    "qr": ("每个课次一页的签到二维码，直接打印", "A check-in QR code per session, a page each, to print"),
     "certificates": ("已颁发的结业证书及验证码", "Certificates issued, with their verification codes"),
     "review": ("导入时未能确认身份的记录", "Imported rows whose person needs confirming"),
     "issues": ("校验发现的问题及位置链接", "Validation findings with links"),
@@ -149,6 +150,9 @@ def _tint(hex_color: str, amount: float = 0.35) -> str:
     return "#" + "".join(f"{c:02X}" for c in mix)
 
 
+QR_COLUMN_WIDTH = 10  # characters: eight columns fill an A4 page's width
+
+
 def build_workbook(path: Path, lang: Lang = "zh") -> None:
     """Write a new, empty master workbook in `lang` to `path` (deterministic bytes)."""
     wb = xlsxwriter.Workbook(str(path), {
@@ -165,13 +169,16 @@ def build_workbook(path: Path, lang: Lang = "zh") -> None:
             ws.hide()
         ws.set_paper(9)
         ws.set_landscape()
-        ws.fit_to_pages(1, 0)
+        if sheet.key != "qr":  # the QR pages print at 100 %, one per session
+            ws.fit_to_pages(1, 0)
         if sheet.key == "home":
             ws.fit_to_pages(1, 1)
             _home(ws, formats, lang)
             ws.activate()
         elif sheet.key == "dashboard":
             _dashboard(wb, ws, sheet.name(lang), formats, lang)
+        elif sheet.key == "qr":
+            _qr_sheet(ws, formats, lang)
         elif sheet.columns:
             _table_sheet(wb, ws, sheet, formats, lang)
         if sheet.key == "settings":
@@ -308,6 +315,16 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
             (chart.set_x_axis if block.chart_type == "bar" else chart.set_y_axis)(axis)
         chart.set_size({"width": 560, "height": 300})
         ws.insert_chart(anchor, chart)
+
+
+def _qr_sheet(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
+    """A page per session once `trainbook qr` has run: A4 portrait at 100 %, the code centred."""
+    ws.set_portrait()
+    ws.set_margins(left=0.6, right=0.6, top=0.6, bottom=0.6)
+    ws.set_column(0, 7, QR_COLUMN_WIDTH)
+    ws.hide_gridlines(2)
+    ws.write(0, 0, "点击“签到二维码”或运行 trainbook qr 生成，每个课次一页" if lang == "zh" else
+             "Click Check-in QR (or run trainbook qr): a page per session", formats.muted)
 
 
 def _home(ws: Worksheet, formats: _Formats, lang: Lang) -> None:

@@ -8,7 +8,9 @@ changed cells down a column and one for the new rows; one colour call per 10,000
 from __future__ import annotations
 
 import datetime as dt
+import tempfile
 from collections.abc import Iterable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -17,12 +19,13 @@ from trainbook.i18n import Lang
 from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
-from trainbook.workbook.engine import Cell, Update, added_sheet, require_sheets
+from trainbook.workbook.engine import Cell, Picture, Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, Table, identify_sheets, table_from_values
 from trainbook.workbook.sheet_xml import Link, Rows, excel_serial
 from trainbook.workbook.template import LAST_RUN_CELLS
 
 MARK_COLOR = "#FFC7CE"
+PICTURE_PREFIX = "trainbook-"  # the pictures trainbook placed, and may replace
 MAX_COLOR_CELLS = 10_000
 
 
@@ -103,6 +106,32 @@ class XlwingsEngine:
         for key, cells in update.marks.items():
             if key in master.tables:
                 self._colour(master.tables[key].name, cells, update.unmark.get(key, []))
+        for key, pictures in update.pictures.items():
+            self._pictures(self.book.sheets[master.names[key]], pictures)
+        for key, after in update.row_breaks.items():
+            self._row_breaks(self.book.sheets[master.names[key]], after)
+
+    @staticmethod
+    def _pictures(sheet: Any, pictures: list[Picture]) -> None:
+        """trainbook's pictures on a sheet: the earlier ones deleted, each new one placed on its cell."""
+        for old in [p for p in sheet.pictures if str(p.name).startswith(PICTURE_PREFIX)]:
+            old.delete()
+        with tempfile.TemporaryDirectory() as folder:
+            for n, picture in enumerate(pictures):
+                path = Path(folder) / f"{n}.png"
+                path.write_bytes(picture.png)
+                size = picture.size / 2.54 * 72  # cm → points
+                added = sheet.pictures.add(str(path), anchor=sheet.range((picture.row + 1, picture.col + 1)),
+                                           width=size, height=size)
+                added.name = picture.name or f"{PICTURE_PREFIX}{n}"
+
+    def _row_breaks(self, sheet: Any, after: list[int]) -> None:
+        """Page ends, where the spreadsheet program offers them (Excel's object model; a JSON book has none)."""
+        if getattr(self.book.app, "engine", None) is None or self.book.app.engine.name != "excel":
+            return
+        sheet.api.ResetAllPageBreaks()
+        for row in after:
+            sheet.api.HPageBreaks.Add(sheet.api.Rows(row + 1))
 
     @staticmethod
     def _replace(sheet: Any, table: Table, rows: Rows) -> None:

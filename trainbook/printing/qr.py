@@ -1,0 +1,83 @@
+"""`qr` (SPEC §7.3): a check-in QR code for every session that has a check-in link (its own, or one
+built from the settings' template) — a PNG each, and the 签到二维码 sheet printing one A4 page per
+session: program, title, date and time, location, session id, the code, and the link in small print."""
+
+from __future__ import annotations
+
+import io
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+import qrcode
+
+from trainbook.i18n import Lang, message
+from trainbook.policy.plan import checkin_url, session_plan
+from trainbook.policy.settings import read_settings
+from trainbook.workbook.engine import Picture
+from trainbook.workbook.master import Master
+
+BLOCK = 40  # sheet rows per session: one A4 portrait page at 100 %
+CODE_ROW, CODE_COL, CODE_CM = 7, 1, 12.0  # where the code sits in its block, and its size
+URL_ROW = 32
+
+
+@dataclass
+class QrRun:
+    """The 签到二维码 sheet's cells, its pictures and page ends, and the PNG files written."""
+
+    cells: pd.DataFrame
+    pictures: list[Picture] = field(default_factory=list)
+    breaks: list[int] = field(default_factory=list)
+    files: list[Path] = field(default_factory=list)
+    without_link: list[str] = field(default_factory=list)
+    lang: Lang = "zh"
+
+    def summary(self, lang: Lang | None = None) -> str:
+        lang = lang or self.lang
+        text = (message("qr-result", lang, count=len(self.files), folder=self.files[0].parent) if self.files
+                else message("qr-none", lang))
+        if self.without_link:
+            text += message("qr-without-link", lang, sessions="、".join(self.without_link) if lang == "zh"
+                            else ", ".join(self.without_link))
+        return text
+
+
+def work_out(master: Master, folder: Path, only: list[str] | None = None) -> QrRun:
+    """The QR codes of the sessions (all, or those named in `only`), written as PNGs into `folder`."""
+    lang = master.lang
+    settings = read_settings(master)
+    plan = session_plan(master)
+    if only:
+        plan = plan[plan.index.isin(only)]
+    texts: list[str | None] = []
+    run = QrRun(pd.DataFrame(), lang=lang)
+    for session_id, row in plan.iterrows():
+        link = checkin_url(row, str(session_id), settings)
+        if not link:
+            run.without_link.append(str(session_id))
+            continue
+        image = qrcode.make(link, border=2).get_image()
+        buffer = io.BytesIO()
+        image.save(buffer, format="PNG")
+        png = buffer.getvalue()
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"{session_id}.png"
+        path.write_bytes(png)
+        run.files.append(path)
+        top = len(texts)  # 0-based: the block's first row is Excel row top + 2
+        when = f"{row['date']:%Y-%m-%d} {row['start_at']:%H:%M}–{row['end_at']:%H:%M}"
+        block: list[str | None] = [settings.program_name or "", str(row["title"] or session_id),
+                                   (f"时间：{when}" if lang == "zh" else f"When: {when}"),
+                                   (f"地点：{row.get('location') or '—'}" if lang == "zh"
+                                    else f"Where: {row.get('location') or '—'}"),
+                                   (f"课次编号：{session_id}" if lang == "zh" else f"Session: {session_id}"),
+                                   (message("qr-scan", lang))]
+        block += [None] * (URL_ROW - len(block)) + [link]
+        texts += block + [None] * (BLOCK - len(block))
+        run.pictures.append(Picture(png, top + 1 + CODE_ROW, CODE_COL, CODE_CM, f"trainbook-qr-{session_id}"))
+        run.breaks.append(top + 1 + BLOCK)  # the page ends after the block's last row
+    run.cells = pd.DataFrame({"0": texts}, dtype=object)
+    if run.breaks:
+        run.breaks.pop()  # nothing follows the last page
+    return run
