@@ -138,6 +138,11 @@ def _export_kind(value: str | None) -> str | None:
     return value
 
 
+def _listed(text: str | None) -> list[str] | None:
+    """An option's comma-separated list (C01,C02 or C01，C02)."""
+    return [item.strip() for item in text.replace("，", ",").split(",") if item.strip()] if text else None
+
+
 def _debug() -> bool:
     return bool(click.get_current_context().find_root().obj.get("debug"))
 
@@ -341,7 +346,7 @@ def send(book: Path, name: str | None, webhook: str | None, secret: str | None, 
     with _user_errors(_debug()):
         with _status() as on_step:
             result = send_notices(book, robot=name, webhook=webhook, secret=secret, keyword=keyword,
-                                  kinds=[k.strip() for k in kinds.split(",") if k.strip()] if kinds else None,
+                                  kinds=_listed(kinds),
                                   dry_run=dry_run, on_step=on_step)
         click.echo(result.summary())
 
@@ -393,8 +398,7 @@ def qr(book: Path, out: Path | None, sessions: str | None) -> None:
     from trainbook.operations import qr as make_qr
 
     with _user_errors(_debug()):
-        only = [s.strip() for s in sessions.split(",") if s.strip()] if sessions else None
-        click.echo(make_qr(book, out=out, sessions=only).summary())
+        click.echo(make_qr(book, out=out, sessions=_listed(sessions)).summary())
 
 
 @main.command(help=T("为结业证书为“是”的学员生成证书 PDF（每人一份，另有一份合并的供打印），验证码列入“证书”表。",

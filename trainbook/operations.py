@@ -21,6 +21,8 @@ from trainbook.workbook.master import Master
 from trainbook.workbook.master import records as sheet_records
 
 if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click starts a fresh Python
+    import pandas as pd
+
     from trainbook.importers.merge import MergeRun, Source
     from trainbook.metrics import Progress
     from trainbook.notify import NoticeRun
@@ -202,20 +204,26 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
     `write`, rewrite its progress sheet and dashboard. Same workbook and `as_of`, same result."""
     from trainbook.metrics import compute, progress_update
 
-    day = _day(as_of)
-    engine = engine_for(book)
-    on_step(message("step-read", default_lang(), name=_name(book)))
-    master = engine.read()
-    require_columns(master, PROGRESS_NEEDS)
-    ids = assign_ids(master) if write else {}
-    on_step(message("step-compute", master.lang))
-    result = compute(master, day)
+    engine, master, ids = _for_progress(book, write, on_step)
+    result = compute(master, _day(as_of))
     if write:
         update = progress_update(master, result)
         update.tables.update(ids)
         on_step(message("step-write", master.lang, name=_name(master.source)))
         engine.write(master, update)
     return result
+
+
+def _for_progress(book: object, write: bool, on_step: Steps) -> tuple[Engine, Master, dict[str, pd.DataFrame]]:
+    """The engine and master of an operation that works out progress, refused without the sheets
+    progress needs; with `write`, blank ids assigned (the changed sheets are returned)."""
+    engine = engine_for(book)
+    on_step(message("step-read", default_lang(), name=_name(book)))
+    master = engine.read()
+    require_columns(master, PROGRESS_NEEDS)
+    ids = assign_ids(master) if write else {}
+    on_step(message("step-compute", master.lang))
+    return engine, master, ids
 
 
 def notices(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None, write: bool = True,
@@ -227,14 +235,8 @@ def notices(book: object, as_of: dt.date | str | None = None, out: Path | str | 
     from trainbook.notify.digests import write_out
     from trainbook.workbook.edit import unchanged
 
-    day = _day(as_of)
-    engine = engine_for(book)
-    on_step(message("step-read", default_lang(), name=_name(book)))
-    master = engine.read()
-    require_columns(master, PROGRESS_NEEDS)
-    ids = assign_ids(master) if write else {}
-    on_step(message("step-compute", master.lang))
-    result = work_out(master, day, now or dt.datetime.now().replace(microsecond=0))
+    engine, master, ids = _for_progress(book, write, on_step)
+    result = work_out(master, _day(as_of), now or dt.datetime.now().replace(microsecond=0))
     if out is not None:
         write_out(result, master, Path(out))
     rows = sheet_rows(result)
@@ -267,12 +269,9 @@ def certificates(book: object, as_of: dt.date | str | None = None, out: Path | s
     verification codes in the certificates sheet."""
     from trainbook.printing.certificates import work_out
 
-    day = _day(as_of)
-    engine = engine_for(book)
-    master = engine.read()
-    require_columns(master, PROGRESS_NEEDS)
+    engine, master, _ = _for_progress(book, False, quiet)
     folder = Path(out) if out else _beside(master, "证书" if master.lang == "zh" else "certificates")
-    result = work_out(master, day, folder)
+    result = work_out(master, _day(as_of), folder)
     outcome = last_run(master.lang, "certificates", count=len(result.files))
     engine.write(master, Update(tables={"certificates": result.rows}, last_run=outcome))
     return result
