@@ -180,3 +180,12 @@ def test_working_out_the_same_notices_again_leaves_the_file_alone(book: Path) ->
     before = book.read_bytes()
     trainbook.notices(book, as_of=AS_OF, now=NOW)
     assert book.read_bytes() == before, "no rewrite, no backup spent on nothing"
+
+
+def test_a_material_of_no_session_is_news_for_everyone(book: Path) -> None:
+    settings = trainbook.read(book).frame("settings").copy()
+    settings.loc[settings["key"] == "recent_days", "value"] = 60  # M2 (02-01) is recent now
+    write_tables(book, {"settings": settings})
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW, write=False)
+    news = set(run.pending.loc[run.pending["kind"] == "material-update", "notice_id"])
+    assert {i for i in news if "M2" in i} == {f"material-update:M2@v1:{s}" for s in "ABEF"}

@@ -48,12 +48,18 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
     base = {"program": settings.program_name or ""}
     out: list[dict[str, Any]] = []
 
+    people_seen: dict[str, dict[str, Any]] = {}
+
     def person(student_id: str) -> dict[str, Any]:
-        row = everyone.loc[student_id]
-        group = groups.loc[row["group_id"]] if row["group_id"] in groups.index else None
-        return {"name": row["name"] or "", "group_id": row["group_id"], "group": _or(group, "name"),
-                "tutor": _or(group, "tutor"), "tutor_mobile": _or(group, "tutor_mobile"),
-                "manager": row["manager"] or "", "manager_mobile": row["manager_mobile"], "mobile": row["mobile"]}
+        if student_id not in people_seen:
+            row = everyone.loc[student_id]
+            group = groups.loc[row["group_id"]] if row["group_id"] in groups.index else None
+            people_seen[student_id] = {
+                "name": _or(row, "name"), "group_id": row["group_id"], "group": _or(group, "name"),
+                "tutor": _or(group, "tutor"), "tutor_mobile": _or(group, "tutor_mobile", None),
+                "manager": _or(row, "manager"), "manager_mobile": _or(row, "manager_mobile", None),
+                "mobile": _or(row, "mobile", None)}
+        return people_seen[student_id]
 
     def add(kind: str, event: str, student_id: str, facts: dict[str, Any], audiences: tuple[str, ...] = ("student",)
             ) -> None:
@@ -118,12 +124,13 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
     fresh = materials[(materials["published_at"].dt.normalize() <= day)
                       & (materials["published_at"] >= day - pd.Timedelta(days=settings.recent_days))]
     for material in fresh.itertuples():
-        version = material.version or f"{material.published_at:%Y%m%d}"
+        version = material.version if _given(material.version) else f"{material.published_at:%Y%m%d}"
         readers = (pairs.loc[pairs["session_id"] == material.session_id, "student_id"].unique()
-                   if material.session_id else people.index)
+                   if _given(material.session_id) else people.index)
         for student_id in readers:
             add("material-update", f"{material.material_id}@{version}", str(student_id),
-                {"material": material.title or material.material_id, "link": material.link or ""})
+                {"material": material.title if _given(material.title) else material.material_id,
+                 "link": material.link if _given(material.link) else ""})
     return pd.DataFrame(out, columns=["notice_id", "kind", "student_id", "audience", "recipient", "mobile", "group_id",
                                       "facts"])
 
@@ -136,17 +143,18 @@ def _given(value: object) -> bool:
     return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
 
 
-def _or(row: pd.Series | None, column: str) -> Any:
+def _or(row: pd.Series | None, column: str, blank: Any = "") -> Any:
+    """A cell of `row`, or `blank` when there is no row or nothing in the cell."""
     if row is None or not _given(row[column]):
-        return "" if column != "tutor_mobile" else None
+        return blank
     return row[column]
 
 
 def _session_facts(plan: pd.DataFrame, session_id: object, settings: Any) -> dict[str, Any]:
     row = plan.loc[session_id]
     link = checkin_url(row, str(session_id), settings)
-    return {"session": row["title"] or session_id, "date": f"{row['date']:%Y-%m-%d}",
-            "time": f"{row['start_at']:%H:%M}", "location": row.get("location") or "", "checkin_url": link}
+    return {"session": _or(row, "title", session_id), "date": f"{row['date']:%Y-%m-%d}",
+            "time": f"{row['start_at']:%H:%M}", "location": _or(row, "location"), "checkin_url": link}
 
 
 def _figures(row: pd.Series, lang: Lang) -> dict[str, Any]:

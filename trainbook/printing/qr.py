@@ -67,10 +67,11 @@ def work_out(master: Master, folder: Path, only: list[str] | None = None) -> QrR
         run.files.append(path)
         top = len(texts)  # 0-based: the block's first row is Excel row top + 2
         when = f"{row['date']:%Y-%m-%d} {row['start_at']:%H:%M}–{row['end_at']:%H:%M}"
-        block: list[str | None] = [settings.program_name or "", str(row["title"] or session_id),
+        title = row["title"] if pd.notna(row["title"]) else session_id
+        where = row["location"] if pd.notna(row.get("location")) and row["location"] else "—"
+        block: list[str | None] = [settings.program_name or "", str(title),
                                    (f"时间：{when}" if lang == "zh" else f"When: {when}"),
-                                   (f"地点：{row.get('location') or '—'}" if lang == "zh"
-                                    else f"Where: {row.get('location') or '—'}"),
+                                   (f"地点：{where}" if lang == "zh" else f"Where: {where}"),
                                    (f"课次编号：{session_id}" if lang == "zh" else f"Session: {session_id}"),
                                    (message("qr-scan", lang))]
         block += [None] * (URL_ROW - len(block)) + [link]
