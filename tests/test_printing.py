@@ -112,3 +112,29 @@ def test_qr_codes_decode_to_their_links_and_print_a_page_each(tmp_path: Path, so
     qr_pages = [text for text in per_page if "请用钉钉扫码签到" in text]
     assert len(qr_pages) == 11 and all(text.count("请用钉钉扫码签到") == 1 for text in qr_pages), "a page per session"
     assert all(links[sid] in text for sid, text in zip(sessions["session_id"], qr_pages))
+
+
+def test_a_font_without_chinese_is_refused_and_nothing_written(finished: Path, tmp_path: Path,
+                                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    latin = next((f for f in ("/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf",
+                              "/usr/share/fonts/truetype/liberation/LiberationSans-Regular.ttf") if Path(f).exists()), None)
+    if latin is None:
+        pytest.skip("no Latin-only font on this machine")
+    monkeypatch.setenv("TRAINBOOK_CJK_FONT", latin)
+    with pytest.raises(trainbook.InputError, match="缺少证书要用的"):
+        trainbook.certificates(finished, as_of=FINISHED_AS_OF, out=tmp_path / "latin")
+    assert not (tmp_path / "latin").exists()
+    monkeypatch.setenv("TRAINBOOK_CJK_FONT", str(finished))  # not a font at all
+    with pytest.raises(trainbook.InputError, match="不是可用的字体文件"):
+        trainbook.certificates(finished, as_of=FINISHED_AS_OF, out=tmp_path / "latin")
+
+
+def test_qr_for_some_sessions_keeps_every_page_and_names_unknown_ones(tmp_path: Path) -> None:
+    book = build_demo_book(tmp_path / "demo.xlsx")
+    run = trainbook.qr(book, out=tmp_path / "png", sessions=[" c03 "])
+    assert [p.name for p in run.files] == ["C03.png"] and len(run.pictures) == 11, "the sheet keeps a page each"
+    with pytest.raises(trainbook.InputError, match="没有课次 C99"):
+        trainbook.qr(book, sessions=["C01", "C99"])
+    (tmp_path / "a-file").write_text("")
+    with pytest.raises(trainbook.InputError, match="是一个文件"):
+        trainbook.qr(book, out=tmp_path / "a-file")

@@ -268,10 +268,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "step-send": ("发送第 {n}/{total} 条消息…", "Sending message {n} of {total}…"),
     "run-send": ("发送通知", "Send"),
     "outcome-send": ("已发送 {messages} 条消息（{notices} 条通知）", "{messages} messages ({notices} notices) sent"),
-    "certificates-none": (
-        "没有可以颁发的结业证书：结业证书为“是”的学员要在项目结束后才有（先运行“计算进度”查看）。",
+    "certificates-none-yet": (
+        "没有可以颁发的结业证书：项目结束后，结业证书为“是”的学员才能拿到证书（先运行“计算进度”查看）。",
         "No certificates to issue: students get Yes for a certificate only after the program ends (see Progress).",
     ),
+    "certificates-none-met": (
+        "截至 {as_of} 项目已结束，但没有学员的结业证书为“是”：请运行“计算进度”，在“学习进度”里看每人还差什么（例如未导入的课次、未评分的考核）。",
+        "The program was over by {as_of}, but no student's certificate is Yes: run Progress and see on Progress what "
+        "each still lacks (sessions not imported, assessments not graded).",
+    ),
+    "font-unusable": ("{path} 不是可用的字体文件（{detail}）：请用 TRAINBOOK_CJK_FONT 指定一个中文字体。", "{path} is not a usable font ({detail}): name a Chinese font in TRAINBOOK_CJK_FONT."),
+    "font-lacks": (
+        "字体 {path} 缺少证书要用的 {count} 个字（如“{chars}”），证书未生成：请用 TRAINBOOK_CJK_FONT 指定一个中文字体。",
+        "The font {path} lacks {count} characters the certificates use (e.g. '{chars}'); nothing was written: name a "
+        "Chinese font in TRAINBOOK_CJK_FONT.",
+    ),
+    "out-is-file": ("--out 指向的 {path} 是一个文件，不是文件夹：请换一个文件夹。", "--out names {path}, a file, not a folder: name a folder."),
+    "qr-unknown-sessions": ("没有课次 {unknown}：现有课次 {known}。", "No session {unknown}: the sessions are {known}."),
     "certificates-result": (
         "已生成 {count} 份结业证书，在 {folder}；打印用：{combined}。验证码列在“证书”表。",
         "{count} certificates written to {folder}; to print them all: {combined}. Their codes are on Certificates.",
@@ -290,7 +303,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "没有可生成二维码的课次：请在“课次”表填写签到链接，或在“设置”里填写签到链接模板。",
         "No session to make a QR code for: fill in Sessions' check-in link, or the check-in URL template in Settings.",
     ),
-    "qr-without-link": ("；没有签到链接的课次：{sessions}", "; sessions without a check-in link: {sessions}"),
+    "qr-without-link": ("没有签到链接的课次：{sessions}", "Sessions without a check-in link: {sessions}"),
     "qr-scan": ("请用钉钉扫码签到", "Scan with DingTalk to check in"),
     "run-qr": ("签到二维码", "Check-in QR"),
     "outcome-qr": ("{count} 个课次", "{count} sessions"),

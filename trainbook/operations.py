@@ -270,11 +270,19 @@ def certificates(book: object, as_of: dt.date | str | None = None, out: Path | s
     from trainbook.printing.certificates import work_out
 
     engine, master, _ = _for_progress(book, False, quiet)
-    folder = Path(out) if out else _beside(master, "证书" if master.lang == "zh" else "certificates")
+    folder = _folder(out, master, "证书" if master.lang == "zh" else "certificates")
     result = work_out(master, _day(as_of), folder)
     outcome = last_run(master.lang, "certificates", count=len(result.files))
     engine.write(master, Update(tables={"certificates": result.rows}, last_run=outcome))
     return result
+
+
+def _folder(out: Path | str | None, master: Master, what: str) -> Path:
+    """Where an operation prints to: `out`, else a folder beside the workbook; never a file."""
+    folder = Path(out) if out else _beside(master, what)
+    if folder.exists() and not folder.is_dir():
+        raise InputError(message("out-is-file", master.lang, path=folder))
+    return folder
 
 
 def _beside(master: Master, what: str) -> Path:
@@ -293,7 +301,7 @@ def qr(book: object, out: Path | str | None = None, sessions: list[str] | None =
     engine = engine_for(book)
     master = engine.read(["sessions", "settings"])
     require_columns(master, ["sessions", "qr"])
-    folder = Path(out) if out else _beside(master, "签到二维码" if master.lang == "zh" else "check-in-qr")
+    folder = _folder(out, master, "签到二维码" if master.lang == "zh" else "check-in-qr")
     result = work_out(master, folder, sessions)
     master.tables["qr"] = Table(BY_KEY["qr"], master.names["qr"], ["0"], {"0": 0}, result.cells.iloc[0:0])
     outcome = last_run(master.lang, "qr", count=len(result.files))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import urllib.parse
 from typing import Any
 
 import pandas as pd
@@ -53,5 +54,5 @@ def checkin_url(row: pd.Series, session_id: str, settings: Any) -> str:
     if isinstance(row.get("checkin_url"), str) and row["checkin_url"].strip():
         return str(row["checkin_url"]).strip()
     template = settings.checkin_url_template or ""
-    return values.filled(template, session_id=session_id, date=f"{row['date']:%Y-%m-%d}",
-                         program=settings.program_name or "") if template else ""
+    given = {"session_id": session_id, "date": f"{row['date']:%Y-%m-%d}", "program": settings.program_name or ""}
+    return values.filled(template, **{k: urllib.parse.quote(v) for k, v in given.items()}) if template else ""

@@ -4,7 +4,6 @@ student and the completion day, listed in the certificates sheet so it can be ch
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 import hashlib
 import tempfile
@@ -20,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from trainbook import values
 from trainbook.i18n import Lang, message
 from trainbook.metrics import compute
-from trainbook.policy.plan import session_plan
+from trainbook.policy.plan import program_ended, session_plan
 from trainbook.policy.settings import read_settings
 from trainbook.printing.fonts import cjk_font, font_for
 from trainbook.schema.columns import labels
@@ -30,10 +29,16 @@ from trainbook.workbook.master import Master
 COLUMNS = BY_KEY["certificates"].keys
 
 
+CODE_LETTERS = "23456789ABCDEFGHJKMNPQRSTVWXYZ"  # no 0/O, 1/I/L or U: read aloud and typed back without doubt
+
+
 def verification_code(program: str, student_id: str, completed_on: dt.date) -> str:
     """'TB-7K2M-QX4D': the same program, student and day always give the same code."""
-    digest = hashlib.sha256(f"{program}\n{student_id}\n{completed_on.isoformat()}".encode()).digest()
-    text = base64.b32encode(digest).decode()[:8]
+    number = int.from_bytes(hashlib.sha256(f"{program}\n{student_id}\n{completed_on.isoformat()}".encode()).digest(), "big")
+    text = ""
+    for _ in range(8):
+        number, digit = divmod(number, len(CODE_LETTERS))
+        text += CODE_LETTERS[digit]
     return f"TB-{text[:4]}-{text[4:]}"
 
 
@@ -45,11 +50,13 @@ class CertificateRun:
     files: list[Path] = field(default_factory=list)
     combined: Path | None = None
     lang: Lang = "zh"
+    ended: dt.date | None = None  # the as-of day when the program was over by then
 
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
         if not self.files:
-            return message("certificates-none", lang)
+            return message("certificates-none-yet" if self.ended is None else "certificates-none-met", lang,
+                           as_of=self.ended)
         return message("certificates-result", lang, count=len(self.files), folder=self.files[0].parent,
                        combined=self.combined.name if self.combined else "")
 
@@ -75,12 +82,12 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
     new = pd.DataFrame(rows, columns=COLUMNS)
     sheet = pd.concat([old[~old["code"].isin(set(new["code"]))].dropna(subset=["code"]), new], ignore_index=True)
     if new.empty:
-        return CertificateRun(sheet, lang=lang)
-    folder.mkdir(parents=True, exist_ok=True)
+        return CertificateRun(sheet, lang=lang, ended=as_of if program_ended(settings, plan, pd.Timestamp(as_of)) else None)
     facts = {"program": program, "organizer": settings.organizer or "", "verify": settings.certificate_verify_template}
     pages = [(record, _texts(record, facts, lang)) for record in new.to_dict("records")]
     with tempfile.TemporaryDirectory() as scratch:  # all set in one document: the font is cut and embedded once
-        font = font_for(cjk_font(lang), "".join(t for _, texts in pages for t in texts.values()), Path(scratch))
+        font = font_for(cjk_font(lang), "".join(t for _, texts in pages for t in texts.values()), Path(scratch), lang)
+        folder.mkdir(parents=True, exist_ok=True)
         combined = _document(font)
         for record, texts in pages:
             _page(combined, texts, _link(record, facts))

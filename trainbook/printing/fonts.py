@@ -4,6 +4,7 @@ subset of a font this computer has: only the glyphs it uses, a few KB, the same 
 
 from __future__ import annotations
 
+import logging
 import os
 from pathlib import Path
 
@@ -39,10 +40,19 @@ def cjk_font(lang: Lang) -> tuple[Path, int]:
     raise InputError(message("font-missing", lang))
 
 
-def font_for(font: tuple[Path, int], text: str, folder: Path) -> Path:
+def font_for(font: tuple[Path, int], text: str, folder: Path, lang: Lang) -> Path:
     """The font cut down to the characters of `text` (and printable ASCII), saved in `folder`:
-    a CJK font is tens of MB, and each PDF then embeds its own small subset of this one quickly."""
-    face = TTFont(str(font[0]), fontNumber=font[1], lazy=True)
+    a CJK font is tens of MB, and each PDF then embeds its own small subset of this one quickly.
+    A font that cannot show every character is refused before anything is written."""
+    try:
+        face = TTFont(str(font[0]), fontNumber=font[1], lazy=True)
+        covered = set(face.getBestCmap() or {})
+    except Exception as exc:  # fontTools raises several kinds for a file that is not a usable font
+        raise InputError(message("font-unusable", lang, path=font[0], detail=type(exc).__name__)) from exc
+    missing = sorted({ch for ch in text if not ch.isspace()} - {chr(c) for c in covered})
+    if missing:
+        raise InputError(message("font-lacks", lang, path=font[0], count=len(missing), chars="".join(missing[:10])))
+    logging.getLogger("fontTools").setLevel(logging.ERROR)  # its notes on tables it leaves out are not ours to show
     cutter = subset.Subsetter(subset.Options(name_IDs=["*"], notdef_outline=True, layout_features=[]))
     cutter.populate(text=text + "".join(chr(c) for c in range(32, 127)))
     cutter.subset(face)

@@ -11,7 +11,8 @@ from pathlib import Path
 import pandas as pd
 import qrcode
 
-from trainbook.i18n import Lang, message
+from trainbook.errors import InputError
+from trainbook.i18n import Lang, listing, message
 from trainbook.policy.plan import checkin_url, session_plan
 from trainbook.policy.settings import read_settings
 from trainbook.workbook.engine import Picture
@@ -24,7 +25,8 @@ URL_ROW = 32
 
 @dataclass
 class QrRun:
-    """The 签到二维码 sheet's cells, its pictures and page ends, and the PNG files written."""
+    """The 签到二维码 sheet's cells, its pictures and page ends (every session with a link), and
+    the PNG files written."""
 
     cells: pd.DataFrame
     pictures: list[Picture] = field(default_factory=list)
@@ -35,21 +37,23 @@ class QrRun:
 
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
-        text = (message("qr-result", lang, count=len(self.files), folder=self.files[0].parent) if self.files
-                else message("qr-none", lang))
+        lines = [message("qr-result", lang, count=len(self.files), folder=self.files[0].parent) if self.files
+                 else message("qr-none", lang)]
         if self.without_link:
-            text += message("qr-without-link", lang, sessions="、".join(self.without_link) if lang == "zh"
-                            else ", ".join(self.without_link))
-        return text
+            lines.append(message("qr-without-link", lang, sessions=listing(self.without_link, lang)))
+        return "\n".join(lines)
 
 
 def work_out(master: Master, folder: Path, only: list[str] | None = None) -> QrRun:
-    """The QR codes of the sessions (all, or those named in `only`), written as PNGs into `folder`."""
+    """The QR sheet with a page for every session that has a check-in link, and their PNGs written
+    into `folder` (all of them, or those of the sessions named in `only`)."""
     lang = master.lang
     settings = read_settings(master)
     plan = session_plan(master)
-    if only:
-        plan = plan[plan.index.isin(only)]
+    wanted = {s.strip().upper() for s in only} if only else None
+    if wanted and (unknown := sorted(wanted - {str(i).upper() for i in plan.index})):
+        raise InputError(message("qr-unknown-sessions", lang, unknown=listing(unknown, lang),
+                                 known=listing(plan.index, lang)))
     texts: list[str | None] = []
     run = QrRun(pd.DataFrame(), lang=lang)
     for session_id, row in plan.iterrows():
@@ -61,10 +65,11 @@ def work_out(master: Master, folder: Path, only: list[str] | None = None) -> QrR
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         png = buffer.getvalue()
-        folder.mkdir(parents=True, exist_ok=True)
-        path = folder / f"{session_id}.png"
-        path.write_bytes(png)
-        run.files.append(path)
+        if wanted is None or str(session_id).upper() in wanted:
+            folder.mkdir(parents=True, exist_ok=True)
+            path = folder / f"{session_id}.png"
+            path.write_bytes(png)
+            run.files.append(path)
         top = len(texts)  # 0-based: the block's first row is Excel row top + 2
         when = f"{row['date']:%Y-%m-%d} {row['start_at']:%H:%M}–{row['end_at']:%H:%M}"
         title = row["title"] if pd.notna(row["title"]) else session_id
