@@ -120,7 +120,7 @@ def _texts(record: dict[str, Any], facts: dict[str, str], lang: Lang) -> dict[st
     day = record["completed_on"]
     dept = f"（{record['department']}）" if zh and record["department"] else (
         f" ({record['department']})" if record["department"] else "")
-    body = (f"兹证明 {record['name']}{dept}完成“{facts['program']}”全部学习，总评 {score} 分，"
+    body = (f"兹证明 {record['name']}{dept}完成“{facts['program']}”全部学习，总评{score}分，"
             f"等级“{record['grade']}”，准予结业，特发此证。" if zh else
             f"This certifies that {record['name']}{dept} has completed {facts['program']} with a final score "
             f"of {score} ({record['grade']}).")
