@@ -33,7 +33,7 @@ SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+x
 SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 PANEL_COLUMN = 5  # F: the buttons; G: what each does
 PANEL_ROW = 4  # 0-based: the panel's title, beside the how-to
-BUTTON_SIZE = (112, 30)  # pixels
+BUTTON_SIZE = (124, 30)  # pixels: the panel column is 17 characters wide; five CJK characters fit
 CONF_NOTE = {
     "zh": ("trainbook 的按钮用 B 列写的 Python 运行（由 trainbook init --macros / trainbook buttons 写入）。"
            "换了电脑或 Python 时，改成那台电脑上装有 trainbook 的 python.exe 的完整路径，或重新运行 trainbook buttons。"),
