@@ -195,3 +195,50 @@ def test_a_write_never_overwrites_a_change_made_since_the_read(demo_book: Path) 
     with pytest.raises(WriteError, match="重新运行"):
         engine.write(master, annotation(report, master))
     assert demo_book.read_bytes() == content
+
+
+def _far_cell(path: Path) -> Path:
+    """A one-sheet workbook with a cell at Excel's last column and row."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active["A1"] = "姓名"
+    wb.active["A2"] = "甲"
+    wb.active["XFD1048576"] = "x"
+    wb.save(path)
+    return path
+
+
+def _isolated(*args: str) -> tuple[int, str]:
+    """A command in its own process: a reader that tried to allocate the whole sheet would abort it."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([str(Path(sys.executable).with_name("trainbook")), *args], capture_output=True, text=True,
+                          timeout=120)
+    return done.returncode, done.stderr
+
+
+def test_a_sheet_that_reaches_excels_last_cell_is_refused_not_read(demo_book: Path, tmp_path: Path) -> None:
+    before = demo_book.read_bytes()
+    code, err = _isolated("merge", str(demo_book), str(_far_cell(tmp_path / "far.xlsx")))
+    assert code == 2 and "far.xlsx" in err and "XFD1048576" in err and "Traceback" not in err, err
+    assert demo_book.read_bytes() == before
+    code, err = _isolated("validate", str(_far_cell(tmp_path / "far-master.xlsx")))
+    assert code == 2 and "far-master.xlsx" in err
+
+
+def test_one_bomb_member_is_found_even_beside_incompressible_ones(demo_book: Path, tmp_path: Path) -> None:
+    import os
+    import zipfile
+
+    bomb = tmp_path / "bomb.xlsx"
+    with zipfile.ZipFile(demo_book) as src, zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED) as out:
+        for item in src.infolist():
+            out.writestr(item, src.read(item))
+        out.writestr("xl/media/noise.bin", os.urandom(8 * 1024**2))  # keeps the overall ratio low
+        with out.open("xl/media/zeros.bin", "w") as fh:
+            for _ in range(40):
+                fh.write(bytes(1024**2))
+    code, _, err = run("validate", str(bomb))
+    assert code == 2 and "bomb.xlsx" in err and "zip bomb" in err, err

@@ -31,6 +31,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 已损坏或不完整（{detail}）：请从备份恢复或重新导出后重试。",
         "{path} is damaged or incomplete ({detail}): restore it from a backup or export it again.",
     ),
+    "file-too-large": (
+        "{path} 的一张表声明用到 {cell}（{rows} 行 × {cols} 列），远超任何培训项目，无法安全读取：请在 Excel 里删除多余的行列（或只复制有数据的部分到新文件）后重试。",
+        "{path} has a sheet that says it reaches {cell} ({rows} rows × {cols} columns), far beyond any program, and "
+        "cannot be read safely: delete the extra rows and columns in Excel (or copy the data to a new file) and try again.",
+    ),
     "file-unsafe": (
         "{path} 含有不安全的内容（{detail}），已拒绝处理：请用 Excel 重新保存后重试。",
         "{path} contains unsafe content ({detail}) and was refused: re-save it in Excel and try again.",

@@ -59,15 +59,47 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
             packed = sum(i.compress_size for i in infos) or 1
             if "xl/workbook.xml" not in names:
                 raise InputError(message("file-not-workbook", lang, path=path))
-            if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO:
+            if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO or any(
+                    i.file_size > RATIO_FROM and i.file_size / max(i.compress_size, 1) > MAX_RATIO for i in infos):
                 raise InputError(message("file-unsafe", lang, path=path, detail="zip bomb"))
             _parse(zf.read("xl/workbook.xml"))
+            for info in infos:  # a sheet that says it reaches far would make a reader allocate all of it
+                if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                    _check_extent(zf, info, path, lang)
     except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
         raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
     except DefusedXmlException as exc:
         raise InputError(message("file-unsafe", lang, path=path, detail=type(exc).__name__)) from exc
     except SyntaxError as exc:  # ParseError
         raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
+
+
+MAX_CELLS = 50_000_000  # a sheet's declared rectangle: far beyond any training program, far below a crash
+RATIO_FROM = 1024**2  # members smaller than this may compress as well as they like
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+
+
+def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: Lang) -> None:
+    """Refuse a sheet whose declared used range is beyond Excel's limits or the cell budget."""
+    with zf.open(info) as fh:
+        head = fh.read(4096)
+    found = _DIMENSION.search(head)
+    if not found:
+        return
+    last_col, last_row = (found.group(3), found.group(4)) if found.group(3) else (found.group(1), found.group(2))
+    first_col, first_row = found.group(1), found.group(2)
+    rows = int(last_row) - int(first_row) + 1
+    cols = _column_number(last_col) - _column_number(first_col) + 1
+    if int(last_row) > 1_048_576 or _column_number(last_col) > 16_384 or rows * cols > MAX_CELLS:
+        raise InputError(message("file-too-large", lang, path=path, cell=f"{last_col.decode()}{last_row.decode()}",
+                                 rows=rows, cols=cols))
+
+
+def _column_number(letters: bytes) -> int:
+    number = 0
+    for ch in letters:
+        number = number * 26 + ch - 64
+    return number
 
 
 def _parse(data: bytes) -> Element:
