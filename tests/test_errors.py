@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import io
+import json
 import os
 import subprocess
 import sys
 import zipfile
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from msoffcrypto.format.ooxml import OOXMLFile
 
 import trainbook
@@ -242,3 +246,41 @@ def test_one_bomb_member_is_found_even_beside_incompressible_ones(demo_book: Pat
                 fh.write(bytes(1024**2))
     code, _, err = run("validate", str(bomb))
     assert code == 2 and "bomb.xlsx" in err and "zip bomb" in err, err
+
+
+BROKEN = {  # an export that cannot be read whole: refused, exit 2, the file named, the master untouched
+    "long-cell.csv": ("姓名,部门,打卡时间\n" + "甲" * 140_000 + ",x,2026-11-02 08:50\n").encode("utf-8"),
+    "cut-utf16.csv": b"\xff\xfe" + "姓名\t打卡时间\r\n甲\t2026-11-02 08:50\r\n".encode("utf-16-le") + b"\x00",
+    "lone-surrogate.csv": b"\xff\xfe" + "姓名\t打卡时间\r\n".encode("utf-16-le") + b"\x00\xd8" + "\t08:50\r\n".encode(
+        "utf-16-le"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BROKEN))
+def test_an_export_that_cannot_be_read_whole_is_refused(name: str, demo_book: Path, tmp_path: Path) -> None:
+    export = tmp_path / name
+    export.write_bytes(BROKEN[name])
+    before = demo_book.read_bytes()
+    code, _, err = run("merge", str(demo_book), str(export))
+    assert code == 2 and name in err and "内部错误" not in err and len(err.splitlines()) == 1, err
+    assert demo_book.read_bytes() == before
+
+
+def test_times_no_calendar_has_are_skipped_with_their_reason(demo_book: Path, tmp_path: Path) -> None:
+    export = tmp_path / "times.csv"
+    export.write_text("姓名,部门,打卡时间\n" + "".join(f"曾一诺,客户成功部,{t}\n" for t in (
+        "2026-11-02 25:61", "9999-12-31 23:59", "0001-01-01 00:00", "1e308", "99:99", "-0.5")), encoding="utf-8")
+    code, out, err = run("merge", str(demo_book), str(export), "--format", "json")
+    assert code == 0, err
+    [result] = json.loads(out)
+    assert (result["rows"], result["matched"], result["review"], result["skipped"]) == (6, 0, 0, 6)
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.one_of(st.text(max_size=30), st.floats(allow_nan=True, allow_infinity=True), st.integers(),
+                 st.datetimes(), st.dates(), st.times()))
+def test_reading_a_time_never_fails(value: object) -> None:
+    from trainbook.importers.parsing import SANE_YEARS, when
+
+    got = when(pd.Series([value], dtype=object), pd.Timestamp("2026-11-02")).iloc[0]
+    assert pd.isna(got) or SANE_YEARS[0] - 1 <= got.year <= SANE_YEARS[1] + 1

@@ -31,6 +31,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 已损坏或不完整（{detail}）：请从备份恢复或重新导出后重试。",
         "{path} is damaged or incomplete ({detail}): restore it from a backup or export it again.",
     ),
+    "export-broken-text": (
+        "{path} 的内容不完整或已损坏（{at}），无法读取：请从钉钉重新导出后再试。",
+        "{path} is cut short or damaged ({at}) and cannot be read: export it from DingTalk again and retry.",
+    ),
+    "broken-cell": ("有单元格超过 131072 个字符或含有空字符", "a cell over 131,072 characters or with a NUL in it"),
+    "broken-byte": ("第 {at} 个字节处的文字不完整", "the text breaks off at byte {at}"),
     "file-too-large": (
         "{path} 的一张表声明用到 {cell}（{rows} 行 × {cols} 列），远超任何培训项目，无法安全读取：请在 Excel 里删除多余的行列（或只复制有数据的部分到新文件）后重试。",
         "{path} has a sheet that says it reaches {cell} ({rows} rows × {cols} columns), far beyond any program, and "

@@ -27,8 +27,24 @@ def _epoch(value: float) -> pd.Timestamp:
     return pd.Timestamp(int(value), unit=unit, tz="UTC").tz_convert(TZ).tz_localize(None)
 
 
+SANE_YEARS = (1900, 2200)  # what a training record can be dated; anything else is a typo or garbage
+
+
 def _one(value: object) -> tuple[pd.Timestamp | None, pd.Timedelta | None]:
-    """(moment, None) for a full date-time; (None, time of day) for a bare time."""
+    """(moment, None) for a full date-time; (None, time of day) for a bare time; (None, None) for
+    anything else — total: no value makes it raise, and no date outside SANE_YEARS comes out."""
+    try:
+        moment, offset = _read_one(value)
+    except (ValueError, TypeError, OverflowError, ArithmeticError):
+        return None, None
+    if moment is not None and not SANE_YEARS[0] <= moment.year <= SANE_YEARS[1]:
+        return None, None
+    if offset is not None and abs(offset) > pd.Timedelta(days=2):
+        return None, None
+    return moment, offset
+
+
+def _read_one(value: object) -> tuple[pd.Timestamp | None, pd.Timedelta | None]:
     if value is None or (isinstance(value, float) and np.isnan(value)):
         return None, None
     if isinstance(value, dt.datetime):

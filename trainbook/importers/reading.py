@@ -45,7 +45,10 @@ def read_export(path: Path, lang: Lang) -> list[RawSheet]:
         return _read_spreadsheet(path, lang)
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise InputError(message("file-unsafe", lang, path=path, detail="> 512 MB"))
-    return [RawSheet(path.stem, parse_text(decode_text(path.read_bytes(), path, lang)))]
+    try:
+        return [RawSheet(path.stem, parse_text(decode_text(path.read_bytes(), path, lang)))]
+    except csv.Error as exc:  # a cell longer than any export holds (131,072 characters), a stray NUL
+        raise InputError(message("export-broken-text", lang, path=path, at=message("broken-cell", lang))) from exc
 
 
 def _read_spreadsheet(path: Path, lang: Lang) -> list[RawSheet]:
@@ -65,7 +68,11 @@ def _read_spreadsheet(path: Path, lang: Lang) -> list[RawSheet]:
 def decode_text(data: bytes, path: Path, lang: Lang) -> str:
     """Text from UTF-16 (BOM), UTF-8 (with or without BOM) or GBK/GB18030 bytes."""
     if data.startswith(UTF16_BOMS):
-        return data.decode("utf-16")
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:  # cut short (an odd byte count) or a lone surrogate
+            raise InputError(message("export-broken-text", lang, path=path,
+                                     at=message("broken-byte", lang, at=exc.start))) from exc
     if data.startswith(UTF8_BOM):
         return data[3:].decode("utf-8", errors="replace")
     if b"\x00" in data[:4096]:
