@@ -284,3 +284,10 @@ def test_reading_a_time_never_fails(value: object) -> None:
 
     got = when(pd.Series([value], dtype=object), pd.Timestamp("2026-11-02")).iloc[0]
     assert pd.isna(got) or SANE_YEARS[0] - 1 <= got.year <= SANE_YEARS[1] + 1
+
+
+def test_an_unknown_export_is_quoted_short(demo_book: Path, tmp_path: Path) -> None:
+    export = tmp_path / "odd.csv"
+    export.write_text("姓名," + "长" * 50_000 + ",备注\n甲,1,2\n乙,3,4\n", encoding="utf-8")
+    code, _, err = run("merge", str(demo_book), str(export))
+    assert code == 2 and "odd.csv" in err and len(err) < 2_000, len(err)

@@ -157,7 +157,7 @@ def _pick(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) -
 
 
 def _unknown(name: str, tables: list[ExportTable], lang: Lang) -> str:
-    headers = listing(tables[0].headers[:8], lang) if tables else "—"
+    headers = listing((h if len(h) <= 30 else h[:30] + "…" for h in tables[0].headers[:8]), lang) if tables else "—"
     kinds = listing((f"{k.label(lang)} ({k.key})" for k in ALL_KINDS), lang)
     return message("export-unknown-kind", lang, path=name, headers=headers, kinds=kinds)
 
