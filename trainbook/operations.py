@@ -296,14 +296,14 @@ def qr(book: object, out: Path | str | None = None, sessions: list[str] | None =
     (default: a folder beside the workbook) and the 签到二维码 sheet, a printed page each."""
     from trainbook.printing.qr import work_out
     from trainbook.schema.sheets import BY_KEY
-    from trainbook.workbook.master import Table
+    from trainbook.workbook.master import layout_table
 
     engine = engine_for(book)
     master = engine.read(["sessions", "settings"])
     require_columns(master, ["sessions", "qr"])
     folder = _folder(out, master, "签到二维码" if master.lang == "zh" else "check-in-qr")
     result = work_out(master, folder, sessions)
-    master.tables["qr"] = Table(BY_KEY["qr"], master.names["qr"], ["0"], {"0": 0}, result.cells.iloc[0:0])
+    master.tables["qr"] = layout_table(BY_KEY["qr"], master.names["qr"], result.cells)
     outcome = last_run(master.lang, "qr", count=len(result.files))
     engine.write(master, Update(tables={"qr": result.cells}, pictures={"qr": result.pictures},
                                 row_breaks={"qr": result.breaks}, last_run=outcome))

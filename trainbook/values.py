@@ -88,10 +88,12 @@ def _text(value: object) -> str | None:
     return str(value) or None
 
 
-@per_value(bool)
-def present(value: object) -> bool:
-    """Cells that hold something other than blanks."""
+def given(value: object) -> bool:
+    """Whether one cell value holds something other than blanks."""
     return not _blank(value) and (not isinstance(value, str) or value.strip() != "")
+
+
+present = per_value(bool)(given)  # the cells of a column that hold something other than blanks
 
 
 @per_value()

@@ -32,6 +32,7 @@ from trainbook.importers.upsert import (
     upsert_submissions,
 )
 from trainbook.policy.attendance import statuses
+from trainbook.schema.columns import YES_NO, labels
 from trainbook.schema.sheets import REVIEW, REVIEW_DATA
 from trainbook.workbook.engine import Engine
 from trainbook.workbook.master import Master, append_rows, identify_sheets
@@ -311,12 +312,11 @@ def resolve_reviews(master: Master, settings: Any) -> Resolved:
         master.apply(changed)
         return Resolved(changed, unknown=int(unknown.sum()))
     student_of = dict(zip(values.text(review.loc[done, "review_id"]), chosen[done]))
-    data = data[~orphans & ~data_ids.isin(set(student_of))]
+    waiting, data = data, data[~orphans & ~data_ids.isin(set(student_of))]
     resolved, review = review[done], review[~done]
     for (kind_text, file), rows in resolved.groupby(["kind", "file"]):
         kind = kind_named(kind_text)
-        records = master.frame("review_data")
-        records = records[values.text(records["review_id"]).isin(set(values.text(rows["review_id"])))]
+        records = waiting[data_ids.isin(set(values.text(rows["review_id"])))]
         if kind is None or kind.target == "enrollment" or records.empty:
             continue
         evidence = pd.DataFrame([json.loads(p) for p in records["data"]], index=records["source_row"].astype(int))
@@ -439,7 +439,7 @@ def describe(records: pd.DataFrame, lang: Lang) -> str:
 
 def _shown(value: Any, lang: Lang) -> str:
     if isinstance(value, (bool, np.bool_)):
-        return ("是" if value else "否") if lang == "zh" else ("yes" if value else "no")
+        return labels(YES_NO, lang)["yes" if value else "no"]
     if isinstance(value, float):
         return f"{value:.1f}".removesuffix(".0")
     return str(value)

@@ -22,7 +22,7 @@ from trainbook.policy.settings import settings_and_ignored
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook.engine import Update
-from trainbook.workbook.master import Master, Table
+from trainbook.workbook.master import Master, layout_table
 
 SHEET_COLUMNS = BY_KEY["progress"].keys
 
@@ -101,8 +101,7 @@ def progress_update(master: Master, result: Progress) -> Update:
     tables = {"progress": sheet_rows(result, master.lang)}
     charts = {}
     if "dashboard" in master.names:
-        master.tables["dashboard"] = Table(BY_KEY["dashboard"], master.names["dashboard"], list(cells.columns),
-                                           {c: int(c) for c in cells.columns}, cells.iloc[0:0])
+        master.tables["dashboard"] = layout_table(BY_KEY["dashboard"], master.names["dashboard"], cells)
         tables["dashboard"] = cells
         charts = {"dashboard": (dashboard.DATA_ROW + 1, last_rows)}
     return Update(tables=tables, last_run=run, chart_ranges=charts)

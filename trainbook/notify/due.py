@@ -68,11 +68,11 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
             recipient, mobile = {"student": (who["name"], who["mobile"]),
                                  "tutor": (who["tutor"], who["tutor_mobile"]),
                                  "manager": (who["manager"], who["manager_mobile"])}[audience]
-            if audience != "student" and not recipient and not _given(mobile):
+            if audience != "student" and not recipient and not values.given(mobile):
                 continue  # a copy for a tutor or manager the workbook does not name
             out.append({"notice_id": notice_id(kind, event, student_id, audience), "kind": kind,
                         "student_id": student_id, "audience": audience, "recipient": recipient,
-                        "mobile": mobile if _given(mobile) else None, "group_id": who["group_id"],
+                        "mobile": mobile if values.given(mobile) else None, "group_id": who["group_id"],
                         "facts": {**base, "name": who["name"], "group": who["group"], "tutor": who["tutor"],
                                   **facts}})
 
@@ -124,13 +124,13 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
     fresh = materials[(materials["published_at"].dt.normalize() <= day)
                       & (materials["published_at"] >= day - pd.Timedelta(days=settings.recent_days))]
     for material in fresh.itertuples():
-        version = material.version if _given(material.version) else f"{material.published_at:%Y%m%d}"
+        version = material.version if values.given(material.version) else f"{material.published_at:%Y%m%d}"
         readers = (pairs.loc[pairs["session_id"] == material.session_id, "student_id"].unique()
-                   if _given(material.session_id) else people.index)
+                   if values.given(material.session_id) else people.index)
         for student_id in readers:
             add("material-update", f"{material.material_id}@{version}", str(student_id),
-                {"material": material.title if _given(material.title) else material.material_id,
-                 "link": material.link if _given(material.link) else ""})
+                {"material": material.title if values.given(material.title) else material.material_id,
+                 "link": material.link if values.given(material.link) else ""})
     return pd.DataFrame(out, columns=["notice_id", "kind", "student_id", "audience", "recipient", "mobile", "group_id",
                                       "facts"])
 
@@ -139,13 +139,9 @@ def _where(frame: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Series]:
     return frame.loc[mask, "student_id"], frame.loc[mask, "session_id"]
 
 
-def _given(value: object) -> bool:
-    return value is not None and not (isinstance(value, float) and pd.isna(value)) and value != ""
-
-
 def _or(row: pd.Series | None, column: str, blank: Any = "") -> Any:
     """A cell of `row`, or `blank` when there is no row or nothing in the cell."""
-    if row is None or not _given(row[column]):
+    if row is None or not values.given(row[column]):
         return blank
     return row[column]
 

@@ -28,9 +28,14 @@ def session_plan(master: Master) -> pd.DataFrame:
     return frame.set_index("session_id").sort_values("start_at")
 
 
+def program_end(settings: Any, plan: pd.DataFrame) -> pd.Timestamp:
+    """The program's last day: the settings' end date, else its last session's (NaT with neither)."""
+    return pd.Timestamp(settings.end_date) if settings.end_date else plan["date"].max()
+
+
 def program_ended(settings: Any, plan: pd.DataFrame, day: pd.Timestamp) -> bool:
-    """Whether the program is over by `day`: its end date (the settings', else its last session's)."""
-    end = pd.Timestamp(settings.end_date) if settings.end_date else plan["date"].max()
+    """Whether the program is over by `day`."""
+    end = program_end(settings, plan)
     return bool(pd.notna(end) and day >= end)
 
 

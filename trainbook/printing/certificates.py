@@ -19,7 +19,7 @@ from pypdf import PdfReader, PdfWriter
 from trainbook import values
 from trainbook.i18n import Lang, message
 from trainbook.metrics import compute
-from trainbook.policy.plan import program_ended, session_plan
+from trainbook.policy.plan import program_end, program_ended, session_plan
 from trainbook.policy.settings import read_settings
 from trainbook.printing.fonts import cjk_font, font_for
 from trainbook.schema.columns import labels
@@ -68,7 +68,7 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
     progress = compute(master, as_of)
     graduates = progress.students[progress.students["certificate"] == "yes"]
     plan = session_plan(master)
-    end = pd.Timestamp(settings.end_date) if settings.end_date else plan["date"].max()
+    end = program_end(settings, plan)
     completed_on = end.date() if pd.notna(end) else as_of
     program = settings.program_name or ""
     old = values.typed(master.frame("certificates"), BY_KEY["certificates"]).reindex(columns=COLUMNS)

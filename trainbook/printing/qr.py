@@ -11,6 +11,7 @@ from pathlib import Path
 import pandas as pd
 import qrcode
 
+from trainbook import values
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, listing, message
 from trainbook.policy.plan import checkin_url, session_plan
@@ -72,8 +73,8 @@ def work_out(master: Master, folder: Path, only: list[str] | None = None) -> QrR
             run.files.append(path)
         top = len(texts)  # 0-based: the block's first row is Excel row top + 2
         when = f"{row['date']:%Y-%m-%d} {row['start_at']:%H:%M}–{row['end_at']:%H:%M}"
-        title = row["title"] if pd.notna(row["title"]) else session_id
-        where = row["location"] if pd.notna(row.get("location")) and row["location"] else "—"
+        title = row["title"] if values.given(row["title"]) else session_id
+        where = row["location"] if values.given(row.get("location")) else "—"
         block: list[str | None] = [settings.program_name or "", str(title),
                                    (f"时间：{when}" if lang == "zh" else f"When: {when}"),
                                    (f"地点：{where}" if lang == "zh" else f"Where: {where}"),

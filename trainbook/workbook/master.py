@@ -103,6 +103,12 @@ def append_rows(frame: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     return pd.concat([frame, new.set_axis(pd.RangeIndex(top + 1, top + 1 + len(new)))])
 
 
+def layout_table(sheet: Sheet, name: str, cells: pd.DataFrame) -> Table:
+    """A sheet trainbook lays out cell by cell (dashboard, QR pages): its columns are named by their
+    position ("0", "1", …) and every row below the first is rewritten."""
+    return Table(sheet, name, list(cells.columns), {c: int(c) for c in cells.columns}, cells.iloc[0:0])
+
+
 def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table:
     """Build a Table from a sheet's cell values as a rectangle (row 1 = header)."""
     header_row = values[0] if values else []

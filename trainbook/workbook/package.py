@@ -195,6 +195,16 @@ class PackageEdit:
             types = types[:at] + element + types[at:]
         self.replace(CONTENT_TYPES, [types])
 
+    def set_default_type(self, extension: str, content_type: str) -> None:
+        """Declare the content type of every part ending in `extension` (png), unless declared already."""
+        types = self.read(CONTENT_TYPES)
+        if re.search(rb'<Default\b[^>]*\bExtension="' + re.escape(extension.encode()) + b'"', types, re.I):
+            return
+        at = types.find(b"<Default")
+        at = at if at >= 0 else types.find(b">", types.find(b"<Types")) + 1
+        element = f'<Default Extension="{extension}" ContentType="{content_type}"/>'.encode()
+        self.replace(CONTENT_TYPES, [types[:at] + element + types[at:]])
+
     def relate(self, source: str, rel_type: str, target: str) -> str:
         """Add a relationship from `source` to `target` (relative to `source`'s folder), or find the
         one already there; returns its id."""

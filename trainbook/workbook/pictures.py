@@ -42,7 +42,7 @@ def set_pictures(package: PackageEdit, sheet_part: str, pictures: list[Picture])
     else:
         for old in package.related(drawing, IMAGE_REL):
             package.remove(old)
-    _ensure_png_type(package)
+    package.set_default_type("png", "image/png")
     rels = []
     anchors = []
     for n, picture in enumerate(pictures, start=1):
@@ -68,15 +68,6 @@ def set_pictures(package: PackageEdit, sheet_part: str, pictures: list[Picture])
         '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
         '<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/relationships">'
         + "".join(rels) + "</Relationships>").encode()])  # .rels parts have their type by extension
-
-
-def _ensure_png_type(package: PackageEdit) -> None:
-    types = package.read("[Content_Types].xml")
-    if not re.search(rb'<Default\b[^>]*\bExtension="png"', types, re.I):
-        at = types.find(b"<Default")
-        at = at if at >= 0 else types.find(b">", types.find(b"<Types")) + 1
-        package.replace("[Content_Types].xml", [types[:at] + b'<Default Extension="png" ContentType="image/png"/>'
-                                                + types[at:]])
 
 
 def set_row_breaks(xml: bytes, after_rows: list[int]) -> bytes:
