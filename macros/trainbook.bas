@@ -30,3 +30,7 @@ End Sub
 Sub Certificates()
     RunPython "import trainbook.xl; trainbook.xl.certificates()"
 End Sub
+
+Sub ManagerReport()
+    RunPython "import trainbook.xl; trainbook.xl.share()"
+End Sub

@@ -145,6 +145,7 @@ def test_every_button_runs_through_the_json_book_engine(button, tmp_path: Path,
     from trainbook.demo import build_demo_book
     from trainbook.notify.local_robot import LocalRobot
 
+    monkeypatch.chdir(tmp_path)  # a JSON book has no folder: what a button prints goes to the current one
     with LocalRobot() as robot:  # the send button's robot is on this PC; here, a local one
         book = build_demo_book(tmp_path / "demo.xlsx")
         if button.function == "send":
@@ -168,6 +169,9 @@ def test_every_button_runs_through_the_json_book_engine(button, tmp_path: Path,
         assert len(alerts) == 1 and "出错" not in alerts[0]["args"][0], alerts
         if button.function == "send":
             assert robot.received and f"已发送 {len(robot.received)} 条消息" in alerts[0]["args"][0]
+        if button.function == "share":  # a new file beside the book; the book itself is not written
+            assert (tmp_path / "demo-管理层报表.xlsx").exists() and "管理层报表" in alerts[0]["args"][0]
+            assert not [a for a in actions if a["func"] not in ("alert", "activateSheet")], actions
         if button.function == "qr":  # a picture per session, each on its page's cell
             pictures = [a for a in actions if a["func"] == "addPicture"]
             assert len(pictures) == 11 and len({a["args"][2] for a in pictures}) == 11

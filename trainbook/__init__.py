@@ -17,9 +17,9 @@ _WHERE = {
     "InputError": "trainbook.errors", "TrainbookError": "trainbook.errors", "WriteError": "trainbook.errors",
     "MergeResult": "trainbook.importers.merge", "MergeRun": "trainbook.importers.merge",
     "Progress": "trainbook.metrics", "Issue": "trainbook.validation", "Report": "trainbook.validation",
-    "NoticeRun": "trainbook.notify",
+    "NoticeRun": "trainbook.notify", "ShareRun": "trainbook.report",
     **{name: "trainbook.operations" for name in ("buttons", "certificates", "init", "merge", "notices", "progress", "qr", "read",
-                                                  "records", "send", "validate")},
+                                                  "records", "send", "share", "validate")},
 }
 
 if TYPE_CHECKING:
@@ -27,7 +27,21 @@ if TYPE_CHECKING:
     from trainbook.importers.merge import MergeResult, MergeRun
     from trainbook.metrics import Progress
     from trainbook.notify import NoticeRun
-    from trainbook.operations import buttons, certificates, init, merge, notices, progress, qr, read, records, send, validate
+    from trainbook.operations import (
+        buttons,
+        certificates,
+        init,
+        merge,
+        notices,
+        progress,
+        qr,
+        read,
+        records,
+        send,
+        share,
+        validate,
+    )
+    from trainbook.report import ShareRun
     from trainbook.validation import Issue, Report
 
 
@@ -40,6 +54,8 @@ def __getattr__(name: str) -> Any:
 
 
 __all__ = [
-    "InputError", "Issue", "MergeResult", "MergeRun", "NoticeRun", "Progress", "Report", "TrainbookError", "WriteError",
-    "buttons", "certificates", "init", "merge", "notices", "progress", "qr", "read", "records", "send", "validate",
+    "InputError", "Issue", "MergeResult", "MergeRun", "NoticeRun", "Progress", "Report", "ShareRun", "TrainbookError",
+    "WriteError",
+    "buttons", "certificates", "init", "merge", "notices", "progress", "qr", "read", "records", "send", "share",
+    "validate",
 ]

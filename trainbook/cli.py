@@ -417,6 +417,32 @@ def certificates(book: Path, out: Path | None, as_of: Any) -> None:
         click.echo(write_certificates(book, as_of=as_of.date() if as_of else None, out=out).summary())
 
 
+@main.command(help=T("生成给管理层看的报表：新的 .xlsx，只有数字、图表和学员进度（手机号隐去中间四位，没有邮箱、备注和公式），"
+                     "主工作簿不变。",
+                     "Write the manager report: a new .xlsx of figures, charts and progress only (mobiles masked; no "
+                     "e-mail, notes or formulas); the master is left as it is."))
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path),
+              help=T("报表文件（.xlsx；默认：工作簿旁的“<工作簿名>-管理层报表.xlsx”）；加 --by department 时为文件夹。",
+                     "The report file (.xlsx; default: '<book>-manager-report.xlsx' beside the workbook); a folder "
+                     "with --by department."))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS),
+              help=T("数据截至这一天（默认：今天）。", "Figures as of this date (default: today)."))
+@click.option("--by", type=click.Choice(["department"]),
+              help=T("department：每个部门一份，只含本部门的学员，文件名为“<项目名称>-<部门>.xlsx”。",
+                     "department: one file per department holding only its people, named '<program>-<department>.xlsx'."))
+@click.option("--lang", type=click.Choice(["zh", "en"]),
+              help=T("报表的语言（默认：与主工作簿相同）。", "The report's language (default: the master's)."))
+def share(book: Path, out: Path | None, as_of: Any, by: str | None, lang: str | None) -> None:
+    from trainbook.operations import share as write_share
+
+    with _user_errors(_debug()):
+        with _status() as on_step:
+            result = write_share(book, out=out, as_of=as_of.date() if as_of else None, by=by,
+                                 lang=lang, on_step=on_step)  # type: ignore[arg-type]
+        click.echo(result.summary())
+
+
 @main.command(help=T("生成一个示例培训项目，并在上面运行每个操作。",
                      "Build a realistic sample program and run every operation on it."))
 @click.option("--dir", "folder", type=click.Path(path_type=Path), default=Path("trainbook-demo"),

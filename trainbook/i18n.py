@@ -345,6 +345,34 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{files} 份导出：新增 {inserted}，更新 {updated}，待确认 {review}",
         "{files} exports: {inserted} inserted, {updated} updated, {review} to review",
     ),
+    "report-title": ("管理层报表", "Manager report"),
+    "report-unrecorded": (
+        "已开课但尚未导入考勤的课次（未计入以上数字）：{sessions}",
+        "Sessions held whose attendance has not been imported yet (left out of the figures above): {sessions}",
+    ),
+    "share-written": (
+        "已生成管理层报表 {path}（数据截至 {as_of}）：只含数字和学员进度，手机号已隐去中间四位，可直接转发。",
+        "Wrote the manager report {path} (data as of {as_of}): figures and progress only, mobiles masked; "
+        "ready to forward.",
+    ),
+    "share-by-department": (
+        "已按部门生成 {count} 份管理层报表（数据截至 {as_of}），在 {folder}：每份只含本部门的学员。",
+        "Wrote {count} department reports (data as of {as_of}) to {folder}: each holds only its department's people.",
+    ),
+    "share-no-students": (
+        "{path} 里没有已通过审核的学员，无法按部门生成报表：请先在“报名”表填写学员并审核通过。",
+        "{path} has no approved students to report on by department: fill in Enrollment and approve them first.",
+    ),
+    "share-out-xlsx": (
+        "报表只能写成 .xlsx 文件：请把 --out 改为以 .xlsx 结尾的文件名（例如 {suggest}）。",
+        "The report is written as an .xlsx file: give --out a name ending in .xlsx (e.g. {suggest}).",
+    ),
+    "share-out-is-master": (
+        "--out 指向主工作簿 {path} 本身：报表不能覆盖主工作簿，请换一个文件名。",
+        "--out names the master workbook {path} itself: a report never overwrites the master; choose another name.",
+    ),
+    "share-by-unknown": ("--by 只能是 department（按部门），不是 {value}。", "--by takes department, not {value}."),
+    "run-share": ("管理层报表", "Manager report"),
     "bad-lang": (
         "不支持的语言 {value}：请使用 zh 或 en。",
         "Unsupported language {value}: use zh or en.",

@@ -29,6 +29,7 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.notify.sending import SendRun
     from trainbook.printing.certificates import CertificateRun
     from trainbook.printing.qr import QrRun
+    from trainbook.report import ShareRun
     from trainbook.validation import Report
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
@@ -308,3 +309,40 @@ def qr(book: object, out: Path | str | None = None, sessions: list[str] | None =
     engine.write(master, Update(tables={"qr": result.cells}, pictures={"qr": result.pictures},
                                 row_breaks={"qr": result.breaks}, last_run=outcome))
     return result
+
+
+def share(book: object, out: Path | str | None = None, as_of: dt.date | str | None = None, by: str | None = None,
+          lang: Lang | None = None, on_step: Steps = quiet) -> ShareRun:
+    """Write the manager report of the master `book` as of `as_of`: a new workbook of values only
+    (mobiles masked; no e-mail, notes, formulas, macros or links) at `out` (default: beside the
+    workbook), or with `by="department"` one per department into the folder `out`. The master is
+    only read. `lang` overrides the master's language."""
+    from trainbook.metrics import compute
+    from trainbook.report import write_reports
+
+    _, master, _ = _for_progress(book, False, on_step)
+    lang = lang or master.lang
+    if lang not in LANGS:
+        raise InputError(message("bad-lang", master.lang, value=lang))
+    if by not in (None, "department"):
+        raise InputError(message("share-by-unknown", lang, value=by))
+    master.lang = lang  # the figures' words (what is still needed, 其他) in the report's language
+    what = "管理层报表" if lang == "zh" else "manager-report"
+    if by:
+        target = _folder(out, master, what)
+    else:
+        default = _beside(master, what)
+        target = Path(out) if out else default.with_name(default.name + ".xlsx")
+        if target.suffix.lower() != ".xlsx":
+            raise InputError(message("share-out-xlsx", lang, suggest=target.with_name(target.stem + ".xlsx").name))
+        if target.exists() and Path(str(master.source)).exists() and target.samefile(Path(str(master.source))):
+            raise InputError(message("share-out-is-master", lang, path=master.source))
+    result = compute(master, _day(as_of))
+    if by and result.students.empty:
+        raise InputError(message("share-no-students", lang, path=_name(master.source)))
+    on_step(message("step-write", lang, name=target.name))
+    try:
+        (target if by else target.parent).mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise InputError(message("out-failed", lang, path=target, detail=exc.strerror or type(exc).__name__)) from exc
+    return write_reports(master, result, target, lang, by_department=by is not None)

@@ -203,10 +203,18 @@ def choice(value: object, choices: tuple[Choice, ...]) -> str | None:
     return exact.get(raw) or normalized.get(normalize(raw))
 
 
-@per_value(bool)
-def formula_like(value: object) -> bool:
-    """Text that a spreadsheet program would run as a formula if it were typed or pasted."""
+def runs_as_formula(value: object) -> bool:
+    """Whether a spreadsheet program would run this text as a formula if it were typed or pasted."""
     return isinstance(value, str) and (value.startswith(FORMULA_START) or bool(_NEGATIVE_FORMULA.match(value)))
+
+
+formula_like = per_value(bool)(runs_as_formula)  # runs_as_formula over a column
+
+
+def inert(value: object) -> object:
+    """A value as it may be written where a person will open it: text that would run as a formula
+    gets a leading apostrophe (as Excel shows such text typed in), anything else stays as it is."""
+    return f"'{value}" if runs_as_formula(value) else value
 
 
 def typed(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:

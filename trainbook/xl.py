@@ -68,3 +68,8 @@ def certificates() -> None:
 def qr() -> None:
     """The 签到二维码 button: the QR sheet, a page per session, and the PNGs beside the workbook."""
     _run(lambda book: operations.qr(book).summary())
+
+
+def share() -> None:
+    """The 管理层报表 button: the manager report, a new workbook beside this one."""
+    _run(lambda book: operations.share(book).summary())

@@ -13,7 +13,7 @@ from trainbook.demo.exports import program_exports
 from trainbook.demo.program import finished_program, sample_program
 from trainbook.i18n import Lang, listing, message
 from trainbook.notify.local_robot import LocalRobot
-from trainbook.operations import buttons, certificates, init, merge, notices, progress, qr, send, validate
+from trainbook.operations import buttons, certificates, init, merge, notices, progress, qr, send, share, validate
 from trainbook.schema.buttons import BUTTONS
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
@@ -81,6 +81,8 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
              f"  {payload['markdown']['title']} (mentions {len(payload['at']['atMobiles'])})")
     echo(message("demo-notice-files", lang, csv=csv_out.name, json=json_out.name))
     echo(qr(path).summary())
+    echo(share(path, as_of=AS_OF).summary())
+    echo(share(path, as_of=AS_OF, by="department").summary())
     finished = build_demo_book(folder / ("培训项目-结业示例.xlsx" if zh else "demo-program-finished.xlsx"), lang,
                                finished=True)
     echo(message("demo-finished", lang, path=finished.name))

@@ -11,7 +11,7 @@ import pandas as pd
 
 from trainbook.i18n import Lang, last_run, listing, message
 from trainbook.metrics import dashboard
-from trainbook.metrics.aggregates import by, by_session, by_teacher, feedback_summary
+from trainbook.metrics.aggregates import by, by_session, by_teacher, feedback_responses, feedback_summary
 from trainbook.metrics.attendance import attendance_figures, session_statuses
 from trainbook.metrics.outcome import verdicts
 from trainbook.metrics.roster import applicable, students
@@ -43,6 +43,8 @@ class Progress:
     settings_ignored: list[str] = field(default_factory=list)  # invalid settings replaced by defaults
     unrecorded: list[str] = field(default_factory=list)  # held sessions with no attendance records yet
     settings: Any = field(default=None, repr=False)  # the policy it was worked out with
+    plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the sessions, by session_id
+    statuses: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # each held session's status per student
 
     def summary(self, lang: Lang | None = None) -> str:
         """The headline figures, and who is at high risk with what they still need."""
@@ -74,10 +76,10 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     students_out = figures.reindex(columns=SHEET_COLUMNS[1:])
     students_out.index.name = "student_id"
     per_session = by_session(held, plan, settings)
-    feedback_sessions, feedback_teachers = feedback_summary(master, plan, settings)
+    feedback_sessions, feedback_teachers = feedback_summary(feedback_responses(master, plan), settings, master.lang)
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
                     by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang,
-                    ignored, [session_label(str(i), row) for i, row in missing.iterrows()], settings)
+                    ignored, [session_label(str(i), row) for i, row in missing.iterrows()], settings, plan, held)
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:

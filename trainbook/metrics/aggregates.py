@@ -8,10 +8,12 @@ import numpy as np
 import pandas as pd
 
 from trainbook import values
+from trainbook.i18n import Lang
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
 ITEMS = ("overall", "content", "teacher", "organization")
+OTHER: dict[Lang, str] = {"zh": "其他", "en": "Other"}  # where groups too small to show are folded
 
 
 def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -23,6 +25,8 @@ def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
         "task_rate": grouped["task_rate"].mean(),
         "final_score": grouped["final_score"].mean().round(1),
         "high_risk": grouped["risk"].apply(lambda r: int((r == "high").sum())),
+        "medium_risk": grouped["risk"].apply(lambda r: int((r == "medium").sum())),
+        "low_risk": grouped["risk"].apply(lambda r: int((r == "low").sum())),
         "certificates": grouped["certificate"].apply(lambda c: int((c == "yes").sum())),
     })
 
@@ -48,18 +52,34 @@ def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFram
     return out.join(feedback[["overall", "top2", "nps", "responses"]], how="left")
 
 
-def feedback_summary(master: Master, plan: pd.DataFrame, settings: Any) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Feedback per session and per teacher: item means, top-2-box, NPS, responses. Groups with fewer
-    than min_group_size responses are folded into one 其他/Other row, so nobody can be singled out."""
+def feedback_responses(master: Master, plan: pd.DataFrame, students: pd.Index | None = None) -> pd.DataFrame:
+    """The rated feedback responses (those with an overall rating), each with its session's
+    teacher; with `students`, only the responses those students gave."""
     frame = values.typed(master.frame("feedback"), BY_KEY["feedback"])
-    for column in ("session_id", *ITEMS, "nps"):
+    for column in ("session_id", "student_id", *ITEMS, "nps"):
         if column not in frame:
             frame[column] = np.nan
     frame = frame.dropna(subset=["overall"])
-    frame = frame.join(plan["teacher"].rename("teacher_name"), on="session_id")
-    other = "其他" if master.lang == "zh" else "Other"
-    return (_summarise(frame, "session_id", settings.min_group_size, other),
-            _summarise(frame, "teacher_name", settings.min_group_size, other))
+    if students is not None:
+        frame = frame[frame["student_id"].isin(students)]
+    return frame.join(plan["teacher"].rename("teacher_name"), on="session_id")
+
+
+def feedback_summary(responses: pd.DataFrame, settings: Any, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Feedback per session and per teacher: item means, top-2-box, NPS, responses. Groups with fewer
+    than min_group_size responses are folded into one 其他/Other row, so nobody can be singled out."""
+    other = OTHER[lang]
+    return (_summarise(responses, "session_id", settings.min_group_size, other),
+            _summarise(responses, "teacher_name", settings.min_group_size, other))
+
+
+def feedback_overall(responses: pd.DataFrame, settings: Any) -> pd.Series:
+    """The whole program's feedback, as one row of `feedback_summary`'s: blank figures when there
+    are fewer than min_group_size responses."""
+    whole = _summarise(responses.assign(program="all"), "program", settings.min_group_size, "all")
+    if whole.empty:
+        return pd.Series({**dict.fromkeys([*ITEMS, "top2", "nps"], np.nan), "responses": 0})
+    return whole.iloc[0]
 
 
 def _summarise(frame: pd.DataFrame, key: str, minimum: int, other: str) -> pd.DataFrame:

@@ -15,6 +15,7 @@ from trainbook.schema.dashboard import (
     DEPARTMENTS,
     FEEDBACK,
     KPI_ROW,
+    KPIS,
     MAX_ROWS,
     RISKS,
     SCORES,
@@ -25,24 +26,43 @@ from trainbook.schema.sheets import CERTIFICATE, RISK
 from trainbook.workbook.sheet_xml import column_letter
 
 
-def kpis(students: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
-    zh = lang == "zh"
-    risk = students["risk"].value_counts()
+def headline(students: pd.DataFrame, lang: Lang) -> dict[str, object]:
+    """The program's headline figures by KPIS key: numbers (NaN when there is nothing to average),
+    and the certificate counts as one text."""
     cert = students["certificate"].value_counts()
+    return {
+        "students": len(students),
+        "attendance_rate": students["attendance_rate"].mean(),
+        "task_rate": students["task_rate"].mean(),
+        "final_score": students["final_score"].mean(),
+        "high_risk": int((students["risk"] == "high").sum()),
+        "certificate": " / ".join(f"{label} {cert.get(key, 0)}" for key, label in labels(CERTIFICATE, lang).items()),
+    }
 
-    def pct(v: float) -> str:
-        return "—" if pd.isna(v) else f"{v:.1%}"
 
-    certificates = " / ".join(f"{label} {cert.get(key, 0)}" for key, label in labels(CERTIFICATE, lang).items())
-    return [
-        ("学员人数" if zh else "Students", str(len(students))),
-        ("平均出勤率" if zh else "Attendance", pct(students["attendance_rate"].mean())),
-        ("任务完成率" if zh else "Task completion", pct(students["task_rate"].mean())),
-        ("平均总评" if zh else "Mean final score",
-         "—" if students["final_score"].isna().all() else f"{students['final_score'].mean():.1f}"),
-        ("高风险学员" if zh else "High risk", str(risk.get("high", 0))),
-        ("结业证书 是/待定/否" if zh else "Certificate yes/pending/no", certificates),
-    ]
+def shown(value: object, kind: str) -> str:
+    """A headline figure as the dashboard's text."""
+    if isinstance(value, str):
+        return value
+    if pd.isna(value):  # type: ignore[call-overload]
+        return "—"
+    return f"{value:.1%}" if kind == "percent" else f"{value:.1f}" if kind == "number" else str(value)
+
+
+def kpis(students: pd.DataFrame, lang: Lang) -> list[tuple[str, str]]:
+    figures = headline(students, lang)
+    return [(column.header(lang), shown(figures[column.key], column.kind)) for column in KPIS]
+
+
+def risk_counts(students: pd.DataFrame, lang: Lang) -> list[tuple[str, int]]:
+    """Students per risk level, 高 to 低."""
+    return [(label, int((students["risk"] == key).sum())) for key, label in labels(RISK, lang).items()]
+
+
+def score_bands(students: pd.DataFrame, settings: Any, lang: Lang) -> list[tuple[str, int]]:
+    """Students per band of final score (the settings' grade lines)."""
+    band_labels, edges = bands(settings, lang)
+    return list(zip(band_labels, np.histogram(students["final_score"].dropna(), bins=edges)[0].astype(int).tolist()))
 
 
 def bands(settings: Any, lang: Lang) -> tuple[list[str], list[float]]:
@@ -65,17 +85,14 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
     cells[0, 0] = ("截至 " if lang == "zh" else "As of ") + as_of + (f"　{note}" if note else "")
     for i, (label, value) in enumerate(kpis(students, lang)):
         cells[KPI_ROW - 2 + i, 0], cells[KPI_ROW - 2 + i, 1] = label, value
-    scores = students["final_score"].dropna()
-    band_labels, edges = bands(settings, lang)
     blocks = {
-        SESSIONS: np.array(list(zip(_session_labels(sessions), sessions["attendance_rate"])), dtype=object),
-        SCORES: np.array(list(zip(band_labels, np.histogram(scores, bins=edges)[0].astype(int))), dtype=object),
+        SESSIONS: np.array(list(zip(session_labels(sessions), sessions["attendance_rate"])), dtype=object),
+        SCORES: np.array(score_bands(students, settings, lang), dtype=object),
         DEPARTMENTS: departments[["attendance_rate", "task_rate"]].reset_index().to_numpy(),
-        RISKS: np.array([(label, int((students["risk"] == key).sum())) for key, label in labels(RISK, lang).items()],
-                        dtype=object),
+        RISKS: np.array(risk_counts(students, lang), dtype=object),
     }
     by_session, by_teacher = feedback if feedback is not None else (pd.DataFrame(), pd.DataFrame())
-    names = dict(zip(sessions.index, _session_labels(sessions)))
+    names = dict(zip(sessions.index, session_labels(sessions)))
     blocks[FEEDBACK] = _feedback_rows(by_session, lambda key: names.get(key, key))
     blocks[TEACHERS] = _feedback_rows(by_teacher, lambda key: key)
     last: dict[str, int] = {}
@@ -92,7 +109,7 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
 
 
 
-def _session_labels(sessions: pd.DataFrame) -> list[str]:
+def session_labels(sessions: pd.DataFrame) -> list[str]:
     """Bar labels that tell sessions apart: the title, with its date (two sessions may share a title)."""
     return [f"{title} {date:%m-%d}" if pd.notna(date) else str(title)
             for title, date in zip(sessions["title"], sessions["date"])]

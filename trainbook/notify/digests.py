@@ -118,9 +118,5 @@ def _write(run: NoticeRun, master: Master, path: Path, suffix: str) -> None:
     else:
         rows = sheet_rows(NoticeRun(run.as_of, run.pending, run.lang))
         rows.columns = [c.header(run.lang) for c in BY_KEY["notices"].columns]
-        rows = rows.astype(object)
-        for column in rows.columns:
-            texts = rows[column].map(lambda v: isinstance(v, str))
-            risky = texts & values.formula_like(rows[column])
-            rows.loc[risky, column] = "'" + rows.loc[risky, column].astype(str)
+        rows = rows.astype(object).map(values.inert)
         rows.to_csv(path, index=False, encoding="utf-8-sig")

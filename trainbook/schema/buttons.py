@@ -58,4 +58,7 @@ BUTTONS: tuple[Button, ...] = (
     Button("Certificates", "certificates", "结业证书", "Certificates",
            "为结业的学员生成证书 PDF（工作簿旁的文件夹），验证码列入“证书”表",
            "Write certificate PDFs for those who completed (a folder beside the workbook)"),
+    Button("ManagerReport", "share", "管理层报表", "Manager report",
+           "生成给管理层的报表（工作簿旁的新文件）：只有数字和图表，手机号隐去，可直接转发",
+           "Write the report for managers (a new file beside the workbook): figures and charts, mobiles masked"),
 )

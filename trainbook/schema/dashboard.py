@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trainbook.i18n import Lang
+from trainbook.schema.columns import Column
 
 DATA_ROW = 40  # header row of the data blocks (1-based); data from the row below
 MAX_ROWS = 60  # rows a block may fill
@@ -44,4 +45,12 @@ TEACHERS = Block(19, ("讲师", *FEEDBACK_COLUMNS["zh"]), ("Teacher", *FEEDBACK_
 BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS, FEEDBACK, TEACHERS)
 CHART_ANCHORS = ("D3", "L3", "D20", "L20", "T3", "T20")
 KPI_ROW = 3  # KPI labels in column A, values in B, from this row
+KPIS = (  # the headline figures, by their key in metrics.dashboard.headline
+    Column("students", "学员人数", "Students", "integer"),
+    Column("attendance_rate", "平均出勤率", "Attendance", "percent"),
+    Column("task_rate", "任务完成率", "Task completion", "percent"),
+    Column("final_score", "平均总评", "Mean final score", "number"),
+    Column("high_risk", "高风险学员", "High risk", "integer"),
+    Column("certificate", "结业证书 是/待定/否", "Certificate yes/pending/no"),
+)
 RISK_COLOURS = ("#C00000", "#FFC000", "#70AD47")  # 高 red, 中 amber, 低 green: the order the block lists them

@@ -63,7 +63,9 @@ class XlwingsEngine:
     def read(self, keys: Iterable[str] | None = None) -> Master:
         names = [sheet.name for sheet in self.book.sheets]
         found, lang = identify_sheets(names)
-        master = Master(self.book.name, lang, names, names=found)
+        # the full path: what an operation prints goes beside the workbook, and a button's Python
+        # runs in the interpreter's folder, not the workbook's
+        master = Master(self.book.fullname, lang, names, names=found)
         wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
         for key in wanted:
             if key not in found:

@@ -1,0 +1,154 @@
+"""What a manager report holds, for the whole program or for one department (SPEC §8): figures
+and labels only — mobiles masked, no e-mail, notes or import data — with groups too small to show
+folded into 其他."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from trainbook import values
+from trainbook.i18n import Lang
+from trainbook.metrics import Progress
+from trainbook.metrics.aggregates import OTHER, by, by_session, feedback_overall, feedback_responses, feedback_summary
+from trainbook.metrics.dashboard import headline, risk_counts, score_bands, session_labels
+from trainbook.schema.columns import labels
+from trainbook.schema.report import COMMENTS, DEPARTMENTS, FEEDBACK_BY_SESSION, SESSIONS, STUDENTS
+from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
+from trainbook.workbook.master import Master
+
+NO_DEPARTMENT: dict[Lang, str] = {"zh": "未填部门", "en": "No department"}
+WHOLE_PROGRAM: dict[Lang, str] = {"zh": "整个项目", "en": "Whole program"}
+RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
+_MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
+_EMAIL_IN_TEXT = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+
+
+@dataclass
+class Report:
+    """One report file's contents: each table by the columns of its declaration (schema/report.py)."""
+
+    lang: Lang
+    program: str
+    period: str  # organizer, dates, and "数据截至 …"
+    department: str | None  # None: the whole program
+    tiles: dict[str, object]  # TILES key → figure
+    students: pd.DataFrame
+    departments: pd.DataFrame
+    sessions: pd.DataFrame
+    feedback_by_session: pd.DataFrame
+    feedback_by_teacher: pd.DataFrame
+    comments: pd.DataFrame | None  # None: the settings keep comments out of reports
+    risks: list[tuple[str, int]]
+    bands: list[tuple[str, int]]
+    unrecorded: list[str]
+
+
+def masked_mobile(mobile: object) -> str | None:
+    """138****5678: enough to tell two people apart, not enough to call anyone."""
+    return f"{mobile[:3]}****{mobile[-4:]}" if isinstance(mobile, str) and len(mobile) == 11 else None
+
+
+def redacted(text: str) -> str:
+    """Free text with any mobile number masked and any e-mail address taken out."""
+    text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    return _EMAIL_IN_TEXT.sub("***", text)
+
+
+def reports(master: Master, result: Progress, lang: Lang, by_department: bool) -> list[Report]:
+    """The whole program's report, or one per department (each with only its own people)."""
+    people = _people(master, result, lang)
+    if not by_department:
+        return [_report(master, result, lang, people, None)]
+    return [_report(master, result, lang, group, str(department))
+            for department, group in people.groupby("department", sort=True)]
+
+
+def _people(master: Master, result: Progress, lang: Lang) -> pd.DataFrame:
+    """Each student's progress figures with a masked mobile, the group's name and a department label."""
+    people = result.students.copy()
+    people["department"] = people["department"].fillna(NO_DEPARTMENT[lang])
+    enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    if "mobile" in enrollment:
+        mobiles = enrollment.dropna(subset=["student_id"]).drop_duplicates("student_id").set_index("student_id")["mobile"]
+        people["mobile"] = mobiles.reindex(people.index).map(masked_mobile)
+    groups = values.typed(master.frame("groups"), BY_KEY["groups"])
+    names = dict(zip(groups["group_id"], groups["name"])) if {"group_id", "name"} <= set(groups) else {}
+    people["group"] = [names.get(g) or g for g in people["group_id"]]
+    return people
+
+
+def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, department: str | None) -> Report:
+    settings = result.settings
+    statuses = result.statuses[result.statuses["student_id"].isin(people.index)]
+    responses = feedback_responses(master, result.plan, people.index if department else None)
+    by_session_, by_teacher_ = feedback_summary(responses, settings, lang)
+    overall = feedback_overall(responses, settings)
+    names = dict(zip(result.plan.index, session_labels(result.plan)))
+    tiles = {**headline(people, lang), "top2": overall["top2"], "nps": overall["nps"]}
+    return Report(
+        lang, settings.program_name or Path(str(master.source)).stem, _period(settings, result, lang, department), department,
+        tiles, _students(people, lang), _departments(people, settings.min_group_size if department is None else 1, lang),
+        _sessions(statuses, result, settings), _feedback(by_session_, lambda key: names.get(key, key), "session"),
+        _feedback(by_teacher_, lambda key: key, "teacher_name"),
+        _comments(responses, names, lang) if settings.share_comments == "yes" else None,
+        risk_counts(people, lang), score_bands(people, settings, lang), result.unrecorded)
+
+
+def _period(settings: Any, result: Progress, lang: Lang, department: str | None) -> str:
+    zh = lang == "zh"
+    parts = [f"部门：{department}" if zh else f"Department: {department}"] if department else []
+    if settings.organizer:
+        parts.append(settings.organizer)
+    if settings.start_date or settings.end_date:
+        parts.append(f"{settings.start_date or '…'} – {settings.end_date or '…'}")
+    parts.append(f"数据截至 {result.as_of:%Y-%m-%d}" if zh else f"Data as of {result.as_of:%Y-%m-%d}")
+    return " · ".join(parts)
+
+
+def _students(people: pd.DataFrame, lang: Lang) -> pd.DataFrame:
+    """The students sheet, those most at risk first."""
+    rows = people.assign(order=people["risk"].map(RISK_ORDER)).sort_values(["order", "department"], kind="stable")
+    rows = rows.reset_index()
+    for column, choices in (("grade", GRADE), ("certificate", CERTIFICATE), ("risk", RISK)):
+        rows[column] = rows[column].map(labels(choices, lang))  # type: ignore[arg-type]
+    return rows.reindex(columns=STUDENTS.keys)
+
+
+def _departments(people: pd.DataFrame, minimum: int, lang: Lang) -> pd.DataFrame:
+    """Per department, those most at risk first; departments of fewer than `minimum` students are
+    folded into one 其他 row, listed last."""
+    sizes = people.groupby("department")["department"].transform("size")
+    folded = people.assign(department=people["department"].where(sizes >= minimum, OTHER[lang]))
+    table = by(folded, "department").rename_axis("department").reset_index()
+    table["last"] = table["department"] == OTHER[lang]
+    table = table.sort_values(["last", "high_risk", "medium_risk", "attendance_rate"],
+                              ascending=[True, False, False, True], kind="stable")
+    return table.reindex(columns=DEPARTMENTS.keys)
+
+
+def _sessions(statuses: pd.DataFrame, result: Progress, settings: Any) -> pd.DataFrame:
+    table = by_session(statuses, result.plan, settings).sort_values("date", kind="stable")
+    return table.rename_axis("session_id").reset_index().reindex(columns=SESSIONS.keys)
+
+
+def _feedback(summary: pd.DataFrame, label: Any, first: str) -> pd.DataFrame:
+    table = summary.reset_index(names=first)
+    table[first] = table[first].map(label)
+    return table.reindex(columns=[first, *(c.key for c in FEEDBACK_BY_SESSION[1:])])
+
+
+def _comments(responses: pd.DataFrame, names: dict[str, str], lang: Lang) -> pd.DataFrame:
+    """The survey's comments with their session, in the order of sessions and texts (never of who
+    wrote them or when)."""
+    if "comments" not in responses:
+        return pd.DataFrame(columns=[c.key for c in COMMENTS])
+    given = responses[values.present(responses["comments"])]
+    table = pd.DataFrame({"session": [names.get(s, s) if isinstance(s, str) else WHOLE_PROGRAM[lang]
+                                      for s in given["session_id"]],
+                          "comments": given["comments"].astype(str).str.strip()})
+    return table.sort_values(["session", "comments"], kind="stable").reset_index(drop=True)
