@@ -8,7 +8,7 @@ import json
 import sys
 import traceback
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, nullcontext
 from pathlib import Path
 from typing import Any
 
@@ -204,22 +204,41 @@ def _validate_one(args: tuple[str, bool]) -> dict[str, Any]:
     return data
 
 
+def _unreadable(args: tuple[str, bool]) -> dict[str, Any]:
+    """The result of a file whose reading ended its process (a crash in a native reader)."""
+    return {"path": args[0], "ok": False, "errors": 0, "warnings": 0, "issues": [],
+            "error": message("file-crashed", LANG, path=args[0]), "exit_code": 2}
+
+
 def _run_batch(func: Callable[[tuple[str, bool]], dict[str, Any]], items: list[tuple[str, bool]],
                jobs: int, label: str) -> list[dict[str, Any]]:
-    show = sys.stderr.isatty() and len(items) > 1
-    if jobs > 1 and len(items) > 1:
-        from concurrent.futures import ProcessPoolExecutor
+    """`func` over `items`, in order. Several files run in worker processes, so that one whose
+    reading crashes its process cannot take the others down: the files a broken pool left undone
+    run again one by one, and one that breaks its own process gets `_unreadable`."""
+    if len(items) == 1:
+        return [func(items[0])]
+    from concurrent.futures import ProcessPoolExecutor, as_completed
+    from concurrent.futures.process import BrokenProcessPool
 
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(func, items)
-            if show:
-                with click.progressbar(results, length=len(items), label=label, file=sys.stderr) as bar:
-                    return list(bar)
-            return list(results)
-    if show:
-        with click.progressbar(items, label=label, file=sys.stderr) as bar:
-            return [func(item) for item in bar]
-    return [func(item) for item in items]
+    results: dict[int, dict[str, Any]] = {}
+    with ProcessPoolExecutor(max_workers=jobs) as pool:
+        futures = {pool.submit(func, item): i for i, item in enumerate(items)}
+        with click.progressbar(length=len(items), label=label, file=sys.stderr) if sys.stderr.isatty() else \
+                nullcontext() as bar:
+            for future in as_completed(futures):
+                try:
+                    results[futures[future]] = future.result()
+                except BrokenProcessPool:
+                    continue
+                if bar is not None:
+                    bar.update(1)
+    for i in sorted(set(range(len(items))) - set(results)):
+        with ProcessPoolExecutor(max_workers=1) as alone:
+            try:
+                results[i] = alone.submit(func, items[i]).result()
+            except BrokenProcessPool:
+                results[i] = _unreadable(items[i])
+    return [results[i] for i in range(len(items))]
 
 
 DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]

@@ -35,12 +35,27 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 的内容不完整或已损坏（{at}），无法读取：请从钉钉重新导出后再试。",
         "{path} is cut short or damaged ({at}) and cannot be read: export it from DingTalk again and retry.",
     ),
+    "export-too-many-rows": (
+        "{path} 超过 {limit} 行（一张 Excel 表的上限），不是完整的钉钉导出：请按更短的时间段重新导出后再试。",
+        "{path} has more than {limit} rows (an Excel sheet's limit) and is no whole DingTalk export: export a shorter "
+        "period and try again.",
+    ),
+    "export-long-cell": (
+        "{path} 的“{sheet}”表 {cell} 有 {length} 个字符，超过 Excel 单元格的上限 {limit}，已拒绝导入：请检查这份导出，删去或缩短这段内容后重试。",
+        "{path}: {cell} of '{sheet}' holds {length} characters, more than an Excel cell's {limit}; nothing was "
+        "imported: check the export, shorten or delete that text and try again.",
+    ),
     "broken-cell": ("有单元格超过 131072 个字符或含有空字符", "a cell over 131,072 characters or with a NUL in it"),
     "broken-byte": ("第 {at} 个字节处的文字不完整", "the text breaks off at byte {at}"),
     "file-too-large": (
-        "{path} 的一张表声明用到 {cell}（{rows} 行 × {cols} 列），远超任何培训项目，无法安全读取：请在 Excel 里删除多余的行列（或只复制有数据的部分到新文件）后重试。",
-        "{path} has a sheet that says it reaches {cell} ({rows} rows × {cols} columns), far beyond any program, and "
+        "{path} 的一张表用到 {cell}（{rows} 行 × {cols} 列），远超任何培训项目，无法安全读取：请在 Excel 里删除多余的行列（或只复制有数据的部分到新文件）后重试。",
+        "{path} has a sheet that reaches {cell} ({rows} rows × {cols} columns), far beyond any program, and "
         "cannot be read safely: delete the extra rows and columns in Excel (or copy the data to a new file) and try again.",
+    ),
+    "file-crashed": (
+        "{path} 读取时程序崩溃（文件可能已损坏或被人为构造）：请用 Excel 打开并另存为新文件后重试。",
+        "Reading {path} crashed its process (the file may be damaged or crafted): open it in Excel, save it as a new "
+        "file and try again.",
     ),
     "file-unsafe": (
         "{path} 含有不安全的内容（{detail}），已拒绝处理：请用 Excel 重新保存后重试。",

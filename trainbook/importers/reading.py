@@ -16,10 +16,13 @@ import python_calamine
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
 from trainbook.workbook.package import OLE_MAGIC, ZIP_MAGIC, check_workbook_file
+from trainbook.workbook.sheet_xml import column_letter
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
 MAX_TEXT_BYTES = 512 * 1024**2
+MAX_ROWS = 1_048_576  # Excel's rows in a sheet
+MAX_CELL_TEXT = 32_767  # Excel's characters in a cell
 
 
 @dataclass
@@ -38,17 +41,34 @@ def read_export(path: Path, lang: Lang) -> list[RawSheet]:
         head = fh.read(8)
     if head.startswith(ZIP_MAGIC):
         check_workbook_file(path, lang)
-        return _read_spreadsheet(path, lang)
+        return _within_limits(_read_spreadsheet(path, lang), path, lang)
     if head.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
             raise InputError(message("file-encrypted", lang, path=path))
-        return _read_spreadsheet(path, lang)
+        return _within_limits(_read_spreadsheet(path, lang), path, lang)
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise InputError(message("file-unsafe", lang, path=path, detail="> 512 MB"))
+    text = decode_text(path.read_bytes(), path, lang)
+    if text.count("\n") > MAX_ROWS:  # refused before a parser holds millions of rows
+        raise InputError(message("export-too-many-rows", lang, path=path, limit=MAX_ROWS))
     try:
-        return [RawSheet(path.stem, parse_text(decode_text(path.read_bytes(), path, lang)))]
+        return _within_limits([RawSheet(path.stem, parse_text(text))], path, lang)
     except csv.Error as exc:  # a cell longer than any export holds (131,072 characters), a stray NUL
         raise InputError(message("export-broken-text", lang, path=path, at=message("broken-cell", lang))) from exc
+
+
+def _within_limits(sheets: list[RawSheet], path: Path, lang: Lang) -> list[RawSheet]:
+    """The sheets, unless one has more rows or a longer text than an Excel sheet can hold: such a
+    file did not come whole from DingTalk, and nothing of it is imported."""
+    for sheet in sheets:
+        if len(sheet.rows) > MAX_ROWS:
+            raise InputError(message("export-too-many-rows", lang, path=path, limit=MAX_ROWS))
+        if max((len(v) for row in sheet.rows for v in row if type(v) is str), default=0) > MAX_CELL_TEXT:
+            row, col, length = next((i, j, len(v)) for i, r in enumerate(sheet.rows, start=1) for j, v in enumerate(r)
+                                    if type(v) is str and len(v) > MAX_CELL_TEXT)
+            raise InputError(message("export-long-cell", lang, path=path, sheet=sheet.name,
+                                     cell=f"{column_letter(col)}{row}", length=length, limit=MAX_CELL_TEXT))
+    return sheets
 
 
 def _read_spreadsheet(path: Path, lang: Lang) -> list[RawSheet]:

@@ -38,6 +38,10 @@ CODES: tuple[Code, ...] = (
     Code("missing-column", "error", "A required column is missing",
          "“{sheet}”表缺少必填列“{column}”：请在第 1 行加上这个列标题。",
          "'{sheet}' has no '{column}' column: add this header to row 1."),
+    Code("duplicate-column", "warning", "A column is headed twice",
+         "“{sheet}”表有不止一列叫“{value}”：trainbook 只读 {cell} 这一列，{others} 列被忽略。请删除或改名多出的列。",
+         "'{sheet}' has more than one '{value}' column: trainbook reads the one at {cell} and ignores {others}. "
+         "Delete or rename the extra ones."),
     Code("required-missing", "error", "A required cell is empty",
          "“{column}”不能为空：请填写“{sheet}”表第 {row} 行的 {cell}。",
          "'{column}' must not be empty: fill in {cell} on row {row} of '{sheet}'."),

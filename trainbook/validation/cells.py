@@ -14,6 +14,7 @@ from trainbook.schema.sheets import SHEETS
 from trainbook.uniques import distinct
 from trainbook.validation.report import Finding
 from trainbook.workbook.master import Master
+from trainbook.workbook.sheet_xml import column_letter
 
 CHECKED_ROLES = ("input", "system")
 
@@ -29,7 +30,7 @@ def _finding(code: str, sheet: str, column: str, raw: pd.Series, mask: pd.Series
 
 
 def check_structure(master: Master) -> Iterator[Finding]:
-    """missing-sheet and missing-column."""
+    """missing-sheet, missing-column and duplicate-column."""
     for sheet in SHEETS:
         if sheet.role not in CHECKED_ROLES or not sheet.columns:
             continue
@@ -39,6 +40,9 @@ def check_structure(master: Master) -> Iterator[Finding]:
             continue
         for key in table.missing_required:
             yield Finding("missing-column", sheet.key, key, rows=[1])
+        for key, others in table.repeated.items():
+            yield Finding("duplicate-column", sheet.key, key, rows=[1], values=[table.header(key)],
+                          extra={"others": [", ".join(column_letter(i) for i in others)]})
 
 
 def check_cells(master: Master) -> Iterator[Finding]:

@@ -74,6 +74,7 @@ class Table:
     frame: pd.DataFrame
     original: pd.DataFrame = field(default_factory=pd.DataFrame)
     last_row: int = 1
+    repeated: dict[str, list[int]] = field(default_factory=dict)  # a declared column headed twice: later positions
 
     def __post_init__(self) -> None:
         if self.original.empty and len(self.original.columns) == 0:
@@ -115,9 +116,12 @@ def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table
     headers = ["" if h is None else str(h).strip() for h in header_row]
     lookup = _header_lookup(sheet.key)
     positions: dict[str, int] = {}
+    repeated: dict[str, list[int]] = {}
     for idx, text in enumerate(headers):
         key = lookup.get(normalize(text)) if text else None
         if key is not None:
+            if key in positions:  # the first is read; the others are named by validation
+                repeated.setdefault(key, []).append(idx)
             positions.setdefault(key, idx)
         elif text:
             positions.setdefault(text, idx)
@@ -136,7 +140,7 @@ def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table
     # New rows go below the last row that holds data: formulas filled down ahead of the data (their
     # cached results empty) are rows to fill, not rows to append after.
     last = int(frame.index.max()) if len(frame) else 1
-    return Table(sheet, name, headers, positions, frame, last_row=last)
+    return Table(sheet, name, headers, positions, frame, last_row=last, repeated=repeated)
 
 
 @dataclass

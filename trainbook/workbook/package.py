@@ -21,6 +21,7 @@ from defusedxml import DefusedXmlException
 
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
+from trainbook.workbook.sheet_xml import column_letter
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -63,6 +64,11 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
                     i.file_size > RATIO_FROM and i.file_size / max(i.compress_size, 1) > MAX_RATIO for i in infos):
                 raise InputError(message("file-unsafe", lang, path=path, detail="zip bomb"))
             _parse(zf.read("xl/workbook.xml"))
+            for info in infos:  # a DTD can only open a part, before its root element
+                if info.filename.endswith((".xml", ".rels", ".vml")):
+                    with zf.open(info) as fh:
+                        if _DOCTYPE.search(fh.read(4096)):
+                            raise InputError(message("file-unsafe", lang, path=path, detail=f"DTD: {info.filename}"))
             for info in infos:  # a sheet that says it reaches far would make a reader allocate all of it
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
                     _check_extent(zf, info, path, lang)
@@ -75,23 +81,51 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
 
 
 MAX_CELLS = 50_000_000  # a sheet's declared rectangle: far beyond any training program, far below a crash
+_DOCTYPE = re.compile(rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E|\x00<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E", re.I)
 RATIO_FROM = 1024**2  # members smaller than this may compress as well as they like
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
-def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: Lang) -> None:
-    """Refuse a sheet whose declared used range is beyond Excel's limits or the cell budget."""
+_ROW_TAG = re.compile(rb'<row r="(\d+)"')
+_UNUSUAL_REF = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]+\d{7})')  # a cell past column Z or past row 999,999
+_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"')
+CHUNK = 8 * 1024**2
+OVERLAP = 256  # longer than any tag's start, so that no reference is cut between two chunks unseen
+
+
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[bytes]:
+    tail = b""
     with zf.open(info) as fh:
-        head = fh.read(4096)
-    found = _DIMENSION.search(head)
-    if not found:
-        return
-    last_col, last_row = (found.group(3), found.group(4)) if found.group(3) else (found.group(1), found.group(2))
-    first_col, first_row = found.group(1), found.group(2)
-    rows = int(last_row) - int(first_row) + 1
-    cols = _column_number(last_col) - _column_number(first_col) + 1
-    if int(last_row) > 1_048_576 or _column_number(last_col) > 16_384 or rows * cols > MAX_CELLS:
-        raise InputError(message("file-too-large", lang, path=path, cell=f"{last_col.decode()}{last_row.decode()}",
+        while chunk := fh.read(CHUNK):
+            yield tail + chunk
+            tail = chunk[-OVERLAP:]
+
+
+def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: Lang) -> None:
+    """Refuse a sheet that reaches beyond Excel's limits or the cell budget, by its declared used
+    range and by the cells it holds: a reader allocates the whole rectangle they span, whatever the
+    declaration says. Row tags and unusual cells (past column Z or row 999,999) are found by
+    C-speed searches; only a sheet that has unusual cells has every cell read. (Narrow cells within
+    999,999 rows fit the budget wherever they are.)"""
+    rows = cols = 1
+    unusual = False
+    for n, data in enumerate(_chunks(zf, info)):
+        if n == 0 and (found := _DIMENSION.search(data[:4096])):
+            last_col, last_row = (found.group(3), found.group(4)) if found.group(3) else (found.group(1), found.group(2))
+            _refuse_beyond(int(last_row), _column_number(last_col), path, lang)
+        rows = max([rows, *map(int, _ROW_TAG.findall(data))])
+        unusual = unusual or _UNUSUAL_REF.search(data) is not None
+    if unusual:
+        for data in _chunks(zf, info):
+            for letters, digits in _REF.findall(data):
+                rows, cols = max(rows, int(digits)), max(cols, _column_number(letters))
+            _refuse_beyond(rows, cols, path, lang)
+    _refuse_beyond(rows, max(cols, 26), path, lang)
+
+
+def _refuse_beyond(rows: int, cols: int, path: Path, lang: Lang) -> None:
+    if rows > 1_048_576 or cols > 16_384 or rows * cols > MAX_CELLS:
+        raise InputError(message("file-too-large", lang, path=path, cell=f"{column_letter(cols - 1)}{rows}",
                                  rows=rows, cols=cols))
 
 
