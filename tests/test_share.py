@@ -207,3 +207,29 @@ def test_share_without_students_by_department_says_what_to_do(blank_book: Path, 
     assert result.exit_code == 2 and "没有已通过审核的学员" in result.output
     whole = trainbook.share(blank_book, out=tmp_path / "empty.xlsx")
     assert sheet_values(whole.files[0], "概览")[4][0] == 0
+
+
+def test_departments_a_file_name_cannot_tell_apart_get_a_file_each(master: Path, tmp_path: Path) -> None:
+    copy = tmp_path / "m.xlsx"
+    copy.write_bytes(master.read_bytes())
+    enrollment = FileEngine(copy).read().tables["enrollment"].frame.copy()
+    approved = enrollment.index[enrollment["review_status"] == "已通过"]
+    enrollment.loc[approved[10:14], "department"] = "研发/一组"
+    enrollment.loc[approved[14:18], "department"] = "研发:一组"
+    write_tables(copy, {"enrollment": enrollment})
+    run = trainbook.share(copy, out=tmp_path / "各部门", by="department", as_of=AS_OF)
+    assert len(set(run.files)) == len(run.files) == len(run.departments) == len(list((tmp_path / "各部门").iterdir()))
+    for path, department in zip(run.files, run.departments):
+        assert {row[2] for row in sheet_values(path, "学员")[1:]} == {department}
+
+
+def test_comments_of_too_few_responses_stay_out_of_a_department_file(shared: dict[str, object]) -> None:
+    tiny = next(p for p in shared["departments"] if TINY in p.name)  # type: ignore[attr-defined]
+    assert not [row for row in sheet_values(tiny, "反馈") if row[1] and "老师讲得好" in str(row[1])]
+
+
+def test_free_text_loses_contact_details_and_id_numbers() -> None:
+    from trainbook.report.content import redacted
+
+    text = redacted("请联系 +86 138-1234-5678，邮箱 a.b@内部.公司，身份证 11010119900307123X。")
+    assert text == "请联系 138****5678，邮箱 ***，身份证 110101********123X。"

@@ -383,8 +383,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "The report is written as an .xlsx file: give --out a name ending in .xlsx (e.g. {suggest}).",
     ),
     "share-out-is-master": (
-        "--out 指向主工作簿 {path} 本身：报表不能覆盖主工作簿，请换一个文件名。",
-        "--out names the master workbook {path} itself: a report never overwrites the master; choose another name.",
+        "--out 指向的 {path} 是一本主工作簿：报表不会覆盖主工作簿，请换一个文件名。",
+        "--out names {path}, a master workbook: a report never overwrites one; choose another name.",
     ),
     "share-by-unknown": ("--by 只能是 department（按部门），不是 {value}。", "--by takes department, not {value}."),
     "run-share": ("管理层报表", "Manager report"),

@@ -320,6 +320,8 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
     from trainbook.metrics import compute
     from trainbook.report import write_reports
 
+    if out is not None and not str(out).strip():
+        raise InputError(message("share-out-xlsx", default_lang(), suggest="报表.xlsx"))
     _, master, _ = _for_progress(book, False, on_step)
     lang = lang or master.lang
     if lang not in LANGS:
@@ -333,10 +335,10 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
     else:
         default = _beside(master, what)
         target = Path(out) if out else default.with_name(default.name + ".xlsx")
-        if target.suffix.lower() != ".xlsx":
-            raise InputError(message("share-out-xlsx", lang, suggest=target.with_name(target.stem + ".xlsx").name))
-        if target.exists() and Path(str(master.source)).exists() and target.samefile(Path(str(master.source))):
-            raise InputError(message("share-out-is-master", lang, path=master.source))
+        if target.suffix.lower() != ".xlsx" or target.name.lower() == ".xlsx":
+            raise InputError(message("share-out-xlsx", lang, suggest=default.name + ".xlsx"))
+        if target.exists() and _is_master(target):  # this master, or another: a report never replaces one
+            raise InputError(message("share-out-is-master", lang, path=target))
     result = compute(master, _day(as_of))
     if by and result.students.empty:
         raise InputError(message("share-no-students", lang, path=_name(master.source)))
@@ -346,3 +348,16 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
     except OSError as exc:
         raise InputError(message("out-failed", lang, path=target, detail=exc.strerror or type(exc).__name__)) from exc
     return write_reports(master, result, target, lang, by_department=by is not None)
+
+
+def _is_master(path: Path) -> bool:
+    """Whether `path` is a master workbook (it has an enrollment sheet)."""
+    from trainbook.workbook.master import identify_sheets
+
+    try:
+        import python_calamine
+
+        names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
+    except Exception:  # not a workbook at all: a report may replace it no more than any file
+        return False
+    return "enrollment" in identify_sheets(names)[0]

@@ -4,17 +4,19 @@ only what they may see; the whole program's, or one per department."""
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+from trainbook.errors import WriteError
 from trainbook.i18n import Lang, message
 from trainbook.metrics import Progress
 from trainbook.report.content import reports
 from trainbook.report.writer import write_report
 from trainbook.workbook.master import Master
-from trainbook.workbook.safety import replace_atomically
 
 _UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
@@ -43,12 +45,34 @@ def file_name(program: str, department: str) -> str:
 
 def write_reports(master: Master, result: Progress, out: Path, lang: Lang, by_department: bool) -> ShareRun:
     """Write the report of `result` to the file `out`, or with `by_department` one report per
-    department into the folder `out`."""
+    department into the folder `out` (two departments whose names differ only by characters a
+    file name cannot hold get -2, -3…)."""
     run = ShareRun(lang, result.as_of)
+    taken: set[str] = set()
     for report in reports(master, result, lang, by_department):
-        path = out / file_name(report.program, report.department) if report.department is not None else out
-        replace_atomically(path, partial(write_report, report, as_of=result.as_of), lang)
-        run.files.append(path)
+        path = out
         if report.department is not None:
+            name = file_name(report.program, report.department)
+            for n in range(2, 1000):
+                if name.lower() not in taken:
+                    break
+                name = file_name(report.program, f"{report.department}-{n}")
+            taken.add(name.lower())
+            path = out / name
             run.departments.append(report.department)
+        _write_new(path, partial(write_report, report, as_of=result.as_of), lang)
+        run.files.append(path)
     return run
+
+
+def _write_new(path: Path, produce: Callable[[Path], None], lang: Lang) -> None:
+    """Write a file a person will forward: complete or not at all, and nothing else beside it (no
+    lock file, no backups of an earlier report)."""
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    try:
+        produce(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise WriteError(message("out-failed", lang, path=path, detail=exc.strerror or type(exc).__name__)) from exc
+    finally:
+        tmp.unlink(missing_ok=True)

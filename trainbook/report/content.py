@@ -25,7 +25,8 @@ NO_DEPARTMENT: dict[Lang, str] = {"zh": "未填部门", "en": "No department"}
 WHOLE_PROGRAM: dict[Lang, str] = {"zh": "整个项目", "en": "Whole program"}
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
-_EMAIL_IN_TEXT = re.compile(r"[^@\s]+@[^@\s]+\.[A-Za-z]{2,}")
+_EMAIL_IN_TEXT = re.compile(r"[^@\s]+@[^@\s]+\.\w{2,}")
+_ID_NUMBER_IN_TEXT = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")  # 身份证号
 
 
 @dataclass
@@ -54,8 +55,9 @@ def masked_mobile(mobile: object) -> str | None:
 
 
 def redacted(text: str) -> str:
-    """Free text with any mobile number masked and any e-mail address taken out."""
+    """Free text with any mobile or ID card number masked and any e-mail address taken out."""
     text = _MOBILE_IN_TEXT.sub(lambda m: f"{m.group(1)}****{m.group(3)}", text)
+    text = _ID_NUMBER_IN_TEXT.sub(lambda m: f"{m.group(1)}********{m.group(2)}", text)
     return _EMAIL_IN_TEXT.sub("***", text)
 
 
@@ -88,14 +90,15 @@ def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, 
     responses = feedback_responses(master, result.plan, people.index if department else None)
     by_session_, by_teacher_ = feedback_summary(responses, settings, lang)
     overall = feedback_overall(responses, settings)
-    names = dict(zip(result.plan.index, session_labels(result.plan)))
+    held = result.plan.sort_values("date", kind="stable")
+    names = dict(zip(held.index, session_labels(held)))
     tiles = {**headline(people, lang), "top2": overall["top2"], "nps": overall["nps"]}
     return Report(
         lang, settings.program_name or Path(str(master.source)).stem, _period(settings, result, lang, department), department,
         tiles, _students(people, lang), _departments(people, settings.min_group_size if department is None else 1, lang),
         _sessions(statuses, result, settings), _feedback(by_session_, lambda key: names.get(key, key), "session"),
         _feedback(by_teacher_, lambda key: key, "teacher_name"),
-        _comments(responses, names, lang) if settings.share_comments == "yes" else None,
+        _comments(responses, names, settings.min_group_size, lang) if settings.share_comments == "yes" else None,
         risk_counts(people, lang), score_bands(people, settings, lang), result.unrecorded)
 
 
@@ -142,13 +145,17 @@ def _feedback(summary: pd.DataFrame, label: Any, first: str) -> pd.DataFrame:
     return table.reindex(columns=[first, *(c.key for c in FEEDBACK_BY_SESSION[1:])])
 
 
-def _comments(responses: pd.DataFrame, names: dict[str, str], lang: Lang) -> pd.DataFrame:
-    """The survey's comments with their session, in the order of sessions and texts (never of who
-    wrote them or when)."""
+def _comments(responses: pd.DataFrame, names: dict[str, str], minimum: int, lang: Lang) -> pd.DataFrame:
+    """The survey's comments, session by session in the order they were held and by text within
+    one (never in the order of who wrote them or when); a session with fewer than `minimum`
+    responses keeps its comments out, as its ratings are folded: they could be told apart."""
     if "comments" not in responses:
         return pd.DataFrame(columns=[c.key for c in COMMENTS])
-    given = responses[values.present(responses["comments"])]
-    table = pd.DataFrame({"session": [names.get(s, s) if isinstance(s, str) else WHOLE_PROGRAM[lang]
+    sizes = responses.groupby(responses["session_id"].fillna(""))["overall"].transform("size")
+    given = responses[values.present(responses["comments"]) & (sizes >= minimum)]
+    order = {session: i for i, session in enumerate(names)}
+    table = pd.DataFrame({"order": [order.get(s, len(order)) for s in given["session_id"]],
+                          "session": [names.get(s, s) if isinstance(s, str) else WHOLE_PROGRAM[lang]
                                       for s in given["session_id"]],
                           "comments": given["comments"].astype(str).str.strip()})
-    return table.sort_values(["session", "comments"], kind="stable").reset_index(drop=True)
+    return table.sort_values(["order", "comments"], kind="stable")[["session", "comments"]].reset_index(drop=True)

@@ -181,9 +181,26 @@ class _Writer:
         top = 0
         for key, heading, columns, frame in blocks:
             sheet.write_string(top, 0, text(heading), title)
-            top = self.table(sheet, key, columns, frame, top + 1, filtered=key == "feedback") + 3
-        if r.comments is not None:
-            sheet.set_column(1, 1, 60)
+            if key == "comments":
+                self.comments(sheet, frame, top + 1)
+            else:
+                top = self.table(sheet, key, columns, frame, top + 1, filtered=key == "feedback") + 3
+
+    def comments(self, sheet: Worksheet, frame: pd.DataFrame, top: int) -> None:
+        """Comments under the rating tables: a comment spans the rating columns (which keep their
+        widths), its row as tall as its text."""
+        last = len(FEEDBACK_BY_SESSION) - 1
+        width = sum(c.width for c in FEEDBACK_BY_SESSION[1:])
+        header = self.format("header", bold=True, bg_color="#DDEBF7", border=1, border_color="#9BC2E6",
+                             text_wrap=True, align="center")
+        body = self.format("comment", text_wrap=True, valign="top", border=1, border_color=GRID)
+        session = self.format("comment-session", valign="top", border=1, border_color=GRID)
+        sheet.write_string(top, 0, text(COMMENTS[0].header(self.lang)), header)
+        sheet.merge_range(top, 1, top, last, text(COMMENTS[1].header(self.lang)), header)
+        for i, (label, comment) in enumerate(frame.itertuples(index=False), start=top + 1):
+            sheet.write_string(i, 0, text(label), session)
+            sheet.merge_range(i, 1, i, last, text(comment), body)
+            sheet.set_row(i, 13.5 * _lines(comment, width))
 
     def overview(self, sheet: Worksheet) -> None:
         r = self.report
@@ -196,8 +213,8 @@ class _Writer:
         for i, column in enumerate(TILES):
             row, col = 3 + (i // TILES_PER_ROW) * 3, (i % TILES_PER_ROW) * TILE_WIDTH
             sheet.merge_range(row, col, row, col + TILE_WIDTH - 1, text(column.header(self.lang)), label)
-            fmt = self.format(f"tile-{column.kind}", bold=True, font_size=18, bg_color="#F2F2F2", align="center",
-                              num_format=NUMBER_FORMATS.get(column.kind, "@"))
+            fmt = self.format(f"tile-{column.kind}", bold=True, font_size=18 if column.kind in NUMBER_FORMATS else 12,
+                              bg_color="#F2F2F2", align="center", num_format=NUMBER_FORMATS.get(column.kind, "@"))
             sheet.merge_range(row + 1, col, row + 1, col + TILE_WIDTH - 1, "", fmt)
             self.cell(sheet, row + 1, col, column, r.tiles[column.key], fmt)
             sheet.set_row(row + 1, 32)
