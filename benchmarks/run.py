@@ -88,6 +88,8 @@ def bench(size: str) -> dict[str, tuple[float, float]]:
                                                  repeat=3, prepare=lambda: fresh_copy(book)),
         "trainbook progress": measure([*TRAINBOOK, "progress", str(copy), "--as-of", "2026-06-01"], repeat=3,
                                       prepare=lambda: fresh_copy(book), expect=(0,)),
+        "trainbook share": measure([*TRAINBOOK, "share", str(book), "--out", str(OUT / f"{size}-report.xlsx"),
+                                    "--as-of", "2026-06-01"], repeat=3, expect=(0,)),
         "floor: python-calamine read of master + punch export": measure(
             [py, "-c", FLOOR, str(book), str(punches)], repeat=3),
         "trainbook merge (punch export)": measure([*TRAINBOOK, "merge", str(copy), str(punches)],
@@ -151,6 +153,8 @@ def report(all_results: dict[str, dict[str, tuple[float, float]]], start: dict[s
                   f"{results['naive write: openpyxl load + save'][0] / annotate:.1f}× slower (target ≥ 10)",
                   f"- progress: {results['trainbook progress'][0] / floor:.2f}× the floor (target ≤ 3), peak "
                   f"{results['trainbook progress'][1]:.0f} MB (target < 1,500)",
+                  f"- share: {results['trainbook share'][0] / floor:.2f}× the floor, peak "
+                  f"{results['trainbook share'][1]:.0f} MB (the master is only read; the report is values)",
                   f"- merge of a {SIZES[size][0] * SIZES[size][1]:,}-row punch export: "
                   f"{merge_ratio(results):.2f}× "
                   "the floor of reading both files (target ≤ 5), peak "

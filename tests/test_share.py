@@ -233,3 +233,18 @@ def test_free_text_loses_contact_details_and_id_numbers() -> None:
 
     text = redacted("请联系 +86 138-1234-5678，邮箱 a.b@内部.公司，身份证 11010119900307123X。")
     assert text == "请联系 138****5678，邮箱 ***，身份证 110101********123X。"
+
+
+def test_what_a_report_cannot_show_is_said(master: Path, blank_book: Path, tmp_path: Path) -> None:
+    early = trainbook.share(master, out=tmp_path / "early.xlsx", as_of="2026-10-01").summary()
+    assert "早于第一次课（2026-11-02）" in early
+    assert "没有已通过审核的学员" in trainbook.share(blank_book, out=tmp_path / "empty.xlsx").summary()
+    result = CliRunner().invoke(main, ["share", str(master), "--by", "department", "--out", str(tmp_path / "x.xlsx")])
+    assert result.exit_code == 2 and "文件夹" in result.output and not (tmp_path / "x.xlsx").exists()
+
+
+def test_feedback_is_in_the_order_sessions_were_held(shared: dict[str, object]) -> None:
+    rows = sheet_values(shared["report"], "反馈")  # type: ignore[arg-type]
+    sessions = [str(row[0]) for row in rows[2:] if row[0] and row[1] is not None and "-" in str(row[0])[-5:]]
+    dates = [label[-5:] for label in sessions[:8]]
+    assert dates == sorted(dates) and len(dates) >= 5

@@ -386,6 +386,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "--out 指向的 {path} 是一本主工作簿：报表不会覆盖主工作簿，请换一个文件名。",
         "--out names {path}, a master workbook: a report never overwrites one; choose another name.",
     ),
+    "share-out-folder": (
+        "加 --by department 时每个部门写一个文件，--out 应是文件夹，不是 {path}：请去掉扩展名（例如 --out 各部门报表）。",
+        "With --by department each department gets a file, so --out names a folder, not {path}: drop the extension "
+        "(e.g. --out department-reports).",
+    ),
+    "share-empty": (
+        "注意：没有已通过审核的学员，报表里只有项目信息和空表：请先在“报名”表填写学员并审核通过。",
+        "Note: no approved students, so the report holds only the program's facts and empty tables: fill in "
+        "Enrollment and approve the students first.",
+    ),
+    "share-before-start": (
+        "注意：{as_of} 早于第一次课（{first}）：出勤和任务按那一天计算，成绩和反馈则是目前录入的全部。",
+        "Note: {as_of} is before the first session ({first}): attendance and tasks are as of that day, scores and "
+        "feedback are all that is recorded now.",
+    ),
     "share-by-unknown": ("--by 只能是 department（按部门），不是 {value}。", "--by takes department, not {value}."),
     "run-share": ("管理层报表", "Manager report"),
     "bad-lang": (

@@ -33,6 +33,7 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.validation import Report
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
+SHARE_READS = (*PROGRESS_NEEDS, "groups", "tasks", "submissions", "assessments", "scores", "feedback", "settings")
 
 
 def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: bool = False) -> Path:
@@ -215,12 +216,14 @@ def progress(book: object, as_of: dt.date | str | None = None, write: bool = Tru
     return result
 
 
-def _for_progress(book: object, write: bool, on_step: Steps) -> tuple[Engine, Master, dict[str, pd.DataFrame]]:
-    """The engine and master of an operation that works out progress, refused without the sheets
-    progress needs; with `write`, blank ids assigned (the changed sheets are returned)."""
+def _for_progress(book: object, write: bool, on_step: Steps,
+                  keys: tuple[str, ...] | None = None) -> tuple[Engine, Master, dict[str, pd.DataFrame]]:
+    """The engine and master (its sheets `keys`, default all) of an operation that works out
+    progress, refused without the sheets progress needs; with `write`, blank ids assigned (the
+    changed sheets are returned)."""
     engine = engine_for(book)
     on_step(message("step-read", default_lang(), name=_name(book)))
-    master = engine.read()
+    master = engine.read(keys)
     require_columns(master, PROGRESS_NEEDS)
     ids = assign_ids(master) if write else {}
     on_step(message("step-compute", master.lang))
@@ -322,7 +325,7 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
 
     if out is not None and not str(out).strip():
         raise InputError(message("share-out-xlsx", default_lang(), suggest="报表.xlsx"))
-    _, master, _ = _for_progress(book, False, on_step)
+    _, master, _ = _for_progress(book, False, on_step, SHARE_READS)
     lang = lang or master.lang
     if lang not in LANGS:
         raise InputError(message("bad-lang", master.lang, value=lang))
@@ -331,6 +334,8 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
     master.lang = lang  # the figures' words (what is still needed, 其他) in the report's language
     what = "管理层报表" if lang == "zh" else "manager-report"
     if by:
+        if out and Path(out).suffix.lower() in (".xlsx", ".xlsm"):
+            raise InputError(message("share-out-folder", lang, path=out))
         target = _folder(out, master, what)
     else:
         default = _beside(master, what)

@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
+import pandas as pd
+
 from trainbook.errors import WriteError
 from trainbook.i18n import Lang, message
 from trainbook.metrics import Progress
@@ -29,13 +31,19 @@ class ShareRun:
     as_of: dt.date
     files: list[Path] = field(default_factory=list)
     departments: list[str] = field(default_factory=list)  # with --by department, in the files' order
+    students: int = 0
+    first_session: dt.date | None = None  # when the report is as of a day before it
 
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
-        if self.departments:
-            return message("share-by-department", lang, count=len(self.files), folder=self.files[0].parent,
-                           as_of=self.as_of)
-        return message("share-written", lang, path=self.files[0], as_of=self.as_of)
+        lines = [message("share-by-department", lang, count=len(self.files), folder=self.files[0].parent,
+                         as_of=self.as_of) if self.departments else
+                 message("share-written", lang, path=self.files[0], as_of=self.as_of)]
+        if not self.students:
+            lines.append(message("share-empty", lang))
+        if self.first_session is not None:
+            lines.append(message("share-before-start", lang, as_of=self.as_of, first=self.first_session))
+        return "\n".join(lines)
 
 
 def file_name(program: str, department: str) -> str:
@@ -47,7 +55,9 @@ def write_reports(master: Master, result: Progress, out: Path, lang: Lang, by_de
     """Write the report of `result` to the file `out`, or with `by_department` one report per
     department into the folder `out` (two departments whose names differ only by characters a
     file name cannot hold get -2, -3…)."""
-    run = ShareRun(lang, result.as_of)
+    first = result.plan["date"].min() if len(result.plan) else pd.NaT
+    run = ShareRun(lang, result.as_of, students=len(result.students),
+                   first_session=first.date() if pd.notna(first) and first.date() > result.as_of else None)
     taken: set[str] = set()
     for report in reports(master, result, lang, by_department):
         path = out

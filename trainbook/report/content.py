@@ -96,8 +96,11 @@ def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, 
     return Report(
         lang, settings.program_name or Path(str(master.source)).stem, _period(settings, result, lang, department), department,
         tiles, _students(people, lang), _departments(people, settings.min_group_size if department is None else 1, lang),
-        _sessions(statuses, result, settings), _feedback(by_session_, lambda key: names.get(key, key), "session"),
-        _feedback(by_teacher_, lambda key: key, "teacher_name"),
+        _sessions(statuses, result, settings),
+        _feedback(by_session_.reindex(_in_order(by_session_.index, held.index, OTHER[lang])),
+                  lambda key: names.get(key, key), "session"),
+        _feedback(by_teacher_.reindex(_in_order(by_teacher_.index, held["teacher"], OTHER[lang])), lambda key: key,
+                  "teacher_name"),
         _comments(responses, names, settings.min_group_size, lang) if settings.share_comments == "yes" else None,
         risk_counts(people, lang), score_bands(people, settings, lang), result.unrecorded)
 
@@ -137,6 +140,13 @@ def _departments(people: pd.DataFrame, minimum: int, lang: Lang) -> pd.DataFrame
 def _sessions(statuses: pd.DataFrame, result: Progress, settings: Any) -> pd.DataFrame:
     table = by_session(statuses, result.plan, settings).sort_values("date", kind="stable")
     return table.rename_axis("session_id").reset_index().reindex(columns=SESSIONS.keys)
+
+
+def _in_order(keys: pd.Index, order: pd.Index | pd.Series, last: str) -> list[object]:
+    """`keys` in the order they first appear in `order` (sessions as held), anything else after,
+    and the folded row last."""
+    first = {key: i for i, key in reversed(list(enumerate(order)))}
+    return sorted(keys, key=lambda k: (k == last, first.get(k, len(first)), str(k)))
 
 
 def _feedback(summary: pd.DataFrame, label: Any, first: str) -> pd.DataFrame:

@@ -5,6 +5,7 @@ links), every text redacted and inert, native charts, each sheet ready to print 
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import math
 import unicodedata
 from pathlib import Path
@@ -44,6 +45,7 @@ TILES_PER_ROW, TILE_WIDTH = 4, 3  # tiles a row; columns a tile spans
 CHART_ROW, CHART_ROWS, CHART_COLUMNS = 9, 17, 6  # first row (0-based) of the charts; rows and columns each takes
 
 
+@functools.lru_cache(maxsize=65536)  # departments, statuses and what is still needed repeat down a column
 def text(value: object) -> str:
     """A text as the report shows it: redacted, and never something that would run as a formula."""
     return str(values.inert(redacted(str(value))))
@@ -81,6 +83,7 @@ class _Writer:
                                   "created": dt.datetime.combine(as_of, dt.time())})
         self.formats: dict[str, Format] = {}
         self.tables: dict[str, _Table] = {}
+        self.risks = {c.label(self.lang): c.key for c in RISK}  # a risk label → its key
 
     @property
     def title(self) -> str:
@@ -149,7 +152,7 @@ class _Writer:
 
     def cell_format(self, column: Column, value: object) -> Format:
         """A table cell's format: its column's number format, or its risk's colours."""
-        risk = next((c.key for c in RISK if c.label(self.lang) == value), None) if column.key == "risk" else None
+        risk = self.risks.get(value) if column.key == "risk" and isinstance(value, str) else None
         if risk is not None:
             fill, font = RISK_FILLS[risk]
             return self.format(f"risk-{risk}", bg_color=fill, font_color=font, align="center", border=1,
