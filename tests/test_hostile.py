@@ -15,8 +15,11 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
+import pandas as pd
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import trainbook
 from trainbook.cli import main
@@ -175,3 +178,47 @@ def test_a_workbook_cut_short_anywhere_is_refused(fraction: float, demo_book: Pa
         code, _, err, _, _ = trainbook_process(*args)
         assert code == 2 and "cut.xlsx" in err and len(err.splitlines()) == 1, (args, err)
         assert demo_book.read_bytes() == before
+
+
+CELLS = st.one_of(st.text(max_size=24), st.floats(allow_nan=True, allow_infinity=True),
+                  st.integers(min_value=-10**20, max_value=10**20), st.booleans(), st.none(), st.datetimes(),
+                  st.dates(), st.times(), st.timedeltas())
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.lists(CELLS, min_size=1, max_size=6))
+def test_reading_a_master_cell_never_fails(cells: list[object]) -> None:
+    """What a coordinator may type (or a file may hold) in a number, date or time column is read
+    or left missing for validation to name: never an exception."""
+    from trainbook import values
+
+    column = pd.Series(cells, dtype=object)
+    numbers, dates, times = values.number(column), values.date(column), values.time_of_day(column)
+    assert len(numbers) == len(dates) == len(times) == len(cells)
+    assert numbers.dtype == float and str(dates.dtype).startswith("datetime64")
+    assert str(times.dtype).startswith("timedelta64")
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=list(HealthCheck))
+@given(st.data())
+def test_validation_and_progress_take_any_cells(data: st.DataObject) -> None:
+    """Every input sheet filled with anything at all: validation finds what it finds and progress
+    works out what it can; neither raises."""
+    import datetime as dt
+
+    from trainbook.metrics import compute
+    from trainbook.schema.sheets import SHEETS
+    from trainbook.validation import run_checks
+    from trainbook.workbook.master import Master, table_from_values
+
+    likely = st.sampled_from(["S0001", "C01", "G1", "出勤", "是", "已通过", "2026-11-02", "9:00", "13812345678",
+                              "=1+1", "-2+3", "80%"])
+    tables = {}
+    for sheet in (s for s in SHEETS if s.columns):
+        header = [c.zh for c in sheet.columns]
+        rows = data.draw(st.lists(st.lists(st.one_of(likely, CELLS), min_size=len(header), max_size=len(header)),
+                                  max_size=3))
+        tables[sheet.key] = table_from_values(sheet, sheet.zh, [header, *rows])
+    master = Master("fuzz.xlsx", "zh", [s.zh for s in SHEETS], tables=tables, names={s.key: s.zh for s in SHEETS})
+    run_checks(master, dt.date(2026, 11, 29))
+    compute(master, dt.date(2026, 11, 29))

@@ -19,6 +19,8 @@ from trainbook.uniques import distinct
 from trainbook.workbook.master import normalize
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SANE_YEARS = (1900, 2200)  # what a training record can be dated; anything else is a typo or garbage
+LAST_SERIAL = 109_574  # Excel's serial number of 2199-12-31
 DATETIME_FORMATS = (
     "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y/%m/%d %H:%M:%S", "%Y/%m/%d %H:%M",
     "%Y-%m-%dT%H:%M:%S", "%Y.%m.%d %H:%M", "%Y年%m月%d日 %H:%M",
@@ -126,11 +128,12 @@ def datetime(s: pd.Series, formats: tuple[str, ...] = DATETIME_FORMATS + DATE_FO
     kinds = _types(s)
     stamps = kinds.isin([dt.datetime, dt.date, pd.Timestamp])
     if stamps.any():
-        out[stamps] = pd.to_datetime(s[stamps].astype(object), errors="coerce")
+        inside = [v if SANE_YEARS[0] <= v.year <= SANE_YEARS[1] else None for v in s[stamps]]
+        out[stamps] = pd.to_datetime(pd.Series(inside, index=s.index[stamps], dtype=object), errors="coerce")
     numbers = kinds.isin([int, float, np.int64, np.float64])
     if numbers.any():
         serial = s[numbers].astype(float)
-        plausible = serial.between(1, 2958465)
+        plausible = serial.between(1, LAST_SERIAL)
         out[serial.index[plausible]] = EXCEL_EPOCH + pd.to_timedelta(serial[plausible], unit="D").dt.round("s")
     strings = s[kinds == str].str.strip()
     for fmt in formats:
@@ -159,7 +162,8 @@ def time_of_day(s: pd.Series) -> pd.Series:
             out[mask] = [pd.Timedelta(hours=v.hour, minutes=v.minute, seconds=v.second) for v in s[mask]]
     deltas = kinds.isin([dt.timedelta, pd.Timedelta])
     if deltas.any():
-        out[deltas] = pd.to_timedelta(s[deltas].astype(object))
+        within = [v if dt.timedelta(0) <= v < dt.timedelta(days=1) else None for v in s[deltas]]
+        out[deltas] = pd.to_timedelta(pd.Series(within, index=s.index[deltas], dtype=object))
     numbers = kinds.isin([int, float, np.int64, np.float64])
     if numbers.any():
         frac = s[numbers].astype(float)

@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pandas as pd
 
-from trainbook.values import EXCEL_EPOCH, per_unique
+from trainbook.values import EXCEL_EPOCH, SANE_YEARS, per_unique
 
 NOT_PARTICIPATED = {"未参与", "无", "--", "-", "—", "未观看", "未入会", "not joined", "none", "n/a"}
 TZ = "Asia/Shanghai"
@@ -27,7 +27,6 @@ def _epoch(value: float) -> pd.Timestamp:
     return pd.Timestamp(int(value), unit=unit, tz="UTC").tz_convert(TZ).tz_localize(None)
 
 
-SANE_YEARS = (1900, 2200)  # what a training record can be dated; anything else is a typo or garbage
 
 
 def _one(value: object) -> tuple[pd.Timestamp | None, pd.Timedelta | None]:
