@@ -86,23 +86,26 @@ def _people(master: Master, result: Progress, lang: Lang) -> pd.DataFrame:
 
 def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, department: str | None) -> Report:
     settings = result.settings
+    plan = result.plan.sort_values("date", kind="stable")  # sessions in the order they are held
+    names = dict(zip(plan.index, session_labels(plan)))
     statuses = result.statuses[result.statuses["student_id"].isin(people.index)]
     responses = feedback_responses(master, result.plan, people.index if department else None)
     by_session_, by_teacher_ = feedback_summary(responses, settings, lang)
+    by_session_ = by_session_.reindex(_in_order(by_session_.index, plan.index, OTHER[lang]))
+    by_teacher_ = by_teacher_.reindex(_in_order(by_teacher_.index, plan["teacher"], OTHER[lang]))
     overall = feedback_overall(responses, settings)
-    held = result.plan.sort_values("date", kind="stable")
-    names = dict(zip(held.index, session_labels(held)))
-    tiles = {**headline(people, lang), "top2": overall["top2"], "nps": overall["nps"]}
+    comments = _comments(responses, names, settings.min_group_size, lang) if settings.share_comments == "yes" else None
     return Report(
-        lang, settings.program_name or Path(str(master.source)).stem, _period(settings, result, lang, department), department,
-        tiles, _students(people, lang), _departments(people, settings.min_group_size if department is None else 1, lang),
-        _sessions(statuses, result, settings),
-        _feedback(by_session_.reindex(_in_order(by_session_.index, held.index, OTHER[lang])),
-                  lambda key: names.get(key, key), "session"),
-        _feedback(by_teacher_.reindex(_in_order(by_teacher_.index, held["teacher"], OTHER[lang])), lambda key: key,
-                  "teacher_name"),
-        _comments(responses, names, settings.min_group_size, lang) if settings.share_comments == "yes" else None,
-        risk_counts(people, lang), score_bands(people, settings, lang), result.unrecorded)
+        lang=lang, program=settings.program_name or Path(str(master.source)).stem,
+        period=_period(settings, result, lang, department), department=department,
+        tiles={**headline(people, lang), "top2": overall["top2"], "nps": overall["nps"]},
+        students=_students(people, lang),
+        departments=_departments(people, settings.min_group_size if department is None else 1, lang),
+        sessions=_sessions(statuses, result, settings),
+        feedback_by_session=_feedback(by_session_, lambda key: names.get(key, key), "session"),
+        feedback_by_teacher=_feedback(by_teacher_, lambda key: key, "teacher_name"),
+        comments=comments, risks=risk_counts(people, lang), bands=score_bands(people, settings, lang),
+        unrecorded=result.unrecorded)
 
 
 def _period(settings: Any, result: Progress, lang: Lang, department: str | None) -> str:

@@ -52,11 +52,12 @@ def text(value: object) -> str:
 
 
 def _lines(value: object, width: float) -> int:
-    """How many lines a text takes wrapped in a column `width` characters wide (CJK counts two)."""
+    """How many lines a text takes wrapped in a column `width` characters wide (a CJK character
+    is about two)."""
     if not isinstance(value, str):
         return 1
     wide = sum(1 for ch in value if unicodedata.east_asian_width(ch) in "WF")
-    return max(1, math.ceil((len(value) + wide) / max(width - 1, 1)))
+    return max(1, math.ceil((len(value) + 0.8 * wide) / max(width * 1.1, 1)))  # 10-point text in 11-point columns
 
 
 class _Table:
@@ -89,6 +90,11 @@ class _Writer:
     def title(self) -> str:
         return f"{self.report.program} · {message('report-title', self.lang)}"
 
+    @property
+    def header(self) -> Format:
+        return self.format("header", bold=True, bg_color="#DDEBF7", border=1, border_color="#9BC2E6",
+                           text_wrap=True, align="center")
+
     def format(self, name: str, **spec: Any) -> Format:
         """A cell format, made once per name."""
         if name not in self.formats:
@@ -117,18 +123,17 @@ class _Writer:
         """A header at row `top` from column `left`, the frame's rows below it (with `filtered`, an
         autofilter over them; with `freeze`, the header frozen and printed on every page); returns
         the last row."""
-        header = self.format("header", bold=True, bg_color="#DDEBF7", border=1, border_color="#9BC2E6",
-                             text_wrap=True, align="center")
         for j, column in enumerate(columns, start=left):
-            sheet.write_string(top, j, text(column.header(self.lang)), header)
+            sheet.write_string(top, j, text(column.header(self.lang)), self.header)
             sheet.set_column(j, j, column.width)
+        sheet.set_row(top, 14 * max(_lines(c.header(self.lang), c.width) for c in columns))
         wrapped = [(k, c.width) for k, c in enumerate(columns) if c.wrap]
         for i, row in enumerate(frame.itertuples(index=False), start=top + 1):
             for j, (column, value) in enumerate(zip(columns, row), start=left):
                 self.cell(sheet, i, j, column, value)
             lines = max((_lines(row[k], width) for k, width in wrapped), default=1)
             if lines > 1:  # a spreadsheet program sizes rows only when it edits them
-                sheet.set_row(i, 13.5 * lines)
+                sheet.set_row(i, 14 * lines)
         last = top + len(frame)
         self.tables[key] = _Table(sheet.name, top, last, left, columns)
         if len(frame) and (filtered or freeze):
@@ -194,8 +199,7 @@ class _Writer:
         widths), its row as tall as its text."""
         last = len(FEEDBACK_BY_SESSION) - 1
         width = sum(c.width for c in FEEDBACK_BY_SESSION[1:])
-        header = self.format("header", bold=True, bg_color="#DDEBF7", border=1, border_color="#9BC2E6",
-                             text_wrap=True, align="center")
+        header = self.header
         body = self.format("comment", text_wrap=True, valign="top", border=1, border_color=GRID)
         session = self.format("comment-session", valign="top", border=1, border_color=GRID)
         sheet.write_string(top, 0, text(COMMENTS[0].header(self.lang)), header)
@@ -203,7 +207,7 @@ class _Writer:
         for i, (label, comment) in enumerate(frame.itertuples(index=False), start=top + 1):
             sheet.write_string(i, 0, text(label), session)
             sheet.merge_range(i, 1, i, last, text(comment), body)
-            sheet.set_row(i, 13.5 * _lines(comment, width))
+            sheet.set_row(i, 14 * _lines(comment, width))
 
     def overview(self, sheet: Worksheet) -> None:
         r = self.report
