@@ -252,7 +252,7 @@ FORMAT_HELP = T("输出格式：text 文字，json 供程序读取。", "Output:
               help=FORMAT_HELP)
 @click.option("--annotate", is_flag=True, help=T("写出“校验结果”表并标出有问题的单元格。",
                                                  "Write the issues sheet and mark the offending cells."))
-@click.option("--jobs", type=click.IntRange(min=1), default=1, show_default=True,
+@click.option("--jobs", type=click.IntRange(min=1), metavar="N", default=1, show_default=True,
               help=T("同时校验的工作簿数。", "Validate this many workbooks in parallel."))
 def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> None:
     with _user_errors(_debug()):
@@ -274,13 +274,15 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
                      "Merge DingTalk exports (xlsx, xls, csv, UTF-16 text) into BOOK."))
 @click.argument("book", type=click.Path(path_type=Path))
 @click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--kind", callback=lambda ctx, param, value: _export_kind(value),
+@click.option("--kind", metavar=T("类型", "KIND"), callback=lambda ctx, param, value: _export_kind(value),
               help=T("导出类型（punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
                      "leave, enrollment_form, exam, homework, questionnaire），不想让 trainbook 自动识别时使用。",
                      "The export kind (punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
                      "leave, enrollment_form, exam, homework, questionnaire), when detection should not decide."))
-@click.option("--session", help=T("把所有考勤记录放到这个课次编号。", "Put all attendance evidence on this session ID."))
-@click.option("--assessment", help=T("把考试成绩放到这个考核项编号。", "Put exam results on this assessment ID."))
+@click.option("--session", metavar=T("课次编号", "ID"),
+              help=T("把所有考勤记录放到这个课次编号。", "Put all attendance evidence on this session ID."))
+@click.option("--assessment", metavar=T("考核编号", "ID"),
+              help=T("把考试成绩放到这个考核项编号。", "Put exam results on this assessment ID."))
 @click.option("--dry-run", is_flag=True, help=T("只报告会改什么，不写入。", "Report what would change; write nothing."))
 @click.option("--again", is_flag=True, help=T("把导入过的文件再导入一次（不会重复）。",
                                               "Land the rows of a file imported before once more (no duplicates)."))
@@ -303,8 +305,9 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
 @main.command(help=T("计算出勤、任务、成绩、风险和结业证书，重写“学习进度”和“看板”。",
                      "Compute attendance, tasks, scores, risk and certificates; rewrite the progress sheet."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS),
-              help=T("按这一天计算进度（默认：今天）。", "Work out progress as of this date (default: today)."))
+@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS), metavar=T("日期", "DATE"),
+              help=T("按这一天计算进度（默认：今天）；如 2026-11-29 或 2026/11/29。",
+                     "Work out progress as of this date (default: today), e.g. 2026-11-29."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help=FORMAT_HELP)
 def progress(book: Path, as_of: Any, fmt: str) -> None:
@@ -323,7 +326,7 @@ def progress(book: Path, as_of: Any, fmt: str) -> None:
                      "Work out the notices due today (or on --as-of) into the notices sheet; --out also "
                      "writes them to a .csv or .json."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS),
+@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS), metavar=T("日期", "DATE"),
               help=T("按这一天生成（默认：今天）。", "Work them out as of this date (default: today)."))
 @click.option("--out", type=click.Path(path_type=Path),
               help=T("另存待发送的通知：.csv（用 Excel 打开）或 .json（钉钉机器人消息）。",
@@ -347,16 +350,20 @@ def notices(book: Path, as_of: Any, out: Path | None, fmt: str) -> None:
 @main.command(help=T("把“通知”表里待发送的通知汇总后发到钉钉群机器人，成功的标为“已发送”。",
                      "Send the pending notices to a DingTalk group robot as digests; those it accepts become Sent."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--robot", "name", help=T("用 trainbook robot add 保存的机器人（默认：“设置”表的“钉钉机器人”）。",
-                                        "A robot saved with trainbook robot add (default: Settings' DingTalk robot)."))
-@click.option("--webhook", help=T("机器人地址（也可用环境变量 TRAINBOOK_ROBOT_WEBHOOK）。",
-                                  "The robot's webhook (or TRAINBOOK_ROBOT_WEBHOOK)."))
-@click.option("--secret", help=T("加签密钥（也可用环境变量 TRAINBOOK_ROBOT_SECRET，更安全）。",
-                                 "The signing secret (TRAINBOOK_ROBOT_SECRET is safer)."))
-@click.option("--keyword", help=T("机器人要求的关键词，会加到每条消息里。", "A keyword the robot requires in every message."))
-@click.option("--kinds", help=T("要发送的通知类型，用逗号分隔（默认只发适合群聊的：课前提醒、作业提醒、作业逾期、"
-                                "问卷邀请、资料更新）。",
-                                "Notice kinds to send, comma-separated (default: those fit for a group chat)."))
+@click.option("--robot", "name", metavar=T("名称", "NAME"),
+              help=T("用 trainbook robot add 保存的机器人（默认：“设置”表的“钉钉机器人”）。",
+                     "A robot saved with trainbook robot add (default: Settings' DingTalk robot)."))
+@click.option("--webhook", metavar="URL", help=T("机器人地址（也可用环境变量 TRAINBOOK_ROBOT_WEBHOOK）。",
+                                                 "The robot's webhook (or TRAINBOOK_ROBOT_WEBHOOK)."))
+@click.option("--secret", metavar=T("密钥", "SECRET"),
+              help=T("加签密钥（也可用环境变量 TRAINBOOK_ROBOT_SECRET，更安全）。",
+                     "The signing secret (TRAINBOOK_ROBOT_SECRET is safer)."))
+@click.option("--keyword", metavar=T("关键词", "WORD"),
+              help=T("机器人要求的关键词，会加到每条消息里。", "A keyword the robot requires in every message."))
+@click.option("--kinds", metavar=T("类型,…", "KIND,…"),
+              help=T("要发送的通知类型，用逗号分隔（默认只发适合群聊的：课前提醒、作业提醒、作业逾期、"
+                     "问卷邀请、资料更新）。",
+                     "Notice kinds to send, comma-separated (default: those fit for a group chat)."))
 @click.option("--dry-run", is_flag=True, help=T("只说会发什么，不发送。", "Say what would be sent; send nothing."))
 def send(book: Path, name: str | None, webhook: str | None, secret: str | None, keyword: str | None,
          kinds: str | None, dry_run: bool) -> None:
@@ -411,8 +418,8 @@ def robot_list() -> None:
 @click.option("--out", type=click.Path(path_type=Path),
               help=T("图片写到哪个文件夹（默认：工作簿旁的“<工作簿名>-签到二维码”）。",
                      "The folder for the PNGs (default: '<book>-check-in-qr' beside the workbook)."))
-@click.option("--sessions", help=T("只为这些课次生成，用逗号分隔（例如 C01,C02）。",
-                                   "Only these sessions, comma-separated (e.g. C01,C02)."))
+@click.option("--sessions", metavar=T("课次编号,…", "ID,…"),
+              help=T("只为这些课次生成，用逗号分隔（例如 C01,C02）。", "Only these sessions, comma-separated (e.g. C01,C02)."))
 def qr(book: Path, out: Path | None, sessions: str | None) -> None:
     from trainbook.operations import qr as make_qr
 
@@ -427,7 +434,7 @@ def qr(book: Path, out: Path | None, sessions: str | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path),
               help=T("证书写到哪个文件夹（默认：工作簿旁的“<工作簿名>-证书”）。",
                      "The folder for the PDFs (default: '<book>-certificates' beside the workbook)."))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS),
+@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS), metavar=T("日期", "DATE"),
               help=T("按这一天判断谁已结业（默认：今天）。", "Decide who has completed as of this date (default: today)."))
 def certificates(book: Path, out: Path | None, as_of: Any) -> None:
     from trainbook.operations import certificates as write_certificates
@@ -445,7 +452,7 @@ def certificates(book: Path, out: Path | None, as_of: Any) -> None:
               help=T("报表文件（.xlsx；默认：工作簿旁的“<工作簿名>-管理层报表.xlsx”）；加 --by department 时为文件夹。",
                      "The report file (.xlsx; default: '<book>-manager-report.xlsx' beside the workbook); a folder "
                      "with --by department."))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS),
+@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS), metavar=T("日期", "DATE"),
               help=T("数据截至这一天（默认：今天）。", "Figures as of this date (default: today)."))
 @click.option("--by", type=click.Choice(["department"]),
               help=T("department：每个部门一份，只含本部门的学员，文件名为“<项目名称>-<部门>.xlsx”。",
