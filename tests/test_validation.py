@@ -60,6 +60,7 @@ def planted_tables(book: Path) -> dict:
     m = tables["materials"]
     m.loc[2, "material_id"] = "M01"
     m.loc[1, "session_id"] = "C99"
+    s.loc[6, "checkin_url"] = "见群公告"
     settings = FileEngine(book).read().frame("settings").copy()
     settings.loc[settings["key"] == "late_grace_minutes", "value"] = "五分钟"
     settings.loc[settings["key"] == "require_checkout", "value"] = "也许"
@@ -91,6 +92,7 @@ def test_every_planted_mistake_is_found_where_it_is(blank_book: Path) -> None:
         ("sessions", 2, "date", "invalid-date"),
         ("sessions", 3, "start", "invalid-time"),
         ("sessions", 5, "end", "end-before-start"),
+        ("sessions", 8, "checkin_url", "invalid-url"),
         ("attendance", 9, "status", "invalid-choice"),
         ("attendance", n_att, "student_id", "duplicate-record"),
         ("tasks", 2, "max_points", "invalid-number"),

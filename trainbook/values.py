@@ -27,6 +27,7 @@ DATETIME_FORMATS = (
 )
 DATE_FORMATS = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y年%m月%d日", "%Y%m%d")
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
+URL = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$|^https?://(?:localhost|127\.0\.0\.1)(?::\d+)?(?:/\S*)?$", re.I)
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _MOBILE_NOISE = re.compile(r"[\s\-－—()（）]")
 _MOBILE_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
@@ -187,6 +188,12 @@ def mobile(value: object) -> str | None:
 
 
 @per_value(bool)
+def url_ok(value: object) -> bool:
+    """A web address someone can open: http(s)://, a host, no spaces."""
+    return bool(URL.match(_text(value) or ""))
+
+
+@per_value(bool)
 def email_ok(value: object) -> bool:
     return bool(EMAIL.match(_text(value) or ""))
 
@@ -229,7 +236,7 @@ def typed(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
         if col.key not in out:
             continue
         raw = out[col.key]
-        if col.kind in ("text", "id", "email"):
+        if col.kind in ("text", "id", "email", "url"):
             out[col.key] = text(raw)
         elif col.kind == "mobile":
             out[col.key] = mobile(raw)

@@ -8,7 +8,7 @@ from typing import Literal
 from trainbook.i18n import Lang
 
 Kind = Literal[
-    "text", "id", "mobile", "email", "date", "time", "datetime", "number", "integer", "percent",
+    "text", "id", "mobile", "email", "url", "date", "time", "datetime", "number", "integer", "percent",
     "choice",
 ]
 Role = Literal["input", "generated", "system"]

@@ -12,7 +12,7 @@ from trainbook.schema.columns import Column
 from trainbook.schema.sheets import BY_KEY
 
 PY_TYPES: dict[str, Any] = {
-    "text": str, "id": str, "mobile": str, "email": str, "choice": str,
+    "text": str, "id": str, "mobile": str, "email": str, "url": str, "choice": str,
     "date": dt.date, "time": dt.time, "datetime": dt.datetime,
     "number": float, "integer": int, "percent": float,
 }

@@ -81,6 +81,8 @@ def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterat
         yield from _finding("invalid-mobile", sheet, col.key, raw, filled & values.mobile(raw).isna())
     elif kind == "email":
         yield from _finding("invalid-email", sheet, col.key, raw, filled & ~values.email_ok(raw))
+    elif kind == "url":
+        yield from _finding("invalid-url", sheet, col.key, raw, filled & ~values.url_ok(raw))
     elif kind in ("date", "datetime"):
         parsed = values.date(raw) if kind == "date" else values.datetime(raw)
         yield from _finding("invalid-date", sheet, col.key, raw, filled & parsed.isna())
@@ -97,7 +99,7 @@ def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterat
         yield from _finding("invalid-choice", sheet, col.key, raw,
                             filled & values.choice(raw, col.choices).isna(),
                             choices=listing(col.choice_labels(lang), lang))
-    if kind in ("text", "id", "choice", "email", "mobile"):
+    if kind in ("text", "id", "choice", "email", "url", "mobile"):
         formula = values.formula_like(raw)
         if kind == "mobile":  # '+86 137 1234 5670' is a phone number, as invalid-mobile says
             formula &= values.mobile(raw).isna()
