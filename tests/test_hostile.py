@@ -222,3 +222,31 @@ def test_validation_and_progress_take_any_cells(data: st.DataObject) -> None:
     master = Master("fuzz.xlsx", "zh", [s.zh for s in SHEETS], tables=tables, names={s.key: s.zh for s in SHEETS})
     run_checks(master, dt.date(2026, 11, 29))
     compute(master, dt.date(2026, 11, 29))
+
+
+def test_tags_that_never_close_cost_no_more_than_their_length(demo_book: Path, tmp_path: Path) -> None:
+    """150,000 '<c ' openings in a comment (valid XML; a reference past column Z beside them makes
+    every reference be read) once made a reference search quadratic: an export with them, and a
+    master with them, are read and written in bounded time."""
+    import datetime as dt
+    import random
+
+    from trainbook.demo.exports import punch_records
+
+    from .conftest import clean_tables
+
+    letters = random.Random(7).choices(b"abcdefghijklmnopqrstuvwxyz", k=5 * 150_000)
+    junk = b'<!-- r="AA1"' + b"".join(b"<c " + bytes(letters[i:i + 5]) for i in range(0, len(letters), 5)) + b"--></worksheet>"
+    person = clean_tables()["enrollment"].iloc[2].to_dict()
+    export = punch_records(tmp_path / "p.xlsx", [(person, dt.datetime(2026, 11, 2, 8, 50))],
+                           dt.date(2026, 11, 2), dt.date(2026, 11, 2))
+    with zipfile.ZipFile(export) as zf:
+        sheet = next(n for n in zf.namelist() if n.startswith("xl/worksheets/"))
+        xml = zf.read(sheet)
+    hostile_export = rezip(export, tmp_path / "junk.xlsx", {sheet: xml.replace(b"</worksheet>", junk)})
+    with zipfile.ZipFile(demo_book) as zf:
+        xml = zf.read("xl/worksheets/sheet5.xml")  # 考勤, written by the merge
+    hostile_master = rezip(demo_book, tmp_path / "master.xlsx",
+                           {"xl/worksheets/sheet5.xml": xml.replace(b"</worksheet>", junk)})
+    code, out, err, seconds, _ = trainbook_process("merge", str(hostile_master), str(hostile_export))
+    assert code == 0 and "junk.xlsx" in out and seconds < 60, (code, err, seconds)

@@ -167,7 +167,7 @@ def _add_sheet(package: PackageEdit, headers: list[str], name: str, hidden: bool
     bound = re.search(rb'xmlns:(\w+)="' + NS_REL.encode() + b'"', workbook)
     prefix = bound.group(1).decode() if bound else "r"
     declare = "" if bound else f' xmlns:r="{NS_REL}"'
-    sheet_id = max((int(n) for n in re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', workbook)), default=0) + 1
+    sheet_id = max((int(n) for n in re.findall(rb'<(?:\w+:)?sheet\b[^<>]*\bsheetId="(\d+)"', workbook)), default=0) + 1
     state = ' state="hidden"' if hidden else ""
     element = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}"{state}{declare} {prefix}:id="{rid}"/>'
     at = re.search(rb"</(?:\w+:)?sheets>", workbook)
@@ -189,7 +189,7 @@ def _grow_tables(package: PackageEdit, sheet_part: str, old_last: int, new_last:
         return
     for part in package.related(sheet_part, TABLE_REL):
         xml = package.read(part)
-        totals = re.search(rb'<(?:\w+:)?table\b[^>]*\btotalsRowCount="([1-9]\d*)"', xml)
+        totals = re.search(rb'<(?:\w+:)?table\b[^<>]*\btotalsRowCount="([1-9]\d*)"', xml)
         if totals:
             name = re.search(rb'\bdisplayName="([^"]*)"', xml)
             raise InputError(message("table-totals-row", master.lang, path=master.source, sheet=sheet,

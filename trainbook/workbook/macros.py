@@ -102,7 +102,7 @@ def _add_panel(package: PackageEdit, home: str, lang: Lang) -> None:
         if b"<x:FmlaMacro>" in old:
             return  # it has buttons already (a copy made before): they stay as they are
         shapes = re.findall(rb"<v:shapetype\b.*?</v:shapetype>|<v:shape\b.*?</v:shape>", vml, re.S)
-        old = re.sub(rb'(<o:idmap\b[^>]*data=")([^"]*)"', lambda m: m.group(1) + m.group(2) + b",%d\"" % block, old, count=1)
+        old = re.sub(rb'(<o:idmap\b[^<>]*data=")([^"]*)"', lambda m: m.group(1) + m.group(2) + b",%d\"" % block, old, count=1)
         at = old.rfind(b"</xml>")
         package.replace(existing[0], [old[:at] + b"".join(shapes) + old[at:]])
         rid = None
@@ -145,21 +145,21 @@ def _buttons_vml(lang: Lang) -> bytes:
 def _renumbered(vml: bytes, package: PackageEdit) -> tuple[int, bytes]:
     """Shape ids of their own (an id block no VML drawing of the workbook uses), and the block."""
     taken = {int(n) for name in package.names if name.endswith(".vml")
-             for data in re.findall(rb'<o:idmap[^>]*data="([\d,]+)"', package.read(name)) for n in data.split(b",")}
+             for data in re.findall(rb'<o:idmap[^<>]*data="([\d,]+)"', package.read(name)) for n in data.split(b",")}
     block = max(taken, default=0) + 1
     vml = vml.replace(b'data="1"', f'data="{block}"'.encode(), 1)
     return block, re.sub(rb"_x0000_s1(\d{3})", lambda m: f"_x0000_s{block * 1024 + int(m.group(1)) - 24}".encode(), vml)
 
 
 def _style_of(xml: bytes, ref: str) -> int | None:
-    match = re.search(f'<(?:\\w+:)?c r="{ref}"[^>]*?\\ss="(\\d+)"'.encode(), xml)
+    match = re.search(f'<(?:\\w+:)?c r="{ref}"[^<>]*?\\ss="(\\d+)"'.encode(), xml)
     return int(match.group(1)) if match else None
 
 
 def _with_widths(xml: bytes, widths: dict[int, float]) -> bytes:
     """Column widths set where the sheet's <cols> does not give one already."""
     cols = re.search(rb"<(\w+:)?cols>(.*?)</\1?cols>", xml, re.S)
-    given = {int(c) for lo, hi in re.findall(rb'min="(\d+)"[^>]*max="(\d+)"', cols.group(2)) for c in
+    given = {int(c) for lo, hi in re.findall(rb'min="(\d+)"[^<>]*max="(\d+)"', cols.group(2)) for c in
              range(int(lo), int(hi) + 1)} if cols else set()
     new = b"".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'.encode()
                    for c, w in sorted(widths.items()) if c + 1 not in given)
@@ -189,7 +189,7 @@ def _add_conf_sheet(package: PackageEdit, lang: Lang) -> None:
     package.add_part(part, xml, SHEET)
     rid = package.relate("xl/workbook.xml", SHEET_REL, part.removeprefix("xl/"))
     workbook = package.read("xl/workbook.xml")
-    ids = [int(n) for n in re.findall(rb'<(?:\w+:)?sheet\b[^>]*\bsheetId="(\d+)"', workbook)]
+    ids = [int(n) for n in re.findall(rb'<(?:\w+:)?sheet\b[^<>]*\bsheetId="(\d+)"', workbook)]
     entry = (f'<sheet xmlns:r="{NS_REL}" name="{CONF_SHEET}" sheetId="{max(ids, default=0) + 1}" '
              f'r:id="{rid}"/>').encode()  # the prefix declared here: not every writer declares it on the root
     at = re.search(rb"</(\w+:)?sheets>", workbook)

@@ -83,12 +83,12 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
 MAX_CELLS = 50_000_000  # a sheet's declared rectangle: far beyond any training program, far below a crash
 _DOCTYPE = re.compile(rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E|\x00<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E", re.I)
 RATIO_FROM = 1024**2  # members smaller than this may compress as well as they like
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
 
 
 _ROW_TAG = re.compile(rb'<row r="(\d+)"')
 _UNUSUAL_REF = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]+\d{7})')  # a cell past column Z or past row 999,999
-_REF = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="([A-Z]+)(\d+)"')
+_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')  # any cell reference (a literal start: linear on any input)
 CHUNK = 8 * 1024**2
 OVERLAP = 256  # longer than any tag's start, so that no reference is cut between two chunks unseen
 
@@ -173,7 +173,7 @@ def resolve_target(source: str, target: str) -> str:
 def relationships(xml: bytes) -> list[dict[str, str]]:
     """The attributes of every relationship in a .rels part."""
     return [{k.decode(): v.decode() for k, v in re.findall(rb'(\w+)="([^"]*)"', element)}
-            for element in re.findall(rb"<Relationship\b[^>]*>", xml)]
+            for element in re.findall(rb"<Relationship\b[^<>]*>", xml)]
 
 
 class PackageEdit:
@@ -220,7 +220,7 @@ class PackageEdit:
 
     def set_content_type(self, part: str, content_type: str) -> None:
         types = self.read(CONTENT_TYPES)
-        override = re.compile(rb'<Override\b[^>]*\bPartName="/' + re.escape(part.encode()) + rb'"[^>]*/>')
+        override = re.compile(rb'<Override\b[^<>]*\bPartName="/' + re.escape(part.encode()) + rb'"[^<>]*/>')
         element = f'<Override PartName="/{part}" ContentType="{content_type}"/>'.encode()
         if override.search(types):
             types = override.sub(lambda _: element, types, count=1)
@@ -232,7 +232,7 @@ class PackageEdit:
     def set_default_type(self, extension: str, content_type: str) -> None:
         """Declare the content type of every part ending in `extension` (png), unless declared already."""
         types = self.read(CONTENT_TYPES)
-        if re.search(rb'<Default\b[^>]*\bExtension="' + re.escape(extension.encode()) + b'"', types, re.I):
+        if re.search(rb'<Default\b[^<>]*\bExtension="' + re.escape(extension.encode()) + b'"', types, re.I):
             return
         at = types.find(b"<Default")
         at = at if at >= 0 else types.find(b">", types.find(b"<Types")) + 1

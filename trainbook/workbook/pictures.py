@@ -73,7 +73,7 @@ def set_pictures(package: PackageEdit, sheet_part: str, pictures: list[Picture])
 def set_row_breaks(xml: bytes, after_rows: list[int]) -> bytes:
     """The sheet with a printed page ending after each of `after_rows` (Excel row numbers)."""
     p = _prefix(xml)
-    xml = re.sub(f"<{p}rowBreaks\\b.*?</{p}rowBreaks>|<{p}rowBreaks\\b[^>]*/>".encode(), b"", xml, flags=re.S)
+    xml = re.sub(f"<{p}rowBreaks\\b.*?</{p}rowBreaks>|<{p}rowBreaks\\b[^<>]*/>".encode(), b"", xml, flags=re.S)
     if not after_rows:
         return xml
     breaks = "".join(f'<{p}brk id="{r}" max="16383" man="1"/>' for r in after_rows)

@@ -19,12 +19,12 @@ import numpy as np
 from trainbook.workbook.edit import TableEdit
 from trainbook.workbook.sheet_xml import CarriedFormula, Rows, _cell_body, _prefix, column_letter
 
-_ROW = re.compile(rb"<(?:\w+:)?row\b([^>]*?)(/?)>")
+_ROW = re.compile(rb"<(?:\w+:)?row\b([^<>]*?)(/?)>")
 _ROW_START = re.compile(rb"<(\w+:)?row[\s/>]")
-_CELL = re.compile(rb"<(?:\w+:)?c\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
+_CELL = re.compile(rb"<(?:\w+:)?c\b([^<>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)", re.S)
 _R = re.compile(rb'\br="([A-Z]+)?(\d+)"')
 _STYLE = re.compile(rb'\ss="(\d+)"')
-_FORMULA = re.compile(rb"<(?:\w+:)?f\b([^>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
+_FORMULA = re.compile(rb"<(?:\w+:)?f\b([^<>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _SHARED = re.compile(rb'\bsi="(\d+)"')
 _RANGE = re.compile(rb'(\bref=")([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?(")')
 
@@ -324,7 +324,7 @@ def carried_formulas(xml: bytes, start: int, end: int, last_used: int,
     wanted = set(int(r) for r in data_rows)
     out = []
     for letters, style_index in candidates:
-        pattern = re.compile(rb'<(?:\w+:)?c\b[^>]*?\br="' + letters + rb'(\d+)"([^>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)',
+        pattern = re.compile(rb'<(?:\w+:)?c\b[^<>]*?\br="' + letters + rb'(\d+)"([^<>]*?)(?:/>|>(.*?)</(?:\w+:)?c>)',
                              re.S)
         forms: dict[int, tuple[str | int, ...]] = {}
         masters: dict[bytes, tuple[str | int, ...]] = {}
@@ -358,7 +358,7 @@ def grow_dimension(head: bytes, last_row: int, last_col: int) -> bytes:
         return (match.group(1) + match.group(2) + match.group(3) + b":" + column_letter(right).encode()
                 + str(bottom).encode() + match.group(6))
 
-    at = re.search(rb"<(?:\w+:)?dimension\b[^>]*>", head)
+    at = re.search(rb"<(?:\w+:)?dimension\b[^<>]*>", head)
     if at is None:
         return head
     return head[: at.start()] + _RANGE.sub(widen, at.group(0), count=1) + head[at.end():]
@@ -377,4 +377,4 @@ def grow_ranges(xml: bytes, old_last: int, new_last: int, tag: bytes) -> bytes:
 
         return _RANGE.sub(bottom, element, count=1)
 
-    return re.sub(rb"<(?:\w+:)?" + tag + rb"\b[^>]*>", grow, xml)
+    return re.sub(rb"<(?:\w+:)?" + tag + rb"\b[^<>]*>", grow, xml)

@@ -63,7 +63,7 @@ def column_styles(xml: bytes) -> dict[int, int]:
     """Style index that each column (0-based) carries in the sheet's <cols>."""
     styles: dict[int, int] = {}
     head = xml[: xml.find(b"<sheetData") if b"<sheetData" in xml else len(xml)]
-    for match in re.finditer(rb"<(?:\w+:)?col\b([^>]*)/?>", head):
+    for match in re.finditer(rb"<(?:\w+:)?col\b([^<>]*)/?>", head):
         attrs = dict(re.findall(rb'(\w+)="([^"]*)"', match.group(1)))
         if b"style" in attrs:
             for idx in range(int(attrs[b"min"]) - 1, int(attrs[b"max"])):
@@ -208,7 +208,7 @@ def replace_data_rows(xml: bytes, rows: Rows, last_col: int, styles: dict[int, i
     else:
         body_end = xml.find(close, open_end)
         opening, body, tail_start = xml[start:open_end], xml[open_end:body_end], body_end + len(close)
-    header = re.match(rb'\s*<(?:\w+:)?row\b[^>]*\br="1"[^>]*?(?:/>|>.*?</(?:\w+:)?row>)', body, re.S)
+    header = re.match(rb'\s*<(?:\w+:)?row\b[^<>]*\br="1"[^<>]*?(?:/>|>.*?</(?:\w+:)?row>)', body, re.S)
     yield _set_dimension(xml[:start], p, len(rows) + 1, last_col) + opening + (header.group(0) if header else b"")
     yield from rows.render(styles, p)
     yield close + _replace_links(xml[tail_start:], rows.links(), p)
@@ -218,7 +218,7 @@ def set_texts(xml: bytes, texts: dict[str, str]) -> bytes:
     """Put text into existing cells (by reference, e.g. 'C12'), keeping each cell's style."""
     p = _prefix(xml)
     for ref, text in texts.items():
-        pattern = f'<{p}c r="{ref}"([^>]*?)(?:/>|>.*?</{p}c>)'.encode()
+        pattern = f'<{p}c r="{ref}"([^<>]*?)(?:/>|>.*?</{p}c>)'.encode()
 
         def cell(match: re.Match[bytes], text: str = text, ref: str = ref) -> bytes:
             style = re.search(rb'\ss="\d+"', match.group(1))
@@ -252,7 +252,7 @@ def trim_chart_ranges(xml: bytes, sheet_name: str, first_row: int, last_rows: di
 def clear_rows(xml: bytes) -> bytes:
     """Every row of the sheet removed (its columns, views and formatting stay)."""
     p = _prefix(xml)
-    emptied = re.sub(f"<{p}sheetData\\b[^>]*?(?:/>|>.*?</{p}sheetData>)".encode(),
+    emptied = re.sub(f"<{p}sheetData\\b[^<>]*?(?:/>|>.*?</{p}sheetData>)".encode(),
                      f"<{p}sheetData/>".encode(), xml, count=1, flags=re.S)
     return _set_dimension(emptied, p, 1, 0)
 
@@ -308,7 +308,7 @@ def ensure_mark_style(styles: bytes) -> tuple[bytes, int]:
     p_match = re.search(rb"<(\w+:)?styleSheet\b", styles)
     p = p_match.group(1).decode() if p_match and p_match.group(1) else ""
     dxf = MARK_DXF.replace("<", f"<{p}").replace(f"<{p}/", f"</{p}") if p else MARK_DXF
-    block = re.search(f"<{p}dxfs\\b[^>]*?(?:/>|>(.*?)</{p}dxfs>)".encode(), styles, re.S)
+    block = re.search(f"<{p}dxfs\\b[^<>]*?(?:/>|>(.*?)</{p}dxfs>)".encode(), styles, re.S)
     if block is None:
         element = f'<{p}dxfs count="1">{dxf}</{p}dxfs>'.encode()
         at = min([i for name in ("tableStyles", "colors", "extLst")
@@ -316,7 +316,7 @@ def ensure_mark_style(styles: bytes) -> tuple[bytes, int]:
                  or [styles.rfind(f"</{p}styleSheet>".encode())])
         return styles[:at] + element + styles[at:], 0
     inner = block.group(1) or b""
-    existing = re.findall(f"<{p}dxf\\s*/>|<{p}dxf\\b[^>]*>.*?</{p}dxf>".encode(), inner, re.S)
+    existing = re.findall(f"<{p}dxf\\s*/>|<{p}dxf\\b[^<>]*>.*?</{p}dxf>".encode(), inner, re.S)
     if dxf.encode() in existing:
         return styles, existing.index(dxf.encode())
     new_inner = inner + dxf.encode()
@@ -346,7 +346,7 @@ def mark_ranges(cells: Iterable[tuple[int, int]]) -> str:
 def recalculate_on_load(workbook: bytes) -> bytes:
     """workbook.xml asking the spreadsheet program to recalculate every formula when it opens the
     book, so formulas over cells trainbook changed never show stale cached values."""
-    match = re.search(rb"<(\w+:)?calcPr\b([^>]*?)(/?)>", workbook)
+    match = re.search(rb"<(\w+:)?calcPr\b([^<>]*?)(/?)>", workbook)
     if match is None:
         p_match = re.search(rb"<(\w+:)?workbook\b", workbook)
         p = p_match.group(1) if p_match and p_match.group(1) else b""
