@@ -250,3 +250,148 @@ def test_tags_that_never_close_cost_no_more_than_their_length(demo_book: Path, t
                            {"xl/worksheets/sheet5.xml": xml.replace(b"</worksheet>", junk)})
     code, out, err, seconds, _ = trainbook_process("merge", str(hostile_master), str(hostile_export))
     assert code == 0 and "junk.xlsx" in out and seconds < 60, (code, err, seconds)
+
+
+def export_with_sheet_xml(tmp_path: Path, name: str, change: object) -> Path:
+    """A one-sheet sign-in export whose sheet XML is rewritten by `change` (bytes → bytes)."""
+    wb = openpyxl.Workbook()
+    wb.active.title = "签到报表"
+    wb.active.append(["姓名", "部门", "日期", "时间"])
+    wb.active.append(["甲", "研发中心", "2026-11-16", "09:58"])
+    wb.save(tmp_path / "base.xlsx")
+    with zipfile.ZipFile(tmp_path / "base.xlsx") as zf:
+        xml = zf.read("xl/worksheets/sheet1.xml")
+    return rezip(tmp_path / "base.xlsx", tmp_path / name, {"xl/worksheets/sheet1.xml": change(xml)})  # type: ignore[operator]
+
+
+FAR_SPELLINGS = {  # a far cell as an XML writer may spell it, and cells that give no reference at all
+    "spaces.xlsx": b'<row r="3"><c  r = "XFD1048576"><v>1</v></c></row>',
+    "quotes.xlsx": b"<row r='3'><c r='XFD1048576'><v>1</v></c></row>",
+    "lower.xlsx": b'<row r="3"><c r="xfd1048576"><v>1</v></c></row>',
+    "unplaced.xlsx": b'<row r="3">' + b"<c><v>1</v></c>" * 20_000 + b"</row>",
+}
+
+
+@pytest.mark.parametrize("name", sorted(FAR_SPELLINGS))
+def test_far_cells_are_found_however_they_are_spelled(name: str, demo_book: Path, tmp_path: Path) -> None:
+    export = export_with_sheet_xml(tmp_path, name, lambda xml: xml.replace(b"</sheetData>",
+                                                                           FAR_SPELLINGS[name] + b"</sheetData>"))
+    code, _, err, seconds, peak = trainbook_process("merge", str(demo_book), str(export))
+    assert code == 2 and name in err and len(err.splitlines()) == 1, err
+    assert seconds < 60 and peak < 2048
+
+
+def test_a_string_table_claiming_more_strings_than_it_holds_is_refused(demo_book: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(demo_book) as zf:
+        strings = zf.read("xl/sharedStrings.xml")
+    book = rezip(demo_book, tmp_path / "sst.xlsx",
+                 {"xl/sharedStrings.xml": re.sub(rb'uniqueCount="\d+"', b'uniqueCount="4294967295"', strings)})
+    code, _, err, _, _ = trainbook_process("validate", str(book))
+    assert code == 2 and "sst.xlsx" in err and "uniqueCount" in err, err
+
+
+def test_damaged_compressed_data_is_that_files_error(demo_book: Path, clean_book: Path, tmp_path: Path) -> None:
+    data = bytearray(demo_book.read_bytes())
+    with zipfile.ZipFile(demo_book) as zf:
+        info = zf.getinfo("xl/worksheets/sheet5.xml")
+    start = info.header_offset + 30 + len(info.filename.encode()) + len(info.extra)
+    data[start + 100: start + 140] = bytes(40)  # deflate data that cannot be inflated
+    damaged = tmp_path / "damaged.xlsx"
+    damaged.write_bytes(bytes(data))
+    code, out, err, _, _ = trainbook_process("validate", "--format", "json", str(clean_book), str(damaged))
+    files = json.loads(out)["files"]
+    assert files[0]["ok"] and "damaged.xlsx" in files[1]["error"] and "内部错误" not in files[1]["error"], files
+    assert code == 2
+
+
+def test_an_old_xls_that_claims_too_much_is_refused(demo_book: Path, tmp_path: Path, soffice: str) -> None:
+    import struct
+
+    from .conftest import convert
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "部门", "日期", "时间"])
+    wb.active.append(["甲", "研发中心", "2026-11-16", "09:58"])
+    wb.save(tmp_path / "签到.xlsx")
+    legacy = bytearray(convert(soffice, tmp_path / "签到.xlsx", "xls", tmp_path / "xls").read_bytes())
+    at = legacy.find(b"\x00\x02\x0e\x00")
+    struct.pack_into("<IIHH", legacy, at + 4, 0, 0xFFFFFFFF, 0, 0xFFFF)
+    (tmp_path / "far.xls").write_bytes(bytes(legacy))
+    (tmp_path / "cut.xls").write_bytes(bytes(legacy[: len(legacy) * 2 // 3]))
+    for name in ("far.xls", "cut.xls"):
+        code, _, err, _, _ = trainbook_process("merge", str(demo_book), str(tmp_path / name))
+        assert code == 2 and name in err and len(err.splitlines()) == 1, (name, err)
+
+
+def test_a_dtd_behind_a_long_comment_is_found(demo_book: Path, tmp_path: Path) -> None:
+    with zipfile.ZipFile(demo_book) as zf:
+        rels = zf.read("xl/_rels/workbook.xml.rels")
+    body = rels.replace(b"?>", b"?><!--" + b"x" * 5000 + b'--><!DOCTYPE r SYSTEM "http://example.com/r.dtd">', 1)
+    book = rezip(demo_book, tmp_path / "rels.xlsx", {"xl/_rels/workbook.xml.rels": body})
+    code, _, err, _, _ = trainbook_process("progress", str(book))
+    assert code == 2 and "DTD" in err, err
+
+
+SIGNIN = "姓名,部门,完整部门,日期,时间,经度,纬度,地点,详细地址,手机标识\n"
+ROW = "甲,研发中心,星河科技-研发中心,2026-11-16,09:58,120.1,30.2,总部,3 楼,iPhone\n"
+CSV_CASES = {  # name → (text, exit code, what the message or the result must say)
+    "weird-period.csv": ("签到报表  统计日期：2026-13-45 至 2026-11-16\n" + SIGNIN + ROW, 0, "读取 1 行"),
+    "open-quote.csv": (SIGNIN + '"' + ROW + ROW * 200, 2, "引号"),
+    "wide-line.csv": (SIGNIN + ROW + "," * 100_000 + "x\n", 2, "100001"),
+    "beyond-headers.csv": (SIGNIN + ROW + ",,,,,,,,,,,吕晓东\n", 0, "读取 2 行"),
+    "slow-dates.csv": (SIGNIN + "".join(ROW.replace("2026-11-16", f"a{' ' * 30_000}b{i}") for i in range(8)), 0,
+                       "读取 8 行"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(CSV_CASES))
+def test_awkward_text_exports_are_read_whole_or_refused(name: str, demo_book: Path, tmp_path: Path) -> None:
+    text, expected, says = CSV_CASES[name]
+    export = tmp_path / name
+    export.write_text(text, encoding="utf-8")
+    before = demo_book.read_bytes()
+    code, out, err, seconds, peak = trainbook_process("merge", str(demo_book), str(export), "--dry-run")
+    assert code == expected and says in (out + err) and "内部错误" not in err, (code, out, err)
+    assert seconds < 60 and peak < 2048 and demo_book.read_bytes() == before
+
+
+def test_a_live_duration_padded_with_spaces_is_read_in_no_time() -> None:
+    from trainbook.importers.parsing import minutes
+
+    start = time.monotonic()
+    assert minutes(pd.Series(["1d" + " " * 4000 + "x", "1小时2分钟"], dtype=object)).tolist()[1] == 62
+    assert time.monotonic() - start < 5
+
+
+def test_every_sheet_of_a_workbook_export_is_counted(demo_book: Path, tmp_path: Path) -> None:
+    from trainbook.demo.exports import xlsx
+
+    from .conftest import clean_tables
+
+    people = clean_tables()["enrollment"].iloc[:5]
+    sheets = {f"签到{n}": [["签到报表  统计日期：2026-11-16 至 2026-11-16"], SIGNIN.strip().split(","),
+                          *[[p["name"], p["department"], "星河科技-" + p["department"], "2026-11-16", "09:58", "120.1",
+                             "30.2", "总部", "3 楼", "iPhone"] for _, p in rows.iterrows()]]
+              for n, rows in ((1, people.iloc[:2]), (2, people.iloc[2:]))}
+    export = xlsx(tmp_path / "两张表.xlsx", sheets)
+    result = CliRunner().invoke(main, ["merge", str(demo_book), str(export), "--format", "json"])
+    results = json.loads(result.stdout)
+    assert [r["rows"] for r in results] == [2, 3] and [r["path"] for r in results] == [
+        "两张表.xlsx/签到1", "两张表.xlsx/签到2"]
+
+
+@pytest.mark.parametrize("place", ["sessions-date", "settings-number"])
+def test_absurd_values_typed_in_a_master_are_findings(place: str, demo_book: Path) -> None:
+    wb = openpyxl.load_workbook(demo_book)
+    if place == "sessions-date":
+        wb["课次"]["C2"] = "9999-12-31"
+    else:
+        settings = wb["设置"]
+        row = next(r for r in range(2, settings.max_row + 1) if settings.cell(r, 1).value == "late_grace_minutes")
+        settings.cell(row, 2).value = "1e400"
+    wb.save(demo_book)
+    for command in ("validate", "progress", "notices", "share"):
+        result = CliRunner().invoke(main, [command, str(demo_book), *(["--out", str(demo_book.with_name("r.xlsx"))]
+                                                                       if command == "share" else [])])
+        assert result.exit_code in (0, 1), (command, result.output)
+    assert "invalid-" in CliRunner().invoke(main, ["validate", str(demo_book)]).output

@@ -188,33 +188,37 @@ def template(path: Path) -> None:
         click.echo(str(path))
 
 
-def _validate_one(args: tuple[str, bool]) -> dict[str, Any]:
-    """Validate one file in a worker; never raises, so one bad file cannot stop a batch."""
+def _validate_one(args: tuple[str, bool, bool]) -> dict[str, Any]:
+    """Validate one file in a worker; never raises (unless --debug asks to see it), so one bad file
+    cannot stop a batch."""
     from trainbook.operations import validate
 
-    path, annotate = args
+    path, annotate, debug = args
     try:
         report = validate(path, annotate=annotate)
     except TrainbookError as exc:
-        return {"path": path, "ok": False, "errors": 0, "warnings": 0, "issues": [],
-                "error": exc.message, "exit_code": exc.exit_code}
+        return _failed(args, exc.message, exc.exit_code)
+    except Exception as exc:  # this book's internal error, not the batch's
+        if debug:
+            raise
+        return _failed(args, message("internal-error", LANG, detail=exc), INTERNAL_ERROR)
     data = report.to_json()
     data["text"] = [report.summary(annotated=annotate), *report.lines()]
     data["exit_code"] = 0 if report.ok else 1
     return data
 
 
-def _unreadable(args: tuple[str, bool]) -> dict[str, Any]:
-    """The result of a file whose reading ended its process (a crash in a native reader)."""
-    return {"path": args[0], "ok": False, "errors": 0, "warnings": 0, "issues": [],
-            "error": message("file-crashed", LANG, path=args[0]), "exit_code": 2}
+def _failed(args: tuple[str, bool, bool], error: str, exit_code: int) -> dict[str, Any]:
+    """The result of a book that could not be validated."""
+    return {"path": args[0], "ok": False, "errors": 0, "warnings": 0, "issues": [], "error": error,
+            "exit_code": exit_code}
 
 
-def _run_batch(func: Callable[[tuple[str, bool]], dict[str, Any]], items: list[tuple[str, bool]],
+def _run_batch(func: Callable[[tuple[str, bool, bool]], dict[str, Any]], items: list[tuple[str, bool, bool]],
                jobs: int, label: str) -> list[dict[str, Any]]:
     """`func` over `items`, in order. Several files run in worker processes, so that one whose
     reading crashes its process cannot take the others down: the files a broken pool left undone
-    run again one by one, and one that breaks its own process gets `_unreadable`."""
+    run again one by one, and one that breaks its own process is that book's error."""
     if len(items) == 1:
         return [func(items[0])]
     from concurrent.futures import ProcessPoolExecutor, as_completed
@@ -230,6 +234,9 @@ def _run_batch(func: Callable[[tuple[str, bool]], dict[str, Any]], items: list[t
                     results[futures[future]] = future.result()
                 except BrokenProcessPool:
                     continue
+                except Exception as exc:  # a result that could not come back from its worker
+                    item = items[futures[future]]
+                    results[futures[future]] = _failed(item, message("internal-error", LANG, detail=exc), INTERNAL_ERROR)
                 if bar is not None:
                     bar.update(1)
     for i in sorted(set(range(len(items))) - set(results)):
@@ -237,7 +244,7 @@ def _run_batch(func: Callable[[tuple[str, bool]], dict[str, Any]], items: list[t
             try:
                 results[i] = alone.submit(func, items[i]).result()
             except BrokenProcessPool:
-                results[i] = _unreadable(items[i])
+                results[i] = _failed(items[i], message("file-crashed", LANG, path=items[i][0]), 2)
     return [results[i] for i in range(len(items))]
 
 
@@ -257,7 +264,7 @@ FORMAT_HELP = T("输出格式：text 文字，json 供程序读取。", "Output:
 def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> None:
     with _user_errors(_debug()):
         label = T("校验", "Validating")
-        results = _run_batch(_validate_one, [(str(b), annotate) for b in books], jobs, label)
+        results = _run_batch(_validate_one, [(str(b), annotate, _debug()) for b in books], jobs, label)
         if fmt == "json":
             files = [{k: v for k, v in r.items() if k not in ("text", "exit_code")} for r in results]
             click.echo(json.dumps({"files": files}, ensure_ascii=False, indent=2))

@@ -15,6 +15,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "找不到文件 {path}：请检查路径是否正确。",
         "{path} does not exist: check the path.",
     ),
+    "file-not-regular": (
+        "{path} 是文件夹或特殊文件，不是普通文件：请给出要读取的文件。",
+        "{path} is a folder or a special file, not a file: name the file to read.",
+    ),
     "file-not-workbook": (
         "{path} 不是 Excel 工作簿（.xlsx/.xlsm）：请在 Excel 中另存为 .xlsx 后重试。",
         "{path} is not an Excel workbook (.xlsx/.xlsm): save it as .xlsx in Excel and try again.",
@@ -40,6 +44,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} has more than {limit} rows (an Excel sheet's limit) and is no whole DingTalk export: export a shorter "
         "period and try again.",
     ),
+    "export-open-quote": (
+        "{path} 第 {row} 行有一个没有配对的英文引号（\"），把后面的许多行读成了一个单元格，这些行不能导入：请去掉或配对这个引号，或从钉钉重新导出后再试。",
+        "{path}: a double quote (\") on line {row} is never closed, so the lines after it read as one cell and cannot be "
+        "imported: remove or close that quote, or export the file from DingTalk again.",
+    ),
     "export-long-cell": (
         "{path} 的“{sheet}”表 {cell} 有 {length} 个字符，超过 Excel 单元格的上限 {limit}，已拒绝导入：请检查这份导出，删去或缩短这段内容后重试。",
         "{path}: {cell} of '{sheet}' holds {length} characters, more than an Excel cell's {limit}; nothing was "
@@ -56,6 +65,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 读取时程序崩溃（文件可能已损坏或被人为构造）：请用 Excel 打开并另存为新文件后重试。",
         "Reading {path} crashed its process (the file may be damaged or crafted): open it in Excel, save it as a new "
         "file and try again.",
+    ),
+    "file-too-many-cells": (
+        "{path} 的各表合起来有约 {cells} 个单元格，远超任何培训项目，无法安全读取：请只把需要的表和数据复制到新文件后重试。",
+        "{path} holds about {cells} cells across its sheets, far beyond any program, and cannot be read safely: copy "
+        "the sheets and data you need to a new file and try again.",
     ),
     "file-unsafe": (
         "{path} 含有不安全的内容（{detail}），已拒绝处理：请用 Excel 重新保存后重试。",

@@ -147,14 +147,14 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
     policy; the same file twice changes nothing, unless `again` asks to land its rows once more
     (idempotently). With `dry_run`, nothing is written.
     """
-    from trainbook.importers.merge import file_source
+    from trainbook.importers.merge import file_sources
 
     engine = engine_for(book)
     lang = engine.language()
     sources = []
     for path in map(Path, exports):
         on_step(message("step-read", lang, name=path.name))
-        sources.append(file_source(path, lang, kind))
+        sources.extend(file_sources(path, lang, kind))
     return _merge_all(engine, sources, session, assessment, dry_run, again, on_step=on_step)
 
 

@@ -119,7 +119,7 @@ def number(s: pd.Series) -> pd.Series:
         out[strings] = parsed
     bools = kinds == bool
     out[bools] = np.nan
-    return out
+    return out.where(np.isfinite(out))  # 'inf' and 1e400 are no amount of anything
 
 
 @per_unique
@@ -142,7 +142,8 @@ def datetime(s: pd.Series, formats: tuple[str, ...] = DATETIME_FORMATS + DATE_FO
             break
         parsed = pd.to_datetime(strings, format=fmt, errors="coerce")
         ok = parsed.notna()
-        out[parsed.index[ok]] = parsed[ok]
+        sane = ok & parsed.dt.year.between(*SANE_YEARS)  # 9999-12-31 is a typo, and beyond what ns can hold
+        out[parsed.index[sane]] = parsed[sane].astype("datetime64[ns]")
         strings = strings[~ok]
     return out
 

@@ -124,20 +124,28 @@ class Source:
     table: ExportTable
 
 
-def file_source(path: Path, lang: Lang, kind_key: str | None = None) -> Source:
+def file_sources(path: Path, lang: Lang, kind_key: str | None = None) -> list[Source]:
+    """The exports in a file: one for each of its sheets that holds a table of a known kind (a
+    DingTalk workbook may hold several — 月度汇总, 打卡时间, 原始记录 — and every row of each
+    counts). A sheet of a several-sheet file is named and logged as `file/sheet`."""
     sheets = read_export(path, lang)
     digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    return Source(path.name, digest, *_pick(path.name, sheets, kind_key, lang))
+    picked = _picks(path.name, sheets, kind_key, lang)
+    if len(picked) == 1:
+        return [Source(path.name, digest, *picked[0])]
+    return [Source(f"{path.name}/{table.sheet}", hashlib.sha256(f"{digest}/{table.sheet}".encode()).hexdigest(),
+                   kind, table) for kind, table in picked]
 
 
 def pasted_source(rows: list[list[Any]], lang: Lang, kind_key: str | None = None) -> Source:
     name = "粘贴区" if lang == "zh" else "Paste"
     digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False, default=str).encode()).hexdigest()
-    return Source(name, digest, *_pick(name, [RawSheet("paste", rows)], kind_key, lang))
+    return Source(name, digest, *_picks(name, [RawSheet("paste", rows)], kind_key, lang)[0])
 
 
-def _pick(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) -> tuple[ExportKind, ExportTable]:
-    """The export's kind and table; the raw rows are consumed (large exports are large)."""
+def _picks(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) -> list[tuple[ExportKind, ExportTable]]:
+    """The kind and table of every sheet that holds an export (with `kind_key`, every table that
+    kind can read, else the one it reads best); the raw rows are consumed (large exports are large)."""
     found_sheets, _ = identify_sheets([s.name for s in sheets])
     if len(found_sheets) >= 5:
         raise InputError(message("export-is-master", lang, path=name))
@@ -150,9 +158,9 @@ def _pick(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) -
         kind = KINDS[kind_key]
         if not tables:
             raise InputError(_unknown(name, tables, lang))
-        return kind, max(tables, key=kind.score)
-    found = detect(tables)
-    if found is None:
+        return [(kind, table) for table in tables if kind.score(table) > 0] or [(kind, max(tables, key=kind.score))]
+    found = [pick for table in tables if (pick := detect([table])) is not None]
+    if not found:
         raise InputError(_unknown(name, tables, lang))
     return found
 

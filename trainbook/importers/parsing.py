@@ -12,7 +12,8 @@ from trainbook.values import EXCEL_EPOCH, SANE_YEARS, per_unique
 
 NOT_PARTICIPATED = {"未参与", "无", "--", "-", "—", "未观看", "未入会", "not joined", "none", "n/a"}
 TZ = "Asia/Shanghai"
-_WEEKDAY = re.compile(r"\s*(?:星期|周|礼拜)[一二三四五六日天]\s*$|\s*\((?:星期|周)[一二三四五六日天]\)\s*$")
+_WEEKDAY = re.compile(r"(?:(?:星期|周|礼拜)[一二三四五六日天]|\((?:星期|周)[一二三四五六日天]\))$")
+LONGEST = 48  # no date, time or duration is written longer: a longer text is none, read in no time
 _SHIFT = re.compile(r"^(昨日|次日|前日|翌日)\s*")
 _SHORT_YEAR = re.compile(r"^(\d{2})([-/.])(\d{1,2})\2(\d{1,2})(?=$|\s)")
 _TIME_ONLY = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
@@ -61,13 +62,13 @@ def _read_one(value: object) -> tuple[pd.Timestamp | None, pd.Timedelta | None]:
             return EXCEL_EPOCH + pd.Timedelta(days=float(value)), None
         return None, None
     text = str(value).strip()
-    if not text or text in NOT_PARTICIPATED:
+    if not text or text in NOT_PARTICIPATED or len(text) > LONGEST:
         return None, None
     shift = 0
     if m := _SHIFT.match(text):
         shift = -1 if m.group(1) in ("昨日", "前日") else 1
         text = text[m.end():]
-    text = _WEEKDAY.sub("", text).replace("/", "-").replace(".", "-").replace("年", "-")
+    text = _WEEKDAY.sub("", text).strip().replace("/", "-").replace(".", "-").replace("年", "-")
     text = text.replace("月", "-").replace("日", " ").strip()
     text = _SHORT_YEAR.sub(lambda m: f"20{m.group(1)}-{m.group(3)}-{m.group(4)}", text)
     if m := _TIME_ONLY.match(text):
@@ -120,6 +121,8 @@ def _minutes(value: object) -> float:
     text = str(value).strip().lower()
     if text in NOT_PARTICIPATED:
         return 0.0
+    if len(text) > LONGEST:
+        return np.nan
     if m := _HMS.match(text):
         h, mi, s = (float(g or 0) for g in m.groups())
         return h * 60 + mi + s / 60

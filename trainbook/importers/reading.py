@@ -15,13 +15,22 @@ import python_calamine
 
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
-from trainbook.workbook.package import OLE_MAGIC, ZIP_MAGIC, check_workbook_file
+from trainbook.workbook.package import (
+    MAX_CELLS,
+    OLE_MAGIC,
+    ZIP_MAGIC,
+    check_workbook_file,
+    check_xls_file,
+    read_or_refuse,
+)
 from trainbook.workbook.sheet_xml import column_letter
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"
 MAX_TEXT_BYTES = 512 * 1024**2
 MAX_ROWS = 1_048_576  # Excel's rows in a sheet
+MAX_COLUMNS = 16_384  # Excel's columns
+MAX_LINES_IN_CELL = 20  # more line breaks in one text-export cell: a quote that never closed swallowed the rows
 MAX_CELL_TEXT = 32_767  # Excel's characters in a cell
 
 
@@ -36,7 +45,7 @@ class RawSheet:
 def read_export(path: Path, lang: Lang) -> list[RawSheet]:
     """Every sheet of an export file as rows of values; InputError when it cannot be read."""
     if not path.is_file():
-        raise InputError(message("file-missing", lang, path=path))
+        raise InputError(message("file-not-regular" if path.exists() else "file-missing", lang, path=path))
     with path.open("rb") as fh:
         head = fh.read(8)
     if head.startswith(ZIP_MAGIC):
@@ -45,16 +54,23 @@ def read_export(path: Path, lang: Lang) -> list[RawSheet]:
     if head.startswith(OLE_MAGIC):
         if "EncryptedPackage".encode("utf-16-le") in path.read_bytes():
             raise InputError(message("file-encrypted", lang, path=path))
+        check_xls_file(path, lang)
         return _within_limits(_read_spreadsheet(path, lang), path, lang)
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise InputError(message("file-unsafe", lang, path=path, detail="> 512 MB"))
     text = decode_text(path.read_bytes(), path, lang)
-    if text.count("\n") > MAX_ROWS:  # refused before a parser holds millions of rows
+    if text.count("\n") > MAX_ROWS:  # refused before a parser holds millions of rows or cells
         raise InputError(message("export-too-many-rows", lang, path=path, limit=MAX_ROWS))
+    if max(text.count("\t"), text.count(",")) > MAX_CELLS:
+        raise InputError(message("file-too-many-cells", lang, path=path, cells=f"{max(text.count(chr(9)), text.count(',')):,}"))
     try:
-        return _within_limits([RawSheet(path.stem, parse_text(text))], path, lang)
+        rows = parse_text(text)
     except csv.Error as exc:  # a cell longer than any export holds (131,072 characters), a stray NUL
         raise InputError(message("export-broken-text", lang, path=path, at=message("broken-cell", lang))) from exc
+    for number, row in enumerate(rows, start=1):  # a quote opened and never closed takes the rows below into one cell
+        if any(cell.count("\n") > MAX_LINES_IN_CELL for cell in row):
+            raise InputError(message("export-open-quote", lang, path=path, row=number))
+    return _within_limits([RawSheet(path.stem, rows)], path, lang)
 
 
 def _within_limits(sheets: list[RawSheet], path: Path, lang: Lang) -> list[RawSheet]:
@@ -63,6 +79,10 @@ def _within_limits(sheets: list[RawSheet], path: Path, lang: Lang) -> list[RawSh
     for sheet in sheets:
         if len(sheet.rows) > MAX_ROWS:
             raise InputError(message("export-too-many-rows", lang, path=path, limit=MAX_ROWS))
+        width = max((len(row) for row in sheet.rows), default=0)
+        if width > MAX_COLUMNS or len(sheet.rows) * width > MAX_CELLS:
+            raise InputError(message("file-too-large", lang, path=path, cell=f"{column_letter(width - 1)}{len(sheet.rows)}",
+                                     rows=len(sheet.rows), cols=width))
         if max((len(v) for row in sheet.rows for v in row if type(v) is str), default=0) > MAX_CELL_TEXT:
             row, col, length = next((i, j, len(v)) for i, r in enumerate(sheet.rows, start=1) for j, v in enumerate(r)
                                     if type(v) is str and len(v) > MAX_CELL_TEXT)
@@ -72,17 +92,13 @@ def _within_limits(sheets: list[RawSheet], path: Path, lang: Lang) -> list[RawSh
 
 
 def _read_spreadsheet(path: Path, lang: Lang) -> list[RawSheet]:
-    try:
+    with read_or_refuse(path, lang):
         workbook = python_calamine.CalamineWorkbook.from_path(str(path))
         try:
             return [RawSheet(name, workbook.get_sheet_by_name(name).to_python(skip_empty_area=False))
                     for name in workbook.sheet_names]
         finally:
             workbook.close()
-    except python_calamine.PasswordError as exc:
-        raise InputError(message("file-encrypted", lang, path=path)) from exc
-    except Exception as exc:  # calamine's error types differ between versions
-        raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
 
 
 def decode_text(data: bytes, path: Path, lang: Lang) -> str:

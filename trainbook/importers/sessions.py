@@ -37,7 +37,7 @@ def student_groups(master: Master) -> dict[str, str]:
 def _for_group(pairs: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
     """Keep evidence/session pairs where the session is for everyone or for the student's group."""
     ok = [not gs or groups.get(s) in gs for s, gs in zip(pairs["student_id"], pairs["groups"])]
-    return pairs[ok]
+    return pairs[pd.Series(ok, index=pairs.index, dtype=bool)]  # (a bare empty list would pick no columns)
 
 
 def assign(evidence: pd.DataFrame, sessions: pd.DataFrame, groups: dict[str, str], settings: Any,

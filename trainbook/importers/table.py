@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook.uniques import distinct
+from trainbook.values import SANE_YEARS
 from trainbook.workbook.master import normalize
 
 PERIOD = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*(?:至|到|~|－|—|-{1,2}|to)\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})")
@@ -123,9 +124,10 @@ def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
     title = " ".join(_cell_text(c) for row in preamble for c in row if _cell_text(c))
     match = PERIOD.search(title)
     period = None
-    if match:
-        start, end = (pd.to_datetime(g.replace("/", "-").replace(".", "-")).date() for g in match.groups())
-        period = (start, end)
+    if match:  # a period no calendar has (2026-13-45) is no period: day columns then date nothing
+        days = [pd.to_datetime(g.replace("/", "-").replace(".", "-"), errors="coerce") for g in match.groups()]
+        if all(pd.notna(d) and SANE_YEARS[0] <= d.year <= SANE_YEARS[1] for d in days):
+            period = (days[0].date(), days[1].date())
     parents = [_cell_text(c) for c in rows[header_at]]
     data_at = header_at + 1
     headers = parents
@@ -135,7 +137,10 @@ def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
     while headers and not headers[-1]:
         headers.pop()
     headers = dedupe(headers)
-    cells = np.array(rows[data_at:], dtype=object).reshape(len(rows) - data_at, width)[:, : len(headers)]
+    cells = np.array(rows[data_at:], dtype=object).reshape(len(rows) - data_at, width)
+    beyond = cells[:, len(headers):]  # a row that holds something only right of the headers still counts
+    beyond_filled = ((beyond != None) & (beyond != "")).any(axis=1) if beyond.size else np.zeros(len(cells), bool)  # noqa: E711
+    cells = cells[:, : len(headers)]
     columns = {}
     for i, header in enumerate(headers):  # one object per distinct value: exports repeat themselves
         codes, table = distinct(cells[:, i])
@@ -143,5 +148,5 @@ def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
         columns[header] = table[codes]
     del cells
     frame = pd.DataFrame(columns, index=pd.RangeIndex(data_at + 1, len(rows) + 1), dtype=object)
-    frame = frame[frame.notna().any(axis=1)]
+    frame = frame[frame.notna().any(axis=1).to_numpy() | beyond_filled]
     return ExportTable(sheet, headers, frame, title, period, preamble)

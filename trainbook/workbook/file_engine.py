@@ -17,7 +17,7 @@ from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.edit import rows_for, table_edit
 from trainbook.workbook.engine import Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, identify_sheets, table_from_values
-from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, sheet_parts
+from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, read_or_refuse, sheet_parts
 from trainbook.workbook.pictures import set_pictures, set_row_breaks
 from trainbook.workbook.safety import check_replaceable, file_version, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
@@ -56,38 +56,34 @@ class FileEngine:
         """Read the sheets named by `keys` (default: every declared sheet that has columns)."""
         check_workbook_file(self.path, self.lang)
         version = file_version(self.path)
-        try:
+        with read_or_refuse(self.path, self.lang):
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
-        except python_calamine.PasswordError as exc:
-            raise InputError(message("file-encrypted", self.lang, path=self.path)) from exc
-        except Exception as exc:  # calamine's own error types vary by version
-            raise InputError(message("file-corrupt", self.lang, path=self.path, detail=exc)) from exc
         names = list(workbook.sheet_names)
         found, lang = identify_sheets(names)
         self.lang = lang
         master = Master(self.path, lang, names, names=found, version=version)
         wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
         try:
-            for key in wanted:
-                if key in found:
-                    values = workbook.get_sheet_by_name(found[key]).to_python(skip_empty_area=False)
-                    master.tables[key] = table_from_values(BY_KEY[key], found[key], values)
-        except Exception as exc:
-            raise InputError(message("file-corrupt", lang, path=self.path, detail=exc)) from exc
+            with read_or_refuse(self.path, lang):
+                for key in wanted:
+                    if key in found:
+                        values = workbook.get_sheet_by_name(found[key]).to_python(skip_empty_area=False)
+                        master.tables[key] = table_from_values(BY_KEY[key], found[key], values)
         finally:
             workbook.close()
         return master
 
     def raw(self, key: str) -> list[list[Any]]:
         """A sheet's cell values as they are, row 1 first (for the paste sheet)."""
-        workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
-        try:
-            found, _ = identify_sheets(workbook.sheet_names)
-            if key not in found:
-                return []
-            return workbook.get_sheet_by_name(found[key]).to_python(skip_empty_area=False)
-        finally:
-            workbook.close()
+        with read_or_refuse(self.path, self.lang):
+            workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
+            try:
+                found, _ = identify_sheets(workbook.sheet_names)
+                if key not in found:
+                    return []
+                return workbook.get_sheet_by_name(found[key]).to_python(skip_empty_area=False)
+            finally:
+                workbook.close()
 
     def ready_to_write(self, master: Master) -> None:
         """Raise WriteError unless a write of `master` would succeed now."""

@@ -11,15 +11,18 @@ import posixpath
 import re
 import struct
 import zipfile
-from collections.abc import Iterable
+import zlib
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from xml.etree.ElementTree import Element
+from xml.parsers import expat
 
 import defusedxml.ElementTree as safe_xml
 from defusedxml import DefusedXmlException
 
-from trainbook.errors import InputError
+from trainbook.errors import InputError, TrainbookError
 from trainbook.i18n import Lang, message
 from trainbook.workbook.sheet_xml import column_letter
 
@@ -40,10 +43,53 @@ class SheetPart:
     part: str  # e.g. xl/worksheets/sheet3.xml
 
 
+@contextmanager
+def read_or_refuse(path: Path, lang: Lang) -> Iterator[None]:
+    """Around a reader of `path`: whatever it raises — a Rust panic of the fast reader included,
+    which is no Exception — becomes an InputError naming the file."""
+    try:
+        yield
+    except (TrainbookError, KeyboardInterrupt, SystemExit, GeneratorExit):
+        raise
+    except BaseException as exc:  # pyo3's PanicException derives from BaseException
+        if type(exc).__name__ == "PasswordError":
+            raise InputError(message("file-encrypted", lang, path=path)) from exc
+        raise InputError(message("file-corrupt", lang, path=path, detail=str(exc)[:200] or type(exc).__name__)) from exc
+
+
+_XLS_SHEET_START = re.compile(rb"\x09\x08(\x10|\x08)\x00")  # a BIFF8 (16 bytes) or BIFF5 (8 bytes) BOF record
+
+
+def check_xls_file(path: Path, lang: Lang) -> None:
+    """Refuse an old .xls whose sheet says it reaches beyond what the format holds (65,536 rows,
+    256 columns): a reader sizes the sheet by that claim. Each worksheet's records are walked from
+    its BOF to its DIMENSIONS record (a chain of records, so no stray bytes are taken for one)."""
+    data = path.read_bytes()
+    for start in _XLS_SHEET_START.finditer(data):
+        biff8 = start.group(1) == b"\x10"
+        if start.end() + 4 > len(data) or struct.unpack_from("<H", data, start.end() + 2)[0] != 0x0010:
+            continue  # not a worksheet's substream
+        at = start.end() + (16 if biff8 else 8)
+        for _ in range(64):  # DIMENSIONS is among a sheet's first records
+            if at + 4 > len(data):
+                break
+            kind, size = struct.unpack_from("<HH", data, at)
+            if size > 8224 or kind == 0x000A:  # not a record, or the sheet's EOF
+                break
+            if kind == 0x0200 and size == (14 if biff8 else 10):
+                layout = "<IIHH" if biff8 else "<HHHH"
+                first_row, last_row, first_col, last_col = struct.unpack_from(layout, data, at + 4)
+                if last_row > 65_536 or last_col > 256:
+                    raise InputError(message("file-too-large", lang, path=path, rows=last_row, cols=last_col,
+                                             cell=f"{column_letter(max(last_col - 1, 0))}{last_row}"))
+                break
+            at += 4 + size
+
+
 def check_workbook_file(path: Path, lang: Lang) -> None:
     """Refuse, with a message naming the file and what to do, anything that is not a sound .xlsx."""
     if not path.is_file():
-        raise InputError(message("file-missing", lang, path=path))
+        raise InputError(message("file-not-regular" if path.exists() else "file-missing", lang, path=path))
     with path.open("rb") as fh:
         head = fh.read(8)
         if head.startswith(OLE_MAGIC):
@@ -64,15 +110,22 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
                     i.file_size > RATIO_FROM and i.file_size / max(i.compress_size, 1) > MAX_RATIO for i in infos):
                 raise InputError(message("file-unsafe", lang, path=path, detail="zip bomb"))
             _parse(zf.read("xl/workbook.xml"))
-            for info in infos:  # a DTD can only open a part, before its root element
-                if info.filename.endswith((".xml", ".rels", ".vml")):
-                    with zf.open(info) as fh:
-                        if _DOCTYPE.search(fh.read(4096)):
-                            raise InputError(message("file-unsafe", lang, path=path, detail=f"DTD: {info.filename}"))
-            for info in infos:  # a sheet that says it reaches far would make a reader allocate all of it
+            for info in infos:
+                if info.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(zf, info):
+                    raise InputError(message("file-unsafe", lang, path=path, detail=f"DTD: {info.filename}"))
+            cells = 0
+            for info in infos:  # a sheet that reaches far would make a reader allocate all of it
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    _check_extent(zf, info, path, lang)
-    except (zipfile.BadZipFile, EOFError, OSError, zipfile.LargeZipFile) as exc:
+                    cells += _check_extent(zf, info, path, lang)
+                    if cells > MAX_TOTAL_CELLS:
+                        raise InputError(message("file-too-many-cells", lang, path=path, cells=f"{cells:,}"))
+                elif info.filename.endswith("sharedStrings.xml"):  # a reader sizes its table by the count given
+                    with zf.open(info) as fh:
+                        found = _UNIQUE_COUNT.search(fh.read(4096))
+                    if found and int(found.group(1)) > info.file_size:  # more strings than bytes to hold them
+                        raise InputError(message("file-unsafe", lang, path=path, detail="sharedStrings uniqueCount"))
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, zipfile.LargeZipFile, NotImplementedError,
+            UnicodeDecodeError, expat.ExpatError) as exc:  # cut short, damaged, or a zip feature not supported
         raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
     except DefusedXmlException as exc:
         raise InputError(message("file-unsafe", lang, path=path, detail=type(exc).__name__)) from exc
@@ -80,15 +133,18 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
         raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
 
 
-MAX_CELLS = 50_000_000  # a sheet's declared rectangle: far beyond any training program, far below a crash
-_DOCTYPE = re.compile(rb"<!DOCTYPE|<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E|\x00<\x00!\x00D\x00O\x00C\x00T\x00Y\x00P\x00E", re.I)
+MAX_CELLS = 20_000_000  # a sheet's rectangle: 40 × the largest benchmark program's biggest sheet, far below a crash
+MAX_TOTAL_CELLS = 60_000_000  # all sheets of a file together
+_PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)  # what may stand before a DTD or the first element
+PROLOG_LIMIT = 4 * 1024**2
 RATIO_FROM = 1024**2  # members smaller than this may compress as well as they like
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref="([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?"')
+_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref\s*=\s*["\']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?')
+_UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\'](\d+)')
 
-
-_ROW_TAG = re.compile(rb'<row r="(\d+)"')
-_UNUSUAL_REF = re.compile(rb'r="(?:[A-Z]{2}|[A-Z]+\d{7})')  # a cell past column Z or past row 999,999
-_REF = re.compile(rb'\sr="([A-Z]+)(\d+)"')  # any cell reference (a literal start: linear on any input)
+# References as any XML writer may spell them (spaces around '=', either quote, either case)
+_ROW_TAG = re.compile(rb'<row\s[^<>]*?\br\s*=\s*["\'](\d+)')
+_UNUSUAL_REF = re.compile(rb'r\s*=\s*["\'](?:[A-Za-z]{2}|[A-Za-z]+\d{7})')  # a cell past column Z or row 999,999
+_REF = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]+)(\d+)')  # any cell reference (a literal start: linear on any input)
 CHUNK = 8 * 1024**2
 OVERLAP = 256  # longer than any tag's start, so that no reference is cut between two chunks unseen
 
@@ -101,26 +157,58 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[bytes]:
             tail = chunk[-OVERLAP:]
 
 
-def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: Lang) -> None:
+def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: Lang) -> int:
     """Refuse a sheet that reaches beyond Excel's limits or the cell budget, by its declared used
     range and by the cells it holds: a reader allocates the whole rectangle they span, whatever the
-    declaration says. Row tags and unusual cells (past column Z or row 999,999) are found by
-    C-speed searches; only a sheet that has unusual cells has every cell read. (Narrow cells within
-    999,999 rows fit the budget wherever they are.)"""
+    declaration says. Returns the rectangle's cells. Row tags and unusual cells (past column Z or row
+    999,999) are found by C-speed searches; a sheet with unusual cells has every reference read, and
+    one with cells or rows that give no reference (placed one after another) is parsed."""
     rows = cols = 1
-    unusual = False
+    unusual = unplaced = False
     for n, data in enumerate(_chunks(zf, info)):
         if n == 0 and (found := _DIMENSION.search(data[:4096])):
             last_col, last_row = (found.group(3), found.group(4)) if found.group(3) else (found.group(1), found.group(2))
             _refuse_beyond(int(last_row), _column_number(last_col), path, lang)
+            cols = _column_number(last_col)
         rows = max([rows, *map(int, _ROW_TAG.findall(data))])
         unusual = unusual or _UNUSUAL_REF.search(data) is not None
-    if unusual:
+        unplaced = unplaced or data.count(b"<c>") + data.count(b"<c/>") + data.count(b"<row>") > 0 or (
+            data.count(b"<c ") > data.count(b"<c r=") and data.count(b"<c ") > len(_REF.findall(data)))
+    if unplaced:
+        rows, cols = _placed_extent(zf, info)
+    elif unusual:
         for data in _chunks(zf, info):
             for letters, digits in _REF.findall(data):
                 rows, cols = max(rows, int(digits)), max(cols, _column_number(letters))
             _refuse_beyond(rows, cols, path, lang)
-    _refuse_beyond(rows, max(cols, 26), path, lang)
+    cols = max(cols, 26) if not (unusual or unplaced) else cols
+    _refuse_beyond(rows, cols, path, lang)
+    return rows * cols
+
+
+def _placed_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int]:
+    """The last row and column of a sheet's cells as a reader places them: by their reference, or
+    a row below the previous row and a cell right of the previous cell when they give none."""
+    row = col = last_row = last_col = 0
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        nonlocal row, col, last_row, last_col
+        local = name.rsplit("}", 1)[-1].rsplit(":", 1)[-1]
+        ref = attrs.get("r", "")
+        if local == "row":
+            row = int(ref) if ref.isdigit() else row + 1
+            col = 0
+        elif local == "c":
+            letters = ref.rstrip("0123456789")
+            col = _column_number(letters.encode()) if letters.isalpha() else col + 1
+            digits = ref[len(letters):]
+            last_row, last_col = max(last_row, int(digits) if digits.isdigit() else row), max(last_col, col)
+
+    parser = expat.ParserCreate()
+    parser.StartElementHandler = start
+    with zf.open(info) as fh:
+        parser.ParseFile(fh)
+    return max(last_row, row, 1), max(last_col, 1)
 
 
 def _refuse_beyond(rows: int, cols: int, path: Path, lang: Lang) -> None:
@@ -129,9 +217,22 @@ def _refuse_beyond(rows: int, cols: int, path: Path, lang: Lang) -> None:
                                  rows=rows, cols=cols))
 
 
+def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """Whether a part declares a DTD: after any whitespace, declaration, comments and processing
+    instructions, before its first element (a prolog longer than PROLOG_LIMIT counts as one)."""
+    with zf.open(info) as fh:
+        head = fh.read(PROLOG_LIMIT)
+    text = head.decode("utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8", errors="ignore")
+    at = 0
+    while item := _PROLOG_ITEM.match(text, at):
+        at = item.end()
+    rest = text[at:]
+    return rest[:9].upper() == "<!DOCTYPE" or (len(head) == PROLOG_LIMIT and not rest.lstrip().startswith("<"))
+
+
 def _column_number(letters: bytes) -> int:
     number = 0
-    for ch in letters:
+    for ch in letters.upper():
         number = number * 26 + ch - 64
     return number
 

@@ -20,6 +20,8 @@ def punches(cell: object, date: dt.date) -> list[pd.Timestamp]:
     (DingTalk files an after-midnight clock-out under the day it started)."""
     out: list[pd.Timestamp] = []
     for h, m in TIME.findall(str(cell or "")):
+        if int(h) > 24 or int(m) > 59:  # 08:99 is no time: a cell without a readable punch is skipped
+            continue
         moment = pd.Timestamp.combine(date, dt.time(int(h) % 24, int(m)))
         if out and moment.time() < OVERNIGHT_BEFORE and moment < out[-1]:
             moment += pd.Timedelta(days=1)
