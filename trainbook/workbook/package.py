@@ -141,20 +141,26 @@ RATIO_FROM = 1024**2  # members smaller than this may compress as well as they l
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref\s*=\s*["\']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?')
 _UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\'](\d+)')
 
-# References as any XML writer may spell them (spaces around '=', either quote, either case)
-_ROW_TAG = re.compile(rb'<row\s[^<>]*?\br\s*=\s*["\'](\d+)')
-_UNUSUAL_REF = re.compile(rb'r\s*=\s*["\'](?:[A-Za-z]{2}|[A-Za-z]+\d{7})')  # a cell past column Z or row 999,999
-_REF = re.compile(rb'\sr\s*=\s*["\']([A-Za-z]+)(\d+)')  # any cell reference (a literal start: linear on any input)
+# Searches with a literal start, each one pass at C speed. A reference spelled otherwise (spaces
+# around '=', single quotes, an attribute before it) or left out sends the sheet to an exact parse.
+_ROW_TAG = re.compile(rb'<row r="(\d+)"')
+_UNUSUAL_REF = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]+\d{7})')  # a cell past column Z or row 999,999
+_PLACED = re.compile(rb'<(?:c/?|row)>|<c(?: (?!r=")|[\t\r\n])')  # placed by position, or spelled otherwise
+_REF = re.compile(rb' r="([A-Za-z]+)(\d+)"')
 CHUNK = 8 * 1024**2
 OVERLAP = 256  # longer than any tag's start, so that no reference is cut between two chunks unseen
 
 
-def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[bytes]:
+def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[tuple[bytes, bool]]:
+    """A part in pieces, each beginning with the last OVERLAP bytes of the one before, and whether
+    it is the last (a tag cut at the end of a piece is seen whole at the start of the next)."""
     tail = b""
     with zf.open(info) as fh:
-        while chunk := fh.read(CHUNK):
-            yield tail + chunk
-            tail = chunk[-OVERLAP:]
+        chunk = fh.read(CHUNK)
+        while chunk:
+            following = fh.read(CHUNK)
+            yield tail + chunk, not following
+            tail, chunk = chunk[-OVERLAP:], following
 
 
 def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: Lang) -> int:
@@ -162,22 +168,23 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: 
     range and by the cells it holds: a reader allocates the whole rectangle they span, whatever the
     declaration says. Returns the rectangle's cells. Row tags and unusual cells (past column Z or row
     999,999) are found by C-speed searches; a sheet with unusual cells has every reference read, and
-    one with cells or rows that give no reference (placed one after another) is parsed."""
+    one whose cells or rows give no reference (placed one after another) or spell it unusually is
+    parsed."""
     rows = cols = 1
     unusual = unplaced = False
-    for n, data in enumerate(_chunks(zf, info)):
+    for n, (data, last) in enumerate(_chunks(zf, info)):
         if n == 0 and (found := _DIMENSION.search(data[:4096])):
             last_col, last_row = (found.group(3), found.group(4)) if found.group(3) else (found.group(1), found.group(2))
             _refuse_beyond(int(last_row), _column_number(last_col), path, lang)
             cols = _column_number(last_col)
         rows = max([rows, *map(int, _ROW_TAG.findall(data))])
         unusual = unusual or _UNUSUAL_REF.search(data) is not None
-        unplaced = unplaced or data.count(b"<c>") + data.count(b"<c/>") + data.count(b"<row>") > 0 or (
-            data.count(b"<c ") > data.count(b"<c r=") and data.count(b"<c ") > len(_REF.findall(data)))
+        found = _PLACED.search(data)  # one in the margin of a piece is looked at again, whole, in the next
+        unplaced = unplaced or (found is not None and (last or found.start() < len(data) - OVERLAP // 2))
     if unplaced:
         rows, cols = _placed_extent(zf, info)
     elif unusual:
-        for data in _chunks(zf, info):
+        for data, _ in _chunks(zf, info):
             for letters, digits in _REF.findall(data):
                 rows, cols = max(rows, int(digits)), max(cols, _column_number(letters))
             _refuse_beyond(rows, cols, path, lang)
