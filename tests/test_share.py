@@ -153,6 +153,7 @@ def test_small_departments_are_folded_and_a_department_file_holds_its_own_people
         assert [(row[0], row[1]) for row in own] == [(department, len(ids))]
         overview = sheet_values(path, "概览")
         assert f"部门：{department}" in str(overview[1][0]) and overview[4][0] == len(ids)
+        assert overview[7][6] == overview[7][9] == "—", "the survey is anonymous: no department has ratings"
 
 
 def test_the_master_is_byte_identical_after_share(shared: dict[str, object]) -> None:

@@ -51,6 +51,10 @@ def text(value: object) -> str:
     return str(values.inert(redacted(str(value))))
 
 
+def _missing(value: object) -> bool:
+    return value is None or (not isinstance(value, str) and bool(pd.isna(value)))  # type: ignore[call-overload]
+
+
 def _lines(value: object, width: float) -> int:
     """How many lines a text takes wrapped in a column `width` characters wide (a CJK character
     is about two)."""
@@ -146,7 +150,7 @@ class _Writer:
     def cell(self, sheet: Worksheet, row: int, col: int, column: Column, value: object,
              fmt: Format | None = None) -> None:
         fmt = fmt or self.cell_format(column, value)
-        if value is None or (not isinstance(value, str) and pd.isna(value)):  # type: ignore[call-overload]
+        if _missing(value):
             sheet.write_blank(row, col, None, fmt)
         elif isinstance(value, (pd.Timestamp, dt.date)):
             sheet.write_datetime(row, col, pd.Timestamp(value).to_pydatetime(), fmt)
@@ -223,7 +227,10 @@ class _Writer:
             fmt = self.format(f"tile-{column.kind}", bold=True, font_size=18 if column.kind in NUMBER_FORMATS else 12,
                               bg_color="#F2F2F2", align="center", num_format=NUMBER_FORMATS.get(column.kind, "@"))
             sheet.merge_range(row + 1, col, row + 1, col + TILE_WIDTH - 1, "", fmt)
-            self.cell(sheet, row + 1, col, column, r.tiles[column.key], fmt)
+            value = r.tiles[column.key]
+            if _missing(value):
+                value = "—"  # nothing to show yet (no responses from these people, say), not a blank to wonder at
+            self.cell(sheet, row + 1, col, column, value, fmt)
             sheet.set_row(row + 1, 32)
         charts = [chart for chart in CHARTS if self.has_data(chart)]
         slots = len(charts) + 1  # the last holds the tables of risks and score bands
