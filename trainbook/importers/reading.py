@@ -59,17 +59,19 @@ def read_export(path: Path, lang: Lang) -> list[RawSheet]:
     if path.stat().st_size > MAX_TEXT_BYTES:
         raise InputError(message("file-unsafe", lang, path=path, detail="> 512 MB"))
     text = decode_text(path.read_bytes(), path, lang)
-    if text.count("\n") > MAX_ROWS:  # refused before a parser holds millions of rows or cells
+    lines, cells = text.count("\n"), max(text.count("\t"), text.count(","))
+    if lines > MAX_ROWS:  # refused before a parser holds millions of rows or cells
         raise InputError(message("export-too-many-rows", lang, path=path, limit=MAX_ROWS))
-    if max(text.count("\t"), text.count(",")) > MAX_CELLS:
-        raise InputError(message("file-too-many-cells", lang, path=path, cells=f"{max(text.count(chr(9)), text.count(',')):,}"))
+    if cells > MAX_CELLS:
+        raise InputError(message("file-too-many-cells", lang, path=path, cells=f"{cells:,}"))
     try:
         rows = parse_text(text)
     except csv.Error as exc:  # a cell longer than any export holds (131,072 characters), a stray NUL
         raise InputError(message("export-broken-text", lang, path=path, at=message("broken-cell", lang))) from exc
-    for number, row in enumerate(rows, start=1):  # a quote opened and never closed takes the rows below into one cell
-        if any(cell.count("\n") > MAX_LINES_IN_CELL for cell in row):
-            raise InputError(message("export-open-quote", lang, path=path, row=number))
+    if lines - len(rows) > MAX_LINES_IN_CELL:  # line breaks inside cells: one may be a quote that never closed
+        for number, row in enumerate(rows, start=1):
+            if any(cell.count("\n") > MAX_LINES_IN_CELL for cell in row):
+                raise InputError(message("export-open-quote", lang, path=path, row=number))
     return _within_limits([RawSheet(path.stem, rows)], path, lang)
 
 
