@@ -230,15 +230,15 @@ def _run_batch(func: Callable[[tuple[str, bool, bool]], dict[str, Any]], items: 
         with click.progressbar(length=len(items), label=label, file=sys.stderr) if sys.stderr.isatty() else \
                 nullcontext() as bar:
             for future in as_completed(futures):
+                if bar is not None:
+                    bar.update(1)
                 try:
                     results[futures[future]] = future.result()
                 except BrokenProcessPool:
-                    continue
+                    continue  # run again alone below
                 except Exception as exc:  # a result that could not come back from its worker
                     item = items[futures[future]]
                     results[futures[future]] = _failed(item, message("internal-error", LANG, detail=exc), INTERNAL_ERROR)
-                if bar is not None:
-                    bar.update(1)
     for i in sorted(set(range(len(items))) - set(results)):
         with ProcessPoolExecutor(max_workers=1) as alone:
             try:

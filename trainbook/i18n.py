@@ -416,7 +416,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "feedback are all that is recorded now.",
     ),
     "share-by-unknown": ("--by 只能是 department（按部门），不是 {value}。", "--by takes department, not {value}."),
-    "run-share": ("管理层报表", "Manager report"),
     "bad-lang": (
         "不支持的语言 {value}：请使用 zh 或 en。",
         "Unsupported language {value}: use zh or en.",

@@ -357,12 +357,15 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
 
 def _is_master(path: Path) -> bool:
     """Whether `path` is a master workbook (it has an enrollment sheet)."""
+    import python_calamine
+
     from trainbook.workbook.master import identify_sheets
 
     try:
-        import python_calamine
-
-        names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
-    except Exception:  # not a workbook at all: a report may replace it no more than any file
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+    except Exception:  # not a workbook at all: a report may replace it as it may any file
         return False
-    return "enrollment" in identify_sheets(names)[0]
+    try:
+        return "enrollment" in identify_sheets(workbook.sheet_names)[0]
+    finally:
+        workbook.close()

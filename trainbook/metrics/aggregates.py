@@ -24,9 +24,8 @@ def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
         "attendance_rate": grouped["attendance_rate"].mean(),
         "task_rate": grouped["task_rate"].mean(),
         "final_score": grouped["final_score"].mean().round(1),
-        "high_risk": grouped["risk"].apply(lambda r: int((r == "high").sum())),
-        "medium_risk": grouped["risk"].apply(lambda r: int((r == "medium").sum())),
-        "low_risk": grouped["risk"].apply(lambda r: int((r == "low").sum())),
+        **{f"{level}_risk": grouped["risk"].apply(lambda r, level=level: int((r == level).sum()))
+           for level in ("high", "medium", "low")},
         "certificates": grouped["certificate"].apply(lambda c: int((c == "yes").sum())),
     })
 
@@ -52,16 +51,13 @@ def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFram
     return out.join(feedback[["overall", "top2", "nps", "responses"]], how="left")
 
 
-def feedback_responses(master: Master, plan: pd.DataFrame, students: pd.Index | None = None) -> pd.DataFrame:
-    """The rated feedback responses (those with an overall rating), each with its session's
-    teacher; with `students`, only the responses those students gave."""
+def feedback_responses(master: Master, plan: pd.DataFrame) -> pd.DataFrame:
+    """The rated feedback responses (those with an overall rating), each with its session's teacher."""
     frame = values.typed(master.frame("feedback"), BY_KEY["feedback"])
     for column in ("session_id", "student_id", *ITEMS, "nps"):
         if column not in frame:
             frame[column] = np.nan
     frame = frame.dropna(subset=["overall"])
-    if students is not None:
-        frame = frame[frame["student_id"].isin(students)]
     return frame.join(plan["teacher"].rename("teacher_name"), on="session_id")
 
 

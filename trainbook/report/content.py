@@ -64,9 +64,10 @@ def redacted(text: str) -> str:
 def reports(master: Master, result: Progress, lang: Lang, by_department: bool) -> list[Report]:
     """The whole program's report, or one per department (each with only its own people)."""
     people = _people(master, result, lang)
+    responses = feedback_responses(master, result.plan)  # read once, then each report takes its people's
     if not by_department:
-        return [_report(master, result, lang, people, None)]
-    return [_report(master, result, lang, group, str(department))
+        return [_report(master, result, lang, people, responses, None)]
+    return [_report(master, result, lang, group, responses[responses["student_id"].isin(group.index)], str(department))
             for department, group in people.groupby("department", sort=True)]
 
 
@@ -84,12 +85,12 @@ def _people(master: Master, result: Progress, lang: Lang) -> pd.DataFrame:
     return people
 
 
-def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, department: str | None) -> Report:
+def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, responses: pd.DataFrame,
+            department: str | None) -> Report:
     settings = result.settings
     plan = result.plan.sort_values("date", kind="stable")  # sessions in the order they are held
     names = dict(zip(plan.index, session_labels(plan)))
     statuses = result.statuses[result.statuses["student_id"].isin(people.index)]
-    responses = feedback_responses(master, result.plan, people.index if department else None)
     by_session_, by_teacher_ = feedback_summary(responses, settings, lang)
     by_session_ = by_session_.reindex(_in_order(by_session_.index, plan.index, OTHER[lang]))
     by_teacher_ = by_teacher_.reindex(_in_order(by_teacher_.index, plan["teacher"], OTHER[lang]))

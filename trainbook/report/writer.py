@@ -275,7 +275,7 @@ class _Writer:
             drawn.add_series(series)
         if block.chart_type != "pie":
             axis: dict[str, object] = {"min": 0, "num_format": "0%" if block.percent else "0",
-                    "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
+                                       "major_gridlines": {"visible": True, "line": {"color": "#E0E0E0"}}}
             if chart.axis_max is not None:
                 axis["max"] = chart.axis_max
             (drawn.set_x_axis if block.chart_type == "bar" else drawn.set_y_axis)(axis)

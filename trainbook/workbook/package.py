@@ -136,7 +136,7 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
 MAX_CELLS = 20_000_000  # a sheet's rectangle: 40 × the largest benchmark program's biggest sheet, far below a crash
 MAX_TOTAL_CELLS = 60_000_000  # all sheets of a file together
 _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)  # what may stand before a DTD or the first element
-PROLOG_LIMIT = 4 * 1024**2
+PROLOG_START, PROLOG_LIMIT = 64 * 1024, 4 * 1024**2
 RATIO_FROM = 1024**2  # members smaller than this may compress as well as they like
 _DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref\s*=\s*["\']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?')
 _UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\'](\d+)')
@@ -177,7 +177,7 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: 
             last_col, last_row = (found.group(3), found.group(4)) if found.group(3) else (found.group(1), found.group(2))
             _refuse_beyond(int(last_row), _column_number(last_col), path, lang)
             cols = _column_number(last_col)
-        rows = max([rows, *map(int, _ROW_TAG.findall(data))])
+        rows = max(rows, max(map(int, _ROW_TAG.findall(data)), default=0))
         unusual = unusual or _UNUSUAL_REF.search(data) is not None
         found = _PLACED.search(data)  # one in the margin of a piece is looked at again, whole, in the next
         unplaced = unplaced or (found is not None and (last or found.start() < len(data) - OVERLAP // 2))
@@ -185,8 +185,9 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: 
         rows, cols = _placed_extent(zf, info)
     elif unusual:
         for data, _ in _chunks(zf, info):
-            for letters, digits in _REF.findall(data):
-                rows, cols = max(rows, int(digits)), max(cols, _column_number(letters))
+            refs = _REF.findall(data)
+            rows = max(rows, max((int(digits) for _, digits in refs), default=0))
+            cols = max(cols, max(map(_column_number, {letters for letters, _ in refs}), default=0))
             _refuse_beyond(rows, cols, path, lang)
     cols = max(cols, 26) if not (unusual or unplaced) else cols
     _refuse_beyond(rows, cols, path, lang)
@@ -228,13 +229,22 @@ def _has_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     """Whether a part declares a DTD: after any whitespace, declaration, comments and processing
     instructions, before its first element (a prolog longer than PROLOG_LIMIT counts as one)."""
     with zf.open(info) as fh:
-        head = fh.read(PROLOG_LIMIT)
+        head = fh.read(PROLOG_START)
+        rest = _after_prolog(head)
+        if len(head) == PROLOG_START and (not rest.strip() or rest.startswith(("<!--", "<?"))):
+            head += fh.read(PROLOG_LIMIT - PROLOG_START)  # comments run on past the first bytes: read on
+            rest = _after_prolog(head)
+    unfinished = len(head) == PROLOG_LIMIT and (not rest.strip() or rest.startswith(("<!--", "<?")))
+    return rest[:9].upper() == "<!DOCTYPE" or unfinished
+
+
+def _after_prolog(head: bytes) -> str:
+    """What follows the whitespace, declaration, comments and processing instructions a part opens with."""
     text = head.decode("utf-16" if head.startswith((b"\xff\xfe", b"\xfe\xff")) else "utf-8", errors="ignore")
     at = 0
     while item := _PROLOG_ITEM.match(text, at):
         at = item.end()
-    rest = text[at:]
-    return rest[:9].upper() == "<!DOCTYPE" or (len(head) == PROLOG_LIMIT and not rest.lstrip().startswith("<"))
+    return text[at:]
 
 
 def _column_number(letters: bytes) -> int:
