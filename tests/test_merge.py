@@ -615,7 +615,7 @@ def _sheet_part(path: Path, name: str) -> str:
 
 
 def test_a_button_book_from_before_gets_its_review_data_sheet(roster_book: Path) -> None:
-    from trainbook.importers.merge import pasted_source
+    from trainbook.importers.sources import pasted_source
     from trainbook.operations import _merge_all
     from trainbook.workbook.xlwings_engine import XlwingsEngine
 
@@ -785,7 +785,7 @@ def test_every_kind_is_recognised_at_its_minimal_shape(key: str) -> None:
     assert table is not None
     kind, found = detect([table])
     assert kind.key == key
-    assert len(kind.evidence(found)) >= 1, "its one row carries evidence"
+    assert len(kind.read(found)) >= 1, "its one row carries evidence"
 
 
 def test_resolving_one_account_resolves_it_everywhere_and_remembers_the_account(tmp_path: Path,

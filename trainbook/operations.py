@@ -23,7 +23,8 @@ from trainbook.workbook.master import records as sheet_records
 if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click starts a fresh Python
     import pandas as pd
 
-    from trainbook.importers.merge import MergeRun, Source
+    from trainbook.importers.merge import MergeRun
+    from trainbook.importers.sources import Source
     from trainbook.metrics import Progress
     from trainbook.notify import NoticeRun
     from trainbook.notify.sending import SendRun
@@ -147,7 +148,7 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
     policy; the same file twice changes nothing, unless `again` asks to land its rows once more
     (idempotently). With `dry_run`, nothing is written.
     """
-    from trainbook.importers.merge import file_sources
+    from trainbook.importers.sources import file_sources
 
     engine = engine_for(book)
     lang = engine.language()
@@ -160,7 +161,7 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
 
 def merge_pasted(book: object) -> MergeRun:
     """Merge what was pasted into the paste sheet, then empty that sheet (the 合并导入 button)."""
-    from trainbook.importers.merge import pasted_source
+    from trainbook.importers.sources import pasted_source
 
     engine = engine_for(book)
     lang = engine.language()
@@ -173,11 +174,13 @@ def merge_pasted(book: object) -> MergeRun:
 def _merge_all(engine: Engine, sources: list[Source], session: str | None = None, assessment: str | None = None,
                dry_run: bool = False, again: bool = False, clear: list[str] | None = None,
                on_step: Steps = quiet) -> MergeRun:
-    from trainbook.importers.merge import TARGET_SHEETS, MergeRun, merge_source, resolve_reviews, sheets_to_read
+    from trainbook.importers.landing import sheets_for
+    from trainbook.importers.merge import MergeRun, merge_source, sheets_to_read
+    from trainbook.importers.review import resolve_reviews
     from trainbook.policy.settings import settings_and_ignored
 
     master = engine.read(sheets_to_read(engine, sources))
-    require_columns(master, [key for s in sources for key in ("enrollment", *TARGET_SHEETS[s.kind.target])])
+    require_columns(master, [key for s in sources for key in ("enrollment", *sheets_for(s.kind.gives))])
     master.compact()
     changed = assign_ids(master)
     settings, ignored = settings_and_ignored(master)

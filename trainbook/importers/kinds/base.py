@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from typing import ClassVar, Literal
+from typing import ClassVar
 
 import pandas as pd
 
 from trainbook.i18n import Lang
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import Evidence
 from trainbook.workbook.master import normalize
-
-Target = Literal["attendance", "enrollment", "scores", "submissions", "feedback"]
 
 NAME = ("姓名", "Name", "提交人", "填写人", "提交者", "学员姓名", "学生姓名", "员工姓名", "考生", "答题人",
         "参会人", "参会人员", "成员", "用户昵称", "Submitter", "Member", "Participant", "User")
@@ -26,7 +25,7 @@ class ExportKind:
     key: ClassVar[str]
     zh: ClassVar[str]
     en: ClassVar[str]
-    target: ClassVar[Target]
+    gives: ClassVar[Evidence]  # the kind of evidence its rows are, and so the sheet they land in
     sheet_names: ClassVar[tuple[str, ...]] = ()
     # why a row of this kind can carry nothing to land (a blank line, a rejected request, …)
     nothing: ClassVar[tuple[str, str]] = ("没有可导入的内容", "nothing to import")
@@ -41,8 +40,9 @@ class ExportKind:
         """How well `table` looks like this kind: 0 = not at all."""
         raise NotImplementedError
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
-        """Canonical evidence rows, indexed by the export's own row number."""
+    def read(self, table: ExportTable) -> pd.DataFrame:
+        """Evidence rows (the identity columns and those `gives` declares), indexed by the export's
+        own row number."""
         raise NotImplementedError
 
     def named_sheet(self, table: ExportTable) -> bool:

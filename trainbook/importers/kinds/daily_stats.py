@@ -9,6 +9,7 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import SLOT
 from trainbook.workbook.master import normalize
 
 TIME_COLUMN = re.compile(r"^(上班|下班)\d*/?打卡时间$|^(on|off)duty\d*/?(check)?time$")
@@ -18,7 +19,7 @@ RESULT_COLUMN = re.compile(r"^(上班|下班)\d*/?打卡结果$|^(on|off)duty\d*
 class DailyStatsImporter(ExportKind):
     key = "daily_stats"
     zh, en = "每日统计", "Daily statistics"
-    target = "attendance"
+    gives = SLOT
     nothing = ("当天没有打卡时间或考勤结果", "no punch time or result that day")
     sheet_names = ("每日统计", "每日汇总")
 
@@ -28,7 +29,7 @@ class DailyStatsImporter(ExportKind):
             return 0
         return 4 + self.named_sheet(table)
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         who = identity(table)
         day = parsing.moments(table.rows[table.column("日期", "Date", "考勤日期")]).dt.normalize()
         pieces = []

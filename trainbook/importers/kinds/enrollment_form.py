@@ -7,6 +7,7 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import APPLICANT
 
 SUBMITTER = ("提交人", "填写人", "Submitter")
 SUBMITTED = ("提交时间", "填写时间", "Submitted At", "Submission Time")
@@ -22,7 +23,7 @@ FIELDS = {  # enrollment column → fragments of the question titles that ask fo
 class EnrollmentFormImporter(ExportKind):
     key = "enrollment_form"
     zh, en = "报名表单（智能填表）", "Enrollment form"
-    target = "enrollment"
+    gives = APPLICANT
     nothing = ("没有姓名或未填写", "no name, or not filled in")
 
     def score(self, table: ExportTable) -> int:
@@ -30,7 +31,7 @@ class EnrollmentFormImporter(ExportKind):
             return 0
         return 2 + bool(table.column_like("手机", "电话", "mobile", "phone"))
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         asked_name = table.column("姓名", "Name", "学员姓名")

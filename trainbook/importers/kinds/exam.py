@@ -8,6 +8,7 @@ from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.kinds.homework import TITLE as HOMEWORK_TITLE
 from trainbook.importers.table import ExportTable
+from trainbook.schema import evidence
 from trainbook.values import number
 
 SCORE = ("得分", "成绩", "分数", "考试成绩", "Score")
@@ -18,7 +19,7 @@ TITLE = ("考试名称", "试卷名称", "考试", "Exam", "Exam Name")
 class ExamImporter(ExportKind):
     key = "exam"
     zh, en = "考试成绩", "Exam results"
-    target = "scores"
+    gives = evidence.SCORE
     nothing = ("没有分数", "no score")
 
     def score(self, table: ExportTable) -> int:
@@ -26,7 +27,7 @@ class ExamImporter(ExportKind):
             return 0
         return 3 + has(table, *SUBMITTED) + has(table, "用时", "答题时长", "正确率", *TITLE)
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         out["score"] = number(rows[table.column(*SCORE)])

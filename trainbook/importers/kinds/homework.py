@@ -7,6 +7,7 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import SUBMISSION
 from trainbook.values import number
 
 TITLE = ("作业名称", "作业标题", "作业", "Homework", "Assignment")
@@ -18,7 +19,7 @@ POINTS = ("得分", "评分", "分数", "Points", "Score")
 class HomeworkImporter(ExportKind):
     key = "homework"
     zh, en = "作业提交（家校本）", "Homework submissions"
-    target = "submissions"
+    gives = SUBMISSION
     sheet_names = ("作业", "家校本")
 
     def score(self, table: ExportTable) -> int:
@@ -28,7 +29,7 @@ class HomeworkImporter(ExportKind):
             return 3
         return 0
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         title = table.column(*TITLE)

@@ -9,6 +9,7 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import LEAVE
 
 SPAN = re.compile(r"\s*(?:至|到|~|—|－)\s*")
 APPROVED = ("审批通过", "已通过", "同意", "已同意", "完成", "approved", "agreed")
@@ -18,7 +19,7 @@ STATE = ("审批单状态", "审批状态", "审批结果", "状态", "Approval 
 class LeaveImporter(ExportKind):
     key = "leave"
     zh, en = "请假记录", "Leave records"
-    target = "attendance"
+    gives = LEAVE
     nothing = ("未获批准或没有请假时间", "not approved, or no leave time")
     sheet_names = ("请假",)
 
@@ -27,7 +28,7 @@ class LeaveImporter(ExportKind):
             return 4 + self.named_sheet(table)
         return 0
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         span = table.column("请假时间", "Leave Time")

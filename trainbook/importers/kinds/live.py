@@ -7,6 +7,7 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import ONLINE
 from trainbook.workbook.master import normalize
 
 LIVE = ("观看直播", "直播观看时长", "Live Watch Time", "Watched Live")
@@ -28,12 +29,12 @@ def preamble_value(table: ExportTable, header: str) -> object:
 class LiveImporter(ExportKind):
     key = "live"
     zh, en = "直播数据", "Live viewing"
-    target = "attendance"
+    gives = ONLINE
 
     def score(self, table: ExportTable) -> int:
         return 5 if has(table, *LIVE) or has(table, *TOTAL) else 0
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         live, replay, total = (table.column(*names) for names in (LIVE, REPLAY, TOTAL))

@@ -7,6 +7,7 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import ONLINE
 
 JOINED = ("入会时间", "首次入会时间", "加入时间", "Join Time", "Joined")
 LEFT = ("离会时间", "最后退会时间", "退出时间", "Leave Time", "Left")
@@ -17,13 +18,13 @@ TITLE = ("会议主题", "会议名称", "课程名称", "Meeting Topic", "Topic
 class MeetingImporter(ExportKind):
     key = "meeting"
     zh, en = "视频会议/在线课堂", "Meeting participants"
-    target = "attendance"
+    gives = ONLINE
     nothing = ("没有入会时间或时长", "no join time or duration")
 
     def score(self, table: ExportTable) -> int:
         return 4 if has(table, *JOINED) and (has(table, *DURATION) or has(table, *LEFT)) else 0
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         out["at"] = out["joined_at"] = parsing.when(rows[table.column(*JOINED)])

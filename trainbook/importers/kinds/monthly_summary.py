@@ -7,12 +7,13 @@ import pandas as pd
 from trainbook.importers.kinds.base import ExportKind, identity
 from trainbook.importers.kinds.day_columns import count_day_columns, day_cells_are_times, day_columns
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import SLOT
 
 
 class MonthlySummaryImporter(ExportKind):
     key = "monthly_summary"
     zh, en = "月度汇总", "Monthly summary"
-    target = "attendance"
+    gives = SLOT
     nothing = ("没有考勤结果", "no attendance results")
     sheet_names = ("月度汇总",)
 
@@ -22,7 +23,7 @@ class MonthlySummaryImporter(ExportKind):
         summary = bool(table.column_like("出勤天数", "休息天数", "考勤结果")) or not day_cells_are_times(table)
         return 3 + summary + self.named_sheet(table)
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         who = identity(table)
         pieces = []
         for header, date in day_columns(table):

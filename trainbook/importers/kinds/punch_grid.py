@@ -10,6 +10,7 @@ import pandas as pd
 from trainbook.importers.kinds.base import ExportKind, identity
 from trainbook.importers.kinds.day_columns import count_day_columns, day_cells_are_times, day_columns
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import PUNCH
 
 TIME = re.compile(r"(\d{1,2}):(\d{2})")
 OVERNIGHT_BEFORE = dt.time(6, 0)
@@ -32,7 +33,7 @@ def punches(cell: object, date: dt.date) -> list[pd.Timestamp]:
 class PunchGridImporter(ExportKind):
     key = "punch_grid"
     zh, en = "打卡时间表", "Punch-time grid"
-    target = "attendance"
+    gives = PUNCH
     nothing = ("没有打卡时间", "no punch times")
     sheet_names = ("打卡时间",)
 
@@ -41,7 +42,7 @@ class PunchGridImporter(ExportKind):
             return 0
         return 3 + day_cells_are_times(table) + self.named_sheet(table)
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         who = identity(table)
         rows = []
         for header, date in day_columns(table):

@@ -7,6 +7,7 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import PUNCH
 
 PUNCHED = ("打卡时间", "Punch Time", "Check Time", "Clock Time")
 DAY = ("考勤日期", "日期", "Attendance Date", "Date")
@@ -15,7 +16,7 @@ DAY = ("考勤日期", "日期", "Attendance Date", "Date")
 class PunchRecordsImporter(ExportKind):
     key = "punch_records"
     zh, en = "打卡原始记录", "Punch records"
-    target = "attendance"
+    gives = PUNCH
     nothing = ("没有可识别的打卡时间", "no readable punch time")
     sheet_names = ("原始记录", "打卡记录", "考勤明细")
 
@@ -24,7 +25,7 @@ class PunchRecordsImporter(ExportKind):
             return 0
         return 2 + has(table, "打卡结果", "考勤时间", "Punch Result") + has(table, *DAY) + self.named_sheet(table)
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         day_column = table.column(*DAY)
         day = parsing.moments(table.rows[day_column]) if day_column else None

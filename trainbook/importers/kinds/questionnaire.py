@@ -7,6 +7,7 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import RESPONSE
 from trainbook.values import number
 
 QUESTIONS = {  # feedback column → fragments of the question that asks for it, most specific first
@@ -24,7 +25,7 @@ TITLE = ("问卷名称", "课次", "课程", "Survey", "Course")
 class QuestionnaireImporter(ExportKind):
     key = "questionnaire"
     zh, en = "问卷反馈", "Questionnaire"
-    target = "feedback"
+    gives = RESPONSE
     nothing = ("没有总体满意度评分", "no overall rating")
     sheet_names = ("问卷",)
 
@@ -32,7 +33,7 @@ class QuestionnaireImporter(ExportKind):
         asked = sum(table.column_like(*f) is not None for f in QUESTIONS.values())
         return 2 + asked if table.column_like("满意", "评分", "satisf") else 0
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         used: set[str] = set()

@@ -7,12 +7,13 @@ import pandas as pd
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
+from trainbook.schema.evidence import PUNCH
 
 
 class SigninImporter(ExportKind):
     key = "signin"
     zh, en = "签到记录", "Check-ins"
-    target = "attendance"
+    gives = PUNCH
     nothing = ("没有可识别的签到时间", "no readable check-in time")
     sheet_names = ("签到",)
 
@@ -23,7 +24,7 @@ class SigninImporter(ExportKind):
             return 3 + self.named_sheet(table)
         return 0
 
-    def evidence(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable) -> pd.DataFrame:
         out = identity(table)
         full = table.column("签到时间", "Check-in Time", "Sign-in Time")
         if full:

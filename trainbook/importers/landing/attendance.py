@@ -1,0 +1,69 @@
+"""Landing attendance evidence: each row placed on its session, statuses worked out by the
+program's policy, and per (session, student) the best status kept."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from trainbook import values
+from trainbook.importers.landing.rows import Landed, manual, names, put, same_choice, same_number, same_time
+from trainbook.importers.sessions import assign, session_table, student_groups
+from trainbook.policy.attendance import KEY, combine, statuses
+from trainbook.schema.columns import labels
+from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY
+from trainbook.workbook.master import Master
+
+
+def land(master: Master, matched: pd.DataFrame, stamp: str, settings: Any, session: str | None = None) -> Landed:
+    """Place matched evidence (one `student_id` per row) on sessions and combine the statuses it
+    gives with the attendance sheet; evidence no session fits comes back as `unplaced`."""
+    placed, unplaced = assign(matched.assign(evidence=_evidence_kind(matched)), session_table(master),
+                              student_groups(master), settings, session)
+    found = statuses(placed.rename(columns={"name": "account"}), settings, master.lang)
+    counts, frame = upsert(master, found, stamp)
+    return Landed(counts, {"attendance": frame}, pd.Index(placed["source_row"].unique()),
+                  unplaced.set_index("source_row").assign(reason="no-session", candidates=""))
+
+
+def _evidence_kind(matched: pd.DataFrame) -> pd.Series:
+    """What each attendance row attests: a punch, a day result, leave, or online watching."""
+    kind = pd.Series("punch", index=matched.index, dtype=object)
+    for column, name in (("day_status", "day"), ("leave_from", "leave"), ("online", "online")):
+        if column in matched:
+            kind[matched[column].notna()] = name
+    return kind
+
+
+def upsert(master: Master, found: pd.DataFrame, stamp: str) -> tuple[dict[str, int], pd.DataFrame]:
+    """Combine new statuses with the attendance sheet: per (session, student) the best status wins."""
+    existing = master.frame("attendance")
+    typed = values.typed(existing, BY_KEY["attendance"]) if len(existing) else existing
+    old = pd.DataFrame({
+        "session_id": values.text(typed["session_id"]) if len(typed) else [],
+        "student_id": values.text(typed["student_id"]) if len(typed) else [],
+    })
+    if len(typed):
+        for column in ("status", "checkin_at", "checkout_at", "watch_minutes", "note"):
+            old[column] = typed[column] if column in typed else None
+    old = old[~manual(existing).to_numpy()] if len(old) else old
+    relevant = old.merge(found[KEY].drop_duplicates(), on=KEY) if len(old) else old
+    merged = combine(pd.concat([relevant.reindex(columns=found.columns), found], ignore_index=True)) \
+        if len(relevant) else found
+    status_label = labels(ATTENDANCE_STATUS, master.lang)
+    rows = pd.DataFrame({
+        "session_id": merged["session_id"], "student_id": merged["student_id"],
+        "name": merged["student_id"].map(names(master)), "status": merged["status"].map(status_label),
+        "checkin_at": merged["checkin_at"], "checkout_at": merged["checkout_at"],
+        "watch_minutes": merged["watch_minutes"], "source": stamp, "note": merged["note"],
+    })
+
+    def same(old: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
+        return (same_choice(old["status"], new["status"], ATTENDANCE_STATUS)
+                & same_time(old["checkin_at"], new["checkin_at"])
+                & same_time(old["checkout_at"], new["checkout_at"])
+                & same_number(old["watch_minutes"], new["watch_minutes"]))
+
+    return put(existing, KEY, rows, same)

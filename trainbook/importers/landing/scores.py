@@ -1,0 +1,25 @@
+"""Landing exam results: each candidate's best attempt, on the assessment its title names."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from trainbook.importers.landing.rows import Landed, ids_by_title, names, put, same_number
+from trainbook.workbook.master import Master
+
+
+def land(master: Master, found: pd.DataFrame, stamp: str, assessment: str | None = None) -> Landed:
+    what = "考核项" if master.lang == "zh" else "assessment"
+    ids = ids_by_title(master, "assessments", "assessment_id", found["title"], assessment, what)
+    best = found.assign(assessment_id=ids).sort_values("score").drop_duplicates(
+        ["assessment_id", "student_id"], keep="last").sort_index()  # the best attempt counts
+    rows = pd.DataFrame({"assessment_id": best["assessment_id"], "student_id": best["student_id"],
+                         "name": best["student_id"].map(names(master)), "score": best["score"],
+                         "graded_at": best["at"], "source": stamp})
+
+    def same(old: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
+        return same_number(old["score"], new["score"])
+
+    counts, frame = put(master.frame("scores"), ["assessment_id", "student_id"], rows, same)
+    return Landed(counts, {"scores": frame}, found.index)
