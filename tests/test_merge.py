@@ -73,20 +73,19 @@ def test_punch_records_give_statuses_by_policy(tmp_path: Path, roster_book: Path
         (p("S0005"), dt.datetime(2026, 11, 2, 9, 5)),    # within the 5-minute grace → 出勤
         (p("S0007"), dt.datetime(2026, 11, 2, 9, 12)),   # → 迟到
         (p("S0007"), dt.datetime(2026, 11, 2, 11, 2)),   # its check-out
-        (p("S0009"), dt.datetime(2026, 11, 2, 7, 30)),   # before check-in opens (08:00): not evidence
+        (p("S0009"), dt.datetime(2026, 11, 2, 7, 30)),   # before check-in opens (08:00): still its check-in
     ]
     export = exports.punch_records(tmp_path / "原始记录.xlsx", punches, D(2026, 11, 2), D(2026, 11, 8))
     [result] = trainbook.merge(roster_book, export)
-    assert (result.kind, result.rows, result.inserted, result.review) == ("punch_records", 5, 3, 1)
+    assert (result.kind, result.rows, result.inserted, result.review) == ("punch_records", 5, 4, 0)
     rows = attendance(roster_book)
     assert rows[("C01", "S0003")]["status"] == "出勤"
     assert rows[("C01", "S0005")]["status"] == "出勤"
     late = rows[("C01", "S0007")]
     assert late["status"] == "迟到" and pd.Timestamp(late["checkin_at"]) == pd.Timestamp("2026-11-02 09:12")
     assert pd.Timestamp(late["checkout_at"]) == pd.Timestamp("2026-11-02 11:02")
-    assert ("C01", "S0009") not in rows
-    review = trainbook.read(roster_book).frame("review")
-    assert review["reason"].tolist() == ["找不到对应课次"] and review["source_rows"].tolist() == ["8"]
+    early = rows[("C01", "S0009")]  # no other session lies between: the early arrival is the check-in
+    assert early["status"] == "出勤" and pd.Timestamp(early["checkin_at"]) == pd.Timestamp("2026-11-02 07:30")
 
 
 def test_english_headers_same_names_unknown_people_and_suffixes(tmp_path: Path, roster_book: Path,
@@ -417,15 +416,17 @@ def test_one_parent_account_counts_for_each_of_its_children(tmp_path: Path, rost
     assert rows[("C05", "S0003")]["status"] == rows[("C05", "S0005")]["status"] == "出勤"
 
 
-def test_merging_before_there_are_sessions_queues_everything_for_review(tmp_path: Path, program) -> None:
+def test_merging_before_there_are_sessions_skips_every_row_saying_why(tmp_path: Path, program) -> None:
     book = write_tables(init(tmp_path / "no-sessions.xlsx"), {"enrollment": program["enrollment"]})
     export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
                                    D(2026, 11, 2), D(2026, 11, 2))
     result = CliRunner().invoke(main, ["merge", str(book), str(export), "--format", "json"])
     assert result.exit_code == 0, result.output
     [data] = json.loads(result.stdout)
-    assert (data["rows"], data["matched"], data["inserted"], data["review"]) == (1, 0, 0, 1)
-    assert trainbook.read(book).frame("review")["reason"].tolist() == ["找不到对应课次"]
+    assert (data["rows"], data["matched"], data["inserted"], data["review"], data["skipped"]) == (1, 0, 0, 0, 1)
+    assert trainbook.read(book).frame("review").empty
+    text = CliRunner().invoke(main, ["merge", str(book), str(export), "--again"]).output
+    assert "跳过 1（那天那个时间没有该学员的课次 1）" in text
 
 
 def test_homework_without_tasks_is_a_clear_message(tmp_path: Path, program) -> None:
@@ -563,12 +564,13 @@ def test_review_is_one_row_per_account_and_resolving_it_lands_all_its_records(tm
     write_tables(roster_book, {"review": book.frame("review").assign(
         student_id=lambda f: f["raw_name"].map({"吕无名": "S0003"}))})
     [again] = trainbook.merge(roster_book, export, again=True)
-    assert (again.matched, again.review) == (6, 2), "the resolved account's records land through its alias"
+    assert (again.matched, again.review, again.skipped) == (6, 1, 1), \
+        "the resolved account's records land through its alias; its punch on a day without a session is skipped"
+    assert again.skipped_because == {"那天那个时间没有该学员的课次": 1}
     after = trainbook.read(roster_book)
     waiting = after.frame("review").set_index("raw_name")
-    assert waiting.loc["吕无名", "reason"] == "找不到对应课次" and waiting.loc["吕无名", "count"] == 1, \
-        "its punch on a day without a session comes back, saying why"
-    assert waiting.loc["路人乙", "reason"] == "无匹配学员" and len(after.frame("review_data")) == 2
+    assert list(waiting.index) == ["路人乙"] and waiting.loc["路人乙", "reason"] == "无匹配学员"
+    assert len(after.frame("review_data")) == 1
     rows = attendance(roster_book)
     assert rows[("C01", "S0003")]["status"] == "出勤" and rows[("C02", "S0003")]["status"] == "出勤"
     assert pd.Timestamp(rows[("C01", "S0003")]["checkout_at"]) == pd.Timestamp("2026-11-02 11:02")
@@ -785,7 +787,7 @@ def test_every_kind_is_recognised_at_its_minimal_shape(key: str) -> None:
     assert table is not None
     kind, found = detect([table])
     assert kind.key == key
-    assert len(kind.read(found)) >= 1, "its one row carries evidence"
+    assert len(kind.read(found, "zh")) >= 1, "its one row carries evidence"
 
 
 def test_resolving_one_account_resolves_it_everywhere_and_remembers_the_account(tmp_path: Path,

@@ -14,7 +14,7 @@ from click.testing import CliRunner
 
 import trainbook
 from trainbook.cli import main
-from trainbook.policy.attendance import statuses
+from trainbook.policy.attendance import combine, statuses
 from trainbook.workbook.file_engine import FileEngine
 
 from .conftest import init, write_tables
@@ -161,12 +161,15 @@ def test_several_sources_best_status_wins() -> None:
     evidence = pd.DataFrame([
         {"session_id": "S1", "student_id": "A", "evidence": "punch", "at": T("2026-03-02 09:20"),
          "start_at": start, "end_at": end},
-        {"session_id": "S1", "student_id": "A", "evidence": "day", "day_status": "正常", "start_at": start, "end_at": end},
+        {"session_id": "S1", "student_id": "A", "evidence": "slot", "day_result": "正常", "on_at": pd.NaT, "off_at": pd.NaT,
+         "start_at": start, "end_at": end},
         {"session_id": "S1", "student_id": "B", "evidence": "online", "account": "乙", "live_minutes": 80,
          "replay_minutes": 20, "joined_at": T("2026-03-02 09:02"), "start_at": start, "end_at": end},
         {"session_id": "S1", "student_id": "B", "evidence": "leave", "start_at": start, "end_at": end},
     ])
-    got = statuses(evidence, settings, "zh").set_index("student_id")
+    found = [statuses(evidence[evidence["evidence"] == kind], kind, settings, "zh")
+             for kind in ("punch", "slot", "online", "leave")]
+    got = combine(pd.concat(found, ignore_index=True)).set_index("student_id")
     assert got.loc["A", "status"] == "present" and got.loc["A", "checkin_at"] == T("2026-03-02 09:20")
     assert got.loc["B", "status"] == "present" and got.loc["B", "watch_minutes"] == 100
 

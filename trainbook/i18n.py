@@ -101,7 +101,20 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "records and remembers the names as aliases.",
     ),
     "skip-other-class": ("家长账号所写的孩子都不在本项目", "a family account whose children are not in the program"),
-    "skip-not-placed": ("不属于任何课次", "belongs to no session"),
+    "skip-no-session": ("那天那个时间没有该学员的课次", "no session of the student's at that time"),
+    "skip-session-not-over": ("导出时课次还没结束（之后的导出会带上它）", "the session had not ended when the file was exported (a later "
+                              "export will cover it)"),
+    "skip-day-off": ("钉钉记为休息、不在考勤组、未入职或离职", "DingTalk says rest day, no attendance group, not yet joined or left"),
+    "export-undated-days": (
+        "“{sheet}”表按天分列，但标题里没有“统计日期：… 至 …”，无法确定每一列是哪一天：请从钉钉重新导出（保留前两行标题）后再试。",
+        "'{sheet}' has a column per day but no '统计日期：… 至 …' period in its title, so the columns cannot be dated: "
+        "export it from DingTalk again (keeping its two title rows) and retry.",
+    ),
+    "export-unplaced-days": (
+        "注意：“{sheet}”表有 {count} 列（{columns}）的标签与统计日期推算的日期不符，未导入：请核对这份导出的统计日期。",
+        "Note: {count} columns of '{sheet}' ({columns}) are labelled differently from the dates the period gives them and "
+        "were not imported: check the export's period.",
+    ),
     "skip-staff": ("老师的账号", "a teacher's account"),
     "settings-ignored": (
         "注意：设置中 {keys} 的值无效，已按默认值处理；运行 validate 查看。",

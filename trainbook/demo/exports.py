@@ -49,7 +49,8 @@ def xlsx(path: Path, sheets: dict[str, list[list[Any]]],
 
 
 def title(report: str, start: dt.date, end: dt.date) -> list[list[Any]]:
-    return [[f"{report} 统计日期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"], ["报表生成时间：2026-11-29 10:23"]]
+    made = end + dt.timedelta(days=1)  # exported the morning after the period, as a coordinator does
+    return [[f"{report} 统计日期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"], [f"报表生成时间：{made:%Y-%m-%d} 10:23"]]
 
 
 def punch_records(path: Path, punches: list[tuple[dict, dt.datetime]], start: dt.date, end: dt.date,

@@ -41,11 +41,12 @@ class MergeResult:
     accounts: int = field(default=0, repr=False)  # review rows: the accounts those rows come from
     lang: Lang = field(default="zh", repr=False)  # the workbook's, for messages about this result
     skipped_because: dict[str, int] = field(default_factory=dict, repr=False)  # reason → rows
+    notes: list[str] = field(default_factory=list, repr=False)  # what else the merge has to say about the export
     changed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for internal in ("changed", "lang", "skipped_because", "accounts"):
+        for internal in ("changed", "lang", "skipped_because", "accounts", "notes"):
             data.pop(internal)
         return data
 
@@ -57,11 +58,12 @@ class MergeResult:
             return message("merge-already", lang, path=self.path)
         why = listing((f"{reason} {n}" if lang == "zh" else f"{reason}: {n}"
                        for reason, n in self.skipped_because.items()), lang)
-        return message("merge-result", lang, path=self.path, kind=kind, rows=self.rows, matched=self.matched,
+        line = message("merge-result", lang, path=self.path, kind=kind, rows=self.rows, matched=self.matched,
                        review=self.review, skipped=self.skipped, why=f"（{why}）" if lang == "zh" and why else
                        (f" ({why})" if why else ""), inserted=self.inserted, updated=self.updated,
                        unchanged=self.unchanged, accounts=message("merge-review-accounts", lang, accounts=self.accounts)
                        if 0 < self.accounts < self.review else "")
+        return "\n".join([line, *self.notes])
 
 
 class MergeRun(list[MergeResult]):
@@ -101,13 +103,15 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
     if not again and "sha256" in imports and source.digest in set(values.text(imports["sha256"]).dropna()):
         return MergeResult(source.name, _logged_kind(imports, source.digest), already_imported=True, lang=lang)
     kind, table = source.kind, source.table
-    evidence = kind.read(table)
-    result = MergeResult(source.name, kind.key, rows=len(table.rows), lang=lang)
-    how = Landing(f"{kind.label(lang)}#{source.digest[:8]}", settings, source.digest, session, assessment)
+    evidence = kind.read(table, lang)
+    if table.generated_at is not None and "exported_at" in kind.gives.keys:
+        evidence["exported_at"] = pd.Timestamp(table.generated_at)
+    result = MergeResult(source.name, kind.key, rows=len(table.rows), lang=lang, notes=kind.notes(table, lang))
+    how = Landing(kind.gives, f"{kind.label(lang)}#{source.digest[:8]}", settings, source.digest, session, assessment)
     review_rows: list[pd.DataFrame] = []
     elsewhere = pd.Series(dtype=object)
     if kind.gives.target == "enrollment":  # a form's people are whom it enrolls, not whom to match
-        landed = land(master, kind.gives, evidence, how)
+        landed = land(master, evidence, how)
     else:
         matched, unmatched = match_rows(Roster(master), evidence)
         if kind.gives.target == "feedback":  # a response that names nobody is anonymous, not unknown
@@ -117,8 +121,7 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
         outsiders = unmatched["reason"].isin(PASSED_OVER)  # another class's family, a teacher: nothing to review
         elsewhere = unmatched.loc[outsiders, "reason"].map(PASSED_OVER)
         review_rows.append(unmatched[~outsiders])
-        landed = land(master, kind.gives, matched, how)
-        review_rows.append(landed.unplaced)
+        landed = land(master, matched, how)
     result.changed.update(landed.changed)
     result.inserted, result.updated, result.unchanged = (landed.counts[k] for k in ("inserted", "updated", "unchanged"))
     review, data = review_frame(review_rows, kind, source.name, lang, review_ids(master.frame("review"),
@@ -166,7 +169,7 @@ def _account(result: MergeResult, rows: pd.Index, evidence: pd.Index, landed: La
         reasons: dict[str, int] = {kind.skip_reason(result.lang): sum(r not in with_evidence for r in left)}
         for r in left:
             if r in with_evidence:
-                why = message(passed[r], result.lang) if r in passed.index else message("skip-not-placed", result.lang)
+                why = message(passed[r], result.lang) if r in passed.index else message("skip-no-session", result.lang)
                 reasons[why] = reasons.get(why, 0) + 1
         result.skipped_because = {reason: n for reason, n in reasons.items() if n}
 

@@ -23,8 +23,8 @@ from trainbook.schema.sheets import REVIEW, REVIEW_DATA
 from trainbook.workbook.master import Master, append_rows
 
 REVIEW_REASONS = {
-    "zh": {"unknown": "无匹配学员", "ambiguous": "多个候选学员", "no-session": "找不到对应课次"},
-    "en": {"unknown": "no matching student", "ambiguous": "several candidates", "no-session": "no matching session"},
+    "zh": {"unknown": "无匹配学员", "ambiguous": "多个候选学员"},
+    "en": {"unknown": "no matching student", "ambiguous": "several candidates"},
 }
 
 
@@ -78,12 +78,9 @@ def resolve_reviews(master: Master, settings: Any) -> Resolved:
             continue
         evidence = decoded(records, kind.gives)
         evidence["student_id"] = values.text(records["review_id"]).map(student_of).to_numpy()
-        landed = land(master, kind.gives, evidence, Landing(f"{kind.label(master.lang)}#{file}", settings))
+        landed = land(master, evidence, Landing(kind.gives, f"{kind.label(master.lang)}#{file}", settings))
         master.apply(landed.changed)
         changed.update(landed.changed)
-        if len(landed.unplaced):  # the student is known now, but no session fits: back for review, saying so
-            again, again_data = review_frame([landed.unplaced], kind, str(file), master.lang, review_ids(review, data))
-            review, data = pd.concat([review, again], ignore_index=True), pd.concat([data, again_data])
     aliases = master.frame("aliases")
     known = set(values.text(aliases["alias"]).dropna()) if "alias" in aliases else set()
     note = "来自待确认" if master.lang == "zh" else "from Review"

@@ -1,19 +1,36 @@
-"""Which session a piece of evidence belongs to: punches by time window, online data by title
-then time, day results by date, leave by overlap; `--session` forces one."""
+"""Which session a piece of attendance evidence belongs to.
+
+- Punches: the session whose time holds them; a punch between two sessions of a day is the first
+  one's check-out or the next one's check-in (the first punch of a gap goes to the session before,
+  the last to the one after, a lone one to the nearer); a punch before a day's first session is its
+  check-in however early; one after the last session is its check-out (into the night). A punch
+  whose export names the time it was for (原始记录's 考勤时间) goes to the session of that time.
+- A punch pair of a day (每日统计, 月度汇总): the session its planned times overlap most, else the
+  one its own times do, else — with neither — the session of the same rank that day. A pair is
+  evidence for that one session only; a day's own word is for the day's other sessions.
+- An approved absence (leave, or one named in a day's cell): every session it overlaps.
+- Online viewing: by title, then by time.
+- `--session` forces one session for everything.
+Evidence no session takes is passed over with its reason; a session that had not ended when the
+export was made (its 报表生成时间) takes nothing from it.
+"""
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
 import pandas as pd
 
 from trainbook import values
 from trainbook.importers.identity import clean_name
 from trainbook.policy.plan import session_plan
+from trainbook.schema.evidence import Evidence
 from trainbook.workbook.master import Master, normalize
 
 CHECKOUT_AFTER_END = pd.Timedelta(hours=6)  # an evening session's check-out after midnight
 ONLINE_SLACK = pd.Timedelta(hours=1)
+SESSION = ["session_id", "start_at", "end_at"]
 
 
 def session_table(master: Master) -> pd.DataFrame:
@@ -34,82 +51,165 @@ def student_groups(master: Master) -> dict[str, str]:
             if s and g}
 
 
-def _for_group(pairs: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
-    """Keep evidence/session pairs where the session is for everyone or for the student's group."""
-    ok = [not gs or groups.get(s) in gs for s, gs in zip(pairs["student_id"], pairs["groups"])]
-    return pairs[pd.Series(ok, index=pairs.index, dtype=bool)]  # (a bare empty list would pick no columns)
+def their_sessions(students: pd.Series, sessions: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
+    """Every (student, session) where the session is for everyone or for the student's group, with
+    the session's day and its rank among the student's sessions of that day (1 = first)."""
+    pairs = pd.DataFrame({"student_id": pd.unique(students.dropna())}).merge(sessions[[*SESSION, "groups"]],
+                                                                              how="cross")
+    group = pairs["student_id"].map(groups)
+    ok = [not gs or g in gs for g, gs in zip(group, pairs["groups"])]
+    pairs = pairs[np.asarray(ok, dtype=bool)].drop(columns="groups").sort_values(["student_id", "start_at"])
+    pairs["day"] = pairs["start_at"].dt.normalize()
+    pairs["rank"] = pairs.groupby(["student_id", "day"]).cumcount() + 1
+    return pairs.reset_index(drop=True)
 
 
-def assign(evidence: pd.DataFrame, sessions: pd.DataFrame, groups: dict[str, str], settings: Any,
-           forced: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def assign(evidence: pd.DataFrame, kind: Evidence, sessions: pd.DataFrame, groups: dict[str, str], settings: Any,
+           forced: str | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """Evidence rows with `session_id`, `start_at`, `end_at` (a leave row may cover several
-    sessions), and the rows no session fits."""
+    sessions); and, for the evidence rows no session takes, their export row → the message key of why."""
     evidence = evidence.reset_index(names="source_row")
-    evidence["row_id"] = range(len(evidence))
-    if sessions.empty or evidence.empty:  # nothing to place on (or nothing to place): all of it for review
-        return evidence.iloc[0:0], evidence
-    kind = evidence["evidence"]
+    evidence["row_id"] = np.arange(len(evidence))
+    if evidence.empty:
+        return evidence.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT), pd.Series(dtype=object)
     if forced is not None:
-        pairs = evidence.merge(sessions[sessions["session_id"] == forced], how="cross")
+        placed = evidence.merge(sessions.loc[sessions["session_id"] == forced, SESSION], how="cross")
+    elif sessions.empty:
+        placed = evidence.iloc[0:0].assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
     else:
-        pairs = pd.concat([
-            _by_window(evidence[kind == "punch"], sessions, groups, settings),
-            _by_date(evidence[kind == "day"], sessions, groups),
-            _online(evidence[kind == "online"], sessions, groups),
-            _by_overlap(evidence[kind == "leave"], sessions, groups),
-        ], ignore_index=True)
-    placed = pairs.drop(columns=["title_x", "title_y", "title", "groups", "online_x", "online_y", "online"],
-                        errors="ignore")
-    unplaced = evidence[~evidence["row_id"].isin(pairs["row_id"])]
-    return placed, unplaced
+        mine = their_sessions(evidence["student_id"], sessions, groups)
+        by_kind = {"punch": _punches, "slot": _slots, "leave": _leave, "online": _online}
+        placed = by_kind[kind.key](evidence, mine, sessions, settings)
+    reasons = pd.Series("skip-no-session", index=evidence["row_id"], dtype=object)
+    if "exported_at" in placed and placed["exported_at"].notna().any():  # the export cannot know a later end
+        after = placed["exported_at"].notna() & (placed["end_at"] > placed["exported_at"])
+        reasons[placed.loc[after, "row_id"].to_numpy()] = "skip-session-not-over"
+        placed = placed[~after]
+    missing = ~evidence["row_id"].isin(placed["row_id"])
+    why = pd.Series(reasons[evidence.loc[missing, "row_id"]].to_numpy(), index=evidence.loc[missing, "source_row"])
+    return placed.reset_index(drop=True), why
 
 
-def _by_window(punches: pd.DataFrame, sessions: pd.DataFrame, groups: dict[str, str],
-               settings: Any) -> pd.DataFrame:
+def _same_day(evidence: pd.DataFrame, mine: pd.DataFrame, day: pd.Series, back: int = 0) -> pd.DataFrame:
+    """Evidence × the student's sessions of the evidence's day (and of `back` days before)."""
+    days = pd.concat([evidence.assign(day=day - pd.Timedelta(days=b)) for b in range(back + 1)], ignore_index=True)
+    return days.merge(mine, on=["student_id", "day"])
+
+
+def _punches(punches: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
+    planned = punches["planned_at"].notna() if "planned_at" in punches else pd.Series(False, index=punches.index)
+    parts = [_by_plan(punches[planned], mine), _by_time(punches[~planned], mine)]
+    return pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
+
+
+def _by_plan(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
+    """A punch whose export says what time it was for: the session nearest that time that day."""
     if punches.empty:
-        return punches
-    opens = pd.Timedelta(minutes=settings.checkin_opens_minutes)
-    days = pd.concat([punches.assign(day=punches["at"].dt.normalize() - pd.Timedelta(days=back))
-                      for back in (0, 1)])
-    pairs = days.merge(sessions.assign(day=sessions["start_at"].dt.normalize()), on="day").drop(columns="day")
-    inside = (pairs["at"] >= pairs["start_at"] - opens) & (pairs["at"] <= pairs["end_at"] + CHECKOUT_AFTER_END)
-    pairs = _for_group(pairs[inside], groups)
-    distance = (pairs["at"] - pairs["start_at"]).abs()
-    return pairs.loc[distance.groupby(pairs["row_id"]).idxmin()] if len(pairs) else pairs
+        return punches.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+    pairs = _same_day(punches, mine, punches["planned_at"].dt.normalize())
+    plan = pairs["planned_at"]
+    outside = np.maximum((pairs["start_at"] - plan).dt.total_seconds(), (plan - pairs["end_at"]).dt.total_seconds())
+    edge = np.minimum((plan - pairs["start_at"]).abs().dt.total_seconds(), (plan - pairs["end_at"]).abs().dt.total_seconds())
+    pairs = pairs.assign(outside=np.maximum(outside, 0), edge=edge).sort_values(["row_id", "outside", "edge"])
+    return pairs.drop_duplicates("row_id").drop(columns=["outside", "edge", "day", "rank"])
 
 
-def _by_date(days: pd.DataFrame, sessions: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
-    if days.empty:
-        return days
-    pairs = days.assign(d=pd.to_datetime(days["day"]).dt.normalize()).merge(
-        sessions.assign(d=sessions["start_at"].dt.normalize()), on="d").drop(columns="d")
-    return _for_group(pairs, groups)
+def _by_time(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
+    """Punches by time alone (see the module's docstring)."""
+    if punches.empty:
+        return punches.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+    pairs = _same_day(punches, mine, punches["at"].dt.normalize(), back=1)
+    at = pairs["at"]
+    inside = (at >= pairs["start_at"]) & (at <= pairs["end_at"])
+    ended = (pairs["end_at"] < at) & (at - pairs["end_at"] <= CHECKOUT_AFTER_END)
+    ahead = (pairs["start_at"] > at) & (pairs["day"] == at.dt.normalize())
+    held = pairs[inside].assign(gap=(at - pairs["start_at"])[inside].abs()).sort_values(["row_id", "gap"])
+    held = held.drop_duplicates("row_id")
+    prev = pairs[ended & ~pairs["row_id"].isin(held["row_id"])]
+    prev = prev.loc[(prev["at"] - prev["end_at"]).groupby(prev["row_id"]).idxmin()] if len(prev) else prev
+    nxt = pairs[ahead & ~pairs["row_id"].isin(held["row_id"])]
+    nxt = nxt.loc[(nxt["start_at"] - nxt["at"]).groupby(nxt["row_id"]).idxmin()] if len(nxt) else nxt
+    both = set(prev["row_id"]) & set(nxt["row_id"])
+    only_prev, only_next = prev[~prev["row_id"].isin(both)], nxt[~nxt["row_id"].isin(both)]
+    gap_prev = prev[prev["row_id"].isin(both)].set_index("row_id")
+    gap_next = nxt[nxt["row_id"].isin(both)].set_index("row_id")
+    chosen = [held, only_prev, only_next]
+    if len(gap_prev):
+        gap_next = gap_next.loc[gap_prev.index]
+        order = pd.DataFrame({"student": gap_prev["student_id"], "prev": gap_prev["session_id"],
+                              "next": gap_next["session_id"], "at": gap_prev["at"]}).sort_values("at")
+        within = order.groupby(["student", "prev", "next"])
+        rank, size = within.cumcount(), within["at"].transform("size")
+        middle = gap_prev["end_at"] + (gap_next["start_at"] - gap_prev["end_at"]) / 2
+        to_next = np.where(size == 1, gap_prev["at"] >= middle,  # a lone punch: the nearer session
+                           np.where(rank == 0, False, np.where(rank == size - 1, True, gap_prev["at"] >= middle)))
+        to_next = pd.Series(to_next, index=order.index).reindex(gap_prev.index).to_numpy(dtype=bool)
+        chosen += [gap_prev[~to_next].reset_index(), gap_next[to_next].reset_index()]
+    placed = pd.concat([c for c in chosen if len(c)] or [held], ignore_index=True)
+    return placed.drop(columns=["day", "rank", "gap"], errors="ignore")
 
 
-def _by_overlap(leave: pd.DataFrame, sessions: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
-    if leave.empty:
-        return leave
-    pairs = leave.merge(sessions, how="cross")
-    ends = pairs["leave_to"].fillna(pairs["leave_from"])
-    ends = ends.where(ends.dt.normalize() != ends, ends + pd.Timedelta(days=1))  # a bare date: all day
-    overlap = (pairs["leave_from"] < pairs["end_at"]) & (ends > pairs["start_at"])
-    return _for_group(pairs[overlap], groups)
+def _slots(slots: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
+    """Punch pairs and day results (see the module's docstring)."""
+    leave = slots["leave_from"].notna() if "leave_from" in slots else pd.Series(False, index=slots.index)
+    numbered = slots["slot"].notna() & ~leave
+    whole_day = ~numbered & ~leave
+    covered = _overlapping(slots[leave], mine, "leave_from", "leave_to")
+    pairs = _pairs(slots[numbered], mine)
+    days = _same_day(slots[whole_day], mine, pd.to_datetime(slots.loc[whole_day, "day"]).dt.normalize())
+    taken = pd.concat([pairs[["source_row", "session_id"]], covered[["source_row", "session_id"]]])
+    taken_key = set(zip(taken["source_row"], taken["session_id"]))
+    days = days[[key not in taken_key for key in zip(days["source_row"], days["session_id"])]]
+    placed = pd.concat([p for p in (covered, pairs, days) if len(p)] or [covered], ignore_index=True)
+    return placed.drop(columns=["rank"], errors="ignore")
 
 
-def _online(online: pd.DataFrame, sessions: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
+def _pairs(slots: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
+    if slots.empty:
+        return slots.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+    pairs = _same_day(slots, mine, pd.to_datetime(slots["day"]).dt.normalize())
+    planned = pairs["planned_from"].notna() & pairs["planned_to"].notna()
+    lo = pairs["planned_from"].where(planned, pairs["on_at"].fillna(pairs["off_at"]))
+    hi = pairs["planned_to"].where(planned, pairs["off_at"].fillna(pairs["on_at"]))
+    overlap = (np.minimum(hi, pairs["end_at"]) - np.maximum(lo, pairs["start_at"])).dt.total_seconds()
+    distance = np.maximum((pairs["start_at"] - hi).dt.total_seconds(), (lo - pairs["end_at"]).dt.total_seconds())
+    timed = lo.notna()
+    # with times: the most overlap (or, for a single punch, the nearest session); without: the same rank
+    score = np.where(timed, np.where(overlap > 0, overlap, -np.maximum(distance, 0) - 1),
+                     np.where(pairs["rank"] == pairs["slot"], 0, -np.inf))
+    pairs = pairs.assign(score=score)
+    pairs = pairs[np.isfinite(pairs["score"]) & (~planned | (pairs["score"] > 0))]
+    pairs = pairs.sort_values(["row_id", "score"], ascending=[True, False]).drop_duplicates("row_id")
+    return pairs.drop(columns=["score"])
+
+
+def _overlapping(spans: pd.DataFrame, mine: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
+    """Evidence × every one of the student's sessions its span overlaps (a bare date: all that day)."""
+    if spans.empty:
+        return spans.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+    pairs = spans.merge(mine.drop(columns=["rank"]).rename(columns={"day": "session_day"}), on="student_id")
+    ends = pairs[end].fillna(pairs[start])
+    ends = ends.where(ends.dt.normalize() != ends, ends + pd.Timedelta(days=1))
+    overlap = (pairs[start] < pairs["end_at"]) & (ends > pairs["start_at"])
+    return pairs[overlap].drop(columns=["session_day"])
+
+
+def _leave(leave: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
+    return _overlapping(leave, mine, "leave_from", "leave_to")
+
+
+def _online(online: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
     """By title (equal, or one containing the other); several titles alike → the one at that time;
     no title alike → the session whose time the viewing overlaps."""
-    if online.empty:
-        return online
     titles = online.assign(key=online["title"].map(lambda t: normalize(clean_name(t)) if t else ""))
-    pairs = titles.merge(sessions, how="cross", suffixes=("_x", ""))
-    alike = [bool(a) and bool(b) and (a == b or a in b or b in a)
-             for a, b in zip(pairs["key"], pairs["title"])]
+    pairs = titles.merge(mine.drop(columns=["day", "rank"]), on="student_id").merge(
+        sessions[["session_id", "title"]].rename(columns={"title": "session_title"}), on="session_id")
+    alike = [bool(a) and bool(b) and (a == b or a in b or b in a) for a, b in zip(pairs["key"], pairs["session_title"])]
     near = pairs["at"].notna() & (pairs["at"] >= pairs["start_at"] - ONLINE_SLACK) & (
         pairs["at"] <= pairs["end_at"] + ONLINE_SLACK)
     pairs = pairs.assign(alike=alike, near=near)
-    pairs = _for_group(pairs[pairs["alike"] | pairs["near"]], groups)
+    pairs = pairs[pairs["alike"] | pairs["near"]]
     pairs = pairs.assign(score=pairs["alike"].astype(int) * 2 + pairs["near"].astype(int))
     best = pairs[pairs["score"] == pairs.groupby("row_id")["score"].transform("max")]
     unique = best.groupby("row_id")["session_id"].transform("nunique") == 1
-    return best[unique].drop_duplicates("row_id").drop(columns=["key", "alike", "near", "score"])
+    return best[unique].drop_duplicates("row_id").drop(columns=["key", "alike", "near", "score", "session_title"])

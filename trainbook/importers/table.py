@@ -14,6 +14,8 @@ from trainbook.uniques import distinct
 from trainbook.values import SANE_YEARS
 from trainbook.workbook.master import normalize
 
+GENERATED = re.compile(r"(?:报表生成时间|生成时间|导出时间|Generated(?: at)?|Exported(?: at)?)\s*[:：]\s*"
+                       r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)", re.I)
 PERIOD = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*(?:至|到|~|－|—|-{1,2}|to)\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})")
 NAME_HEADERS = {normalize(h) for h in (
     "姓名", "Name", "提交人", "填写人", "提交者", "学员姓名", "学生姓名", "员工姓名", "成员", "用户昵称",
@@ -34,6 +36,7 @@ class ExportTable:
     title: str = ""
     period: tuple[dt.date, dt.date] | None = None
     preamble: list[list[Any]] = field(default_factory=list)
+    generated_at: dt.datetime | None = None  # 报表生成时间: nothing later than this is in the file
 
     @property
     def keys(self) -> list[str]:
@@ -83,6 +86,9 @@ def _is_subheader(row: list[Any], parents: list[str]) -> bool:
                  or normalize(c) in {normalize(w) for w in ("事假", "病假", "调休", "年假")}
                  for c in filled)
     under_blank_parent = sum(1 for c, p in zip(cells, parents) if c and not p)
+    repeated = sum(1 for c, p in zip(cells, parents) if c and c == p)
+    if repeated >= max(2, len(filled) // 2):  # an approval export writes its header twice, details under 明细
+        return True
     if not under_blank_parent:  # nothing sits under a merged parent: this is data, not a header
         return False
     return labels >= max(1, len(filled) // 2) or under_blank_parent >= max(1, len(filled) // 2)
@@ -128,6 +134,9 @@ def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
         days = [pd.to_datetime(g.replace("/", "-").replace(".", "-"), errors="coerce") for g in match.groups()]
         if all(pd.notna(d) and SANE_YEARS[0] <= d.year <= SANE_YEARS[1] for d in days):
             period = (days[0].date(), days[1].date())
+    generated = GENERATED.search(title)
+    generated_at = pd.to_datetime(generated.group(1).replace("/", "-").replace(".", "-"), errors="coerce") \
+        if generated else None
     parents = [_cell_text(c) for c in rows[header_at]]
     data_at = header_at + 1
     headers = parents
@@ -149,4 +158,5 @@ def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
     del cells
     frame = pd.DataFrame(columns, index=pd.RangeIndex(data_at + 1, len(rows) + 1), dtype=object)
     frame = frame[frame.notna().any(axis=1).to_numpy() | beyond_filled]
-    return ExportTable(sheet, headers, frame, title, period, preamble)
+    return ExportTable(sheet, headers, frame, title, period, preamble,
+                       generated_at.to_pydatetime() if generated_at is not None and pd.notna(generated_at) else None)

@@ -1,5 +1,7 @@
-"""Attendance statuses from evidence (SPEC §5): punches and sign-ins, online watching, DingTalk's
-own day results, and approved leave — one row per (session, student)."""
+"""Attendance statuses from evidence placed on sessions, by the program's policy (the settings'
+grace minutes, check-out rule and online watch ratio): punches and sign-ins, punch pairs and day
+results with DingTalk's own words, approved absences, and online watching — one row per
+(session, student), the best status any evidence gives."""
 
 from __future__ import annotations
 
@@ -15,25 +17,41 @@ RANK = {"present": 5, "late": 4, "early_leave": 3, "excused": 2, "absent": 1}
 KEY = ["session_id", "student_id"]
 OUTPUT = [*KEY, "status", "checkin_at", "checkout_at", "watch_minutes", "note"]
 
-# DingTalk result words, most decisive first (dingtalk-exports.md §1.5).
-DAY_RULES: tuple[tuple[str, str | None], ...] = (
-    (r"补卡审批通过|举证打卡审批通过|管理员.*改为正常|补卡|补签", "present"),
-    (r"假|调休|倒休|出差|外出|外勤", "excused"),
+# What a DingTalk result word says of one punch (or of a whole day), most decisive first: approvals
+# and corrections are presence; 休息, 未入职, 离职 say the day is not one to attend.
+WORDS: tuple[tuple[str, str], ...] = (
+    (r"补卡审批通过|举证打卡审批通过|管理员.*改为正常|补卡|补签|外勤", "ok"),
+    (r"休息|未排班|不在考勤组|未加入考勤组|未入职|离职", "off"),
+    (r"假|调休|倒休|出差|公差|外出", "excused"),
     (r"旷工", "absent"),
-    (r"严重迟到|迟到", "late"),
-    (r"缺卡|未打卡", "absent"),
-    (r"早退", "early_leave"),
-    (r"休息|未排班|不在考勤组|未加入考勤组", None),
-    (r"正常", "present"),
+    (r"迟到", "late"),
+    (r"早退", "early"),
+    (r"缺卡|未打卡", "missing"),
+    (r"正常", "ok"),
 )
+SIDE_RANK = {"ok": 4, "late": 3, "excused": 2, "early": 1, "missing": 0, "absent": 0}
 
 
-def day_status(text: object) -> str | None:
-    """A DingTalk day result ('上班迟到12分钟', '管理员张三改为正常', '事假 1天') as a status key."""
-    for pattern, status in DAY_RULES:
-        if re.search(pattern, str(text or "")):
-            return status
+def word(text: object) -> str | None:
+    """What a result word says: ok, late, early, excused, missing, absent, off (not a day to
+    attend), or None when it says none of these."""
+    if not isinstance(text, str) or not text.strip():
+        return None
+    for pattern, meaning in WORDS:
+        if re.search(pattern, text):
+            return meaning
     return None
+
+
+def _words(s: pd.Series) -> pd.Series:
+    table = {t: word(t) for t in s.dropna().unique()}
+    return s.map(table).astype(object)
+
+
+def _better(a: pd.Series, b: pd.Series) -> pd.Series:
+    """Side verdicts element-wise: the better of two (either may be missing)."""
+    rank_a, rank_b = a.map(SIDE_RANK), b.map(SIDE_RANK)
+    return a.where(rank_a.fillna(-1) >= rank_b.fillna(-1), b)
 
 
 def _punch_statuses(punches: pd.DataFrame, settings: Any) -> pd.DataFrame:
@@ -52,6 +70,62 @@ def _punch_statuses(punches: pd.DataFrame, settings: Any) -> pd.DataFrame:
         out.loc[left_early, "status"] = "early_leave"
     out["note"] = None
     return out.reset_index()
+
+
+def slot_statuses(slots: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFrame:
+    """One status per placed punch pair or day result. Each side of a pair is judged twice — by
+    DingTalk's word and by its time against the session under the program's policy — and the
+    better judgement stands (a correction is presence; a check-in within the grace is on time
+    whatever the shift says). The check-in side decides; the check-out side matters only with
+    `require_checkout`. A slot whose words say the day is not one to attend, and that has no
+    time, gives no status (NaN)."""
+    grace = pd.Timedelta(minutes=settings.late_grace_minutes)
+    early = pd.Timedelta(minutes=settings.early_leave_grace_minutes)
+    day = _words(slots.get("day_result", pd.Series(None, index=slots.index, dtype=object)))
+    on_word = _words(slots.get("on_result", pd.Series(None, index=slots.index, dtype=object))).fillna(day)
+    off_word = _words(slots.get("off_result", pd.Series(None, index=slots.index, dtype=object))).fillna(
+        day.where(day != "late"))
+    on_word = on_word.where(on_word != "early", "ok")  # a day word of leaving early says the check-in was made
+    on_at, off_at = slots["on_at"], slots["off_at"]
+    on_time = pd.Series(None, index=slots.index, dtype=object)
+    on_time[(on_at < slots["end_at"]).to_numpy()] = "late"  # a punch after the end checked nobody in
+    on_time[(on_at <= slots["start_at"] + grace).to_numpy()] = "ok"
+    off_time = pd.Series(None, index=slots.index, dtype=object)
+    off_time[off_at.notna().to_numpy()] = "early"
+    off_time[(off_at >= slots["end_at"] - early).to_numpy()] = "ok"
+    on = _better(on_word.where(on_word != "off"), on_time)
+    off = _better(off_word.where(off_word != "off"), off_time)
+    status = pd.Series(None, index=slots.index, dtype=object)
+    for when, what in (  # the last that applies wins: from least to most decisive
+        (on.isin(["missing", "absent"]) | (on.isna() & off.notna()), "absent"),
+        (off == "excused", "excused"),
+        (on.isna() & (off == "ok"), "present"),
+        (on == "excused", "excused"), (on == "late", "late"), (on == "ok", "present"),
+    ):
+        status[when.to_numpy()] = what
+    if settings.require_checkout == "yes":
+        left = status.isin(["present", "late"]) & off.isin(["early", "missing", "absent"])
+        status = status.where(~left, "early_leave")
+    said = [_said(*texts, lang) for texts in zip(slots.get("on_result", day), slots.get("off_result", day),
+                                                   slots.get("day_result", day))]
+    return pd.DataFrame({
+        "session_id": slots["session_id"], "student_id": slots["student_id"], "status": status,
+        "checkin_at": on_at.where(on_at <= slots["end_at"]), "checkout_at": off_at, "watch_minutes": np.nan,
+        "note": said,
+    })
+
+
+def _said(on: object, off: object, day: object, lang: Lang) -> str | None:
+    """DingTalk's words on a slot, for the attendance row's note: '钉钉：上班迟到5分钟，下班正常'."""
+    parts = []
+    for side, text in (("上班" if lang == "zh" else "in ", on), ("下班" if lang == "zh" else "out ", off)):
+        if isinstance(text, str) and text.strip():
+            parts.append(f"{side}{text.strip()}")
+    if isinstance(day, str) and day.strip() and not parts:
+        parts.append(day.strip())
+    if not parts:
+        return None
+    return ("钉钉：" if lang == "zh" else "DingTalk: ") + ("，" if lang == "zh" else ", ").join(parts)
 
 
 def _online_statuses(online: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFrame:
@@ -80,28 +154,21 @@ def _online_statuses(online: pd.DataFrame, settings: Any, lang: Lang) -> pd.Data
     return best
 
 
-def statuses(evidence: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFrame:
-    """One row per (session, student) with the best status any evidence gives, checked in/out
-    times, watch minutes and a note. Approved leave counts only where nothing shows attendance."""
-    parts = []
-    kind = evidence.get("evidence", pd.Series("punch", index=evidence.index))
-    punches = evidence[kind == "punch"]
-    if len(punches):
-        parts.append(_punch_statuses(punches, settings))
-    online = evidence[kind == "online"]
-    if len(online):
-        parts.append(_online_statuses(online, settings, lang))
-    days = evidence[kind == "day"]
-    if len(days):
-        found = days.assign(status=days["day_status"].map(day_status)).dropna(subset=["status"])
-        parts.append(found[[*KEY, "status"]].assign(note=found["day_status"]))
-    leave = evidence[kind == "leave"]
-    if len(leave):
-        parts.append(leave[KEY].assign(status="excused", note=leave.get("note")))
-    if not parts:
+def statuses(evidence: pd.DataFrame, kind: str, settings: Any, lang: Lang) -> pd.DataFrame:
+    """One row per (session, student) with the best status the placed evidence of `kind` (punch,
+    slot, leave, online) gives, checked-in/out times, watch minutes and a note. Slots that say
+    nothing to attend give no row."""
+    if evidence.empty:
         return pd.DataFrame(columns=OUTPUT)
-    allrows = pd.concat([p.reindex(columns=OUTPUT) for p in parts], ignore_index=True)
-    return combine(allrows)
+    if kind == "punch":
+        found = _punch_statuses(evidence, settings)
+    elif kind == "online":
+        found = _online_statuses(evidence, settings, lang)
+    elif kind == "leave":
+        found = evidence[KEY].assign(status="excused", note=evidence.get("note"))
+    else:
+        found = slot_statuses(evidence, settings, lang).dropna(subset=["status"])
+    return combine(found.reindex(columns=OUTPUT)) if len(found) else pd.DataFrame(columns=OUTPUT)
 
 
 def combine(rows: pd.DataFrame) -> pd.DataFrame:

@@ -53,11 +53,12 @@ IDENTITY = (Field("name"), Field("userid"), Field("employee_no"), Field("mobile"
 
 TITLE = Field("title", zh="标题", en="title")
 AT = Field("at", "datetime", dates=True)
+EXPORTED = Field("exported_at", "datetime")  # the export's 报表生成时间: sessions ending later are not in it
 
 PUNCH = Evidence("punch", "attendance", (
     AT,
     Field("planned_at", "datetime"),  # the scheduled time the punch is for (原始记录's 考勤时间)
-    Field("result", zh="打卡结果", en="punch result"),
+    Field("result", zh="打卡结果", en="punch result"), EXPORTED,
 ))
 SLOT = Evidence("slot", "attendance", (  # one punch pair (上班N/下班N) of a day, or a whole day's result
     Field("day", "datetime", dates=True),
@@ -66,15 +67,17 @@ SLOT = Evidence("slot", "attendance", (  # one punch pair (上班N/下班N) of a
     Field("on_result", zh="上班结果", en="check-in result"), Field("off_result", zh="下班结果", en="check-out result"),
     Field("day_result", zh="考勤结果", en="day result"),
     Field("planned_from", "datetime"), Field("planned_to", "datetime"),  # the shift's own times for this pair
+    Field("leave_from", "datetime"), Field("leave_to", "datetime"),  # an approved absence within the day
+    EXPORTED,
 ))
 LEAVE = Evidence("leave", "attendance", (
     Field("leave_from", "datetime", dates=True), Field("leave_to", "datetime"),
-    Field("note", zh="假期类型", en="leave type"),
+    Field("note", zh="假期类型", en="leave type"), EXPORTED,
 ))
 ONLINE = Evidence("online", "attendance", (
     TITLE, AT, Field("joined_at", "datetime"),
     Field("live_minutes", "number", zh="直播观看分钟", en="live minutes"),
-    Field("replay_minutes", "number", zh="回放观看分钟", en="replay minutes"),
+    Field("replay_minutes", "number", zh="回放观看分钟", en="replay minutes"), EXPORTED,
 ))
 APPLICANT = Evidence("applicant", "enrollment", (
     Field("email"), Field("company"), Field("position"), Field("goal"), Field("manager"),

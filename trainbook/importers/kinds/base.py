@@ -40,10 +40,14 @@ class ExportKind:
         """How well `table` looks like this kind: 0 = not at all."""
         raise NotImplementedError
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         """Evidence rows (the identity columns and those `gives` declares), indexed by the export's
-        own row number."""
+        own row number; an InputError when the table cannot be read as this kind."""
         raise NotImplementedError
+
+    def notes(self, table: ExportTable, lang: Lang) -> list[str]:
+        """What the merge should say about this table beyond its counts (columns it could not place)."""
+        return []
 
     def named_sheet(self, table: ExportTable) -> bool:
         return any(normalize(n) in normalize(table.sheet) for n in self.sheet_names)

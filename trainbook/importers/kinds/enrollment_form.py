@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
@@ -31,7 +32,7 @@ class EnrollmentFormImporter(ExportKind):
             return 0
         return 2 + bool(table.column_like("手机", "电话", "mobile", "phone"))
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         asked_name = table.column("姓名", "Name", "学员姓名")

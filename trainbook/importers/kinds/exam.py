@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.kinds.homework import TITLE as HOMEWORK_TITLE
@@ -27,7 +28,7 @@ class ExamImporter(ExportKind):
             return 0
         return 3 + has(table, *SUBMITTED) + has(table, "用时", "答题时长", "正确率", *TITLE)
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         out["score"] = number(rows[table.column(*SCORE)])

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
@@ -29,7 +30,7 @@ class HomeworkImporter(ExportKind):
             return 3
         return 0
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         title = table.column(*TITLE)

@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
@@ -28,7 +29,7 @@ class LeaveImporter(ExportKind):
             return 4 + self.named_sheet(table)
         return 0
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         span = table.column("请假时间", "Leave Time")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
@@ -34,7 +35,7 @@ class LiveImporter(ExportKind):
     def score(self, table: ExportTable) -> int:
         return 5 if has(table, *LIVE) or has(table, *TOTAL) else 0
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         live, replay, total = (table.column(*names) for names in (LIVE, REPLAY, TOTAL))

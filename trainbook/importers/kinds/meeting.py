@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
@@ -24,7 +25,7 @@ class MeetingImporter(ExportKind):
     def score(self, table: ExportTable) -> int:
         return 4 if has(table, *JOINED) and (has(table, *DURATION) or has(table, *LEFT)) else 0
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         out["at"] = out["joined_at"] = parsing.when(rows[table.column(*JOINED)])

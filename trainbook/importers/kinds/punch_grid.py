@@ -2,32 +2,40 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
-
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers.kinds.base import ExportKind, identity
-from trainbook.importers.kinds.day_columns import count_day_columns, day_cells_are_times, day_columns
+from trainbook.importers.kinds.day_columns import (
+    dated,
+    day_block,
+    day_cells_are_times,
+    looks_like_days,
+    unplaced_note,
+)
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import PUNCH
 
-TIME = re.compile(r"(\d{1,2}):(\d{2})")
-OVERNIGHT_BEFORE = dt.time(6, 0)
+TIME = r"(?P<h>\d{1,2}):(?P<m>\d{2})"
+OVERNIGHT_BEFORE = 6 * 60  # minutes: an early-morning time after later ones is the next day's
 
 
-def punches(cell: object, date: dt.date) -> list[pd.Timestamp]:
-    """All punch times of a cell; an early-morning time after later ones belongs to the next day
-    (DingTalk files an after-midnight clock-out under the day it started)."""
-    out: list[pd.Timestamp] = []
-    for h, m in TIME.findall(str(cell or "")):
-        if int(h) > 24 or int(m) > 59:  # 08:99 is no time: a cell without a readable punch is skipped
-            continue
-        moment = pd.Timestamp.combine(date, dt.time(int(h) % 24, int(m)))
-        if out and moment.time() < OVERNIGHT_BEFORE and moment < out[-1]:
-            moment += pd.Timedelta(days=1)
-        out.append(moment)
-    return out
+def punches(cells: pd.Series) -> pd.DataFrame:
+    """Every punch time of every cell (`cells` indexed by row and date; the result by row). DingTalk files an
+    after-midnight clock-out under the day it started, so an early-morning time listed after a
+    later one belongs to the next day. Times that are no time (08:99) are left out."""
+    found = cells.astype(str).str.extractall(TIME)
+    if found.empty:
+        return pd.DataFrame({"at": pd.Series(dtype="datetime64[ns]")})
+    h, m = found["h"].astype(int), found["m"].astype(int)
+    ok = (h <= 24) & (m <= 59)
+    found, minutes = found[ok], (h[ok] % 24) * 60 + m[ok]
+    cell = found.index.droplevel("match")
+    earlier_max = minutes.groupby(level=[0, 1]).cummax().groupby(level=[0, 1]).shift(fill_value=-1)
+    next_day = (minutes < OVERNIGHT_BEFORE) & (minutes < earlier_max)
+    day = pd.to_datetime(cell.get_level_values(1))
+    at = day + pd.to_timedelta(minutes.to_numpy() + next_day.to_numpy() * 1440, unit="min")
+    return pd.DataFrame({"at": at}, index=cell.get_level_values(0))
 
 
 class PunchGridImporter(ExportKind):
@@ -38,15 +46,17 @@ class PunchGridImporter(ExportKind):
     sheet_names = ("打卡时间",)
 
     def score(self, table: ExportTable) -> int:
-        if count_day_columns(table) < 7 or table.column_like("出勤天数", "休息天数", "工作时长"):
+        block = day_block(table)
+        if not looks_like_days(table, block) or table.column_like("出勤天数", "休息天数", "工作时长"):
             return 0
-        return 3 + day_cells_are_times(table) + self.named_sheet(table)
+        return 3 + day_cells_are_times(table, block) + self.named_sheet(table)
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
-        who = identity(table)
-        rows = []
-        for header, date in day_columns(table):
-            for index, cell in table.rows[header].dropna().items():
-                rows += [(index, at) for at in punches(cell, date)]
-        at = pd.DataFrame(rows, columns=["index", "at"]).set_index("index")
-        return who.join(at, how="inner")
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
+        block = dated(table, day_block(table), lang)
+        headers = [h for h, _ in block.days]
+        cells = table.rows[headers].rename(columns=dict(block.days)).stack()
+        found = punches(cells)
+        return identity(table).join(found, how="inner")
+
+    def notes(self, table: ExportTable, lang: Lang) -> list[str]:
+        return unplaced_note(table, lang)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
@@ -25,7 +26,7 @@ class PunchRecordsImporter(ExportKind):
             return 0
         return 2 + has(table, "打卡结果", "考勤时间", "Punch Result") + has(table, *DAY) + self.named_sheet(table)
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         day_column = table.column(*DAY)
         day = parsing.moments(table.rows[day_column]) if day_column else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, identity
 from trainbook.importers.table import ExportTable
@@ -33,7 +34,7 @@ class QuestionnaireImporter(ExportKind):
         asked = sum(table.column_like(*f) is not None for f in QUESTIONS.values())
         return 2 + asked if table.column_like("满意", "评分", "satisf") else 0
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
         used: set[str] = set()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
@@ -24,7 +25,7 @@ class SigninImporter(ExportKind):
             return 3 + self.named_sheet(table)
         return 0
 
-    def read(self, table: ExportTable) -> pd.DataFrame:
+    def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         full = table.column("签到时间", "Check-in Time", "Sign-in Time")
         if full:

@@ -17,9 +17,11 @@ from trainbook.workbook.master import Master
 
 @dataclass(frozen=True)
 class Landing:
-    """What a landing step needs besides the rows: the source stamp written on each row, the
-    program's settings, the export's fingerprint, and a session or assessment forced by option."""
+    """What a landing step needs besides the rows: what kind of evidence they are, the source stamp
+    written on each row, the program's settings, the export's fingerprint, and a session or
+    assessment forced by option."""
 
+    evidence: Evidence
     stamp: str
     settings: Any
     digest: str = ""
@@ -28,7 +30,8 @@ class Landing:
 
 
 STEPS: dict[Target, Callable[[Master, pd.DataFrame, Landing], Landed]] = {
-    "attendance": lambda master, rows, how: attendance.land(master, rows, how.stamp, how.settings, how.session),
+    "attendance": lambda master, rows, how: attendance.land(master, rows, how.evidence, how.stamp, how.settings,
+                                                            how.session),
     "enrollment": lambda master, rows, how: enrollment.land(master, rows, how.stamp),
     "scores": lambda master, rows, how: scores.land(master, rows, how.stamp, how.assessment),
     "submissions": lambda master, rows, how: submissions.land(master, rows, how.stamp),
@@ -36,11 +39,11 @@ STEPS: dict[Target, Callable[[Master, pd.DataFrame, Landing], Landed]] = {
 }
 
 
-def land(master: Master, evidence: Evidence, matched: pd.DataFrame, how: Landing) -> Landed:
-    """Put matched evidence rows (one `student_id` each) into `evidence`'s target sheet."""
+def land(master: Master, matched: pd.DataFrame, how: Landing) -> Landed:
+    """Put matched evidence rows (one `student_id` each) into their evidence's target sheet."""
     if matched.empty:
         return Landed()
-    return STEPS[evidence.target](master, matched, how)
+    return STEPS[how.evidence.target](master, matched, how)
 
 
 def sheets_for(evidence: Evidence) -> tuple[str, ...]:

@@ -11,30 +11,28 @@ import pandas as pd
 from trainbook import values
 from trainbook.importers.landing.rows import Landed, manual, names, put, same_choice, same_number, same_time
 from trainbook.importers.sessions import assign, session_table, student_groups
-from trainbook.policy.attendance import KEY, combine, statuses
+from trainbook.policy.attendance import KEY, combine, slot_statuses, statuses
 from trainbook.schema.columns import labels
+from trainbook.schema.evidence import Evidence
 from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY
 from trainbook.workbook.master import Master
 
 
-def land(master: Master, matched: pd.DataFrame, stamp: str, settings: Any, session: str | None = None) -> Landed:
+def land(master: Master, matched: pd.DataFrame, kind: Evidence, stamp: str, settings: Any,
+         session: str | None = None) -> Landed:
     """Place matched evidence (one `student_id` per row) on sessions and combine the statuses it
-    gives with the attendance sheet; evidence no session fits comes back as `unplaced`."""
-    placed, unplaced = assign(matched.assign(evidence=_evidence_kind(matched)), session_table(master),
-                              student_groups(master), settings, session)
-    found = statuses(placed.rename(columns={"name": "account"}), settings, master.lang)
+    gives with the attendance sheet; evidence no session takes, or that says the day is not one to
+    attend, is passed over with its reason."""
+    placed, passed = assign(matched, kind, session_table(master), student_groups(master), settings, session)
+    placed = placed.rename(columns={"name": "account"})
+    if kind.key == "slot":  # a pair whose words say the day is not one to attend lands nothing
+        said = slot_statuses(placed, settings, master.lang)["status"].notna().to_numpy()
+        off = placed.loc[~said, "source_row"]
+        passed = pd.concat([passed, pd.Series("skip-day-off", index=off.to_numpy(), dtype=object)])
+        placed = placed[said]
+    found = statuses(placed, kind.key, settings, master.lang)
     counts, frame = upsert(master, found, stamp)
-    return Landed(counts, {"attendance": frame}, pd.Index(placed["source_row"].unique()),
-                  unplaced.set_index("source_row").assign(reason="no-session", candidates=""))
-
-
-def _evidence_kind(matched: pd.DataFrame) -> pd.Series:
-    """What each attendance row attests: a punch, a day result, leave, or online watching."""
-    kind = pd.Series("punch", index=matched.index, dtype=object)
-    for column, name in (("day_status", "day"), ("leave_from", "leave"), ("online", "online")):
-        if column in matched:
-            kind[matched[column].notna()] = name
-    return kind
+    return Landed(counts, {"attendance": frame}, pd.Index(placed["source_row"].unique()), passed=passed)
 
 
 def upsert(master: Master, found: pd.DataFrame, stamp: str) -> tuple[dict[str, int], pd.DataFrame]:

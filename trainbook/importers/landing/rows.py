@@ -114,11 +114,10 @@ def ids_by_title(master: Master, sheet: str, id_column: str, titles: pd.Series, 
 @dataclass
 class Landed:
     """What landing one export's matched evidence did: the counts, the changed sheets, the export
-    rows that landed, evidence no session fits (for review), and rows passed over with the message
-    key of their reason (a rest day, a session not over when the file was exported)."""
+    rows that landed, and rows passed over with the message key of their reason (no session that
+    day, a day DingTalk says is not one to attend, a session not over when the file was exported)."""
 
     counts: Counts = field(default_factory=lambda: dict(NOTHING))
     changed: dict[str, pd.DataFrame] = field(default_factory=dict)
     rows: pd.Index = field(default_factory=lambda: pd.Index([]))
-    unplaced: pd.DataFrame = field(default_factory=pd.DataFrame)
     passed: pd.Series = field(default_factory=lambda: pd.Series(dtype=object))

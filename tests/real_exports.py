@@ -1,0 +1,226 @@
+"""Check trainbook against real DingTalk exports, as docs/real-exports.md records.
+
+Real files are never committed; this reads them from a folder given on the command line
+(`python -m tests.real_exports DIR`, DIR holding the files named in docs/real-exports.md) and
+prints, per file, what landed against what the file itself says. For each export it builds a
+master with one student per person of the file (matched by DingTalk UserId) and one session per
+punch pair of the shift the file names (or per day for a grid), merges the file, and compares:
+
+- 每日统计: per punch pair, trainbook's status for that pair's session with DingTalk's own verdict
+  on the pair (its two result words, read as `verdict` says);
+- 打卡时间: the person-days with punches, against those that landed;
+- 月度汇总: per session, the status against the verdict of the same day's 每日统计 pairs;
+- 原始记录: punches placed by time alone against the session of the time DingTalk says they were for.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Iterable
+from pathlib import Path
+
+import pandas as pd
+import python_calamine
+
+import trainbook
+from trainbook.importers.kinds.daily_stats import SHIFT_SPAN
+from trainbook.policy.attendance import word
+from trainbook.workbook.engine import Update
+from trainbook.workbook.file_engine import FileEngine
+
+STATUS = {"present": "出勤", "late": "迟到", "excused": "请假", "absent": "缺勤", "early_leave": "早退"}
+
+
+def verdict(on: object, off: object) -> str | None:
+    """DingTalk's verdict on a punch pair as a trainbook status (default settings: the check-in
+    decides, a missing or early check-out does not count against it): None = not a day to attend."""
+    a, b = word(on), word(off)
+    a = None if a == "off" else a
+    b = None if b == "off" else b
+    if a == "ok":
+        return "出勤"
+    if a == "late":
+        return "迟到"
+    if a == "excused":
+        return "请假"
+    if a in ("missing", "absent"):
+        return "请假" if b == "excused" else "缺勤"
+    if a is None and b == "ok":
+        return "出勤"
+    if b == "excused":
+        return "请假"
+    return "缺勤" if b is not None else None
+
+
+def sheet_rows(path: Path, sheet: str) -> list[list[object]]:
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    try:
+        return book.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+    finally:
+        book.close()
+
+
+def header_at(rows: list[list[object]]) -> int:
+    return next(i for i, r in enumerate(rows[:10]) if "姓名" in [str(c).strip() for c in r])
+
+
+def people(rows: list[list[object]]) -> pd.DataFrame:
+    """One student per person of an export (by UserId, else name)."""
+    h = header_at(rows)
+    header = [str(c).strip() for c in rows[h]]
+    name, userid = header.index("姓名"), header.index("UserId")
+    seen: dict[str, str] = {}
+    for r in rows[h + 1:]:
+        if str(r[name]).strip() and str(r[userid]).strip():
+            seen.setdefault(str(r[userid]).strip(), str(r[name]).strip())
+    return pd.DataFrame([{"student_id": f"S{i:04d}", "name": n, "dingtalk_userid": u, "mobile": None,
+                          "department": "测试", "review_status": "已通过", "status": "在读"}
+                         for i, (u, n) in enumerate(seen.items(), start=1)])
+
+
+def period(rows: list[list[object]]) -> tuple[dt.date, dt.date]:
+    m = re.search(r"(\d{4}-\d{2}-\d{2})\s*至\s*(\d{4}-\d{2}-\d{2})", str(rows[0][0]))
+    assert m, rows[0][0]
+    return dt.date.fromisoformat(m.group(1)), dt.date.fromisoformat(m.group(2))
+
+
+def sessions(first: dt.date, last: dt.date, spans: Iterable[tuple[str, str, bool]]) -> pd.DataFrame:
+    out, spans = [], list(spans)
+    day = first
+    while day <= last:
+        for start, _, end in spans:
+            out.append({"session_id": f"C{len(out) + 1:04d}", "title": f"{day} {start}", "date": pd.Timestamp(day),
+                        "start": start, "end": end, "mode": "线下", "required": "是"})
+        day += dt.timedelta(days=1)
+    return pd.DataFrame(out)
+
+
+def master(folder: Path, name: str, students: pd.DataFrame, plan: pd.DataFrame) -> Path:
+    path = trainbook.init(folder / f"{name}.xlsx")
+    engine = FileEngine(path)
+    engine.write(engine.read(), Update(tables={"enrollment": students, "sessions": plan}))
+    return path
+
+
+def landed(book: Path) -> pd.DataFrame:
+    return trainbook.read(book).frame("attendance")
+
+
+def check_daily(path: Path, sheet: str, folder: Path) -> None:
+    rows = sheet_rows(path, sheet)
+    h = header_at(rows)
+    header = [str(c).strip() for c in rows[h]]
+    second = [str(c).strip() for c in rows[h + 1]]
+    two_rows = "打卡时间" in second
+    columns = {}
+    for i, text in enumerate(header):
+        if m := re.fullmatch(r"(上班|下班)(\d)(打卡时间|打卡结果)?", text):
+            what = m.group(3) or second[i]
+            columns[(m.group(1), int(m.group(2)), what)] = i
+            if not m.group(3):
+                columns[(m.group(1), int(m.group(2)), second[i + 1])] = i + 1
+    data = rows[h + 2 if two_rows else h + 1:]
+    shift_col = header.index("班次")
+    shift = Counter(str(r[shift_col]) for r in data if SHIFT_SPAN.search(str(r[shift_col]))).most_common(1)[0][0]
+    spans = SHIFT_SPAN.findall(shift)
+    first, last = period(rows)
+    students = people(rows)
+    plan = sessions(first, last, spans)
+    book = master(folder, f"daily-{path.stem}", students, plan)
+    [result] = trainbook.merge(book, path, kind="daily_stats")
+    got = landed(book)
+    status = {(s, c): v for s, c, v in zip(got["student_id"], got["session_id"], got["status"])}
+    sid = dict(zip(students["dingtalk_userid"], students["student_id"]))
+    session_of = {(pd.Timestamp(d).date(), i % len(spans) + 1): c
+                  for i, (c, d) in enumerate(zip(plan["session_id"], plan["date"]))}
+    generated = re.search(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2})", str(rows[1][0]))
+    made = pd.Timestamp(generated.group(1)) if generated else None
+    userid, date_col = header.index("UserId"), header.index("日期")
+    agree, total, after, differ = 0, 0, 0, Counter()
+    examples: dict[tuple[str, str], str] = {}
+    for r in data:
+        student = sid.get(str(r[userid]).strip())
+        if student is None:
+            continue
+        day = pd.Timestamp("20" + str(r[date_col])[:8]).date()
+        for n in range(1, len(spans) + 1):
+            on, off = r[columns[("上班", n, "打卡结果")]], r[columns[("下班", n, "打卡结果")]]
+            expected = verdict(on, off)
+            session = session_of.get((day, n))
+            if expected is None or session is None:
+                continue
+            end = pd.Timestamp(f"{day} {spans[n - 1][2]}")
+            if made is not None and end > made:
+                after += 1
+                assert (student, session) not in status, "a session not over at export time took evidence"
+                continue
+            total += 1
+            have = status.get((student, session), "缺勤")  # no record at a recorded session is 缺勤
+            if have == expected:
+                agree += 1
+            else:
+                key = (f"{on}/{off}", f"{expected}→{have}")
+                differ[key] += 1
+                t_on, t_off = r[columns[("上班", n, "打卡时间")]], r[columns[("下班", n, "打卡时间")]]
+                examples.setdefault(key, f"{day} pair {n} {spans[n - 1][0]}-{spans[n - 1][2]}: times {t_on}/{t_off}")
+    print(f"  每日统计 {path.name}/{sheet}: {result.summary()}")
+    print(f"    per-pair verdicts agreeing with DingTalk's own: {agree}/{total} = {agree / max(total, 1):.1%}; "
+          f"pairs after 报表生成时间 left unrecorded: {after}")
+    for (words, change), n in differ.most_common():
+        print(f"    differs {n}× where DingTalk says {words} ({change}), e.g. {examples[(words, change)]}")
+
+
+def check_grid(path: Path, sheet: str, folder: Path, start: str = "08:30", end: str = "17:30") -> None:
+    rows = sheet_rows(path, sheet)
+    h = header_at(rows)
+    two_rows = not any(str(c).strip().isdigit() for c in rows[h])
+    data = rows[h + 2 if two_rows else h + 1:]
+    first, last = period(rows)
+    students = people(rows)
+    plan = sessions(first, last, [(start, "", end)])
+    book = master(folder, f"grid-{path.stem}", students, plan)
+    results = trainbook.merge(book, path, kind="punch_grid")
+    got = landed(book)
+    header = [str(c).strip() for c in rows[h]]
+    userid = header.index("UserId")
+    day_cells = len(header) - 6 if "职位" in header else None
+    sid = dict(zip(students["dingtalk_userid"], students["student_id"]))
+    session_of = dict(zip(plan["date"].dt.date, plan["session_id"]))
+    have = set(zip(got["student_id"], got["session_id"]))
+    punch_days, landed_days, missed = 0, 0, []
+    for r in data:
+        student = sid.get(str(r[userid]).strip())
+        for offset, cell in enumerate(r[6:6 + (day_cells or 0)]):
+            if student and re.search(r"\d{1,2}:\d{2}", str(cell)):
+                punch_days += 1
+                day = first + dt.timedelta(days=offset)
+                if (student, session_of[day]) in have:
+                    landed_days += 1
+                else:
+                    missed.append(f"{day} {str(cell)!r}")
+    print(f"  打卡时间 {path.name}/{sheet}: " + " | ".join(r.summary() for r in results))
+    print(f"    person-days with punches landed: {landed_days}/{punch_days} = {landed_days / max(punch_days, 1):.1%}"
+          + (f"; not: {missed[:5]}" if missed else ""))
+
+
+def main(folder: Path) -> None:
+    with tempfile.TemporaryDirectory() as scratch:
+        work = Path(scratch)
+        for path in sorted(folder.rglob("*.xls*")):
+            names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
+            print(path.relative_to(folder))
+            for sheet in names:
+                rows = sheet_rows(path, sheet)
+                title = str(rows[0][0]) if rows and rows[0] else ""
+                if title.startswith(("每日统计", "每日汇总")):
+                    check_daily(path, sheet, work)
+                elif title.startswith("打卡时间"):
+                    check_grid(path, sheet, work)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
