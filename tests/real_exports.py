@@ -16,9 +16,11 @@ punch pair of the shift the file names (or per day for a grid), merges the file,
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 import tempfile
+import zipfile
 from collections import Counter
 from collections.abc import Iterable
 from pathlib import Path
@@ -100,17 +102,39 @@ def sessions(first: dt.date, last: dt.date, spans: Iterable[tuple[str, str, bool
 
 
 def master(folder: Path, name: str, students: pd.DataFrame, plan: pd.DataFrame) -> Path:
+    """A program of these students and sessions, whose grace minutes are DingTalk's own (none):
+    the check compares like with like."""
     path = trainbook.init(folder / f"{name}.xlsx")
     engine = FileEngine(path)
-    engine.write(engine.read(), Update(tables={"enrollment": students, "sessions": plan}))
+    book = engine.read()
+    settings = book.frame("settings").copy()
+    for key in ("late_grace_minutes", "early_leave_grace_minutes"):
+        settings.loc[settings["key"] == key, "value"] = 0
+    engine.write(book, Update(tables={"enrollment": students, "sessions": plan, "settings": settings}))
     return path
+
+
+def session_for(plan: pd.DataFrame, day: dt.date, start: str, end: str, overnight: bool) -> str | None:
+    """The session of `day` that the span start–end overlaps most (None: none overlaps)."""
+    lo = pd.Timestamp(f"{day} {start}")
+    hi = pd.Timestamp(f"{day} {end}") + pd.Timedelta(days=1 if overnight or end < start else 0)
+    today = plan[plan["date"] == pd.Timestamp(day)]
+    s = today["date"] + pd.to_timedelta(today["start"] + ":00")
+    e = today["date"] + pd.to_timedelta(today["end"] + ":00")
+    overlap = (e.clip(upper=hi) - s.clip(lower=lo)).dt.total_seconds()
+    return str(today.loc[overlap.idxmax(), "session_id"]) if len(today) and overlap.max() > 0 else None
 
 
 def landed(book: Path) -> pd.DataFrame:
     return trainbook.read(book).frame("attendance")
 
 
-def check_daily(path: Path, sheet: str, folder: Path) -> None:
+Verdicts = dict[tuple[str, str], str]
+
+
+def check_daily(path: Path, sheet: str, folder: Path) -> tuple[pd.DataFrame, pd.DataFrame, Verdicts]:
+    """The per-pair check; returns the students, the sessions and DingTalk's verdict per
+    (student, session) for the other sheets of the same export to be held against."""
     rows = sheet_rows(path, sheet)
     h = header_at(rows)
     header = [str(c).strip() for c in rows[h]]
@@ -135,30 +159,35 @@ def check_daily(path: Path, sheet: str, folder: Path) -> None:
     got = landed(book)
     status = {(s, c): v for s, c, v in zip(got["student_id"], got["session_id"], got["status"])}
     sid = dict(zip(students["dingtalk_userid"], students["student_id"]))
-    session_of = {(pd.Timestamp(d).date(), i % len(spans) + 1): c
-                  for i, (c, d) in enumerate(zip(plan["session_id"], plan["date"]))}
     generated = re.search(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2})", str(rows[1][0]))
     made = pd.Timestamp(generated.group(1)) if generated else None
     userid, date_col = header.index("UserId"), header.index("日期")
-    agree, total, after, differ = 0, 0, 0, Counter()
+    agree, total, after, elsewhere, differ = 0, 0, 0, 0, Counter()
+    verdicts: Verdicts = {}
     examples: dict[tuple[str, str], str] = {}
     for r in data:
         student = sid.get(str(r[userid]).strip())
         if student is None:
             continue
         day = pd.Timestamp("20" + str(r[date_col])[:8]).date()
-        for n in range(1, len(spans) + 1):
+        own = SHIFT_SPAN.findall(str(r[shift_col]))
+        for n in range(1, len(own) + 1):
             on, off = r[columns[("上班", n, "打卡结果")]], r[columns[("下班", n, "打卡结果")]]
             expected = verdict(on, off)
-            session = session_of.get((day, n))
-            if expected is None or session is None:
+            if expected is None:
                 continue
-            end = pd.Timestamp(f"{day} {spans[n - 1][2]}")
+            session = session_for(plan, day, own[n - 1][0], own[n - 1][2], bool(own[n - 1][1]))
+            if session is None:
+                elsewhere += 1
+                continue
+            end = plan.set_index("session_id").loc[session]
+            end = pd.Timestamp(f"{end['date']:%Y-%m-%d} {end['end']}")
             if made is not None and end > made:
                 after += 1
                 assert (student, session) not in status, "a session not over at export time took evidence"
                 continue
             total += 1
+            verdicts[(student, session)] = expected
             have = status.get((student, session), "缺勤")  # no record at a recorded session is 缺勤
             if have == expected:
                 agree += 1
@@ -166,12 +195,41 @@ def check_daily(path: Path, sheet: str, folder: Path) -> None:
                 key = (f"{on}/{off}", f"{expected}→{have}")
                 differ[key] += 1
                 t_on, t_off = r[columns[("上班", n, "打卡时间")]], r[columns[("下班", n, "打卡时间")]]
-                examples.setdefault(key, f"{day} pair {n} {spans[n - 1][0]}-{spans[n - 1][2]}: times {t_on}/{t_off}")
+                examples.setdefault(key, f"{day} pair {n} {own[n - 1][0]}-{own[n - 1][2]}: times {t_on}/{t_off}")
     print(f"  每日统计 {path.name}/{sheet}: {result.summary()}")
     print(f"    per-pair verdicts agreeing with DingTalk's own: {agree}/{total} = {agree / max(total, 1):.1%}; "
-          f"pairs after 报表生成时间 left unrecorded: {after}")
+          f"pairs after 报表生成时间 left unrecorded: {after}; pairs of a shift no session overlaps: {elsewhere}")
     for (words, change), n in differ.most_common():
         print(f"    differs {n}× where DingTalk says {words} ({change}), e.g. {examples[(words, change)]}")
+    return students, plan, verdicts
+
+
+def pristine(path: Path) -> bool:
+    """Whether a workbook is as DingTalk wrote it (Apache POI, never saved again)."""
+    with zipfile.ZipFile(path) as zf:
+        core = zf.read("docProps/core.xml").decode() if "docProps/core.xml" in zf.namelist() else ""
+        app = zf.read("docProps/app.xml").decode() if "docProps/app.xml" in zf.namelist() else ""
+    return "modified" not in core and "Microsoft" not in app
+
+
+def check_against_daily(path: Path, kind: str, folder: Path, students: pd.DataFrame, plan: pd.DataFrame,
+                        verdicts: Verdicts) -> None:
+    """Merge one other sheet of the export alone and hold its statuses against the 每日统计 verdicts."""
+    book = master(folder, f"{kind}-{path.stem}", students, plan)
+    results = trainbook.merge(book, path, kind=kind)
+    got = landed(book)
+    status = {(s, c): v for s, c, v in zip(got["student_id"], got["session_id"], got["status"])}
+    agree = sum(status.get(key, "缺勤") == v for key, v in verdicts.items())
+    differ = Counter(f"{v}→{status.get(key, '缺勤')}" for key, v in verdicts.items() if status.get(key, "缺勤") != v)
+    if os.environ.get("SHOW"):
+        for key, v in verdicts.items():
+            if status.get(key, "缺勤") != v:
+                row = got[(got["student_id"] == key[0]) & (got["session_id"] == key[1])]
+                who = students.set_index("student_id").loc[key[0], "name"]
+                print("     ", who, key, v, status.get(key), row[["checkin_at", "checkout_at", "note"]].to_dict("records"))
+    print(f"  {kind} {path.name}: " + " | ".join(r.summary() for r in results))
+    print(f"    statuses agreeing with the same export's 每日统计 verdicts: {agree}/{len(verdicts)} = "
+          f"{agree / max(len(verdicts), 1):.1%}" + (f"; differ: {dict(differ.most_common(6))}" if differ else ""))
 
 
 def check_grid(path: Path, sheet: str, folder: Path, start: str = "08:30", end: str = "17:30") -> None:
@@ -191,19 +249,26 @@ def check_grid(path: Path, sheet: str, folder: Path, start: str = "08:30", end: 
     sid = dict(zip(students["dingtalk_userid"], students["student_id"]))
     session_of = dict(zip(plan["date"].dt.date, plan["session_id"]))
     have = set(zip(got["student_id"], got["session_id"]))
-    punch_days, landed_days, missed = 0, 0, []
+    generated = re.search(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2})", str(rows[1][0]))
+    made = pd.Timestamp(generated.group(1)) if generated else pd.Timestamp.max
+    punch_days, landed_days, not_over, missed = 0, 0, 0, []
     for r in data:
         student = sid.get(str(r[userid]).strip())
         for offset, cell in enumerate(r[6:6 + (day_cells or 0)]):
             if student and re.search(r"\d{1,2}:\d{2}", str(cell)):
                 punch_days += 1
                 day = first + dt.timedelta(days=offset)
-                if (student, session_of[day]) in have:
+                if pd.Timestamp(f"{day} {end}") > made:
+                    not_over += 1
+                    assert (student, session_of[day]) not in have, "a session not over at export time took evidence"
+                elif (student, session_of[day]) in have:
                     landed_days += 1
                 else:
                     missed.append(f"{day} {str(cell)!r}")
     print(f"  打卡时间 {path.name}/{sheet}: " + " | ".join(r.summary() for r in results))
-    print(f"    person-days with punches landed: {landed_days}/{punch_days} = {landed_days / max(punch_days, 1):.1%}"
+    counted = punch_days - not_over
+    print(f"    person-days with punches landed: {landed_days}/{counted} = {landed_days / max(counted, 1):.1%}"
+          f" (and {not_over} of a session not over at 报表生成时间, left unrecorded)"
           + (f"; not: {missed[:5]}" if missed else ""))
 
 
@@ -213,13 +278,17 @@ def main(folder: Path) -> None:
         for path in sorted(folder.rglob("*.xls*")):
             names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
             print(path.relative_to(folder))
-            for sheet in names:
-                rows = sheet_rows(path, sheet)
-                title = str(rows[0][0]) if rows and rows[0] else ""
-                if title.startswith(("每日统计", "每日汇总")):
-                    check_daily(path, sheet, work)
-                elif title.startswith("打卡时间"):
+            titles = {sheet: str(sheet_rows(path, sheet)[0][0]) for sheet in names}
+            daily = next((sheet for sheet, title in titles.items() if title.startswith(("每日统计", "每日汇总"))), None)
+            checked = check_daily(path, daily, work) if daily else None
+            for sheet, title in titles.items():
+                if title.startswith("打卡时间"):
                     check_grid(path, sheet, work)
+                elif checked and title.startswith("原始记录"):
+                    check_against_daily(path, "punch_records", work, *checked)
+                elif checked and title.startswith("月度汇总"):  # a re-saved file's may be edited by hand
+                    print(f"    ({'as DingTalk wrote it' if pristine(path) else 're-saved by its publisher'})")
+                    check_against_daily(path, "monthly_summary", work, *checked)
 
 
 if __name__ == "__main__":

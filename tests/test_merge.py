@@ -477,7 +477,7 @@ def test_every_export_row_is_matched_reviewed_or_skipped(tmp_path: Path) -> None
     review = trainbook.read(book).frame("review")
     assert len(review) == sum(r.accounts for r in run) and review["count"].sum() == sum(r.review for r in run)
     assert not review.duplicated(["file", "raw_name", "raw_account", "reason"]).any(), "one row per account per export"
-    assert f"“待确认”表里有 {len(review)} 个账号等你确认" in run.summary("zh")
+    assert f"“待确认”表里共有 {len(review)} 个账号等你确认（这次合并新增 {sum(r.accounts for r in run)} 个）" in run.summary("zh")
     grid = next(r for r in run if r.kind == "punch_grid")
     assert grid.skipped and "没有打卡时间" in grid.summary()
 

@@ -96,9 +96,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "merge-review-accounts": ("（{accounts} 个账号）", " ({accounts} accounts)"),
     "merge-review-next": (
-        "“待确认”表里有 {accounts} 个账号等你确认：在其“学员编号”列填写学员编号，下次合并时它们的全部记录会导入，并记为别名。",
-        "Review has {accounts} accounts waiting: fill in their Student ID, and the next merge lands all their "
-        "records and remembers the names as aliases.",
+        "“待确认”表里共有 {accounts} 个账号等你确认（这次合并新增 {new} 个）：在其“学员编号”列填写学员编号，下次合并时它们的全部记录会导入，并记为别名。",
+        "Review has {accounts} accounts waiting ({new} added by this merge): fill in their Student ID, and the next "
+        "merge lands all their records and remembers the names as aliases.",
     ),
     "skip-other-class": ("家长账号所写的孩子都不在本项目", "a family account whose children are not in the program"),
     "skip-no-session": ("那天那个时间没有该学员的课次", "no session of the student's at that time"),

@@ -53,18 +53,24 @@ def title(report: str, start: dt.date, end: dt.date) -> list[list[Any]]:
     return [[f"{report} 统计日期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"], [f"报表生成时间：{made:%Y-%m-%d} 10:23"]]
 
 
-def punch_records(path: Path, punches: list[tuple[dict, dt.datetime]], start: dt.date, end: dt.date,
-                  english: bool = False) -> Path:
-    """原始记录: one row per punch; header on Excel row 3 after the title rows."""
+Punch = tuple[dict, dt.datetime] | tuple[dict, dt.datetime, dt.datetime, str]
+
+
+def punch_records(path: Path, punches: list[Punch], start: dt.date, end: dt.date, english: bool = False) -> Path:
+    """原始记录: one row per punch; header on Excel row 3 after the title rows. A punch may carry the
+    shift time it was for (考勤时间) and DingTalk's result (打卡结果); without them both are blank,
+    as DingTalk writes them for a punch it did not count."""
     header = (["Name", "Attendance Group", "Department", "Employee No.", "Position", "UserId",
                "Attendance Date", "Scheduled Time", "Punch Time", "Punch Result", "Address"] if english else
               ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "考勤日期", "考勤时间", "打卡时间", "打卡结果",
                "打卡地址", "打卡备注", "异常打卡原因", "打卡设备"])
     rows = title("考勤记录表", start, end) + [header]
-    for student, at in punches:
+    for punch in punches:
+        student, at = punch[0], punch[1]
+        planned, result = (loose(punch[2]), punch[3]) if len(punch) == 4 else ("", "")
         rows.append([student["name"], "培训考勤", student["department"], student.get("employee_no") or "",
                      student.get("position", ""), student.get("dingtalk_userid") or "", short_day(at.date()),
-                     f"{at:%Y-%m-%d} 9:00", loose(at), "正常", "总部 3 楼", "", "", "手机打卡"][: len(header)])
+                     planned, loose(at), result, "总部 3 楼", "", "", "手机打卡"][: len(header)])
     return xlsx(path, {"原始记录": rows})
 
 
@@ -168,11 +174,12 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
         return rows[rows["status"].isin(["出勤", "迟到"])]
 
     # 原始记录 for C01: a check-in per attendee, a check-out for most, a visitor and a name shared by two.
-    punches: list[tuple[dict, dt.datetime]] = []
+    punches: list[Punch] = []
     for row in attended("C01").itertuples():
-        punches.append((people[row.student_id], _at(row.checkin_at)))
+        checkin = _at(row.checkin_at)
+        punches.append((people[row.student_id], checkin, start("C01"), "迟到" if checkin > start("C01") else "正常"))
         if int(row.student_id[1:]) % 3:
-            punches.append((people[row.student_id], end("C01") + dt.timedelta(minutes=3)))
+            punches.append((people[row.student_id], end("C01") + dt.timedelta(minutes=3), end("C01"), "正常"))
     visitor = {"name": "访客-王先生", "department": "外部", "dingtalk_userid": "", "employee_no": ""}
     punches.append((visitor, start("C01") - dt.timedelta(minutes=10)))
     twin = people.get("S0067")

@@ -19,6 +19,9 @@ KIN = ("妈妈", "爸爸", "奶奶", "爷爷", "外婆", "外公", "姥姥", "�
 PARENT_MARK = ("(家长)", "（家长）")
 STAFF = re.compile(r"[(（][^()（）]*(老师|教师|班主任|校长|讲师|助教|管理员)[)）]$")  # X(语文老师), Y（班主任）
 IDENTITY = ("userid", "employee_no", "mobile", "name", "department")
+# what DingTalk itself adds to a name: (离职), (家长), a teacher's role — anything else someone typed
+MARK = re.compile(r"[(（](?:已?离职|家长|[^()（）]*(?:老师|教师|班主任|校长|讲师|助教|管理员))[)）]$")
+CJK = re.compile(r"[\u3400-\u9fff]")
 PASSED_OVER = {"not-in-program": "skip-other-class", "staff": "skip-staff"}  # nothing to review: why skipped
 
 
@@ -26,6 +29,15 @@ def clean_name(raw: object) -> str:
     """'张三 (离职)' → '张三': NFKC, no spaces, no bracketed role suffixes."""
     text = "".join(unicodedata.normalize("NFKC", str(raw or "")).split())
     while (stripped := SUFFIX.sub("", text)) != text and stripped:
+        text = stripped
+    return text
+
+
+def person_name(raw: object) -> str:
+    """'张三 (离职)' → '张三': NFKC, no spaces, without the marks DingTalk adds; '王芳（实习）' keeps
+    what a person typed, so it is never silently taken for 王芳."""
+    text = "".join(unicodedata.normalize("NFKC", str(raw or "")).split())
+    while (stripped := MARK.sub("", text)) != text and stripped:
         text = stripped
     return text
 
@@ -54,7 +66,7 @@ def _department_matches(student_dept: str, export_dept: str) -> bool:
 @dataclass
 class Match:
     student_ids: list[str]
-    via: str  # userid, employee_no, mobile, name+department, name, alias, parent
+    via: str  # userid, employee_no, mobile, name+department, name, alias, parent, decorated
     candidates: list[str] = field(default_factory=list)
 
     @property
@@ -85,7 +97,7 @@ class Roster:
         for student, name, dept in zip(ids, names, departments):
             if not student:
                 continue
-            clean = clean_name(name)
+            clean = person_name(name)
             self.department[student] = clean_name(dept) if dept else ""
             self.label[student] = f"{student} {name or ''}" + (f"（{dept}）" if dept else "")
             if clean:
@@ -110,7 +122,7 @@ class Roster:
             if value and str(value) in self.aliases:
                 return Match([self.aliases[str(value)]], "alias")
         raw = "".join(unicodedata.normalize("NFKC", str(name or "")).split())
-        clean = clean_name(name)
+        clean = person_name(name)
         candidates = list(dict.fromkeys(self.by_key["name"].get(clean, [])))
         dept = clean_name(department) if department else ""
         if candidates and dept:
@@ -134,7 +146,18 @@ class Roster:
             return Match(found_children, "parent") if found_children else Match([], "not-in-program")
         if not candidates and STAFF.search(raw):  # a teacher watching the class, not a student
             return Match([], "staff")
+        if not candidates and (decorated := self._decorated(clean)):
+            return Match([], "decorated", [self.label[s] for s in decorated])
         return Match([], "name", [self.label[s] for s in candidates])
+
+    def _decorated(self, name: str) -> list[str]:
+        """Students whose name this one is with something added that is not part of a Chinese
+        name (李珺琪yuki, 何沅政DZ250027, 张伟-销售, 王芳（实习）): candidates, never a match."""
+        found: list[str] = []
+        for cut in range(len(name) - 1, 1, -1):
+            if not CJK.match(name[cut]) and (hits := self.by_key["name"].get(name[:cut])):
+                found += [s for s in hits if s not in found]
+        return found
 
 
 def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -158,7 +181,7 @@ def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd
     ok = frame["student_id"].notna()
     unmatched = frame[~ok].copy()
     unmatched["candidates"] = [("、".join(m.candidates)) for m, hit in zip(matches, ok) if not hit]
-    unmatched["reason"] = ["ambiguous" if m.candidates else m.via if m.via in PASSED_OVER else "unknown"
-                           for m, hit in zip(matches, ok) if not hit]
+    unmatched["reason"] = ["decorated" if m.via == "decorated" else "ambiguous" if m.candidates
+                           else m.via if m.via in PASSED_OVER else "unknown" for m, hit in zip(matches, ok) if not hit]
     matched = frame[ok].explode("student_id")
     return matched, unmatched.drop(columns=["student_id"])

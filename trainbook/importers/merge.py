@@ -85,7 +85,7 @@ class MergeRun(list[MergeResult]):
             lines.append(message("review-unknown-ids", lang, rows=self.resolved.unknown))
         lines += [r.summary(lang) for r in self]
         if self.waiting:
-            lines.append(message("merge-review-next", lang, accounts=self.waiting))
+            lines.append(message("merge-review-next", lang, accounts=self.waiting, new=sum(r.accounts for r in self)))
         if self.settings_ignored:
             lines.append(message("settings-ignored", lang, keys=listing(self.settings_ignored, lang)))
         if dry_run:

@@ -23,8 +23,9 @@ from trainbook.schema.sheets import REVIEW, REVIEW_DATA
 from trainbook.workbook.master import Master, append_rows
 
 REVIEW_REASONS = {
-    "zh": {"unknown": "无匹配学员", "ambiguous": "多个候选学员"},
-    "en": {"unknown": "no matching student", "ambiguous": "several candidates"},
+    "zh": {"unknown": "无匹配学员", "ambiguous": "多个候选学员", "decorated": "姓名带附加内容，请确认是否为候选学员"},
+    "en": {"unknown": "no matching student", "ambiguous": "several candidates",
+           "decorated": "the name has something added: check whether it is the candidate"},
 }
 
 

@@ -3,11 +3,13 @@
 - Punches: the session whose time holds them; a punch between two sessions of a day is the first
   one's check-out or the next one's check-in (the first punch of a gap goes to the session before,
   the last to the one after, a lone one to the nearer); a punch before a day's first session is its
-  check-in however early; one after the last session is its check-out (into the night). A punch
+  check-in however early; one after the last session is its check-out (into the night, up to six
+  hours past midnight). A punch
   whose export names the time it was for (原始记录's 考勤时间) goes to the session of that time.
 - A punch pair of a day (每日统计, 月度汇总): the session its planned times overlap most, else the
   one its own times do, else — with neither — the session of the same rank that day. A pair is
-  evidence for that one session only; a day's own word is for the day's other sessions.
+  evidence for that one session only; a day's own word is for the day's other sessions (those an
+  approved absence of the same day covers more than half of are the absence's).
 - An approved absence (leave, or one named in a day's cell): every session it overlaps.
 - Online viewing: by title, then by time.
 - `--session` forces one session for everything.
@@ -121,7 +123,7 @@ def _by_time(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     pairs = _same_day(punches, mine, punches["at"].dt.normalize(), back=1)
     at = pairs["at"]
     inside = (at >= pairs["start_at"]) & (at <= pairs["end_at"])
-    ended = (pairs["end_at"] < at) & (at - pairs["end_at"] <= CHECKOUT_AFTER_END)
+    ended = (pairs["end_at"] < at) & ((pairs["day"] == at.dt.normalize()) | (at - pairs["end_at"] <= CHECKOUT_AFTER_END))
     ahead = (pairs["start_at"] > at) & (pairs["day"] == at.dt.normalize())
     held = pairs[inside].assign(gap=(at - pairs["start_at"])[inside].abs()).sort_values(["row_id", "gap"])
     held = held.drop_duplicates("row_id")
@@ -136,14 +138,15 @@ def _by_time(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     chosen = [held, only_prev, only_next]
     if len(gap_prev):
         gap_next = gap_next.loc[gap_prev.index]
+        middle = gap_prev["end_at"] + (gap_next["start_at"] - gap_prev["end_at"]) / 2
         order = pd.DataFrame({"student": gap_prev["student_id"], "prev": gap_prev["session_id"],
-                              "next": gap_next["session_id"], "at": gap_prev["at"]}).sort_values("at")
+                              "next": gap_next["session_id"], "at": gap_prev["at"],
+                              "nearer_next": gap_prev["at"] >= middle}).sort_values("at")
         within = order.groupby(["student", "prev", "next"])
         rank, size = within.cumcount(), within["at"].transform("size")
-        middle = gap_prev["end_at"] + (gap_next["start_at"] - gap_prev["end_at"]) / 2
-        to_next = np.where(size == 1, gap_prev["at"] >= middle,  # a lone punch: the nearer session
-                           np.where(rank == 0, False, np.where(rank == size - 1, True, gap_prev["at"] >= middle)))
-        to_next = pd.Series(to_next, index=order.index).reindex(gap_prev.index).to_numpy(dtype=bool)
+        first, last = (rank == 0) & (size > 1), (rank == size - 1) & (size > 1)
+        to_next = (order["nearer_next"] & ~first) | last  # a lone punch, or one in the middle: the nearer
+        to_next = to_next.reindex(gap_prev.index).to_numpy(dtype=bool)
         chosen += [gap_prev[~to_next].reset_index(), gap_next[to_next].reset_index()]
     placed = pd.concat([c for c in chosen if len(c)] or [held], ignore_index=True)
     return placed.drop(columns=["day", "rank", "gap"], errors="ignore")
@@ -151,13 +154,18 @@ def _by_time(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
 
 def _slots(slots: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
     """Punch pairs and day results (see the module's docstring)."""
-    leave = slots["leave_from"].notna() if "leave_from" in slots else pd.Series(False, index=slots.index)
+    for column in ("leave_from", "leave_to", "planned_from", "planned_to"):
+        if column not in slots:
+            slots[column] = pd.NaT
+    leave = slots["leave_from"].notna()
     numbered = slots["slot"].notna() & ~leave
     whole_day = ~numbered & ~leave
     covered = _overlapping(slots[leave], mine, "leave_from", "leave_to")
     pairs = _pairs(slots[numbered], mine)
     days = _same_day(slots[whole_day], mine, pd.to_datetime(slots.loc[whole_day, "day"]).dt.normalize())
-    taken = pd.concat([pairs[["source_row", "session_id"]], covered[["source_row", "session_id"]]])
+    mostly = (np.minimum(covered["leave_to"], covered["end_at"]) - np.maximum(covered["leave_from"], covered["start_at"])
+              ) > (covered["end_at"] - covered["start_at"]) / 2  # a day's word still speaks for a session half held
+    taken = pd.concat([pairs[["source_row", "session_id"]], covered.loc[mostly, ["source_row", "session_id"]]])
     taken_key = set(zip(taken["source_row"], taken["session_id"]))
     days = days[[key not in taken_key for key in zip(days["source_row"], days["session_id"])]]
     placed = pd.concat([p for p in (covered, pairs, days) if len(p)] or [covered], ignore_index=True)

@@ -59,11 +59,17 @@ def _picks(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) 
         sheet = sheets.pop(0)
         if (table := find_table(sheet.name, sheet.rows)) is not None:
             tables.append(table)
-    if kind_key:
+    periods = {table.period for table in tables if table.period is not None}
+    if len(periods) == 1:  # a workbook's sheets are one export: a sheet whose title was lost shares its period
+        for table in tables:
+            table.period = table.period or next(iter(periods))
+    if kind_key:  # every table the named kind reads, unless another kind reads it plainly better
         kind = KINDS[kind_key]
         if not tables:
             raise InputError(_unknown(name, tables, lang))
-        return [(kind, table) for table in tables if kind.score(table) > 0] or [(kind, max(tables, key=kind.score))]
+        fitting = [(kind, table) for table in tables if kind.score(table) > 0
+                   and kind.score(table) >= max(other.score(table) for other in ALL_KINDS)]
+        return fitting or [(kind, max(tables, key=kind.score))]
     found = [pick for table in tables if (pick := detect([table])) is not None]
     if not found:
         raise InputError(_unknown(name, tables, lang))

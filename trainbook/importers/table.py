@@ -10,6 +10,7 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from trainbook.schema.evidence import NAME
 from trainbook.uniques import distinct
 from trainbook.values import SANE_YEARS
 from trainbook.workbook.master import normalize
@@ -17,9 +18,7 @@ from trainbook.workbook.master import normalize
 GENERATED = re.compile(r"(?:报表生成时间|生成时间|导出时间|Generated(?: at)?|Exported(?: at)?)\s*[:：]\s*"
                        r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)", re.I)
 PERIOD = re.compile(r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})\s*(?:至|到|~|－|—|-{1,2}|to)\s*(\d{4}[-/.]\d{1,2}[-/.]\d{1,2})")
-NAME_HEADERS = {normalize(h) for h in (
-    "姓名", "Name", "提交人", "填写人", "提交者", "学员姓名", "学生姓名", "员工姓名", "成员", "用户昵称",
-    "参会人", "参会人员", "观众", "考生", "答题人", "Submitter", "Member", "Participant", "User")}
+NAME_HEADERS = {normalize(h) for h in NAME.headers}
 TIME_HEADERS = {normalize(h) for h in ("提交时间", "填写时间", "交卷时间", "Submitted At", "Submission Time")}
 SUBHEADER_WORDS = {normalize(w) for w in ("打卡时间", "打卡结果", "六", "日", "时长", "次数", "Time",
                                           "Result")}

@@ -55,15 +55,19 @@ def _better(a: pd.Series, b: pd.Series) -> pd.Series:
 
 
 def _punch_statuses(punches: pd.DataFrame, settings: Any) -> pd.DataFrame:
+    """The first punch before the end checks in (on time within the grace — or whenever DingTalk's
+    own result for that punch says 正常 or a correction), the last checks out."""
     grace = pd.Timedelta(minutes=settings.late_grace_minutes)
     early = pd.Timedelta(minutes=settings.early_leave_grace_minutes)
-    before_end = punches[punches["at"] <= punches["end_at"]]
-    first = before_end.groupby(KEY)["at"].min().rename("checkin_at")
+    before_end = punches[punches["at"] <= punches["end_at"]].sort_values("at", kind="stable")
+    first = before_end.drop_duplicates(KEY).set_index(KEY)
     last = punches.groupby(KEY)["at"].max().rename("last")
     bounds = punches.groupby(KEY)[["start_at", "end_at"]].first()
-    out = bounds.join(first).join(last)
-    out["status"] = np.where(out["checkin_at"].isna(), "absent",
-                             np.where(out["checkin_at"] <= out["start_at"] + grace, "present", "late"))
+    out = bounds.join(first["at"].rename("checkin_at")).join(last)
+    said = _words(first["result"]) if "result" in first else pd.Series(None, index=first.index, dtype=object)
+    out["said"] = said.reindex(out.index)
+    on_time = (out["checkin_at"] <= out["start_at"] + grace) | (out["said"] == "ok")
+    out["status"] = np.where(out["checkin_at"].isna(), "absent", np.where(on_time, "present", "late"))
     out["checkout_at"] = out["last"].where(out["last"] > out["checkin_at"])
     if settings.require_checkout == "yes":
         left_early = out["checkin_at"].notna() & (out["last"] < out["end_at"] - early)

@@ -26,6 +26,7 @@ class Field:
     zh: str = ""
     en: str = ""
     dates: bool = False
+    headers: tuple[str, ...] = ()  # for the identity columns: the export headers that hold them
 
     def label(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -49,7 +50,19 @@ class Evidence:
         return tuple(f.key for f in self.fields if f.type in types)
 
 
-IDENTITY = (Field("name"), Field("userid"), Field("employee_no"), Field("mobile"), Field("department"))
+NAME = Field("name", headers=(
+    "姓名", "Name", "提交人", "填写人", "提交者", "学员姓名", "学生姓名", "员工姓名", "考生", "答题人", "参会人", "参会人员",
+    "成员", "用户昵称", "观众", "发起人姓名", "申请人", "Submitter", "Member", "Participant", "User", "Initiator",
+    "Initiator Name", "Applicant"))
+IDENTITY = (
+    NAME,
+    Field("userid", headers=("UserId", "userid", "用户ID", "钉钉ID", "钉钉账号", "账号", "发起人UserID", "User ID",
+                             "Initiator UserID")),
+    Field("employee_no", headers=("工号", "员工工号", "员工编号", "发起人工号", "Employee No.", "Employee ID", "Job Number",
+                                  "Job No.", "Initiator Job Number")),
+    Field("mobile", headers=("手机号", "手机", "手机号码", "联系电话", "联系方式", "电话", "Mobile", "Phone", "Mobile Number")),
+    Field("department", headers=("部门", "所属部门", "班级", "发起人部门", "Department", "Dept", "Initiator Department")),
+)
 
 TITLE = Field("title", zh="标题", en="title")
 AT = Field("at", "datetime", dates=True)

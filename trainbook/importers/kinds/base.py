@@ -8,15 +8,8 @@ import pandas as pd
 
 from trainbook.i18n import Lang
 from trainbook.importers.table import ExportTable
-from trainbook.schema.evidence import Evidence
+from trainbook.schema.evidence import IDENTITY, Evidence
 from trainbook.workbook.master import normalize
-
-NAME = ("姓名", "Name", "提交人", "填写人", "提交者", "学员姓名", "学生姓名", "员工姓名", "考生", "答题人",
-        "参会人", "参会人员", "成员", "用户昵称", "Submitter", "Member", "Participant", "User")
-USERID = ("UserId", "userid", "用户ID", "钉钉ID", "钉钉账号", "账号", "User ID")
-EMPLOYEE_NO = ("工号", "员工工号", "员工编号", "Employee No.", "Employee ID", "Job Number", "Job No.")
-MOBILE = ("手机号", "手机", "手机号码", "联系电话", "联系方式", "电话", "Mobile", "Phone", "Mobile Number")
-DEPARTMENT = ("部门", "所属部门", "班级", "Department", "Dept")
 
 
 class ExportKind:
@@ -56,10 +49,9 @@ class ExportKind:
 def identity(table: ExportTable) -> pd.DataFrame:
     """The columns that tell who a row is about, under their canonical names."""
     frame = pd.DataFrame(index=table.rows.index)
-    for key, names in (("name", NAME), ("userid", USERID), ("employee_no", EMPLOYEE_NO),
-                       ("mobile", MOBILE), ("department", DEPARTMENT)):
-        column = table.column(*names)
-        frame[key] = table.rows[column] if column else None
+    for field in IDENTITY:
+        column = table.column(*field.headers)
+        frame[field.key] = table.rows[column] if column else None
     return frame
 
 

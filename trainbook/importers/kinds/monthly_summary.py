@@ -62,11 +62,15 @@ def read_cell(text: str, day: dt.date) -> list[dict[str, Any]]:
         else:
             day_words.append(item)
     pairs = [(times[i], times[i + 1] if i + 1 < len(times) else None) for i in range(0, len(times), 2)]
+    for words in numbered.values():  # only anomalies are named: the other side of the pair was normal
+        words.setdefault("on_result", "正常")
+        words.setdefault("off_result", "正常")
     out = [{"slot": n, **words, "on_at": pairs[n - 1][0] if n <= len(pairs) else None,
             "off_at": pairs[n - 1][1] if n <= len(pairs) else None} for n, words in sorted(numbered.items())]
     present = [t for t in times if t is not None] if not numbered else []
-    # only anomalies are numbered: the rest of the day was as DingTalk planned it
-    out.append({"slot": None, "day_result": "，".join(day_words) or ("正常" if numbered else None),
+    # an older cell names only what was not as planned (numbered anomalies, approvals): the rest was normal
+    implied = "正常" if numbered or (approvals and not times) else None
+    out.append({"slot": None, "day_result": "，".join(day_words) or implied,
                 "on_at": present[0] if present else None, "off_at": present[-1] if len(present) > 1 else None})
     kept = [s for s in out if s.get("day_result") or s.get("on_result") or s.get("off_result") or s.get("on_at")]
     return kept + approvals

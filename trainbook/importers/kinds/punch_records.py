@@ -12,6 +12,8 @@ from trainbook.schema.evidence import PUNCH
 
 PUNCHED = ("打卡时间", "Punch Time", "Check Time", "Clock Time")
 DAY = ("考勤日期", "日期", "Attendance Date", "Date")
+PLANNED = ("考勤时间", "Scheduled Time", "Planned Time")  # the time of the shift the punch was for
+RESULT = ("打卡结果", "Punch Result")
 
 
 class PunchRecordsImporter(ExportKind):
@@ -24,11 +26,14 @@ class PunchRecordsImporter(ExportKind):
     def score(self, table: ExportTable) -> int:
         if not has(table, *PUNCHED) or table.column_like("上班1") or has(table, "签到时间"):
             return 0
-        return 2 + has(table, "打卡结果", "考勤时间", "Punch Result") + has(table, *DAY) + self.named_sheet(table)
+        return 2 + has(table, *RESULT, *PLANNED) + has(table, *DAY) + self.named_sheet(table)
 
     def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         day_column = table.column(*DAY)
         day = parsing.moments(table.rows[day_column]) if day_column else None
         out["at"] = parsing.when(table.rows[table.column(*PUNCHED)], day)
+        planned, result = table.column(*PLANNED), table.column(*RESULT)
+        out["planned_at"] = parsing.when(table.rows[planned], day) if planned else pd.NaT
+        out["result"] = table.rows[result] if result else None
         return out[out["at"].notna()]
