@@ -272,9 +272,44 @@ def check_grid(path: Path, sheet: str, folder: Path, start: str = "08:30", end: 
           + (f"; not: {missed[:5]}" if missed else ""))
 
 
+def check_live(folder: Path, work: Path) -> None:
+    """Three 2020 直播数据 files of a primary-school class and the summary its publisher made (the
+    longest 观看总时长 of the accounts named after each child, per lesson): watch minutes per
+    (student, lesson)."""
+    roster = [r[1] for r in sheet_rows(folder / "五5名单新.xlsx", "Sheet1")[3:] if str(r[1]).strip()]
+    students = pd.DataFrame([{"student_id": f"S{i:04d}", "name": n, "mobile": None, "department": "五5",
+                              "review_status": "已通过", "status": "在读"} for i, n in enumerate(roster, start=1)])
+    lessons = [("2.28音乐课", "2020-02-27", "13:30"), ("3.2体育课", "2020-03-03", "14:20"), ("3.3体育课", "2020-03-03", "15:20")]
+    plan = pd.DataFrame([{"session_id": f"C{i:02d}", "title": t, "date": pd.Timestamp(d), "start": s, "end": s[:1] + str(
+        int(s[1]) + 1) + s[2:], "mode": "线上", "required": "是"} for i, (t, d, s) in enumerate(lessons, start=1)])
+    book = master(work, "live", students, plan)
+    results = trainbook.merge(book, *[folder / f"{t}.csv" for t, _, _ in lessons])
+    got = landed(book)
+    minutes = {(s, c): float(m) for s, c, m in zip(got["student_id"], got["session_id"], got["watch_minutes"])}
+    sid = dict(zip(students["name"], students["student_id"]))
+    summary = sheet_rows(folder / "直播数据汇总统计.xls", "Sheet1")[3:]
+    agree, total = 0, 0
+    for row in summary:
+        if str(row[0]).strip() not in sid:
+            continue
+        for n, cell in enumerate(row[1:4], start=1):
+            h, m, sec = (int(x) for x in str(cell).split(":")) if ":" in str(cell) else (0, 0, 0)
+            want = h * 60 + m + sec / 60
+            have = minutes.get((sid[str(row[0]).strip()], f"C{n:02d}"), 0.0)
+            total += 1
+            agree += abs(have - want) <= 0.1
+    for r in results:
+        print(f"  {r.summary()}")
+    print(f"    watch minutes agreeing with the publisher's summary: {agree}/{total}")
+
+
 def main(folder: Path) -> None:
     with tempfile.TemporaryDirectory() as scratch:
         work = Path(scratch)
+        if (folder / "直播数据汇总统计.xls").exists():
+            print("bjc5233/py-dingding-live-statistics")
+            check_live(folder, work)
+            return
         for path in sorted(folder.rglob("*.xls*")):
             names = python_calamine.CalamineWorkbook.from_path(str(path)).sheet_names
             print(path.relative_to(folder))

@@ -81,7 +81,7 @@ def assign(evidence: pd.DataFrame, kind: Evidence, sessions: pd.DataFrame, group
     else:
         mine = their_sessions(evidence["student_id"], sessions, groups)
         by_kind = {"punch": _punches, "slot": _slots, "leave": _leave, "online": _online}
-        placed = by_kind[kind.key](evidence, mine, sessions, settings)
+        placed = by_kind[kind.key](evidence, mine, sessions, settings).drop(columns=["filed_day"], errors="ignore")
     reasons = pd.Series("skip-no-session", index=evidence["row_id"], dtype=object)
     if "exported_at" in placed and placed["exported_at"].notna().any():  # the export cannot know a later end
         after = placed["exported_at"].notna() & (placed["end_at"] > placed["exported_at"])
@@ -93,8 +93,11 @@ def assign(evidence: pd.DataFrame, kind: Evidence, sessions: pd.DataFrame, group
 
 
 def _same_day(evidence: pd.DataFrame, mine: pd.DataFrame, day: pd.Series, back: int = 0) -> pd.DataFrame:
-    """Evidence × the student's sessions of the evidence's day (and of `back` days before)."""
-    days = pd.concat([evidence.assign(day=day - pd.Timedelta(days=b)) for b in range(back + 1)], ignore_index=True)
+    """Evidence × the student's sessions of the evidence's day (and of `back` days before); the
+    evidence's own day stays as `filed_day`."""
+    own = pd.to_datetime(day).dt.normalize()
+    days = pd.concat([evidence.assign(day=own - pd.Timedelta(days=b), filed_day=own) for b in range(back + 1)],
+                     ignore_index=True)
     return days.merge(mine, on=["student_id", "day"])
 
 
@@ -117,14 +120,22 @@ def _by_plan(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
 
 
 def _by_time(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
-    """Punches by time alone (see the module's docstring)."""
+    """Punches by time alone (see the module's docstring). A punch the export files under a day
+    (a grid's cell, 原始记录's 考勤日期) belongs to that day's sessions; one without, to its own
+    day's — or, up to six hours after it ended, the previous day's last."""
     if punches.empty:
         return punches.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
-    pairs = _same_day(punches, mine, punches["at"].dt.normalize(), back=1)
+    if "day" not in punches:
+        punches = punches.assign(day=pd.NaT)
+    filed = punches["day"].notna()
+    pairs = pd.concat([_same_day(punches[filed], mine, punches.loc[filed, "day"]),
+                       _same_day(punches[~filed], mine, punches.loc[~filed, "at"].dt.normalize(), back=1)],
+                      ignore_index=True)
     at = pairs["at"]
+    own_day = pairs["day"] == pairs.get("filed_day", at.dt.normalize())
     inside = (at >= pairs["start_at"]) & (at <= pairs["end_at"])
-    ended = (pairs["end_at"] < at) & ((pairs["day"] == at.dt.normalize()) | (at - pairs["end_at"] <= CHECKOUT_AFTER_END))
-    ahead = (pairs["start_at"] > at) & (pairs["day"] == at.dt.normalize())
+    ended = (pairs["end_at"] < at) & (own_day | (at - pairs["end_at"] <= CHECKOUT_AFTER_END))
+    ahead = (pairs["start_at"] > at) & own_day
     held = pairs[inside].assign(gap=(at - pairs["start_at"])[inside].abs()).sort_values(["row_id", "gap"])
     held = held.drop_duplicates("row_id")
     prev = pairs[ended & ~pairs["row_id"].isin(held["row_id"])]
@@ -168,6 +179,10 @@ def _slots(slots: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, sett
     taken = pd.concat([pairs[["source_row", "session_id"]], covered.loc[mostly, ["source_row", "session_id"]]])
     taken_key = set(zip(taken["source_row"], taken["session_id"]))
     days = days[[key not in taken_key for key in zip(days["source_row"], days["session_id"])]]
+    if len(days):  # a day's first punch checks in to its first session, its last checks out of its last
+        order = days.groupby("row_id")["start_at"]
+        days = days.assign(on_at=days["on_at"].where(days["start_at"] == order.transform("min")),
+                           off_at=days["off_at"].where(days["start_at"] == order.transform("max")))
     placed = pd.concat([p for p in (covered, pairs, days) if len(p)] or [covered], ignore_index=True)
     return placed.drop(columns=["rank"], errors="ignore")
 

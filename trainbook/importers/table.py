@@ -23,6 +23,7 @@ TIME_HEADERS = {normalize(h) for h in ("提交时间", "填写时间", "交卷�
 SUBHEADER_WORDS = {normalize(w) for w in ("打卡时间", "打卡结果", "六", "日", "时长", "次数", "Time",
                                           "Result")}
 HEADER_SCAN_ROWS = 15
+UNIT = re.compile(r"[(（][^()（）\d]{1,6}[)）]")  # (天), （小时）: a unit under its column's name
 
 
 @dataclass
@@ -76,17 +77,19 @@ def _is_header(row: list[Any]) -> bool:
 
 
 def _is_subheader(row: list[Any], parents: list[str]) -> bool:
-    """A second header row: its cells sit under (merged) parents and look like labels or day numbers."""
+    """A second header row: its cells sit under (merged) parents and look like labels, units or day
+    numbers — or it repeats the first (an approval export writes its header twice)."""
     cells = [_cell_text(c) for c in row]
     filled = [c for c in cells if c]
     if not filled:
         return False
-    labels = sum(normalize(c) in SUBHEADER_WORDS or re.fullmatch(r"\d{1,2}", c) is not None
-                 or normalize(c) in {normalize(w) for w in ("事假", "病假", "调休", "年假")}
-                 for c in filled)
+    labels = sum(normalize(c) in SUBHEADER_WORDS or re.fullmatch(r"\d{1,2}", c) is not None or UNIT.fullmatch(c) is not None
+                 or normalize(c) in {normalize(w) for w in ("事假", "病假", "调休", "年假")} for c in filled)
+    if labels == len(filled) and len(filled) <= len(cells) // 2:  # only units and labels: (天) under 出差
+        return True
     under_blank_parent = sum(1 for c, p in zip(cells, parents) if c and not p)
     repeated = sum(1 for c, p in zip(cells, parents) if c and c == p)
-    if repeated >= max(2, len(filled) // 2):  # an approval export writes its header twice, details under 明细
+    if repeated >= max(2, len(filled) // 2):
         return True
     if not under_blank_parent:  # nothing sits under a merged parent: this is data, not a header
         return False

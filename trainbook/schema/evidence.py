@@ -70,6 +70,7 @@ EXPORTED = Field("exported_at", "datetime")  # the export's 报表生成时间: 
 
 PUNCH = Evidence("punch", "attendance", (
     AT,
+    Field("day", "datetime"),  # the day the export files the punch under (an after-midnight clock-out: the day before)
     Field("planned_at", "datetime"),  # the scheduled time the punch is for (原始记录's 考勤时间)
     Field("result", zh="打卡结果", en="punch result"), EXPORTED,
 ))

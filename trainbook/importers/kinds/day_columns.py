@@ -104,12 +104,12 @@ def day_cells_are_times(table: ExportTable, block: DayBlock) -> bool:
 
 
 def looks_like_days(table: ExportTable, block: DayBlock) -> bool:
-    """Whether a table has a day block: dated columns covering its whole period, or — without a
-    period to date them by — at least a week of day-like labels."""
+    """Whether a table has a day block: dated columns covering most of its period, or — without a
+    period to date them by — at least five day-like labels."""
     if block and table.period is not None:
-        return len(block.days) == (table.period[1] - table.period[0]).days + 1
+        return len(block.days) * 2 >= (table.period[1] - table.period[0]).days + 1
     labels = [day_label(h) for h in table.headers]
-    return sum(_number(label) is not None or label in WEEKDAYS for label in labels) >= 7
+    return sum(_number(label) is not None or label in WEEKDAYS for label in labels) >= 5
 
 
 def dated(table: ExportTable, block: DayBlock, lang: Lang) -> DayBlock:

@@ -33,6 +33,7 @@ class PunchRecordsImporter(ExportKind):
         day_column = table.column(*DAY)
         day = parsing.moments(table.rows[day_column]) if day_column else None
         out["at"] = parsing.when(table.rows[table.column(*PUNCHED)], day)
+        out["day"] = day.dt.normalize() if day is not None else pd.NaT
         planned, result = table.column(*PLANNED), table.column(*RESULT)
         out["planned_at"] = parsing.when(table.rows[planned], day) if planned else pd.NaT
         out["result"] = table.rows[result] if result else None
