@@ -22,6 +22,7 @@ from trainbook.i18n import Lang
 from trainbook.importers.kinds.base import ExportKind, identity
 from trainbook.importers.kinds.day_columns import dated, day_block, day_cells_are_times, looks_like_days, unplaced_note
 from trainbook.importers.table import ExportTable
+from trainbook.policy.attendance import word
 from trainbook.schema.evidence import SLOT
 
 RESULT_WORDS = "正常|迟到|严重迟到|旷工|早退|缺卡|未打卡|上班|下班|请假|休息|外勤|出差|外出|补卡|管理员|不在考勤组"
@@ -30,7 +31,6 @@ SIDE = re.compile(r"^(上班|下班)(\d?)(.+)$")
 TIMES = re.compile(r"^[(（]([^()（）]*)[)）]$")
 APPROVAL = re.compile(r"^(?P<what>\D*?)(?P<m1>\d{1,2})-(?P<d1>\d{1,2})\s+(?P<t1>\d{1,2}:\d{2})\s*到\s*"
                       r"(?P<m2>\d{1,2})-(?P<d2>\d{1,2})\s+(?P<t2>\d{1,2}:\d{2})")
-EXCUSING = re.compile(r"假|调休|倒休|出差|公差|外出")
 COLUMNS = ["slot", "on_result", "off_result", "day_result", "on_at", "off_at", "leave_from", "leave_to"]
 
 
@@ -50,7 +50,7 @@ def read_cell(text: str, day: dt.date) -> list[dict[str, Any]]:
         item = SHIFT_PREFIX.sub("", item)
         if not item or item.startswith("加班"):  # overtime says nothing about a session
             continue
-        if (approval := APPROVAL.match(item)) and EXCUSING.search(approval.group("what") or ""):
+        if (approval := APPROVAL.match(item)) and word(approval.group("what")) == "excused":
             leave_from, leave_to = _span(approval, day)
             if leave_from is not None:
                 approvals.append({"slot": None, "day_result": item, "leave_from": leave_from, "leave_to": leave_to})
