@@ -155,7 +155,7 @@ def check_daily(path: Path, sheet: str, folder: Path) -> tuple[pd.DataFrame, pd.
     students = people(rows)
     plan = sessions(first, last, spans)
     book = master(folder, f"daily-{path.stem}", students, plan)
-    [result] = trainbook.merge(book, path, kind="daily_stats")
+    [result] = trainbook.merge(book, path, kind="daily_stats", force=True)
     got = landed(book)
     status = {(s, c): v for s, c, v in zip(got["student_id"], got["session_id"], got["status"])}
     sid = dict(zip(students["dingtalk_userid"], students["student_id"]))
@@ -216,7 +216,7 @@ def check_against_daily(path: Path, kind: str, folder: Path, students: pd.DataFr
                         verdicts: Verdicts) -> None:
     """Merge one other sheet of the export alone and hold its statuses against the 每日统计 verdicts."""
     book = master(folder, f"{kind}-{path.stem}", students, plan)
-    results = trainbook.merge(book, path, kind=kind)
+    results = trainbook.merge(book, path, kind=kind, force=True)
     got = landed(book)
     status = {(s, c): v for s, c, v in zip(got["student_id"], got["session_id"], got["status"])}
     agree = sum(status.get(key, "缺勤") == v for key, v in verdicts.items())
@@ -241,7 +241,7 @@ def check_grid(path: Path, sheet: str, folder: Path, start: str = "08:30", end: 
     students = people(rows)
     plan = sessions(first, last, [(start, "", end)])
     book = master(folder, f"grid-{path.stem}", students, plan)
-    results = trainbook.merge(book, path, kind="punch_grid")
+    results = trainbook.merge(book, path, kind="punch_grid", force=True)
     got = landed(book)
     header = [str(c).strip() for c in rows[h]]
     userid = header.index("UserId")
@@ -319,6 +319,8 @@ def main(folder: Path) -> None:
             for sheet, title in titles.items():
                 if title.startswith("打卡时间"):
                     check_grid(path, sheet, work)
+                    if checked:
+                        check_against_daily(path, "punch_grid", work, *checked)
                 elif checked and title.startswith("原始记录"):
                     check_against_daily(path, "punch_records", work, *checked)
                 elif checked and title.startswith("月度汇总"):  # a re-saved file's may be edited by hand

@@ -385,14 +385,20 @@ def test_manual_rows_are_never_touched(tmp_path: Path, roster_book: Path, progra
     assert (row["status"], row["source"], row["note"]) == ("请假", "手工", "班主任确认")
 
 
-def test_kind_option_overrides_detection(tmp_path: Path, roster_book: Path, program) -> None:
+def test_a_kind_that_does_not_fit_the_file_is_refused_before_anything_is_recorded(tmp_path: Path, roster_book: Path,
+                                                                                  program) -> None:
     people = [person(program, "S0003")]
-    export = exports.monthly_summary(tmp_path / "m.xlsx", people, {("S0003", 2): "08:55 正常"}, D(2026, 11, 1),
-                                     D(2026, 11, 30))
-    result = CliRunner().invoke(main, ["merge", str(roster_book), str(export), "--kind", "punch_grid",
+    export = exports.monthly_summary(tmp_path / "m.xlsx", people, {("S0003", 2): "正常"}, D(2026, 11, 1), D(2026, 11, 30))
+    before = parts(roster_book)
+    for kind in ("punch_grid", "exam", "live"):
+        result = CliRunner().invoke(main, ["merge", str(roster_book), str(export), "--kind", kind])
+        assert result.exit_code == 2, result.output
+        assert "它更像月度汇总，即 --kind monthly_summary" in result.output and "什么都没有导入" in result.output
+        assert parts(roster_book) == before, "nothing written, nothing logged as imported"
+    result = CliRunner().invoke(main, ["merge", str(roster_book), str(export), "--kind", "monthly_summary",
                                        "--format", "json"])
     [data] = json.loads(result.stdout)
-    assert data["kind"] == "punch_grid" and data["inserted"] == 1  # the day cell read as a punch time
+    assert data["kind"] == "monthly_summary" and data["inserted"] == 1
     assert attendance(roster_book)[("C01", "S0003")]["status"] == "出勤"
 
 
@@ -416,17 +422,17 @@ def test_one_parent_account_counts_for_each_of_its_children(tmp_path: Path, rost
     assert rows[("C05", "S0003")]["status"] == rows[("C05", "S0005")]["status"] == "出勤"
 
 
-def test_merging_before_there_are_sessions_skips_every_row_saying_why(tmp_path: Path, program) -> None:
+def test_merging_before_there_are_sessions_is_refused_unless_forced(tmp_path: Path, program) -> None:
     book = write_tables(init(tmp_path / "no-sessions.xlsx"), {"enrollment": program["enrollment"]})
     export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
                                    D(2026, 11, 2), D(2026, 11, 2))
+    before = parts(book)
     result = CliRunner().invoke(main, ["merge", str(book), str(export), "--format", "json"])
-    assert result.exit_code == 0, result.output
-    [data] = json.loads(result.stdout)
-    assert (data["rows"], data["matched"], data["inserted"], data["review"], data["skipped"]) == (1, 0, 0, 0, 1)
+    assert result.exit_code == 2 and "请先在“课次”表排好课" in result.output and result.stdout == ""
+    assert parts(book) == before, "not recorded as imported: the right merge later is not 'already imported'"
+    forced = CliRunner().invoke(main, ["merge", str(book), str(export), "--force"])
+    assert forced.exit_code == 0 and "跳过 1（那天那个时间没有该学员的课次 1）" in forced.output
     assert trainbook.read(book).frame("review").empty
-    text = CliRunner().invoke(main, ["merge", str(book), str(export), "--again"]).output
-    assert "跳过 1（那天那个时间没有该学员的课次 1）" in text
 
 
 def test_homework_without_tasks_is_a_clear_message(tmp_path: Path, program) -> None:
@@ -551,7 +557,9 @@ def test_review_is_one_row_per_account_and_resolving_it_lands_all_its_records(tm
     punches += [(stranger, dt.datetime(2026, 11, 4, hour, minute)) for hour, minute in ((13, 50), (13, 51), (16, 2))]
     punches += [(stranger, dt.datetime(2026, 11, 3, 9, 0)), (other, dt.datetime(2026, 11, 2, 8, 55))]
     export = exports.punch_records(tmp_path / "原始记录.xlsx", punches, D(2026, 11, 2), D(2026, 11, 4))
-    [result] = trainbook.merge(roster_book, export)
+    with pytest.raises(trainbook.InputError, match="8 行里只有 0 行的人是本项目的学员"):
+        trainbook.merge(roster_book, export)  # nobody of the program: the wrong workbook, most likely
+    [result] = trainbook.merge(roster_book, export, force=True)
     assert result.review == 8 and result.accounts == 2 and "待确认 8（2 个账号）" in result.summary()
     book = trainbook.read(roster_book)
     review = book.frame("review").set_index("raw_name")
@@ -827,5 +835,29 @@ def test_a_name_two_students_share_is_never_remembered_as_an_alias(tmp_path: Pat
     assert review["reason"].tolist() == ["多个候选学员"]
     write_tables(roster_book, {"review": review.assign(student_id="S0068")})
     trainbook.merge(roster_book, export)
-    assert twin["name"] not in set(trainbook.read(roster_book).frame("aliases")["alias"])
+    aliases = trainbook.read(roster_book).frame("aliases")
+    assert twin["name"] not in set(aliases["alias"]) and aliases["alias"].notna().all(), "never a blank alias"
     assert attendance(roster_book)[("C01", "S0068")]["status"] == "出勤"
+
+
+def test_a_namesake_resolved_by_department_is_matched_the_next_time(tmp_path: Path, roster_book: Path, program) -> None:
+    from trainbook.cli import main
+
+    name = person(program, "S0001")["name"]  # S0068 has the same name
+    twin = {"name": name, "department": "总部", "dingtalk_userid": "", "employee_no": ""}
+    first = exports.punch_records(tmp_path / "w1.xlsx", [(twin, dt.datetime(2026, 11, 2, 8, 50))],
+                                  D(2026, 11, 2), D(2026, 11, 2))
+    trainbook.merge(roster_book, first, force=True)
+    review = trainbook.read(roster_book).frame("review")
+    write_tables(roster_book, {"review": review.assign(student_id="S0068")})
+    result = CliRunner().invoke(main, ["merge", str(roster_book)])  # no export: her decision lands
+    assert result.exit_code == 0 and "新记下 1 个别名" in result.output, result.output
+    aliases = trainbook.read(roster_book).frame("aliases")
+    assert list(zip(aliases["alias"], aliases["student_id"]))[-1] == (f"{name}（总部）", "S0068")
+    second = exports.punch_records(tmp_path / "w2.xlsx", [(twin, dt.datetime(2026, 11, 4, 13, 52))],
+                                   D(2026, 11, 4), D(2026, 11, 4))
+    [again] = trainbook.merge(roster_book, second, force=True)
+    assert (again.matched, again.review) == (1, 0), "the same account is matched through its alias"
+    assert attendance(roster_book)[("C02", "S0068")]["status"] == "出勤"
+    nothing = CliRunner().invoke(main, ["merge", str(roster_book)])
+    assert nothing.exit_code == 2 and "没有要合并的导出文件" in nothing.output

@@ -277,10 +277,11 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
         sys.exit(max(r["exit_code"] for r in results))
 
 
-@main.command(help=T("把钉钉导出（xlsx、xls、csv、UTF-16 文本）合并进 BOOK。",
-                     "Merge DingTalk exports (xlsx, xls, csv, UTF-16 text) into BOOK."))
+@main.command(help=T("把钉钉导出（xlsx、xls、csv、UTF-16 文本）合并进 BOOK；不给导出文件时，导入你在“待确认”表里填好的学员编号。",
+                     "Merge DingTalk exports (xlsx, xls, csv, UTF-16 text) into BOOK; with none, land what you filled "
+                     "in on the review sheet."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.argument("exports", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.argument("exports", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--kind", metavar=T("类型", "KIND"), callback=lambda ctx, param, value: _export_kind(value),
               help=T("导出类型（punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
                      "leave, enrollment_form, exam, homework, questionnaire），不想让 trainbook 自动识别时使用。",
@@ -293,16 +294,19 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
 @click.option("--dry-run", is_flag=True, help=T("只报告会改什么，不写入。", "Report what would change; write nothing."))
 @click.option("--again", is_flag=True, help=T("把导入过的文件再导入一次（不会重复）。",
                                               "Land the rows of a file imported before once more (no duplicates)."))
+@click.option("--force", is_flag=True, help=T("即使几乎没有人是本项目的学员、或没有一行落在本项目的课次上，也照样导入。",
+                                              "Merge even when nearly nobody in the export is a student of this program, "
+                                              "or no row falls on one of its sessions."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help=FORMAT_HELP)
 def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str | None,
-          assessment: str | None, dry_run: bool, again: bool, fmt: str) -> None:
+          assessment: str | None, dry_run: bool, again: bool, force: bool, fmt: str) -> None:
     from trainbook.operations import merge as merge_exports
 
     with _user_errors(_debug()):
         with _status() as on_step:
             run = merge_exports(book, *exports, kind=kind, session=session, assessment=assessment,
-                                dry_run=dry_run, again=again, on_step=on_step)
+                                dry_run=dry_run, again=again, force=force, on_step=on_step)
         if fmt == "json":
             click.echo(json.dumps([r.to_json() for r in run], ensure_ascii=False, indent=2))
             return

@@ -86,9 +86,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{inserted} inserted, {updated} updated, {unchanged} unchanged",
     ),
     "review-resolved": (
-        "待确认：已按你填写的学员编号导入 {accounts} 行（{records} 条记录），账号或姓名已记为别名。",
-        "Review: {accounts} rows ({records} records) landed for the student ids you filled in; their accounts or "
-        "names are remembered as aliases.",
+        "待确认：已按你填写的学员编号导入 {accounts} 行（{records} 条记录），新记下 {aliases} 个别名，下次同一账号自动匹配。",
+        "Review: {accounts} rows ({records} records) landed for the student ids you filled in; {aliases} new aliases "
+        "match the same accounts next time.",
     ),
     "review-unknown-ids": (
         "待确认：{rows} 行填写的学员编号不在报名表中，仍留在表里（原因见其备注）。",
@@ -101,6 +101,36 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "merge lands all their records and remembers the names as aliases.",
     ),
     "skip-other-class": ("家长账号所写的孩子都不在本项目", "a family account whose children are not in the program"),
+    "merge-nothing": (
+        "没有要合并的导出文件，“待确认”表里也没有填好学员编号的行：请给出钉钉导出文件，或先在“待确认”表的“学员编号”列填写。",
+        "No export to merge, and no review row with a student ID filled in: name the DingTalk exports, or fill in "
+        "Student ID on the review sheet first.",
+    ),
+    "merge-strangers": (
+        "{path}：{rows} 行里只有 {known} 行的人是本项目的学员——是不是选错了工作簿？什么都没有导入；确认无误请加 --force。",
+        "{path}: only {known} of its {rows} rows are students of this program — is this the right workbook? Nothing "
+        "was imported; add --force if it is.",
+    ),
+    "merge-no-session": (
+        "{path}：{rows} 行都不在本项目任何一次课的日期和时间里——请先在“课次”表排好课（或确认这是本项目的导出）。什么都没有导入；仍要导入请加 --force。",
+        "{path}: none of its {rows} rows falls on a session of this program — enter the sessions first (or check this "
+        "is the program's export). Nothing was imported; add --force to import it anyway.",
+    ),
+    "merge-no-such-session": (
+        "没有课次编号 {value}：--session 请用“课次”表里的编号（{known}）。什么都没有导入。",
+        "There is no session {value}: give --session an ID from Sessions ({known}). Nothing was imported.",
+    ),
+    "merge-no-such-assessment": (
+        "没有考核编号 {value}：--assessment 请用“考核项”表里的编号（{known}）。什么都没有导入。",
+        "There is no assessment {value}: give --assessment an ID from Assessments ({known}). Nothing was imported.",
+    ),
+    "export-not-that-kind": (
+        "{path} 看起来不是{kind}（{looks}）：请去掉 --kind 让 trainbook 自动识别，或换成对应的类型。什么都没有导入。",
+        "{path} does not look like {kind} ({looks}): drop --kind to let trainbook tell, or name the kind it is. "
+        "Nothing was imported.",
+    ),
+    "export-looks-like": ("它更像{kind}，即 --kind {option}", "it looks like {kind}, --kind {option}"),
+    "export-looks-unknown": ("它不像任何已知的钉钉导出", "it looks like no DingTalk export trainbook knows"),
     "skip-no-session": ("那天那个时间没有该学员的课次", "no session of the student's at that time"),
     "skip-session-not-over": ("导出时课次还没结束（之后的导出会带上它）", "the session had not ended when the file was exported (a later "
                               "export will cover it)"),

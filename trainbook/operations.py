@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING
 from pydantic import BaseModel
 
 from trainbook.errors import InputError
-from trainbook.i18n import LANGS, Lang, Steps, default_lang, last_run, message, quiet
+from trainbook.i18n import LANGS, Lang, Steps, default_lang, last_run, listing, message, quiet
 from trainbook.ids import assign_ids
 from trainbook.workbook import engine_for
 from trainbook.workbook.engine import Engine, Update, require_columns
@@ -140,13 +140,16 @@ def validate(target: object, annotate: bool = False, on_step: Steps = quiet,
 
 
 def merge(book: object, *exports: Path | str, kind: str | None = None, session: str | None = None,
-          assessment: str | None = None, dry_run: bool = False, again: bool = False,
+          assessment: str | None = None, dry_run: bool = False, again: bool = False, force: bool = False,
           on_step: Steps = quiet) -> MergeRun:
     """Merge DingTalk export files into a master workbook (a path, an xlwings Book or an engine).
 
     Each export is detected by content (or `kind`), matched, placed and combined by the settings'
     policy; the same file twice changes nothing, unless `again` asks to land its rows once more
-    (idempotently). With `dry_run`, nothing is written.
+    (idempotently). With `dry_run`, nothing is written. Before anything is written it refuses
+    (InputError) a `kind`, `session` or `assessment` that does not fit, and an export whose people
+    are nearly all strangers to the program or whose rows fall on none of its sessions — unless
+    `force`. With no exports it lands what the coordinator decided on the review sheet.
     """
     from trainbook.importers.sources import file_sources
 
@@ -156,7 +159,7 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
     for path in map(Path, exports):
         on_step(message("step-read", lang, name=path.name))
         sources.extend(file_sources(path, lang, kind))
-    return _merge_all(engine, sources, session, assessment, dry_run, again, on_step=on_step)
+    return _merge_all(engine, sources, session, assessment, dry_run, again, force=force, on_step=on_step)
 
 
 def merge_pasted(book: object) -> MergeRun:
@@ -172,15 +175,22 @@ def merge_pasted(book: object) -> MergeRun:
 
 
 def _merge_all(engine: Engine, sources: list[Source], session: str | None = None, assessment: str | None = None,
-               dry_run: bool = False, again: bool = False, clear: list[str] | None = None,
+               dry_run: bool = False, again: bool = False, clear: list[str] | None = None, force: bool = False,
                on_step: Steps = quiet) -> MergeRun:
+    import pandas as pd
+
     from trainbook.importers.landing import sheets_for
-    from trainbook.importers.merge import MergeRun, merge_source, sheets_to_read
+    from trainbook.importers.merge import MergeRun, merge_source, refusal, sheets_to_read
     from trainbook.importers.review import resolve_reviews
     from trainbook.policy.settings import settings_and_ignored
 
-    master = engine.read(sheets_to_read(engine, sources))
+    master = engine.read(sheets_to_read(engine, sources) + (["assessments"] if assessment else []))
     require_columns(master, [key for s in sources for key in ("enrollment", *sheets_for(s.kind.gives))])
+    for value, sheet, column, key in ((session, "sessions", "session_id", "merge-no-such-session"),
+                                      (assessment, "assessments", "assessment_id", "merge-no-such-assessment")):
+        known = master.frame(sheet).get(column, pd.Series(dtype=object)).dropna().astype(str).str.strip()
+        if value is not None and value not in set(known):
+            raise InputError(message(key, master.lang, value=value, known=listing(known.head(12), master.lang) or "—"))
     master.compact()
     changed = assign_ids(master)
     settings, ignored = settings_and_ignored(master)
@@ -191,8 +201,12 @@ def _merge_all(engine: Engine, sources: list[Source], session: str | None = None
         source = sources.pop(0)
         on_step(message("step-merge", master.lang, name=source.name))
         result = merge_source(master, source, settings, session, assessment, again=again)
+        if not force and (why := refusal(result, source.kind)):  # before anything is written or logged
+            raise InputError(why)
         master.apply(result.changed)
         run.append(result)
+    if not run and not resolved.accounts and not resolved.unknown:
+        raise InputError(message("merge-nothing", master.lang))
     changed.update({k: v for r in run for k, v in r.changed.items()})
     run.waiting = len(master.frame("review"))
     if (changed or clear) and not dry_run:

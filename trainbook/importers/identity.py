@@ -42,6 +42,15 @@ def person_name(raw: object) -> str:
     return text
 
 
+def qualified(name: str, department: str) -> str:
+    """A name with its department, as the alias that tells one of several namesakes apart: 张三（销售部）."""
+    return f"{name}（{department}）"
+
+
+def _key(text: str) -> str:
+    return "".join(unicodedata.normalize("NFKC", text).split())
+
+
 def children_named(raw: object) -> list[str]:
     """The children a parent account is named after: '致远爸爸/米拉爸爸(家长)' → ['致远', '米拉']."""
     text = "".join(unicodedata.normalize("NFKC", str(raw or "")).split())
@@ -109,7 +118,7 @@ class Roster:
         if {"alias", "student_id"} <= set(aliases.columns):
             for alias, student in zip(values.text(aliases["alias"]), values.text(aliases["student_id"])):
                 if alias and student:
-                    self.aliases["".join(unicodedata.normalize("NFKC", alias).split())] = student
+                    self.aliases[_key(alias)] = student
 
     def match(self, userid: object, employee_no: object, mobile: object, name: object,
               department: object) -> Match:
@@ -131,6 +140,8 @@ class Roster:
                 return Match(same_dept, "name+department")
         if len(candidates) == 1:
             return Match(candidates, "name")
+        if candidates and department and (hit := self.aliases.get(_key(qualified(clean, str(department))))):
+            return Match([hit], "alias")  # the namesake a coordinator named for this department
         for alias in (raw, clean):
             if alias in self.aliases:
                 return Match([self.aliases[alias]], "alias")

@@ -42,11 +42,13 @@ class MergeResult:
     lang: Lang = field(default="zh", repr=False)  # the workbook's, for messages about this result
     skipped_because: dict[str, int] = field(default_factory=dict, repr=False)  # reason → rows
     notes: list[str] = field(default_factory=list, repr=False)  # what else the merge has to say about the export
+    known: int = field(default=0, repr=False)  # rows whose person is a student of the program
+    strangers: int = field(default=0, repr=False)  # rows whose person is nobody's, or several students'
     changed: dict[str, pd.DataFrame] = field(default_factory=dict, repr=False)
 
     def to_json(self) -> dict[str, Any]:
         data = asdict(self)
-        for internal in ("changed", "lang", "skipped_because", "accounts", "notes"):
+        for internal in ("changed", "lang", "skipped_because", "accounts", "notes", "known", "strangers"):
             data.pop(internal)
         return data
 
@@ -80,7 +82,7 @@ class MergeRun(list[MergeResult]):
         lines = []
         if self.resolved.accounts:
             lines.append(message("review-resolved", lang, accounts=self.resolved.accounts,
-                                 records=self.resolved.records))
+                                 records=self.resolved.records, aliases=self.resolved.aliases))
         if self.resolved.unknown:
             lines.append(message("review-unknown-ids", lang, rows=self.resolved.unknown))
         lines += [r.summary(lang) for r in self]
@@ -121,6 +123,7 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
         outsiders = unmatched["reason"].isin(PASSED_OVER)  # another class's family, a teacher: nothing to review
         elsewhere = unmatched.loc[outsiders, "reason"].map(PASSED_OVER)
         review_rows.append(unmatched[~outsiders])
+        result.known, result.strangers = matched.index.nunique(), (~outsiders).sum()
         landed = land(master, matched, how)
     result.changed.update(landed.changed)
     result.inserted, result.updated, result.unchanged = (landed.counts[k] for k in ("inserted", "updated", "unchanged"))
@@ -172,6 +175,23 @@ def _account(result: MergeResult, rows: pd.Index, evidence: pd.Index, landed: La
                 why = message(passed[r], result.lang) if r in passed.index else message("skip-no-session", result.lang)
                 reasons[why] = reasons.get(why, 0) + 1
         result.skipped_because = {reason: n for reason, n in reasons.items() if n}
+
+
+def refusal(result: MergeResult, kind: ExportKind) -> str | None:
+    """Why an export should not be recorded as merged into this program (None: it may): nearly
+    none of its people are the program's students, or — of attendance — none of its rows falls on
+    one of its sessions. `--force` merges it all the same."""
+    lang = result.lang
+    if result.already_imported or kind.gives.target == "enrollment":
+        return None
+    people = result.known + result.strangers
+    if people >= 5 and result.known * 10 < people:
+        return message("merge-strangers", lang, path=result.path, known=result.known, rows=people)
+    no_session = message("skip-no-session", lang)
+    if kind.gives.target == "attendance" and result.known and not result.matched and \
+            set(result.skipped_because) <= {no_session, kind.skip_reason(lang)} and no_session in result.skipped_because:
+        return message("merge-no-session", lang, path=result.path, rows=result.skipped_because[no_session])
+    return None
 
 
 def _logged_kind(imports: pd.DataFrame, digest: str) -> str:

@@ -15,6 +15,7 @@ import pandas as pd
 from trainbook import values
 from trainbook.i18n import Lang, listing, message
 from trainbook.ids import next_ids
+from trainbook.importers.identity import qualified
 from trainbook.importers.kinds import ExportKind, kind_named
 from trainbook.importers.landing import Landing, land
 from trainbook.schema.columns import YES_NO, labels
@@ -38,6 +39,7 @@ class Resolved:
     accounts: int = 0
     records: int = 0
     unknown: int = 0
+    aliases: int = 0
 
 
 def resolve_reviews(master: Master, settings: Any) -> Resolved:
@@ -85,19 +87,35 @@ def resolve_reviews(master: Master, settings: Any) -> Resolved:
     aliases = master.frame("aliases")
     known = set(values.text(aliases["alias"]).dropna()) if "alias" in aliases else set()
     note = "来自待确认" if master.lang == "zh" else "from Review"
-    # the account she resolved; without one the name — unless the name is several students'
-    shared = resolved.get("reason", pd.Series(None, index=resolved.index)) == REVIEW_REASONS[master.lang]["ambiguous"]
-    names = values.text(resolved.get("raw_account", pd.Series(None, index=resolved.index))).fillna(
-        values.text(resolved["raw_name"]).where(~shared))
-    new = [{"alias": name, "student_id": sid, "note": note} for name, sid in zip(names, chosen[done])
-           if name and name not in known]
+    new = [{"alias": alias, "student_id": sid, "note": note}
+           for alias, sid in zip(remembered(resolved, master.lang), chosen[done]) if alias and alias not in known]
     new = list({a["alias"]: a for a in new}.values())
     if new:
         changed["aliases"] = append_rows(aliases, pd.DataFrame(new))
     changed["review"], changed["review_data"] = review, data
     master.apply(changed)
     return Resolved(changed, accounts=len(student_of), records=int(data_ids.isin(set(student_of)).sum()),
-                    unknown=int(unknown.sum()))
+                    unknown=int(unknown.sum()), aliases=len(new))
+
+
+def remembered(resolved: pd.DataFrame, lang: Lang) -> list[str | None]:
+    """The alias that matches each resolved account next time: its DingTalk account; without one,
+    its name — qualified by its department when the name is several students' (None when the
+    export gives nothing to tell them apart: such a name is never remembered)."""
+    nothing = pd.Series(None, index=resolved.index, dtype=object)
+    accounts = values.text(resolved.get("raw_account", nothing))
+    names = values.text(resolved.get("raw_name", nothing))
+    departments = values.text(resolved.get("raw_department", nothing))
+    shared = resolved.get("reason", nothing) == REVIEW_REASONS[lang]["ambiguous"]
+    out: list[str | None] = []
+    for account, name, department, several in zip(accounts, names, departments, shared):
+        if isinstance(account, str):
+            out.append(account)
+        elif isinstance(name, str) and not several:
+            out.append(name)
+        else:
+            out.append(qualified(name, department) if isinstance(name, str) and isinstance(department, str) else None)
+    return out
 
 
 def decoded(records: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:

@@ -1,11 +1,11 @@
 """Which session a piece of attendance evidence belongs to.
 
-- Punches: the session whose time holds them; a punch between two sessions of a day is the first
-  one's check-out or the next one's check-in (the first punch of a gap goes to the session before,
-  the last to the one after, a lone one to the nearer); a punch before a day's first session is its
-  check-in however early; one after the last session is its check-out (into the night, up to six
-  hours past midnight). A punch
-  whose export names the time it was for (原始记录's 考勤时间) goes to the session of that time.
+- Punches: the session whose time holds them. A punch before a day's first session is its check-in
+  however early; one after the last session its check-out (into the night, up to six hours past
+  midnight). Of the punches between two sessions the first is the earlier one's check-out and the
+  last the later one's check-in; a lone one (or one between those) is the later one's check-in once
+  its check-in window (`checkin_opens_minutes`) has opened, else the earlier one's check-out. A
+  punch whose export names the time it was for (原始记录's 考勤时间) goes to the session of that time.
 - A punch pair of a day (每日统计, 月度汇总): the session its planned times overlap most, else the
   one its own times do, else — with neither — the session of the same rank that day. A pair is
   evidence for that one session only; a day's own word is for the day's other sessions (those an
@@ -103,7 +103,8 @@ def _same_day(evidence: pd.DataFrame, mine: pd.DataFrame, day: pd.Series, back: 
 
 def _punches(punches: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
     planned = punches["planned_at"].notna() if "planned_at" in punches else pd.Series(False, index=punches.index)
-    parts = [_by_plan(punches[planned], mine), _by_time(punches[~planned], mine)]
+    opens = pd.Timedelta(minutes=settings.checkin_opens_minutes)
+    parts = [_by_plan(punches[planned], mine), _by_time(punches[~planned], mine, opens)]
     return pd.concat([p for p in parts if len(p)] or [parts[0]], ignore_index=True)
 
 
@@ -119,7 +120,7 @@ def _by_plan(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     return pairs.drop_duplicates("row_id").drop(columns=["outside", "edge", "day", "rank"])
 
 
-def _by_time(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
+def _by_time(punches: pd.DataFrame, mine: pd.DataFrame, opens: pd.Timedelta) -> pd.DataFrame:
     """Punches by time alone (see the module's docstring). A punch the export files under a day
     (a grid's cell, 原始记录's 考勤日期) belongs to that day's sessions; one without, to its own
     day's — or, up to six hours after it ended, the previous day's last."""
@@ -149,14 +150,13 @@ def _by_time(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     chosen = [held, only_prev, only_next]
     if len(gap_prev):
         gap_next = gap_next.loc[gap_prev.index]
-        middle = gap_prev["end_at"] + (gap_next["start_at"] - gap_prev["end_at"]) / 2
         order = pd.DataFrame({"student": gap_prev["student_id"], "prev": gap_prev["session_id"],
                               "next": gap_next["session_id"], "at": gap_prev["at"],
-                              "nearer_next": gap_prev["at"] >= middle}).sort_values("at")
+                              "opened": gap_prev["at"] >= gap_next["start_at"] - opens}).sort_values("at")
         within = order.groupby(["student", "prev", "next"])
         rank, size = within.cumcount(), within["at"].transform("size")
         first, last = (rank == 0) & (size > 1), (rank == size - 1) & (size > 1)
-        to_next = (order["nearer_next"] & ~first) | last  # a lone punch, or one in the middle: the nearer
+        to_next = (order["opened"] & ~first) | last  # a lone punch, or one in the middle: by the check-in window
         to_next = to_next.reindex(gap_prev.index).to_numpy(dtype=bool)
         chosen += [gap_prev[~to_next].reset_index(), gap_next[to_next].reset_index()]
     placed = pd.concat([c for c in chosen if len(c)] or [held], ignore_index=True)

@@ -67,9 +67,15 @@ def _picks(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) 
         kind = KINDS[kind_key]
         if not tables:
             raise InputError(_unknown(name, tables, lang))
-        fitting = [(kind, table) for table in tables if kind.score(table) > 0
-                   and kind.score(table) >= max(other.score(table) for other in ALL_KINDS)]
-        return fitting or [(kind, max(tables, key=kind.score))]
+        fitting = [(kind, table) for table in tables if kind.score(table) > 0]
+        best = [(k, table) for k, table in fitting if kind.score(table) >= max(other.score(table) for other in ALL_KINDS)]
+        fitting = best if len(fitting) > 1 and best else fitting
+        if not fitting:
+            found = next((pick[0] for table in tables if (pick := detect([table])) is not None), None)
+            looks = message("export-looks-like", lang, kind=found.label(lang), option=found.key) if found else \
+                message("export-looks-unknown", lang)
+            raise InputError(message("export-not-that-kind", lang, path=name, kind=kind.label(lang), looks=looks))
+        return fitting
     found = [pick for table in tables if (pick := detect([table])) is not None]
     if not found:
         raise InputError(_unknown(name, tables, lang))

@@ -34,7 +34,9 @@ PARAMETERS: tuple[Parameter, ...] = (
               "结束前多少分钟内签退不算早退。", "Minutes before the end within which a check-out is not leaving early.",
               min=0, max=240),
     Parameter("checkin_opens_minutes", "签到提前开放(分钟)", "Check-in opens (min)", "integer", 60,
-              "开始前多少分钟起的签到计入本课次。", "How many minutes before the start check-ins begin to count.",
+              "两次课之间只打了一次卡时：开始前这么多分钟内的算本课次签到，更早的算上一次课签退。",
+              "A lone punch between two sessions this many minutes before the start checks in to it; an earlier one "
+              "checks out of the session before.",
               min=0, max=720),
     Parameter("require_checkout", "要求签退", "Require check-out", "choice", "no",
               "是：签退早于结束时间减宽限记为早退。", "Yes: a check-out before the end minus the grace is 'left early'.",

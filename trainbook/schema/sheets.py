@@ -389,7 +389,7 @@ REVIEW = Sheet(
         Column("raw_account", "原始账号", "Account as exported", width=16),
         Column("reason", "原因", "Reason", width=16),
         Column("candidates", "候选学员", "Candidates", width=28, wrap=True),
-        Column("student_id", "学员编号", "Student ID", "id", width=11),
+        Column("student_id", "学员编号", "Student ID", "id", width=11, refers_to="enrollment"),  # she fills it in
         NOTE,
         Column("count", "行数", "Rows", "integer", width=7),
         Column("source_rows", "原始行号", "Source rows", width=14, wrap=True),

@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook import values
+from trainbook.i18n import Lang
 from trainbook.schema.sheets import BY_KEY, SHEETS
 from trainbook.validation.report import Finding
 from trainbook.workbook.master import Master, normalize
@@ -96,12 +97,13 @@ def check_possible_duplicates(master: Master) -> Iterator[Finding]:
     for column, zh, en in (("dingtalk_userid", "钉钉 UserId", "DingTalk UserId"), ("employee_no", "工号", "employee number")):
         if column in frame:  # said only for rows the mobile or name did not give away already
             probes.append((column, [zh if lang == "zh" else en], pd.DataFrame({"u": values.text(frame[column])})))
+    # a row without an id yet is a student too: the same findings whether or not ids were assigned first
+    who = student.where(student.notna(), pd.Series([f"#{r}" for r in frame.index], index=frame.index))
     reported: set[int] = set()
     for column, (what,), key_frame in probes:
         key = list(key_frame.columns)
-        key_frame = key_frame.assign(student=student)
-        complete = key_frame[key].notna().all(axis=1) & key_frame["student"].notna()
-        keyed = key_frame[complete]
+        key_frame = key_frame.assign(student=who)
+        keyed = key_frame[key_frame[key].notna().all(axis=1)]
         first = keyed.groupby(key, sort=False)["student"].transform("first")
         differs = keyed["student"] != first
         if column in ("dingtalk_userid", "employee_no"):
@@ -111,7 +113,14 @@ def check_possible_duplicates(master: Master) -> Iterator[Finding]:
             reported.update(rows.tolist())
             yield Finding("possible-duplicate", "enrollment", column, rows.tolist(),
                           frame.loc[rows, column].tolist(),
-                          {"other": first[differs].tolist(), "what": [what] * len(rows)})
+                          {"other": [_student(o, lang) for o in first[differs]], "what": [what] * len(rows)})
+
+
+def _student(label: str, lang: Lang) -> str:
+    """'学员 S0013', or — for a row not yet given an id — '第 7 行的学员'."""
+    if label.startswith("#"):
+        return f"第 {label[1:]} 行的学员" if lang == "zh" else f"the student on row {label[1:]}"
+    return f"学员 {label}" if lang == "zh" else f"student {label}"
 
 
 def check_references(master: Master) -> Iterator[Finding]:

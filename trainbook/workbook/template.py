@@ -197,11 +197,10 @@ def _table_sheet(wb: Workbook, ws: Worksheet, sheet: Sheet, formats: _Formats, l
     ws.freeze_panes(1, frozen_cols)
     ws.repeat_rows(0)
     ws.autofilter(0, 0, 0, len(sheet.columns) - 1)
-    if sheet.role == "input":
-        for idx, col in enumerate(sheet.columns):
-            rule = _validation_rule(col, lang)
-            if rule:
-                ws.data_validation(1, idx, sheet.rows, idx, rule)
+    for idx, col in enumerate(sheet.columns):  # a generated sheet's column that names a row elsewhere is hers to fill
+        rule = _validation_rule(col, lang) if sheet.role == "input" or col.refers_to else None
+        if rule:
+            ws.data_validation(1, idx, sheet.rows, idx, rule)
 
 
 def _validation_rule(col: Column, lang: Lang) -> dict[str, Any] | None:
