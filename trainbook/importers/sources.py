@@ -71,8 +71,8 @@ def _picks(name: str, sheets: list[RawSheet], kind_key: str | None, lang: Lang) 
         best = [(k, table) for k, table in fitting if kind.score(table) >= max(other.score(table) for other in ALL_KINDS)]
         fitting = best if len(fitting) > 1 and best else fitting
         if not fitting:
-            found = next((pick[0] for table in tables if (pick := detect([table])) is not None), None)
-            looks = message("export-looks-like", lang, kind=found.label(lang), option=found.key) if found else \
+            other = next((pick[0] for table in tables if (pick := detect([table])) is not None), None)
+            looks = message("export-looks-like", lang, kind=other.label(lang), option=other.key) if other else \
                 message("export-looks-unknown", lang)
             raise InputError(message("export-not-that-kind", lang, path=name, kind=kind.label(lang), looks=looks))
         return fitting
