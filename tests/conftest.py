@@ -51,10 +51,17 @@ def clean_tables() -> dict[str, pd.DataFrame]:
     return tables
 
 
+def named(path: Path, name: str = "2026 新员工入职培训") -> pd.DataFrame:
+    """The settings sheet of the master at `path`, with the program's name filled in."""
+    settings = FileEngine(path).read().frame("settings").copy()
+    settings.loc[settings["key"] == "program_name", "value"] = name
+    return settings
+
+
 @pytest.fixture
 def clean_book(tmp_path: Path) -> Path:
     path = init(tmp_path / "clean.xlsx")
-    return write_tables(path, clean_tables())
+    return write_tables(path, {**clean_tables(), "settings": named(path)})
 
 
 @pytest.fixture

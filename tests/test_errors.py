@@ -116,7 +116,9 @@ def test_master_locked_by_another_run_exits_3_untouched(demo_book: Path) -> None
 def test_stale_lock_of_a_dead_run_is_taken_over(demo_book: Path) -> None:
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True).stdout.strip()
-    demo_book.with_name(f".{demo_book.name}.trainbook-lock").write_text(dead)
+    lock = demo_book.parent / ".trainbook-backups" / f"{demo_book.name}.lock"
+    lock.parent.mkdir(exist_ok=True)
+    lock.write_text(dead)
     code, _, _ = run("validate", str(demo_book), "--annotate")
     assert code == 1
 
@@ -126,13 +128,15 @@ def test_write_keeps_a_backup_and_leaves_no_temporary_files(demo_book: Path) -> 
     folder = demo_book.parent / ".trainbook-backups"
     earlier = set(folder.iterdir())
     run("validate", str(demo_book), "--annotate")
-    backups = set(folder.iterdir()) - earlier
+    backups = {p for p in set(folder.iterdir()) - earlier if p.suffix == ".xlsx"}
     assert len(backups) == 1 and backups.pop().read_bytes() == original
     leftovers = [p for p in demo_book.parent.iterdir() if p.name.startswith(".demo-")]
     assert leftovers == []
     for _ in range(7):
         run("validate", str(demo_book), "--annotate")
-    assert len(list((demo_book.parent / ".trainbook-backups").iterdir())) == 5
+    assert len(list((demo_book.parent / ".trainbook-backups").glob("*.xlsx"))) == 5
+    assert sorted(p.name for p in demo_book.parent.iterdir() if p.name.startswith(".")) == [".trainbook-backups"], \
+        "nothing of trainbook's beside the workbook but the backup folder"
 
 
 def test_internal_errors_show_no_traceback_without_debug(demo_book: Path, monkeypatch) -> None:

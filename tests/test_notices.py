@@ -13,7 +13,7 @@ import pytest
 import trainbook
 from trainbook.notify.digests import MAX_BYTES, digests, group_names
 
-from .conftest import AS_OF, NOW, convert, init, write_tables
+from .conftest import AS_OF, NOW, convert, init, named, write_tables
 
 T = pd.Timestamp
 
@@ -151,6 +151,7 @@ def test_a_big_group_is_split_under_the_size_limit(tmp_path: Path) -> None:
     people = pd.DataFrame([{"student_id": f"S{i:04d}", "name": f"学员{i}", "mobile": f"138{i:08d}", "group_id": "G1",
                             "department": "研发", "review_status": "已通过", "status": "在读"} for i in range(300)])
     write_tables(path, {"enrollment": people, "groups": pd.DataFrame([{"group_id": "G1", "name": "一班"}]),
+                        "settings": named(path),
                         "sessions": pd.DataFrame([{"session_id": "S1", "title": "开班", "date": T("2026-03-16"),
                                                    "start": dt.time(9), "end": dt.time(11), "mode": "线下"}])})
     run = trainbook.notices(path, as_of=AS_OF, now=NOW, write=False)

@@ -17,7 +17,7 @@ from trainbook.cli import main
 from trainbook.errors import InputError
 from trainbook.notify.local_robot import LocalRobot
 
-from .conftest import AS_OF, NOW, init, parts, write_tables
+from .conftest import AS_OF, NOW, init, named, parts, write_tables
 
 SECRET = "SEC0123456789abcdef-not-a-real-secret"
 
@@ -48,7 +48,8 @@ def classes(tmp_path: Path) -> Path:
     sessions = [{"session_id": f"C{g:02d}", "title": f"第{g}组开班", "date": pd.Timestamp("2026-03-16"),
                  "start": dt.time(9), "end": dt.time(11), "mode": "线下", "groups": f"G{g:02d}"} for g in range(25)]
     write_tables(path, {"enrollment": pd.DataFrame(people), "sessions": pd.DataFrame(sessions),
-                        "groups": pd.DataFrame([{"group_id": f"G{g:02d}", "name": f"{g}组"} for g in range(25)])})
+                        "groups": pd.DataFrame([{"group_id": f"G{g:02d}", "name": f"{g}组"} for g in range(25)]),
+                        "settings": named(path)})
     trainbook.notices(path, as_of=AS_OF, now=NOW)
     return path
 

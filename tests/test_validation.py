@@ -14,7 +14,7 @@ from trainbook.demo import AS_OF
 from trainbook.validation.catalogue import CODES
 from trainbook.workbook.file_engine import FileEngine
 
-from .conftest import clean_tables, write_tables
+from .conftest import clean_tables, named, write_tables
 
 CELL = ("sheet", "row", "column", "code")
 
@@ -25,8 +25,9 @@ def test_clean_program_has_no_findings(clean_book: Path) -> None:
     assert report.flatten(CELL) == []
 
 
-def test_blank_workbook_is_valid(blank_book: Path) -> None:
-    assert trainbook.validate(blank_book).issues == []
+def test_blank_workbook_is_valid_and_asks_for_the_programs_name(blank_book: Path) -> None:
+    report = trainbook.validate(blank_book)
+    assert report.ok and report.flatten(("sheet", "column", "code")) == [("settings", "value", "program-name-missing")]
 
 
 def planted_tables(book: Path) -> dict:
@@ -61,7 +62,7 @@ def planted_tables(book: Path) -> dict:
     m.loc[2, "material_id"] = "M01"
     m.loc[1, "session_id"] = "C99"
     s.loc[6, "checkin_url"] = "见群公告"
-    settings = FileEngine(book).read().frame("settings").copy()
+    settings = named(book)
     settings.loc[settings["key"] == "late_grace_minutes", "value"] = "五分钟"
     settings.loc[settings["key"] == "require_checkout", "value"] = "也许"
     tables["settings"] = settings
@@ -111,8 +112,10 @@ def test_every_planted_mistake_is_found_where_it_is(blank_book: Path) -> None:
     ]
     assert sorted(report.flatten(CELL), key=str) == sorted(expected, key=str)
     assert not report.ok
-    # with test_missing_sheet_and_missing_column and test_hostile, every code of the catalogue is planted somewhere
-    assert {code for *_, code in expected} | {"missing-sheet", "missing-column", "duplicate-column"} == {
+    # with test_missing_sheet_and_missing_column, test_hostile and the blank workbook's test, every code of the
+    # catalogue is planted somewhere
+    assert {code for *_, code in expected} | {"missing-sheet", "missing-column", "duplicate-column",
+                                              "program-name-missing"} == {
         c.code for c in CODES}
 
 

@@ -3,7 +3,26 @@
     import trainbook
     trainbook.init("program.xlsx")
     report = trainbook.validate("program.xlsx")
-    report.ok, report.flatten()
+    report.ok, report.flatten(), report.to_frame()
+
+The operations — the same as the command line's and the workbook's buttons; each takes a path,
+an xlwings Book or an engine, and says what it did with `.summary()`:
+
+    init          a new, empty master workbook (.xlsx, or .xlsm with buttons)
+    buttons       a macro-enabled copy of a master, with a button per operation
+    validate      check every sheet; a Report, or Reports for a list of books (`.to_frame()`)
+    merge         DingTalk exports into the master: matched, placed, logged, never twice
+    progress      attendance, tasks, scores, risk and certificates per student
+    notices       the notices due, kept in the notices sheet
+    send          the pending notices to a DingTalk group robot
+    qr            a check-in QR code per session, and a sheet printing a page each
+    certificates  a certificate PDF for every student who completed the program
+    share         the manager report: a new workbook of figures only
+    read          every sheet of a master as a DataFrame (`.frame("scores")`)
+    records       the valid rows of one sheet as pydantic models
+
+Errors that stop an operation raise TrainbookError (InputError: unusable input; WriteError: the
+workbook cannot be written); findings about the data never raise.
 """
 
 from __future__ import annotations
@@ -13,13 +32,14 @@ from typing import TYPE_CHECKING, Any
 
 # Imported when first used: every button click and command starts a fresh Python, and most need
 # only part of the library.
+OPERATIONS = ("init", "buttons", "validate", "merge", "progress", "notices", "send", "qr", "certificates", "share",
+              "read", "records")
 _WHERE = {
     "InputError": "trainbook.errors", "TrainbookError": "trainbook.errors", "WriteError": "trainbook.errors",
     "MergeResult": "trainbook.importers.merge", "MergeRun": "trainbook.importers.merge",
     "Progress": "trainbook.metrics", "Issue": "trainbook.validation", "Report": "trainbook.validation",
-    "NoticeRun": "trainbook.notify", "ShareRun": "trainbook.report",
-    **{name: "trainbook.operations" for name in ("buttons", "certificates", "init", "merge", "notices", "progress", "qr", "read",
-                                                  "records", "send", "share", "validate")},
+    "Reports": "trainbook.validation", "NoticeRun": "trainbook.notify", "ShareRun": "trainbook.report",
+    **{name: "trainbook.operations" for name in OPERATIONS},
 }
 
 if TYPE_CHECKING:
@@ -42,7 +62,7 @@ if TYPE_CHECKING:
         validate,
     )
     from trainbook.report import ShareRun
-    from trainbook.validation import Issue, Report
+    from trainbook.validation import Issue, Report, Reports
 
 
 def __getattr__(name: str) -> Any:
@@ -53,9 +73,4 @@ def __getattr__(name: str) -> Any:
     return value
 
 
-__all__ = [
-    "InputError", "Issue", "MergeResult", "MergeRun", "NoticeRun", "Progress", "Report", "ShareRun", "TrainbookError",
-    "WriteError",
-    "buttons", "certificates", "init", "merge", "notices", "progress", "qr", "read", "records", "send", "share",
-    "validate",
-]
+__all__ = list(_WHERE)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 from collections.abc import Callable
 from typing import Literal
 
@@ -101,6 +102,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "merge lands all their records and remembers the names as aliases.",
     ),
     "skip-other-class": ("家长账号所写的孩子都不在本项目", "a family account whose children are not in the program"),
+    "not-master-report": (
+        "{path} 是管理层报表（供阅读的副本），不是主工作簿：请对主工作簿运行这个操作。",
+        "{path} is a manager report (a copy to read), not a master workbook: run this on the master.",
+    ),
+    "not-master-export": (
+        "{path} 看起来是一份钉钉导出，不是主工作簿：请用 trainbook merge 主工作簿.xlsx {path} 把它合并进主工作簿。",
+        "{path} looks like a DingTalk export, not a master workbook: merge it into the master with "
+        "trainbook merge master.xlsx {path}.",
+    ),
+    "not-master": (
+        "{path} 不是 trainbook 的主工作簿（没有报名、课次等表）：请打开正确的文件，或用 trainbook init 新建一本。",
+        "{path} is not a trainbook master workbook (no Enrollment, Sessions… sheets): open the right file, or create "
+        "one with trainbook init.",
+    ),
+    "did-you-mean": ("（是不是“{label}”？）", " (did you mean '{label}'?)"),
+    "no-name": ("（未填姓名）", "(no name)"),
+    "notice-no-name": ("学员没有姓名：请在“报名”表填写后重新生成通知", "the student has no name: fill it in on Enrollment, then "
+                       "work out the notices again"),
+    "notice-no-program": ("设置里没有项目名称：请在“设置”表填写后重新生成通知", "the settings give no program name: fill it in "
+                          "on Settings, then work out the notices again"),
+    "certificates-no-program": (
+        "证书上要印项目名称，但“设置”表里还没有填写项目名称：请先填写，再生成证书。",
+        "Certificates carry the program's name, and Settings has none yet: fill it in, then print the certificates.",
+    ),
+    "certificates-no-name": ("没有姓名的学员不生成证书：{students}。请在“报名”表填写姓名后再生成。",
+                             "No certificate for students without a name: {students}. Fill in their names on Enrollment "
+                             "and print again."),
     "merge-nothing": (
         "没有要合并的导出文件，“待确认”表里也没有填好学员编号的行：请给出钉钉导出文件，或先在“待确认”表的“学员编号”列填写。",
         "No export to merge, and no review row with a student ID filled in: name the DingTalk exports, or fill in "
@@ -181,7 +209,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "paste-cleared": ("\n粘贴区已清空。", "\nThe Paste sheet was cleared."),
     "dry-run": ("（试运行：未写入）", "(dry run: nothing written)"),
     "validate-clean": ("{path}：校验通过，没有发现问题。", "{path}: validation passed, no problems found."),
-    "validate-found": ("{path}：{errors} 个错误，{warnings} 个警告。", "{path}: {errors} errors, {warnings} warnings."),
+    "validate-found": ("{path}：{errors} 个错误，{warnings} 个警告，{infos} 个提示。",
+                       "{path}: {errors} errors, {warnings} warnings, {infos} infos."),
     "validate-annotated": (
         "请到“校验结果”表逐条查看，并修正标红的单元格。",
         " See the Issues sheet and fix the cells marked red.",
@@ -277,7 +306,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "out-failed": ("无法写出 {path}（{detail}）：请检查文件夹是否存在、是否可写。", "Cannot write {path} ({detail}): check that its folder exists and can be written."),
     "out-written": ("已写出 {path}", "Wrote {path}"),
-    "send-held": ("；{count} 条通知因模板有误暂缓，没有发送（见“通知”表的备注）", "; {count} notices are held by a template mistake and were not sent (see their notes on Notices)"),
+    "send-held": ("；{count} 条通知暂缓，没有发送（原因见“通知”表的备注）", "; {count} notices are held and were not sent (why: their notes on Notices)"),
     "notices-everyone": ("全体学员", "everyone"),
     "notices-copy": ("{name}，以下学员的通知抄送给您：", "{name}, a copy of these students' notices:"),
     "notices-out-kind": (
@@ -476,10 +505,30 @@ def listing(items: object, lang: Lang) -> str:
     return ("、" if lang == "zh" else ", ").join(str(i) for i in items)  # type: ignore[attr-defined]
 
 
+def person(student_id: object, name: object, department: object, lang: Lang) -> str:
+    """'S0005 张伟（销售部）' — '（未填姓名）' for a student typed without a name, no brackets without
+    a department."""
+    shown = name if isinstance(name, str) and name.strip() else message("no-name", lang)
+    if isinstance(department, str) and department.strip():
+        shown += f"（{department}）" if lang == "zh" else f" ({department})"
+    return f"{student_id} {shown}"
+
+
+SINGULAR = {plural: plural[:-1] for plural in (
+    "accounts", "certificates", "columns", "departments", "errors", "files", "infos", "messages", "minutes", "notes",
+    "notices", "recipients", "records", "reports", "rows", "sessions", "students", "warnings")} | {"aliases": "alias"}
+_ONE = re.compile(rf"(?<![\d.,])1 ({'|'.join(SINGULAR)})\b")
+
+
+def singular(text: str) -> str:
+    """English counts read right: '1 rows' → '1 row' (the texts are written for many)."""
+    return _ONE.sub(lambda m: f"1 {SINGULAR[m.group(1)]}", text)
+
+
 def message(key: str, lang: Lang, **values: object) -> str:
     """Render the message `key` in `lang` with its placeholders filled."""
     zh, en = MESSAGES[key]
-    return (zh if lang == "zh" else en).format(**values)
+    return zh.format(**values) if lang == "zh" else singular(en.format(**values))
 
 
 Steps = Callable[[str], None]  # told what a long operation is doing, for a terminal's status line

@@ -8,11 +8,11 @@ import datetime as dt
 import time
 from collections.abc import Callable
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, overload
 
 from pydantic import BaseModel
 
-from trainbook.errors import InputError
+from trainbook.errors import InputError, TrainbookError
 from trainbook.i18n import LANGS, Lang, Steps, default_lang, last_run, listing, message, quiet
 from trainbook.ids import assign_ids
 from trainbook.workbook import engine_for
@@ -31,7 +31,7 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.printing.certificates import CertificateRun
     from trainbook.printing.qr import QrRun
     from trainbook.report import ShareRun
-    from trainbook.validation import Report
+    from trainbook.validation import Report, Reports
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
 SHARE_READS = (*PROGRESS_NEEDS, "groups", "tasks", "submissions", "assessments", "scores", "feedback", "settings")
@@ -114,14 +114,40 @@ def _name(target: object) -> str:
     return Path(str(target)).name
 
 
+@overload
+def validate(target: list[Path] | list[str] | tuple[Path | str, ...], annotate: bool = False,  # type: ignore[overload-overlap]
+             on_step: Steps = quiet, as_of: dt.date | str | None = None) -> Reports: ...
+
+
+@overload
 def validate(target: object, annotate: bool = False, on_step: Steps = quiet,
-             as_of: dt.date | str | None = None) -> Report:
-    """Validate a master workbook (a path, an xlwings Book, or an engine) and return its Report.
+             as_of: dt.date | str | None = None) -> Report: ...
+
+
+def validate(target: object, annotate: bool = False, on_step: Steps = quiet,
+             as_of: dt.date | str | None = None) -> Report | Reports:
+    """Validate a master workbook (a path, an xlwings Book, or an engine) and return its Report —
+    or, given a list of paths, validate each and return their Reports in order, a book that cannot
+    be read among them with its error (one bad book never stops the others).
 
     With `annotate`, also write the issues sheet and mark the offending cells (earlier marks are
     replaced). Findings about what should have happened by now are as of `as_of` (default: today).
-    Raises TrainbookError only when the workbook cannot be read or written.
+    Raises TrainbookError only when a single workbook cannot be read or written.
     """
+    from trainbook.validation import Report, Reports
+
+    if isinstance(target, (list, tuple)):
+        reports = Reports()
+        for book in target:
+            try:
+                reports.append(_validate(book, annotate, on_step, as_of))
+            except TrainbookError as exc:
+                reports.append(Report(str(book), default_lang(), error=exc.message))
+        return reports
+    return _validate(target, annotate, on_step, as_of)
+
+
+def _validate(target: object, annotate: bool, on_step: Steps, as_of: dt.date | str | None) -> Report:
     from trainbook.validation import run_checks
     from trainbook.validation.annotate import annotation
 

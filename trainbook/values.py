@@ -7,6 +7,7 @@ values that could not be understood are missing; `invalid = present & parsed.isn
 from __future__ import annotations
 
 import datetime as dt
+import difflib
 import functools
 import re
 from collections.abc import Callable
@@ -14,6 +15,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from trainbook.i18n import Lang
 from trainbook.schema.columns import Choice, Column, Sheet
 from trainbook.uniques import distinct
 from trainbook.workbook.master import normalize
@@ -213,6 +215,22 @@ def choice(value: object, choices: tuple[Choice, ...]) -> str | None:
         return None
     exact, normalized = _labels(choices)
     return exact.get(raw) or normalized.get(normalize(raw))
+
+
+@per_value()
+def meant_choice(value: object, choices: tuple[Choice, ...], lang: Lang) -> str | None:
+    """The one label of `lang` a value that is no choice clearly means: one contains the other
+    (通过 → 已通过), or they differ by a character (出席 → 出勤); None when nothing, or more than
+    one, comes close."""
+    raw = _text(value)
+    if raw is None or choice(pd.Series([raw], dtype=object), choices).iloc[0] is not None:
+        return None
+    typed = normalize(raw)
+    labels = {normalize(c.label(lang)): c.label(lang) for c in choices}
+    near = [label for key, label in labels.items() if typed in key or key in typed]
+    if not near:
+        near = [labels[key] for key in difflib.get_close_matches(typed, list(labels), n=2, cutoff=0.5)]
+    return near[0] if len(near) == 1 else None
 
 
 def runs_as_formula(value: object) -> bool:

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from trainbook import values
+from trainbook.i18n import person
 from trainbook.workbook.master import Master
 
 SUFFIX = re.compile(r"[(（][^()（）\"'=,:/\\]*[)）]$")  # (离职), （语文老师）; not a formula's arguments
@@ -108,7 +109,7 @@ class Roster:
                 continue
             clean = person_name(name)
             self.department[student] = clean_name(dept) if dept else ""
-            self.label[student] = f"{student} {name or ''}" + (f"（{dept}）" if dept else "")
+            self.label[student] = person(student, name, dept, master.lang)
             if clean:
                 self.by_key["name"][clean].append(student)
                 if len(clean) >= 3:

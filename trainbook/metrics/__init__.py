@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from trainbook.i18n import Lang, last_run, listing, message
+from trainbook.i18n import Lang, last_run, listing, message, person
 from trainbook.metrics import dashboard
 from trainbook.metrics.aggregates import by, by_session, by_teacher, feedback_responses, feedback_summary
 from trainbook.metrics.attendance import attendance_figures, session_statuses
@@ -139,8 +139,7 @@ def summary(result: Progress, lang: Lang) -> str:
     if result.settings_ignored:
         lines.append(message("settings-ignored", lang, keys=listing(result.settings_ignored, lang)))
     for student_id, row in s[s["risk"] == "high"].iterrows():
-        lines.append(f"  {student_id} {row['name']}（{row['department']}）：{row['needed']}" if zh else
-                     f"  {student_id} {row['name']} ({row['department']}): {row['needed']}")
+        lines.append(f"  {person(student_id, row['name'], row['department'], lang)}{'：' if zh else ': '}{row['needed']}")
     return "\n".join(lines)
 
 

@@ -89,10 +89,10 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     settings = read_settings(master)
     due = due_notices(master, compute(master, as_of), settings)
     texts, held = _texts(master, lang)
-    rendered = [_render(texts[kind], facts) for kind, facts in zip(due["kind"], due["facts"])]
+    rendered = [_render(texts[kind], facts, lang) for kind, facts in zip(due["kind"], due["facts"])]
     due["subject"] = [r[0] for r in rendered]
     due["body"] = [r[1] for r in rendered]
-    due["note"] = [held.get(kind) for kind in due["kind"]]
+    due["note"] = [held.get(kind) or r[2] for kind, r in zip(due["kind"], rendered)]
     old = current(master)
     revived = old["status"].eq("cancelled") & old["note"].map(_auto_cancelled)  # cancelled by trainbook, not by hand
     old.loc[revived, "status"] = "pending"
@@ -179,12 +179,20 @@ def _texts(master: Master, lang: Lang) -> tuple[dict[str, tuple[str, str]], dict
     return texts, held
 
 
-def _render(texts: tuple[str, str], facts: dict[str, Any]) -> tuple[str | None, str | None]:
-    """A notice's subject and body; (None, None) when its template cannot be filled."""
+ESSENTIAL = {"name": "notice-no-name", "program": "notice-no-program"}  # a text without these is no notice
+
+
+def _render(texts: tuple[str, str], facts: dict[str, Any], lang: Lang) -> tuple[str | None, str | None, str | None]:
+    """A notice's subject and body, or — when its template cannot be filled, or would be filled
+    without the person's name or the program's — none, and why (the notice is held)."""
     subject, body = texts
     if unknown_placeholders(subject + body):
-        return None, None
-    return _fill(subject, facts), _fill(body, facts)
+        return None, None, None
+    used = {PLACEHOLDER_KEY[name] for _, name, _, _ in string.Formatter().parse(subject + body) if name}
+    for key, why in ESSENTIAL.items():
+        if key in used and not values.given(facts.get(key)):
+            return None, None, message(why, lang)
+    return _fill(subject, facts), _fill(body, facts), None
 
 
 def _fill(text: str, facts: dict[str, Any]) -> str:

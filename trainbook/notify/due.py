@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, message
 from trainbook.metrics import Progress
 from trainbook.metrics.attendance import session_statuses
 from trainbook.metrics.roster import applicable, students
@@ -65,7 +65,7 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
             ) -> None:
         who = person(student_id)
         for audience in audiences:
-            recipient, mobile = {"student": (who["name"], who["mobile"]),
+            recipient, mobile = {"student": (who["name"] or message("no-name", master.lang), who["mobile"]),
                                  "tutor": (who["tutor"], who["tutor_mobile"]),
                                  "manager": (who["manager"], who["manager_mobile"])}[audience]
             if audience != "student" and not recipient and not values.given(mobile):

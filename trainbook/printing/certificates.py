@@ -17,7 +17,8 @@ from fpdf import FPDF
 from pypdf import PdfReader, PdfWriter
 
 from trainbook import values
-from trainbook.i18n import Lang, message
+from trainbook.errors import InputError
+from trainbook.i18n import Lang, listing, message
 from trainbook.metrics import compute
 from trainbook.policy.plan import program_end, program_ended, session_plan
 from trainbook.policy.settings import read_settings
@@ -51,14 +52,16 @@ class CertificateRun:
     combined: Path | None = None
     lang: Lang = "zh"
     ended: dt.date | None = None  # the as-of day when the program was over by then
+    nameless: list[str] = field(default_factory=list)  # students due one who have no name to print
 
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
+        missing = [message("certificates-no-name", lang, students=listing(self.nameless, lang))] if self.nameless else []
         if not self.files:
-            return message("certificates-none-yet" if self.ended is None else "certificates-none-met", lang,
-                           as_of=self.ended)
-        return message("certificates-result", lang, count=len(self.files), folder=self.files[0].parent,
-                       combined=self.combined.name if self.combined else "")
+            return "\n".join([message("certificates-none-yet" if self.ended is None else "certificates-none-met", lang,
+                                       as_of=self.ended), *missing])
+        return "\n".join([message("certificates-result", lang, count=len(self.files), folder=self.files[0].parent,
+                                   combined=self.combined.name if self.combined else ""), *missing])
 
 
 def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
@@ -67,10 +70,15 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
     settings = read_settings(master)
     progress = compute(master, as_of)
     graduates = progress.students[progress.students["certificate"] == "yes"]
+    program = settings.program_name or ""
+    if len(graduates) and not program.strip():
+        raise InputError(message("certificates-no-program", lang))
+    named = graduates["name"].map(values.given).astype(bool)
+    nameless = [str(s) for s in graduates.index[~named]]
+    graduates = graduates[named]
     plan = session_plan(master)
     end = program_end(settings, plan)
     completed_on = end.date() if pd.notna(end) else as_of
-    program = settings.program_name or ""
     old = values.typed(master.frame("certificates"), BY_KEY["certificates"]).reindex(columns=COLUMNS)
     rows = []
     for student_id, row in graduates.iterrows():
@@ -82,7 +90,8 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
     new = pd.DataFrame(rows, columns=COLUMNS)
     sheet = pd.concat([old[~old["code"].isin(set(new["code"]))].dropna(subset=["code"]), new], ignore_index=True)
     if new.empty:
-        return CertificateRun(sheet, lang=lang, ended=as_of if program_ended(settings, plan, pd.Timestamp(as_of)) else None)
+        return CertificateRun(sheet, lang=lang, ended=as_of if program_ended(settings, plan, pd.Timestamp(as_of)) else None,
+                              nameless=nameless)
     facts = {"program": program, "organizer": settings.organizer or "", "verify": settings.certificate_verify_template}
     pages = [(record, _texts(record, facts, lang)) for record in new.to_dict("records")]
     with tempfile.TemporaryDirectory() as scratch:  # all set in one document: the font is cut and embedded once
@@ -102,7 +111,7 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
         with path.open("wb") as fh:
             single.write(fh)
         files.append(path)
-    return CertificateRun(sheet, files, combined_path, lang)
+    return CertificateRun(sheet, files, combined_path, lang, nameless=nameless)
 
 
 def _document(font: Path) -> FPDF:

@@ -9,7 +9,7 @@ import pandas as pd
 
 from trainbook.validation.cells import check_cells, check_structure
 from trainbook.validation.keys import check_duplicates, check_possible_duplicates, check_references
-from trainbook.validation.report import Finding, Issue, Report, build_issues
+from trainbook.validation.report import Finding, Issue, Report, Reports, build_issues
 from trainbook.validation.rules import (
     check_capacity,
     check_ceilings,
@@ -42,4 +42,4 @@ def run_checks(master: Master, as_of: dt.date | None = None) -> Report:
     return Report(str(master.source), master.lang, build_issues(master, findings()))
 
 
-__all__ = ["Issue", "Report", "run_checks"]
+__all__ = ["Issue", "Report", "Reports", "run_checks"]

@@ -42,6 +42,10 @@ CODES: tuple[Code, ...] = (
          "“{sheet}”表有不止一列叫“{value}”：trainbook 只读 {cell} 这一列，{others} 列被忽略。请删除或改名多出的列。",
          "'{sheet}' has more than one '{value}' column: trainbook reads the one at {cell} and ignores {others}. "
          "Delete or rename the extra ones."),
+    Code("program-name-missing", "warning", "The program has no name",
+         "还没有填写项目名称：通知标题和结业证书都要用它，在填写之前这些通知暂不发送、证书不生成。请在 {cell} 填写。",
+         "The program has no name yet: notice subjects and certificates carry it, so those notices wait and no "
+         "certificate is printed until it is filled in. Fill in {cell}."),
     Code("required-missing", "error", "A required cell is empty",
          "“{column}”不能为空：请填写“{sheet}”表第 {row} 行的 {cell}。",
          "'{column}' must not be empty: fill in {cell} on row {row} of '{sheet}'."),
@@ -64,8 +68,8 @@ CODES: tuple[Code, ...] = (
          "“{column}”里的“{value}”不是数字：请在 {cell} 填写数字。",
          "'{value}' in '{column}' is not a number: put a number in {cell}."),
     Code("invalid-choice", "error", "Not one of the allowed values",
-         "“{value}”不是“{column}”的可选值：请在 {cell} 从下拉列表选择（{choices}）。",
-         "'{value}' is not allowed in '{column}': pick one of {choices} in {cell}."),
+         "“{value}”不是“{column}”的可选值{fix}：请在 {cell} 从下拉列表选择（{choices}）。",
+         "'{value}' is not allowed in '{column}'{fix}: pick one of {choices} in {cell}."),
     Code("duplicate-id", "error", "The same ID is used twice",
          "{column}“{value}”重复（第 {other_rows} 行也用了）：请为 {cell} 换一个编号或删除重复行。",
          "{column} '{value}' is used more than once (also row {other_rows}): give {cell} another ID or delete the duplicate."),

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang, listing
+from trainbook.i18n import Lang, listing, message
 from trainbook.schema.columns import Column
 from trainbook.schema.sheets import SHEETS
 from trainbook.uniques import distinct
@@ -96,9 +96,11 @@ def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterat
         yield from _finding("invalid-number", sheet, col.key, raw, bad)
         yield from _range_findings(sheet, col, raw, parsed)
     elif kind == "choice":
+        meant = values.meant_choice(raw, col.choices, lang)
+        fix = meant.map(lambda label: message("did-you-mean", lang, label=label), na_action="ignore").fillna("")
         yield from _finding("invalid-choice", sheet, col.key, raw,
                             filled & values.choice(raw, col.choices).isna(),
-                            choices=listing(col.choice_labels(lang), lang))
+                            choices=listing(col.choice_labels(lang), lang), fix=fix)
     if kind in ("text", "id", "choice", "email", "url", "mobile"):
         formula = values.formula_like(raw)
         if kind == "mobile":  # '+86 137 1234 5670' is a phone number, as invalid-mobile says

@@ -58,6 +58,7 @@ class Report:
     path: str
     lang: Lang
     issues: list[Issue] = field(default_factory=list)
+    error: str | None = None  # in a batch: why this book could not be validated
 
     @property
     def errors(self) -> int:
@@ -69,15 +70,18 @@ class Report:
 
     @property
     def ok(self) -> bool:
-        """True when there is no error (warnings are allowed)."""
-        return self.errors == 0
+        """True when there is no error (warnings are allowed) and the book could be read."""
+        return self.errors == 0 and self.error is None
 
     def summary(self, lang: Lang | None = None, annotated: bool = False) -> str:
         """What validation found, in one line; `annotated` adds where to see and fix it."""
         lang = lang or self.lang
+        if self.error is not None:
+            return self.error
         if not self.issues:
             return message("validate-clean", lang, path=Path(self.path).name)
-        line = message("validate-found", lang, path=Path(self.path).name, errors=self.errors, warnings=self.warnings)
+        line = message("validate-found", lang, path=Path(self.path).name, errors=self.errors, warnings=self.warnings,
+                       infos=sum(i.severity == "info" for i in self.issues))
         return line + (message("validate-annotated", lang) if annotated else "")
 
     def lines(self) -> list[str]:
@@ -98,8 +102,28 @@ class Report:
                             columns=[*Issue.__dataclass_fields__, "cell"])
 
     def to_json(self) -> dict[str, Any]:
-        return {"path": self.path, "ok": self.ok, "errors": self.errors, "warnings": self.warnings,
+        data = {"path": self.path, "ok": self.ok, "errors": self.errors, "warnings": self.warnings,
                 "issues": [i.to_json() for i in self.issues]}
+        return data if self.error is None else {**data, "error": self.error}
+
+
+class Reports(list[Report]):
+    """The reports of several workbooks validated together, in order."""
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self)
+
+    def to_frame(self) -> pd.DataFrame:
+        """Every finding of every book in one table, with the book's `path` first; a book that
+        could not be read is one row with its `error`."""
+        frames = [r.to_frame().assign(error=None) if r.error is None else
+                  pd.DataFrame({"severity": ["error"], "error": [r.error]}) for r in self]
+        columns = ["path", *Issue.__dataclass_fields__, "cell", "error"]
+        if not frames:
+            return pd.DataFrame(columns=columns)
+        table = pd.concat([f.assign(path=r.path) for f, r in zip(frames, self) if len(f)], ignore_index=True)
+        return table.reindex(columns=columns)
 
 
 def _display(value: object) -> str:

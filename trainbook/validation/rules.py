@@ -7,7 +7,7 @@ from collections.abc import Iterator
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import listing
+from trainbook.i18n import listing, message
 from trainbook.schema.notice_templates import PLACEHOLDERS, unknown_placeholders
 from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.sheets import BY_KEY
@@ -102,23 +102,28 @@ def check_capacity(master: Master) -> Iterator[Finding]:
 
 
 def check_settings(master: Master) -> Iterator[Finding]:
-    """invalid-number, invalid-date, invalid-choice and out-of-range in the settings' value column."""
+    """program-name-missing, and invalid-number, invalid-date, invalid-choice and out-of-range in the
+    settings' value column."""
     frame = master.frame("settings")
     if not {"key", "value"} <= set(frame.columns):
         return
     keys = values.text(frame["key"]).map(normalize, na_action="ignore")
     for row, key in keys.dropna().items():
         param = PARAMETERS.get(key)
+        raw = frame.loc[[row], "value"]
+        if key == "program_name" and not values.present(raw).iloc[0]:  # notices and certificates carry it
+            yield Finding("program-name-missing", "settings", "value", [row], raw.tolist())
         if param is None or param.kind == "text":
             continue
-        raw = frame.loc[[row], "value"]
         if not values.present(raw).iloc[0]:
             continue
         if param.kind == "date" and values.date(raw).isna().iloc[0]:
             yield Finding("invalid-date", "settings", "value", [row], raw.tolist())
         elif param.kind == "choice" and values.choice(raw, param.choices).isna().iloc[0]:
             labels = listing((c.label(master.lang) for c in param.choices), master.lang)
-            yield Finding("invalid-choice", "settings", "value", [row], raw.tolist(), {"choices": [labels]})
+            meant = values.meant_choice(raw, param.choices, master.lang).iloc[0]
+            fix = "" if meant is None else message("did-you-mean", master.lang, label=meant)
+            yield Finding("invalid-choice", "settings", "value", [row], raw.tolist(), {"choices": [labels], "fix": [fix]})
         elif param.kind in ("integer", "number"):
             number = values.number(raw).iloc[0]
             if pd.isna(number) or (param.kind == "integer" and number != round(number)):

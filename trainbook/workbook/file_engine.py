@@ -16,7 +16,7 @@ from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.edit import rows_for, table_edit
 from trainbook.workbook.engine import Update, added_sheet, require_sheets
-from trainbook.workbook.master import Master, identify_sheets, table_from_values
+from trainbook.workbook.master import Master, identify_sheets, refuse_non_master, table_from_values
 from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, read_or_refuse, sheet_parts
 from trainbook.workbook.pictures import set_pictures, set_row_breaks
 from trainbook.workbook.safety import check_replaceable, file_version, replace_atomically
@@ -59,6 +59,7 @@ class FileEngine:
         with read_or_refuse(self.path, self.lang):
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
         names = list(workbook.sheet_names)
+        refuse_non_master(names, self.path, self.lang)
         found, lang = identify_sheets(names)
         self.lang = lang
         master = Master(self.path, lang, names, names=found, version=version)

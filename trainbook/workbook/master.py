@@ -59,6 +59,29 @@ def identify_sheets(names: Sequence[str]) -> tuple[dict[str, str], Lang]:
     return found, lang
 
 
+MASTER_SHEETS = 5  # a workbook with fewer of the master's sheets is something else
+EXPORT_SHEETS = ("打卡时间", "每日统计", "每日汇总", "原始记录", "月度汇总", "签到", "请假", "直播", "考勤报表")
+
+
+def refuse_non_master(names: Sequence[str], path: object, lang: Lang) -> None:
+    """An InputError saying what a workbook is, when it is not a master: the manager report, a
+    DingTalk export, or something else."""
+    from trainbook.errors import InputError
+    from trainbook.i18n import message
+    from trainbook.schema.report import OVERVIEW, STUDENTS
+
+    found, _ = identify_sheets(names)
+    if len(found) >= MASTER_SHEETS:
+        return
+    keys = {normalize(n) for n in names}
+    if {normalize(OVERVIEW.name(lang)), normalize(STUDENTS.name(lang))} <= keys or \
+            {normalize(OVERVIEW.zh), normalize(STUDENTS.zh)} <= keys:
+        raise InputError(message("not-master-report", lang, path=path))
+    if any(normalize(word) in key for key in keys for word in EXPORT_SHEETS):
+        raise InputError(message("not-master-export", lang, path=path))
+    raise InputError(message("not-master", lang, path=path))
+
+
 @dataclass
 class Table:
     """One sheet's data. `frame` is indexed by Excel row number; its columns are the declared keys

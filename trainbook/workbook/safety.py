@@ -62,10 +62,12 @@ def write_lock(path: Path, lang: Lang) -> Iterator[None]:
 
     An OS lock (flock on Linux and macOS, LockFileEx on Windows, through filelock): taken in one
     step, and released by the OS when its process ends, so a lock is never stale and never
-    half-written."""
+    half-written. Its file lives in the backup folder, not beside the workbook."""
     from filelock import FileLock, Timeout
 
-    lock = FileLock(path.with_name(f".{path.name}.trainbook-lock"), timeout=0)
+    folder = path.parent / BACKUP_DIR
+    folder.mkdir(exist_ok=True)
+    lock = FileLock(folder / f"{path.name}.lock", timeout=0)
     try:
         lock.acquire()
     except Timeout:

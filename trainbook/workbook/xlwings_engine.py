@@ -15,12 +15,12 @@ from typing import Any
 
 import numpy as np
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, default_lang
 from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
 from trainbook.workbook.engine import Cell, Picture, Update, added_sheet, require_sheets
-from trainbook.workbook.master import Master, Table, identify_sheets, table_from_values
+from trainbook.workbook.master import Master, Table, identify_sheets, refuse_non_master, table_from_values
 from trainbook.workbook.sheet_xml import Link, Rows, excel_serial
 from trainbook.workbook.template import LAST_RUN_CELLS
 
@@ -62,6 +62,7 @@ class XlwingsEngine:
 
     def read(self, keys: Iterable[str] | None = None) -> Master:
         names = [sheet.name for sheet in self.book.sheets]
+        refuse_non_master(names, self.book.name, default_lang())
         found, lang = identify_sheets(names)
         # the full path: what an operation prints goes beside the workbook, and a button's Python
         # runs in the interpreter's folder, not the workbook's
