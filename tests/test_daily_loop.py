@@ -101,3 +101,13 @@ def test_many_books_validate_into_one_table_with_their_paths(clean_book: Path, b
     assert list(table.columns[:2]) == ["path", "severity"]
     assert set(table["path"]) == {str(blank_book), str(broken)}, "a clean book has no rows; a broken one says why"
     assert table.loc[table["path"] == str(broken), "error"].str.len().iloc[0] > 0
+
+
+def test_a_date_that_cannot_be_read_is_said_with_its_row(demo_book: Path, tmp_path: Path) -> None:
+    student = trainbook.read(demo_book).frame("enrollment").iloc[2]
+    export = tmp_path / "作业.csv"
+    export.write_text("作业名称,姓名,部门,提交状态,提交时间\n"
+                      f"入职心得,{student['name']},{student['department']},已提交,9999-12-31\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["merge", str(demo_book), str(export)])
+    assert result.exit_code == 0, result.output
+    assert "第 2 行“提交时间”的“9999-12-31”" in result.output and "按没有时间处理" in result.output

@@ -395,3 +395,25 @@ def test_absurd_values_typed_in_a_master_are_findings(place: str, demo_book: Pat
                                                                        if command == "share" else [])])
         assert result.exit_code in (0, 1), (command, result.output)
     assert "invalid-" in CliRunner().invoke(main, ["validate", str(demo_book)]).output
+
+
+def test_a_sheet_that_only_declares_a_far_range_is_read(tmp_path: Path, demo_book: Path) -> None:
+    """DingTalk-like exports saved by some tools declare A1:XFD1048576 and hold a few cells: the
+    reader goes by the cells, and so does the check."""
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    wb.active.append(["姓名", "打卡时间"])
+    wb.active.append(["路人甲", "2026-11-02 08:50"])
+    plain = tmp_path / "plain.xlsx"
+    wb.save(plain)
+    declared = tmp_path / "declared.xlsx"
+    with zipfile.ZipFile(plain) as zin, zipfile.ZipFile(declared, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename.startswith("xl/worksheets/sheet"):
+                data = re.sub(rb'<dimension ref="[^"]*"', b'<dimension ref="A1:XFD1048576"', data)
+                assert b"XFD1048576" in data
+            zout.writestr(info, data)
+    result = CliRunner().invoke(main, ["merge", str(demo_book), str(declared), "--dry-run", "--force"])
+    assert result.exit_code == 0, result.output

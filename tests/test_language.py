@@ -29,7 +29,8 @@ LATIN_IN_ZH = {  # names Chinese coordinators use as they are
     "csv", "json", "text", "zh", "en", "UserId", "NPS", "SHA", "Excel", "WPS", "LibreOffice", "UTF", "ID",
     "English",  # the language choice names each language in itself: 中文, English
     *(kind.key for kind in KINDS),  # --kind's values
-    *main.commands,
+    *main.commands, "add", "list",  # the commands, and robot's
+    "department",  # --by's value
 }
 MACHINE = {("settings", "key"), ("templates", "kind"), ("issues", "code"), ("imports", "sha256"), ("notices", "notice_id"),
            ("review_data", "data")}
@@ -116,17 +117,35 @@ def test_the_demo_run_speaks_one_language(demo_run: tuple[str, str, Path, Path])
     assert leaks(output.splitlines(), theirs | {str(book.resolve())}, lang) == []
 
 
-COMMANDS = ("init", "buttons", "template", "validate", "merge", "progress", "demo")
+def _commands(group: object = main, path: tuple[str, ...] = ()) -> list[tuple[str, ...]]:
+    """Every command and subcommand of the command line, as the words that call it."""
+    out = []
+    for name, command in getattr(group, "commands", {}).items():
+        out.append((*path, name))
+        out += _commands(command, (*path, name))
+    return out
+
+
 MISTAKES = (("merge",), ("init", "x.xlsx", "--lang", "fr"), ("progress", "x.xlsx", "--as-of", "2026-13-01"),
             ("merge", "a.xlsx", "b.csv", "--kind", "foo"), ("vali",), ("validate", "missing.xlsx"),
-            ("merge", "x.xlsx", "y.csv", "--sesion", "C01"), ("validate", "--jobs", "0", "x.xlsx"), ("--version",))
+            ("merge", "x.xlsx", "y.csv", "--sesion", "C01"), ("validate", "--jobs", "0", "x.xlsx"), ("--version",),
+            ("robot", "add", "班级群"), ("share", "x.xlsx", "--as-of", "明天"), ("notices", "x.xlsx", "--as-of", "2026/2/30"))
+NOT_FOR_PEOPLE = {  # what a coordinator should never read: format codes, click's own words, text cut short
+    "zh": re.compile(r"%[YmdHMS]|\[required\]|x>=|x<=|\.\.\.$|\b(?:TEXT|INTEGER|FLOAT|FILENAME|DATETIME)\b"),
+    "en": re.compile(r"%[YmdHMS]|x>=|x<=|\.\.\.$"),
+}
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_help_and_argument_errors_speak_one_language(lang: str, tmp_path: Path) -> None:
-    outputs = [_run(lang, "--help")] + [_run(lang, c, "--help") for c in COMMANDS]
+    commands = _commands()
+    assert {"merge", "robot", ("robot", "add")} & {c[0] if len(c) == 1 else c for c in commands} == {"merge", "robot",
+                                                                                                    ("robot", "add")}
+    outputs = [_run(lang, "--help")] + [_run(lang, *c, "--help") for c in commands]
     outputs += [_run(lang, *args, cwd=tmp_path) for args in MISTAKES]
     lines = [line for out in outputs for line in out.splitlines()]
+    said = [line for line in lines if not line.startswith(("用法", "Usage"))]  # usage: click's own syntax (BOOKS...)
+    assert [line for line in said if NOT_FOR_PEOPLE[lang].search(line)] == [], "no format codes, click's English or cut text"
     assert any(("用法" if lang == "zh" else "Usage") in line for line in lines)
     assert any(("缺少参数" if lang == "zh" else "Missing argument") in line for line in lines)
     typed = {str(tmp_path), *(arg for args in MISTAKES for arg in args if not arg.startswith("-"))}

@@ -861,3 +861,17 @@ def test_a_namesake_resolved_by_department_is_matched_the_next_time(tmp_path: Pa
     assert attendance(roster_book)[("C02", "S0068")]["status"] == "出勤"
     nothing = CliRunner().invoke(main, ["merge", str(roster_book)])
     assert nothing.exit_code == 2 and "没有要合并的导出文件" in nothing.output
+
+
+@pytest.mark.parametrize("option, value, said", [("--session", "K9", "没有课次编号 K9"),
+                                                 ("--assessment", "A9", "没有考核编号 A9")])
+def test_a_session_or_assessment_that_does_not_exist_is_refused_untouched(tmp_path: Path, roster_book: Path, program,
+                                                                          option: str, value: str, said: str) -> None:
+    export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    before = parts(roster_book)
+    result = CliRunner().invoke(main, ["merge", str(roster_book), str(export), option, value])
+    assert result.exit_code == 2 and said in result.output and ("C01" in result.output or "A01" in result.output)
+    assert parts(roster_book) == before, "nothing written, the file not logged as imported"
+    [again] = trainbook.merge(roster_book, export)
+    assert not again.already_imported and again.matched == 1

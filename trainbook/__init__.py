@@ -42,12 +42,12 @@ _WHERE = {
     **{name: "trainbook.operations" for name in OPERATIONS},
 }
 
-if TYPE_CHECKING:
-    from trainbook.errors import InputError, TrainbookError, WriteError
-    from trainbook.importers.merge import MergeResult, MergeRun
-    from trainbook.metrics import Progress
-    from trainbook.notify import NoticeRun
-    from trainbook.operations import (
+if TYPE_CHECKING:  # what the names above are, for type checkers (at run time each is imported when first used)
+    from trainbook.errors import InputError, TrainbookError, WriteError  # noqa: F401
+    from trainbook.importers.merge import MergeResult, MergeRun  # noqa: F401
+    from trainbook.metrics import Progress  # noqa: F401
+    from trainbook.notify import NoticeRun  # noqa: F401
+    from trainbook.operations import (  # noqa: F401
         buttons,
         certificates,
         init,
@@ -61,8 +61,8 @@ if TYPE_CHECKING:
         share,
         validate,
     )
-    from trainbook.report import ShareRun
-    from trainbook.validation import Issue, Report, Reports
+    from trainbook.report import ShareRun  # noqa: F401
+    from trainbook.validation import Issue, Report, Reports  # noqa: F401
 
 
 def __getattr__(name: str) -> Any:

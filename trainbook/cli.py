@@ -3,6 +3,7 @@ turns a TrainbookError into a message and an exit code (SPEC §3)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import gc
 import json
 import sys
@@ -46,7 +47,7 @@ CLICK_ZH = {  # click's own texts (its gettext messages), for a Chinese command 
     "{value!r} is not a valid {number_type}.": "{value!r} 不是有效的{number_type}。",
     "integer": "整数", "float": "数字",
     "{value} is not in the range {range}.": "{value} 不在范围 {range} 内。",
-    "default: {default}": "默认：{default}", "Aborted!": "已中止。",
+    "default: {default}": "默认：{default}", "Aborted!": "已中止。", "required": "必填",
     "Did you mean {possibility}?": "是不是 {possibility}？",
     "(Did you mean one of: {possibilities}?)": "（是不是其中之一：{possibilities}？）",
     "{name} {filename!r} does not exist.": "{name} {filename!r} 不存在。",
@@ -114,7 +115,24 @@ def _status() -> Iterator[Callable[[str], None]]:
         click.echo("\r\033[K", err=True, nl=False)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]},
+class Whole(click.Command):
+    """A command whose summary in `trainbook --help` is said whole, wrapped, never cut off with '...'."""
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return (self.short_help or self.help or "").strip()
+
+
+class WholeGroup(click.Group):
+    command_class = Whole
+
+    def get_short_help_str(self, limit: int = 45) -> str:
+        return (self.short_help or self.help or "").strip()
+
+
+WholeGroup.group_class = WholeGroup
+
+
+@click.group(cls=WholeGroup, context_settings={"help_option_names": ["-h", "--help"]},
              help=T("trainbook：每个钉钉培训项目一本主工作簿。英文界面：设置环境变量 TRAINBOOK_LANG=en。",
                     "trainbook — one master workbook per DingTalk training program."))
 @click.option("--debug", is_flag=True, help=T("出错时显示完整的调用栈。", "Show full tracebacks."))
@@ -248,7 +266,36 @@ def _run_batch(func: Callable[[tuple[str, bool, bool]], dict[str, Any]], items: 
     return [results[i] for i in range(len(items))]
 
 
-DATE_FORMATS = ["%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d"]
+class Day(click.ParamType):
+    """A day as coordinators write it: 2026-11-29, 2026/11/29, 2026.11.29 or 20261129."""
+
+    name = "date"
+    formats = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
+        if isinstance(value, dt.date):
+            return value
+        for form in self.formats:
+            try:
+                return dt.datetime.strptime(str(value).strip(), form).date()
+            except ValueError:
+                continue
+        self.fail(message("bad-day-option", LANG, value=value), param, ctx)
+
+
+class AtLeastOne(click.ParamType):
+    """A whole number of at least one (how many books at once)."""
+
+    name = "integer"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
+        text = str(value).strip()
+        if text.isdigit() and int(text) >= 1:
+            return int(text)
+        self.fail(message("bad-count-option", LANG, value=value), param, ctx)
+
+
+DAY = Day()
 FORMAT_HELP = T("输出格式：text 文字，json 供程序读取。", "Output: text, or json for programs.")
 
 
@@ -259,7 +306,7 @@ FORMAT_HELP = T("输出格式：text 文字，json 供程序读取。", "Output:
               help=FORMAT_HELP)
 @click.option("--annotate", is_flag=True, help=T("写出“校验结果”表并标出有问题的单元格。",
                                                  "Write the issues sheet and mark the offending cells."))
-@click.option("--jobs", type=click.IntRange(min=1), metavar="N", default=1, show_default=True,
+@click.option("--jobs", type=AtLeastOne(), metavar="N", default=1, show_default=True,
               help=T("同时校验的工作簿数。", "Validate this many workbooks in parallel."))
 def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> None:
     with _user_errors(_debug()):
@@ -277,7 +324,9 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
         sys.exit(max(r["exit_code"] for r in results))
 
 
-@main.command(help=T("把钉钉导出（xlsx、xls、csv、UTF-16 文本）合并进 BOOK；不给导出文件时，导入你在“待确认”表里填好的学员编号。",
+@main.command(short_help=T("把钉钉导出合并进主工作簿，或导入“待确认”表里你填好的学员编号。",
+                           "Merge DingTalk exports into BOOK, or land what you decided on the review sheet."),
+              help=T("把钉钉导出（xlsx、xls、csv、UTF-16 文本）合并进 BOOK；不给导出文件时，导入你在“待确认”表里填好的学员编号。",
                      "Merge DingTalk exports (xlsx, xls, csv, UTF-16 text) into BOOK; with none, land what you filled "
                      "in on the review sheet."))
 @click.argument("book", type=click.Path(path_type=Path))
@@ -316,17 +365,17 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
 @main.command(help=T("计算出勤、任务、成绩、风险和结业证书，重写“学习进度”和“看板”。",
                      "Compute attendance, tasks, scores, risk and certificates; rewrite the progress sheet."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS), metavar=T("日期", "DATE"),
+@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
               help=T("按这一天计算进度（默认：今天）；如 2026-11-29 或 2026/11/29。",
                      "Work out progress as of this date (default: today), e.g. 2026-11-29."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help=FORMAT_HELP)
-def progress(book: Path, as_of: Any, fmt: str) -> None:
+def progress(book: Path, as_of: dt.date | None, fmt: str) -> None:
     from trainbook.operations import progress as compute_progress
 
     with _user_errors(_debug()):
         with _status() as on_step:
-            result = compute_progress(book, as_of=as_of.date() if as_of else None, on_step=on_step)
+            result = compute_progress(book, as_of=as_of, on_step=on_step)
         if fmt == "json":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
         else:
@@ -337,19 +386,19 @@ def progress(book: Path, as_of: Any, fmt: str) -> None:
                      "Work out the notices due today (or on --as-of) into the notices sheet; --out also "
                      "writes them to a .csv or .json."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS), metavar=T("日期", "DATE"),
+@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
               help=T("按这一天生成（默认：今天）。", "Work them out as of this date (default: today)."))
 @click.option("--out", type=click.Path(path_type=Path),
               help=T("另存待发送的通知：.csv（用 Excel 打开）或 .json（钉钉机器人消息）。",
                      "Also write the pending notices: .csv (for Excel) or .json (DingTalk robot messages)."))
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
               help=FORMAT_HELP)
-def notices(book: Path, as_of: Any, out: Path | None, fmt: str) -> None:
+def notices(book: Path, as_of: dt.date | None, out: Path | None, fmt: str) -> None:
     from trainbook.operations import notices as make_notices
 
     with _user_errors(_debug()):
         with _status() as on_step:
-            result = make_notices(book, as_of=as_of.date() if as_of else None, out=out, on_step=on_step)
+            result = make_notices(book, as_of=as_of, out=out, on_step=on_step)
         if fmt == "json":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2, default=str))
         else:
@@ -397,10 +446,12 @@ def robot() -> None:
 @robot.command("add", help=T("保存一个机器人，之后在“设置”表的“钉钉机器人”填它的名称即可发送。",
                              "Save a robot; then put its name in Settings' DingTalk robot to send with it."))
 @click.argument("name")
-@click.option("--webhook", required=True, help=T("机器人地址（https://oapi.dingtalk.com/robot/send?access_token=…）。",
+@click.option("--webhook", required=True, metavar="URL", help=T("机器人地址（https://oapi.dingtalk.com/robot/send?access_token=…）。",
                                                  "The robot's webhook (https://oapi.dingtalk.com/robot/send?access_token=…)."))
-@click.option("--secret", default="", help=T("加签密钥（机器人设置了“加签”时）。", "The signing secret, if the robot signs."))
-@click.option("--keyword", default="", help=T("机器人要求的关键词。", "A keyword the robot requires."))
+@click.option("--secret", default="", metavar=T("密钥", "SECRET"),
+              help=T("加签密钥（机器人设置了“加签”时）。", "The signing secret, if the robot signs."))
+@click.option("--keyword", default="", metavar=T("关键词", "WORD"),
+              help=T("机器人要求的关键词。", "A keyword the robot requires."))
 def robot_add(name: str, webhook: str, secret: str, keyword: str) -> None:
     from trainbook.notify.robot import save_robot
 
@@ -445,16 +496,18 @@ def qr(book: Path, out: Path | None, sessions: str | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path),
               help=T("证书写到哪个文件夹（默认：工作簿旁的“<工作簿名>-证书”）。",
                      "The folder for the PDFs (default: '<book>-certificates' beside the workbook)."))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS), metavar=T("日期", "DATE"),
+@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
               help=T("按这一天判断谁已结业（默认：今天）。", "Decide who has completed as of this date (default: today)."))
-def certificates(book: Path, out: Path | None, as_of: Any) -> None:
+def certificates(book: Path, out: Path | None, as_of: dt.date | None) -> None:
     from trainbook.operations import certificates as write_certificates
 
     with _user_errors(_debug()):
-        click.echo(write_certificates(book, as_of=as_of.date() if as_of else None, out=out).summary())
+        click.echo(write_certificates(book, as_of=as_of, out=out).summary())
 
 
-@main.command(help=T("生成给管理层看的报表：新的 .xlsx，只有数字、图表和学员进度（手机号隐去中间四位，没有邮箱、备注和公式），"
+@main.command(short_help=T("生成给管理层看的报表（只有数字、图表和学员进度，可直接转发）。",
+                           "Write the manager report: figures, charts and progress only, ready to forward."),
+              help=T("生成给管理层看的报表：新的 .xlsx，只有数字、图表和学员进度（手机号隐去中间四位，没有邮箱、备注和公式），"
                      "主工作簿不变。",
                      "Write the manager report: a new .xlsx of figures, charts and progress only (mobiles masked; no "
                      "e-mail, notes or formulas); the master is left as it is."))
@@ -463,19 +516,19 @@ def certificates(book: Path, out: Path | None, as_of: Any) -> None:
               help=T("报表文件（.xlsx；默认：工作簿旁的“<工作簿名>-管理层报表.xlsx”）；加 --by department 时为文件夹。",
                      "The report file (.xlsx; default: '<book>-manager-report.xlsx' beside the workbook); a folder "
                      "with --by department."))
-@click.option("--as-of", "as_of", type=click.DateTime(formats=DATE_FORMATS), metavar=T("日期", "DATE"),
+@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
               help=T("数据截至这一天（默认：今天）。", "Figures as of this date (default: today)."))
 @click.option("--by", type=click.Choice(["department"]),
               help=T("department：每个部门一份，只含本部门的学员，文件名为“<项目名称>-<部门>.xlsx”。",
                      "department: one file per department holding only its people, named '<program>-<department>.xlsx'."))
 @click.option("--lang", type=click.Choice(["zh", "en"]),
               help=T("报表的语言（默认：与主工作簿相同）。", "The report's language (default: the master's)."))
-def share(book: Path, out: Path | None, as_of: Any, by: str | None, lang: str | None) -> None:
+def share(book: Path, out: Path | None, as_of: dt.date | None, by: str | None, lang: str | None) -> None:
     from trainbook.operations import share as write_share
 
     with _user_errors(_debug()):
         with _status() as on_step:
-            result = write_share(book, out=out, as_of=as_of.date() if as_of else None, by=by,
+            result = write_share(book, out=out, as_of=as_of, by=by,
                                  lang=lang, on_step=on_step)  # type: ignore[arg-type]
         click.echo(result.summary())
 

@@ -37,6 +37,7 @@ class ExportTable:
     period: tuple[dt.date, dt.date] | None = None
     preamble: list[list[Any]] = field(default_factory=list)
     generated_at: dt.datetime | None = None  # 报表生成时间: nothing later than this is in the file
+    unreadable: list[tuple[int, str, Any]] = field(default_factory=list)  # (row, header, value) read as no date/time
 
     @property
     def keys(self) -> list[str]:

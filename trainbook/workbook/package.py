@@ -138,7 +138,6 @@ MAX_TOTAL_CELLS = 60_000_000  # all sheets of a file together
 _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)  # what may stand before a DTD or the first element
 PROLOG_START, PROLOG_LIMIT = 64 * 1024, 4 * 1024**2
 RATIO_FROM = 1024**2  # members smaller than this may compress as well as they like
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^<>]*\bref\s*=\s*["\']([A-Za-z]+)(\d+)(?::([A-Za-z]+)(\d+))?')
 _UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\'](\d+)')
 
 # Searches with a literal start, each one pass at C speed. A reference spelled otherwise (spaces
@@ -164,19 +163,15 @@ def _chunks(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterable[tuple[bytes,
 
 
 def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: Lang) -> int:
-    """Refuse a sheet that reaches beyond Excel's limits or the cell budget, by its declared used
-    range and by the cells it holds: a reader allocates the whole rectangle they span, whatever the
-    declaration says. Returns the rectangle's cells. Row tags and unusual cells (past column Z or row
-    999,999) are found by C-speed searches; a sheet with unusual cells has every reference read, and
-    one whose cells or rows give no reference (placed one after another) or spell it unusually is
-    parsed."""
+    """Refuse a sheet that reaches beyond Excel's limits or the cell budget by the cells it holds: a
+    reader allocates the whole rectangle they span. (The used range a sheet declares is no reason:
+    the reader ignores it, and a sheet may declare A1:XFD1048576 and hold three cells.) Returns the
+    rectangle's cells. Row tags and unusual cells (past column Z or row 999,999) are found by
+    C-speed searches; a sheet with unusual cells has every reference read, and one whose cells or
+    rows give no reference (placed one after another) or spell it unusually is parsed."""
     rows = cols = 1
     unusual = unplaced = False
-    for n, (data, last) in enumerate(_chunks(zf, info)):
-        if n == 0 and (found := _DIMENSION.search(data[:4096])):
-            last_col, last_row = (found.group(3), found.group(4)) if found.group(3) else (found.group(1), found.group(2))
-            _refuse_beyond(int(last_row), _column_number(last_col), path, lang)
-            cols = _column_number(last_col)
+    for data, last in _chunks(zf, info):
         rows = max(rows, max(map(int, _ROW_TAG.findall(data)), default=0))
         unusual = unusual or _UNUSUAL_REF.search(data) is not None
         found = _PLACED.search(data)  # one in the margin of a piece is looked at again, whole, in the next

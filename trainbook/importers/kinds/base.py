@@ -6,7 +6,8 @@ from typing import ClassVar
 
 import pandas as pd
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, listing, message
+from trainbook.importers import parsing
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import IDENTITY, Evidence
 from trainbook.workbook.master import normalize
@@ -39,8 +40,14 @@ class ExportKind:
         raise NotImplementedError
 
     def notes(self, table: ExportTable, lang: Lang) -> list[str]:
-        """What the merge should say about this table beyond its counts (columns it could not place)."""
-        return []
+        """What the merge should say about this table beyond its counts: cells that hold no date or
+        time it can read (the rest of their rows is used)."""
+        if not table.unreadable:
+            return []
+        shown = listing((message("unreadable-cell", lang, row=row, column=header, value=value)
+                         for row, header, value in table.unreadable[:5]), lang)
+        more = message("and-more", lang, count=len(table.unreadable)) if len(table.unreadable) > 5 else ""
+        return [message("export-unreadable-times", lang, cells=shown + more)]
 
     def named_sheet(self, table: ExportTable) -> bool:
         return any(normalize(n) in normalize(table.sheet) for n in self.sheet_names)
@@ -53,6 +60,26 @@ def identity(table: ExportTable) -> pd.DataFrame:
         column = table.column(*field.headers)
         frame[field.key] = table.rows[column] if column else None
     return frame
+
+
+def when(table: ExportTable, header: str | None, day: pd.Series | None = None) -> pd.Series:
+    """The date-times of a column (bare times on `day`; no column, none); every filled cell that is
+    none is noted on the table, so that the merge says which rows lost their time and why."""
+    if header is None:
+        return pd.Series(pd.NaT, index=table.rows.index, dtype="datetime64[ns]")
+    raw = table.rows[header]
+    parsed = parsing.when(raw, day)
+    text = raw.astype(str).str.strip()
+    bad = raw.notna() & (text != "") & parsed.isna() & ~text.isin(parsing.NOT_PARTICIPATED)
+    if day is not None:
+        bad &= day.notna()  # a time whose day is unreadable is said of the day
+    table.unreadable += [(int(row), header, value) for row, value in raw[bad].items()]
+    return parsed
+
+
+def day_of(table: ExportTable, header: str | None) -> pd.Series:
+    """The days of a column (a date, a date-time, 20-09-01 星期二), noted like `when`."""
+    return when(table, header).dt.normalize()
 
 
 def has(table: ExportTable, *names: str) -> bool:

@@ -10,8 +10,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.importers import parsing
-from trainbook.importers.kinds.base import ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, day_of, has, identity, when
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import SLOT
 from trainbook.workbook.master import normalize
@@ -68,7 +67,7 @@ class DailyStatsImporter(ExportKind):
     def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         who = identity(table)
         rows = table.rows
-        day = parsing.moments(rows[table.column(*DAY)]).dt.normalize()
+        day = day_of(table, table.column(*DAY))
         shift = table.column(*SHIFT)
         pairs = pair_columns(table)
         spans = shift_spans(rows[shift] if shift else pd.Series(None, index=rows.index, dtype=object), day,
@@ -78,7 +77,7 @@ class DailyStatsImporter(ExportKind):
             piece = who.assign(day=day, slot=number)
             for side in ("on", "off"):
                 at, result = columns.get(f"{side}_at"), columns.get(f"{side}_result")
-                piece[f"{side}_at"] = parsing.when(rows[at], day) if at else pd.NaT
+                piece[f"{side}_at"] = when(table, at, day) if at else pd.NaT
                 piece[f"{side}_result"] = rows[result].map(_word) if result else None
             piece["planned_from"], piece["planned_to"] = spans[number - 1]
             said = piece[["on_at", "off_at", "on_result", "off_result"]].notna().any(axis=1)

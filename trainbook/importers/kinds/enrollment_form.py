@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.importers import parsing
-from trainbook.importers.kinds.base import ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity, when
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import APPLICANT
 
@@ -46,7 +45,7 @@ class EnrollmentFormImporter(ExportKind):
         for key, fragments in FIELDS.items():
             column = table.column_like(*fragments)
             out[key] = rows[column] if column else None
-        out["enrolled_at"] = parsing.when(rows[table.column(*SUBMITTED)])
+        out["enrolled_at"] = when(table, table.column(*SUBMITTED))
         filled = table.column("是否填写")
         if filled:
             out = out[~rows[filled].astype(str).str.contains("未")]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.importers import parsing
-from trainbook.importers.kinds.base import ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity, when
 from trainbook.importers.kinds.homework import TITLE as HOMEWORK_TITLE
 from trainbook.importers.table import ExportTable
 from trainbook.schema import evidence
@@ -33,7 +32,7 @@ class ExamImporter(ExportKind):
         rows = table.rows
         out["score"] = number(rows[table.column(*SCORE)])
         submitted = table.column(*SUBMITTED)
-        out["at"] = parsing.when(rows[submitted]) if submitted else pd.NaT
+        out["at"] = when(table, submitted) if submitted else pd.NaT
         title = table.column(*TITLE)
         out["title"] = rows[title] if title else (table.title or table.sheet)
         return out[out["score"].notna()]

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.importers import parsing
-from trainbook.importers.kinds.base import ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity, when
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import SUBMISSION
 from trainbook.values import number
@@ -36,7 +35,7 @@ class HomeworkImporter(ExportKind):
         title = table.column(*TITLE)
         out["title"] = rows[title] if title else (table.title or table.sheet)
         submitted = table.column(*SUBMITTED)
-        out["at"] = parsing.when(rows[submitted]) if submitted else pd.NaT
+        out["at"] = when(table, submitted) if submitted else pd.NaT
         state = table.column(*STATE)
         text = rows[state].fillna("").astype(str) if state else pd.Series("", index=rows.index)
         out["done"] = out["at"].notna() | text.str.contains("已提交|已完成|是|submitted", case=False, regex=True)

@@ -6,7 +6,7 @@ import pandas as pd
 
 from trainbook.i18n import Lang
 from trainbook.importers import parsing
-from trainbook.importers.kinds.base import ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, has, identity, when
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import ONLINE
 
@@ -28,12 +28,12 @@ class MeetingImporter(ExportKind):
     def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         rows = table.rows
-        out["at"] = out["joined_at"] = parsing.when(rows[table.column(*JOINED)])
+        out["at"] = out["joined_at"] = when(table, table.column(*JOINED))
         duration, left = table.column(*DURATION), table.column(*LEFT)
         if duration:
             out["live_minutes"] = parsing.minutes(rows[duration])
         else:
-            out["live_minutes"] = (parsing.when(rows[left]) - out["at"]).dt.total_seconds() / 60
+            out["live_minutes"] = (when(table, left) - out["at"]).dt.total_seconds() / 60
         out["replay_minutes"] = 0.0
         title = table.column(*TITLE)
         out["title"] = rows[title] if title else table.sheet

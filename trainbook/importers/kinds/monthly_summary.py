@@ -144,4 +144,4 @@ class MonthlySummaryImporter(ExportKind):
         return identity(table).join(found, how="inner").assign(planned_from=pd.NaT, planned_to=pd.NaT)
 
     def notes(self, table: ExportTable, lang: Lang) -> list[str]:
-        return unplaced_note(table, lang)
+        return super().notes(table, lang) + unplaced_note(table, lang)

@@ -59,4 +59,4 @@ class PunchGridImporter(ExportKind):
         return identity(table).join(found, how="inner")
 
     def notes(self, table: ExportTable, lang: Lang) -> list[str]:
-        return unplaced_note(table, lang)
+        return super().notes(table, lang) + unplaced_note(table, lang)

@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.importers import parsing
-from trainbook.importers.kinds.base import ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, day_of, has, identity, when
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import PUNCH
 
@@ -31,10 +30,10 @@ class PunchRecordsImporter(ExportKind):
     def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         out = identity(table)
         day_column = table.column(*DAY)
-        day = parsing.moments(table.rows[day_column]) if day_column else None
-        out["at"] = parsing.when(table.rows[table.column(*PUNCHED)], day)
-        out["day"] = day.dt.normalize() if day is not None else pd.NaT
+        day = day_of(table, day_column) if day_column else None
+        out["at"] = when(table, table.column(*PUNCHED), day)
+        out["day"] = day if day is not None else pd.NaT
         planned, result = table.column(*PLANNED), table.column(*RESULT)
-        out["planned_at"] = parsing.when(table.rows[planned], day) if planned else pd.NaT
+        out["planned_at"] = when(table, planned, day) if planned else pd.NaT
         out["result"] = table.rows[result] if result else None
         return out[out["at"].notna()]

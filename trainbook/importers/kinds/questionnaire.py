@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.importers import parsing
-from trainbook.importers.kinds.base import ExportKind, identity
+from trainbook.importers.kinds.base import ExportKind, identity, when
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import RESPONSE
 from trainbook.values import number
@@ -46,7 +45,7 @@ class QuestionnaireImporter(ExportKind):
             values = rows[column] if column else pd.Series(None, index=rows.index, dtype=object)
             out[key] = values if key == "comments" else number(values)
         submitted = table.column(*SUBMITTED)
-        out["at"] = parsing.when(rows[submitted]) if submitted else pd.NaT
+        out["at"] = when(table, submitted) if submitted else pd.NaT
         title = table.column(*TITLE)
         out["title"] = rows[title] if title else (table.title or table.sheet)
         return out[out["overall"].notna()]

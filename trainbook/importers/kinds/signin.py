@@ -5,8 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook.i18n import Lang
-from trainbook.importers import parsing
-from trainbook.importers.kinds.base import ExportKind, has, identity
+from trainbook.importers.kinds.base import ExportKind, day_of, has, identity, when
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import PUNCH
 
@@ -29,8 +28,8 @@ class SigninImporter(ExportKind):
         out = identity(table)
         full = table.column("签到时间", "Check-in Time", "Sign-in Time")
         if full:
-            out["at"] = parsing.when(table.rows[full])
+            out["at"] = when(table, full)
         else:
-            day = parsing.moments(table.rows[table.column("日期", "Date")])
-            out["at"] = parsing.when(table.rows[table.column("时间", "Time")], day)
+            day = day_of(table, table.column("日期", "Date"))
+            out["at"] = when(table, table.column("时间", "Time"), day)
         return out[out["at"].notna()]

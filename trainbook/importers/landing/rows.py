@@ -92,9 +92,7 @@ def ids_by_title(master: Master, sheet: str, id_column: str, titles: pd.Series, 
     """Map export titles to ids of `sheet` by title (equal, or one containing the other)."""
     frame = master.frame(sheet)
     ids = values.text(frame[id_column]) if id_column in frame else pd.Series(dtype=object)
-    if forced is not None:
-        if forced not in set(ids):
-            raise InputError(f"{what} {forced} ?")
+    if forced is not None:  # merge checked it names a row of the sheet before anything was read
         return pd.Series(forced, index=titles.index)
     known = {normalize(clean_name(t)): i for t, i in zip(frame.get("title", pd.Series(dtype=object)), ids) if t}
     out = {}
