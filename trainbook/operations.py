@@ -180,7 +180,7 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
     from trainbook.importers.sources import file_sources
 
     engine = engine_for(book)
-    lang = engine.language()
+    lang = default_lang()  # what is said of the export files is the command line's, not the workbook's
     sources = []
     for path in map(Path, exports):
         on_step(message("step-read", lang, name=path.name))
