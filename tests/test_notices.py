@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 import trainbook
-from trainbook.notify.digests import MAX_BYTES, digests, group_names
+from trainbook.notify.digests import MAX_BYTES, digests
 
 from .conftest import AS_OF, NOW, convert, init, named, write_tables
 
@@ -107,8 +107,8 @@ def test_a_template_with_an_unknown_placeholder_holds_its_notices(book: Path) ->
     assert len(held) == 4 and held["body"].isna().all() and "{课程名}" in run.summary()
     issues = trainbook.validate(book).flatten(("sheet", "column", "code"))
     assert ("templates", "body", "unknown-placeholder") in issues
-    assert digests(run, group_names(trainbook.read(book))) and not any(
-        "session-reminder" in i for d in digests(run, group_names(trainbook.read(book))) for i in d.notice_ids)
+    assert digests(run, trainbook.read(book)) and not any(
+        "session-reminder" in i for d in digests(run, trainbook.read(book)) for i in d.notice_ids)
 
 
 def test_the_csv_opens_in_libreoffice_with_its_chinese(book: Path, tmp_path: Path, soffice: str) -> None:
@@ -142,7 +142,7 @@ def test_robot_messages_are_digests_that_mention_everyone(book: Path, tmp_path: 
     assert "戊" in reminder["markdown"]["text"], "no mobile: named, not mentioned"
     for p in payloads:
         assert all(f"@{m}" in p["markdown"]["text"] for m in p["at"]["atMobiles"])
-    carried = [i for d in digests(run, group_names(trainbook.read(book))) for i in d.notice_ids]
+    carried = [i for d in digests(run, trainbook.read(book)) for i in d.notice_ids]
     assert sorted(carried) == sorted(run.pending["notice_id"]), "every pending notice in exactly one message"
 
 
@@ -155,7 +155,7 @@ def test_a_big_group_is_split_under_the_size_limit(tmp_path: Path) -> None:
                         "sessions": pd.DataFrame([{"session_id": "S1", "title": "开班", "date": T("2026-03-16"),
                                                    "start": dt.time(9), "end": dt.time(11), "mode": "线下"}])})
     run = trainbook.notices(path, as_of=AS_OF, now=NOW, write=False)
-    messages = [d for d in digests(run, group_names(trainbook.read(path))) if d.kind == "session-reminder"]
+    messages = [d for d in digests(run, trainbook.read(path)) if d.kind == "session-reminder"]
     assert len(messages) > 1 and sum(len(d.notice_ids) for d in messages) == 300
     assert all(len(json.dumps(d.payload, ensure_ascii=False).encode()) <= MAX_BYTES for d in messages)
 

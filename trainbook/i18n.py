@@ -124,6 +124,25 @@ MESSAGES: dict[str, tuple[str, str]] = {
                                 "none: {cells}. Check the export."),
     "unreadable-cell": ("第 {row} 行“{column}”的“{value}”", "row {row} '{column}': '{value}'"),
     "and-more": ("等共 {count} 处", " and more ({count} in all)"),
+    "output-is-link": (
+        "{path} 是指向别的文件的链接（或同一文件的另一个名字），写它会改掉那个文件：请换一个普通的文件名。什么都没有写。",
+        "{path} is a link to another file (or another name of one), and writing it would change that file: choose a "
+        "plain file name. Nothing was written.",
+    ),
+    "output-is-folder": ("{path} 是一个文件夹：请给出要写的文件名。", "{path} is a folder: name the file to write."),
+    "output-is-master": (
+        "{path} 是一本主工作簿：trainbook 不会用别的内容覆盖它，请换一个文件名。什么都没有写。",
+        "{path} is a master workbook: trainbook never writes anything else over one; choose another name. Nothing "
+        "was written.",
+    ),
+    "output-failed": (
+        "无法写出 {path}（{detail}）：之前的文件保持不变，也没有留下写了一半的文件。请腾出空间或换个可写的位置后重试。",
+        "Cannot write {path} ({detail}): any earlier file is as it was, and nothing half-written is left. Free some "
+        "space or choose a folder that can be written, and try again.",
+    ),
+    "disk-full": ("磁盘已满", "the disk is full"),
+    "qr-not-web": ("{sessions} 的签到链接不是 http(s) 网址，没有生成二维码：请在“课次”表改正。",
+                   "{sessions}: the check-in link is no http(s) address, so no code was made: correct it on Sessions."),
     "did-you-mean": ("（是不是“{label}”？）", " (did you mean '{label}'?)"),
     "no-name": ("（未填姓名）", "(no name)"),
     "notice-no-name": ("学员没有姓名：请在“报名”表填写后重新生成通知", "the student has no name: fill it in on Enrollment, then "
@@ -312,7 +331,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "注意：按 {as_of}（今天之后）生成的通知现在就会被发送，请确认这是你要的。",
         "Note: these are the notices of {as_of}, a day after today; sending them now sends them early.",
     ),
-    "out-failed": ("无法写出 {path}（{detail}）：请检查文件夹是否存在、是否可写。", "Cannot write {path} ({detail}): check that its folder exists and can be written."),
     "out-written": ("已写出 {path}", "Wrote {path}"),
     "send-held": ("；{count} 条通知暂缓，没有发送（原因见“通知”表的备注）", "; {count} notices are held and were not sent (why: their notes on Notices)"),
     "notices-everyone": ("全体学员", "everyone"),

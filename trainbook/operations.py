@@ -305,7 +305,7 @@ def send(book: object, robot: str | None = None, webhook: str | None = None, sec
     from trainbook.policy.settings import read_settings
 
     engine = engine_for(book)
-    master = engine.read(["enrollment", "groups", "notices", "settings", "templates"])
+    master = engine.read(["enrollment", "groups", "notices", "settings", "templates", "sessions", "materials"])
     return send_pending(engine, master, robot or read_settings(master).robot or None, webhook, secret, keyword, kinds,
                         dry_run, clock, sleep, on_step)
 
@@ -364,6 +364,7 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
     workbook), or with `by="department"` one per department into the folder `out`. The master is
     only read. `lang` overrides the master's language."""
     from trainbook.metrics import compute
+    from trainbook.outputs import is_master
     from trainbook.report import write_reports
 
     if out is not None and not str(out).strip():
@@ -385,30 +386,10 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
         target = Path(out) if out else default.with_name(default.name + ".xlsx")
         if target.suffix.lower() != ".xlsx" or target.name.lower() == ".xlsx":
             raise InputError(message("share-out-xlsx", lang, suggest=default.name + ".xlsx"))
-        if target.exists() and _is_master(target):  # this master, or another: a report never replaces one
+        if target.exists() and is_master(target):  # this master, or another: a report never replaces one
             raise InputError(message("share-out-is-master", lang, path=target))
     result = compute(master, _day(as_of))
     if by and result.students.empty:
         raise InputError(message("share-no-students", lang, path=_name(master.source)))
     on_step(message("step-write", lang, name=target.name))
-    try:
-        (target if by else target.parent).mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise InputError(message("out-failed", lang, path=target, detail=exc.strerror or type(exc).__name__)) from exc
     return write_reports(master, result, target, lang, by_department=by is not None)
-
-
-def _is_master(path: Path) -> bool:
-    """Whether `path` is a master workbook (it has an enrollment sheet)."""
-    import python_calamine
-
-    from trainbook.workbook.master import identify_sheets
-
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-    except Exception:  # not a workbook at all: a report may replace it as it may any file
-        return False
-    try:
-        return "enrollment" in identify_sheets(workbook.sheet_names)[0]
-    finally:
-        workbook.close()

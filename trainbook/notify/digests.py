@@ -4,6 +4,7 @@ each under the robot's size limit, everyone named @-mentioned — and as a CSV f
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,6 +16,9 @@ from trainbook import values
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
 from trainbook.notify import NoticeRun, kind_label, sheet_rows
+from trainbook.outputs import write_file
+from trainbook.policy.plan import checkin_url, session_plan
+from trainbook.policy.settings import read_settings
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
@@ -40,12 +44,41 @@ def group_names(master: Master) -> dict[str, tuple[str, str]]:
             if isinstance(sid, str)}
 
 
-def digests(run: NoticeRun, groups: dict[str, tuple[str, str]], kinds: Iterable[str] | None = None,
-            keyword: str = "") -> list[Digest]:
-    """The pending notices that have a text, as robot markdown messages."""
+def allowed_links(master: Master) -> set[str]:
+    """The web addresses a message may link to: the sessions' check-in links (their own, or built
+    from the settings' template) and the materials' links — http(s) only."""
+    settings = read_settings(master)
+    plan = session_plan(master)
+    found = [checkin_url(row, str(sid), settings) for sid, row in plan.iterrows()]
+    materials = master.frame("materials")
+    found += list(values.text(materials["link"]).dropna()) if "link" in materials else []
+    found = [link.strip() for link in found if link and link.strip()]
+    ok = values.url_ok(pd.Series(found, dtype=object)) if found else pd.Series(dtype=bool)
+    return {link for link, good in zip(found, ok) if good}
+
+
+MARKDOWN = str.maketrans({"[": "［", "]": "］", "(": "（", ")": "）", "!": "！", "<": "＜", ">": "＞", "*": "＊",
+                          "_": "＿", "#": "＃", "`": "｀", "|": "｜", "@": "＠", "~": "～", "\n": " ", "\r": " "})
+
+
+def inert(text: object, links: set[str]) -> str:
+    """Text from the workbook made plain in a DingTalk markdown message: no link, image, heading,
+    emphasis or @-mention anyone typed makes it through — only the workbook's own web addresses
+    (`links`) are links."""
+    plain = str(text)
+    pattern = "|".join(re.escape(link) for link in sorted(links, key=len, reverse=True))
+    pieces = re.split(f"({pattern})", plain) if pattern else [plain]
+    return "".join(f"[{p}]({p})" if p in links else p.translate(MARKDOWN).replace("://", "：//") for p in pieces)
+
+
+def digests(run: NoticeRun, master: Master, kinds: Iterable[str] | None = None, keyword: str = "") -> list[Digest]:
+    """The pending notices that have a text, as robot markdown messages: everything taken from the
+    workbook inert, each mention a real mobile number."""
     lang = run.lang
+    groups, links = group_names(master), allowed_links(master)
     todo = run.pending[run.pending["body"].notna()]
-    todo = todo.assign(mobile=todo["mobile"].astype(object).where(todo["mobile"].notna(), None))
+    todo = todo.assign(mobile=values.mobile(todo["mobile"].astype(object)).astype(object))  # only a number is mentioned
+    todo = todo.assign(mobile=todo["mobile"].where(todo["mobile"].notna(), None))
     if kinds is not None:
         todo = todo[todo["kind"].isin(set(kinds))]
     everyone = message("notices-everyone", lang)
@@ -54,13 +87,13 @@ def digests(run: NoticeRun, groups: dict[str, tuple[str, str]], kinds: Iterable[
                                                   todo["mobile"])])
     out = []
     for (kind, audience, to), rows in todo.groupby(["kind", "audience", "_to"], sort=False, dropna=False):
-        title = f"{kind_label(kind, lang)} · {to if audience == 'student' else rows['recipient'].iloc[0] or to}"
+        title = inert(f"{kind_label(kind, lang)} · {to if audience == 'student' else rows['recipient'].iloc[0] or to}", set())
         head = f"#### {title}\n\n"
         if audience != "student":  # a copy: the tutor or manager is the one mentioned
             mobile = rows["mobile"].dropna()
             head += f"@{mobile.iloc[0]} " if len(mobile) else ""
-            head += message("notices-copy", lang, name=rows["recipient"].iloc[0] or "") + "\n\n"
-        lines = [(_line(r, lang, audience), r["notice_id"], r["mobile"] if audience == "student" else None)
+            head += inert(message("notices-copy", lang, name=rows["recipient"].iloc[0] or ""), set()) + "\n\n"
+        lines = [(_line(r, lang, audience, links), r["notice_id"], r["mobile"] if audience == "student" else None)
                  for r in rows.to_dict("records")]
         chunk: list[tuple[str, str, Any]] = []
         for line in lines:
@@ -73,14 +106,15 @@ def digests(run: NoticeRun, groups: dict[str, tuple[str, str]], kinds: Iterable[
     return out
 
 
-def _line(row: dict[str, Any], lang: Lang, audience: str) -> str:
+def _line(row: dict[str, Any], lang: Lang, audience: str, links: set[str]) -> str:
     colon = "：" if lang == "zh" else ": "
+    body = inert(row["body"], links)
     if audience == "student" and row["mobile"]:
-        return f"- @{row['mobile']} {row['body']}"  # the mention shows the name
+        return f"- @{row['mobile']} {body}"  # the mention shows the name
     who = row["recipient"] if audience == "student" else row["student_id"]
     if audience == "student" and who and str(row["body"]).startswith(str(who)):
-        return f"- {row['body']}"  # the text names its reader already
-    return f"- {who or row['student_id']}{colon}{row['body']}"
+        return f"- {body}"  # the text names its reader already
+    return f"- {inert(who or row['student_id'], set())}{colon}{body}"
 
 
 def _payload(title: str, head: str, lines: list[tuple[str, str, Any]], keyword: str, rows: pd.DataFrame,
@@ -105,18 +139,11 @@ def write_out(run: NoticeRun, master: Master, path: Path) -> None:
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
         raise InputError(message("notices-out-kind", run.lang, path=path))
-    try:
-        _write(run, master, path, suffix)
-    except OSError as exc:
-        raise InputError(message("out-failed", run.lang, path=path, detail=exc.strerror or type(exc).__name__)) from exc
-
-
-def _write(run: NoticeRun, master: Master, path: Path, suffix: str) -> None:
     if suffix == ".json":
-        payloads = [d.payload for d in digests(run, group_names(master))]
-        path.write_text(json.dumps(payloads, ensure_ascii=False, indent=2), encoding="utf-8")
+        data = json.dumps([d.payload for d in digests(run, master)], ensure_ascii=False, indent=2).encode()
+        write_file(path, lambda tmp: tmp.write_bytes(data), run.lang)
     else:
         rows = sheet_rows(NoticeRun(run.as_of, run.pending, run.lang))
         rows.columns = [c.header(run.lang) for c in BY_KEY["notices"].columns]
         rows = rows.astype(object).map(values.inert)
-        rows.to_csv(path, index=False, encoding="utf-8-sig")
+        write_file(path, lambda tmp: rows.to_csv(tmp, index=False, encoding="utf-8-sig"), run.lang)

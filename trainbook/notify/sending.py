@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from trainbook.errors import InputError
 from trainbook.i18n import MESSAGES, Lang, Steps, last_run, listing, message
 from trainbook.notify import NoticeRun, current, kind_label, kind_of, sheet_rows
-from trainbook.notify.digests import digests, group_names
+from trainbook.notify.digests import digests
 from trainbook.notify.robot import Pacer, RobotRefused, check_webhook, find_robot, post
 from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE
 from trainbook.workbook.engine import Engine, Update
@@ -56,7 +56,7 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
     if dry_run and webhook:
         check_webhook(webhook, lang)
     robot = find_robot(lang, name, webhook, secret, keyword) if not dry_run else None
-    messages = digests(run, group_names(master), wanted, robot.keyword if robot else keyword or "")
+    messages = digests(run, master, wanted, robot.keyword if robot else keyword or "")
     carried = sum(len(d.notice_ids) for d in messages)
     if dry_run or not messages:
         return SendRun(len(messages) if dry_run else 0, carried if dry_run else 0, carried if dry_run else 0, other,

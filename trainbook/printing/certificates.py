@@ -20,6 +20,7 @@ from trainbook import values
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, listing, message
 from trainbook.metrics import compute
+from trainbook.outputs import safe_name, staged, unique_names
 from trainbook.policy.plan import program_end, program_ended, session_plan
 from trainbook.policy.settings import read_settings
 from trainbook.printing.fonts import cjk_font, font_for
@@ -86,7 +87,7 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
         rows.append({"code": code, "student_id": student_id, "name": row["name"], "department": row["department"],
                      "final_score": row["final_score"], "grade": labels(GRADE, lang).get(str(row["grade"]), ""),
                      "completed_on": pd.Timestamp(completed_on),
-                     "file": f"{student_id}-{row['name']}.pdf"})
+                     "file": safe_name(f"{student_id}-{row['name']}") + ".pdf"})
     new = pd.DataFrame(rows, columns=COLUMNS)
     sheet = pd.concat([old[~old["code"].isin(set(new["code"]))].dropna(subset=["code"]), new], ignore_index=True)
     if new.empty:
@@ -94,24 +95,23 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
                               nameless=nameless)
     facts = {"program": program, "organizer": settings.organizer or "", "verify": settings.certificate_verify_template}
     pages = [(record, _texts(record, facts, lang)) for record in new.to_dict("records")]
-    with tempfile.TemporaryDirectory() as scratch:  # all set in one document: the font is cut and embedded once
+    combined_name = "结业证书-全部.pdf" if lang == "zh" else "certificates-all.pdf"
+    names = unique_names([combined_name, *(record["file"] for record in new.to_dict("records"))])[1:]
+    with tempfile.TemporaryDirectory() as scratch, staged(folder, lang) as stage:  # every file whole, or none
+        # all set in one document: the font is cut and embedded once
         font = font_for(cjk_font(lang), "".join(t for _, texts in pages for t in texts.values()), Path(scratch), lang)
-        folder.mkdir(parents=True, exist_ok=True)
         combined = _document(font)
         for record, texts in pages:
             _page(combined, texts, _link(record, facts))
-        combined_path = folder / ("结业证书-全部.pdf" if lang == "zh" else "certificates-all.pdf")
-        combined.output(str(combined_path))
-    files = []
-    reader = PdfReader(combined_path)
-    for page, (record, _) in zip(reader.pages, pages):
-        single = PdfWriter()
-        single.add_page(page)
-        path = folder / record["file"]
-        with path.open("wb") as fh:
-            single.write(fh)
-        files.append(path)
-    return CertificateRun(sheet, files, combined_path, lang, nameless=nameless)
+        combined.output(str(stage / combined_name))
+        reader = PdfReader(stage / combined_name)
+        for page, name in zip(reader.pages, names):
+            single = PdfWriter()
+            single.add_page(page)
+            with (stage / name).open("wb") as fh:
+                single.write(fh)
+    sheet.loc[sheet["code"].isin(set(new["code"])), "file"] = names
+    return CertificateRun(sheet, [folder / name for name in names], folder / combined_name, lang, nameless=nameless)
 
 
 def _document(font: Path) -> FPDF:

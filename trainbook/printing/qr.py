@@ -14,6 +14,7 @@ import qrcode
 from trainbook import values
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, listing, message
+from trainbook.outputs import safe_name, staged, unique_names
 from trainbook.policy.plan import checkin_url, session_plan
 from trainbook.policy.settings import read_settings
 from trainbook.workbook.engine import Picture
@@ -34,6 +35,7 @@ class QrRun:
     breaks: list[int] = field(default_factory=list)
     files: list[Path] = field(default_factory=list)
     without_link: list[str] = field(default_factory=list)
+    not_web: list[str] = field(default_factory=list)  # sessions whose link is no web address: no code is made
     lang: Lang = "zh"
 
     def summary(self, lang: Lang | None = None) -> str:
@@ -42,6 +44,8 @@ class QrRun:
                  else message("qr-none", lang)]
         if self.without_link:
             lines.append(message("qr-without-link", lang, sessions=listing(self.without_link, lang)))
+        if self.not_web:
+            lines.append(message("qr-not-web", lang, sessions=listing(self.not_web, lang)))
         return "\n".join(lines)
 
 
@@ -57,20 +61,21 @@ def work_out(master: Master, folder: Path, only: list[str] | None = None) -> QrR
                                  known=listing(plan.index, lang)))
     texts: list[str | None] = []
     run = QrRun(pd.DataFrame(), lang=lang)
+    pngs: dict[str, bytes] = {}
     for session_id, row in plan.iterrows():
         link = checkin_url(row, str(session_id), settings)
         if not link:
             run.without_link.append(str(session_id))
+            continue
+        if not values.url_ok(pd.Series([link], dtype=object)).iloc[0]:  # javascript:, file:, text: no code
+            run.not_web.append(str(session_id))
             continue
         image = qrcode.make(link, border=2).get_image()
         buffer = io.BytesIO()
         image.save(buffer, format="PNG")
         png = buffer.getvalue()
         if wanted is None or str(session_id).upper() in wanted:
-            folder.mkdir(parents=True, exist_ok=True)
-            path = folder / f"{session_id}.png"
-            path.write_bytes(png)
-            run.files.append(path)
+            pngs[str(session_id)] = png
         top = len(texts)  # 0-based: the block's first row is Excel row top + 2
         when = f"{row['date']:%Y-%m-%d} {row['start_at']:%H:%M}–{row['end_at']:%H:%M}"
         title = row["title"] if values.given(row["title"]) else session_id
@@ -84,6 +89,12 @@ def work_out(master: Master, folder: Path, only: list[str] | None = None) -> QrR
         texts += block + [None] * (BLOCK - len(block))
         run.pictures.append(Picture(png, top + 1 + CODE_ROW, CODE_COL, CODE_CM, f"trainbook-qr-{session_id}"))
         run.breaks.append(top + 1 + BLOCK)  # the page ends after the block's last row
+    names = unique_names([safe_name(session_id) + ".png" for session_id in pngs])
+    if pngs:
+        with staged(folder, lang) as stage:  # every code or none: a full disk leaves the earlier set as it was
+            for name, png in zip(names, pngs.values()):
+                (stage / name).write_bytes(png)
+    run.files = [folder / name for name in names]
     run.cells = pd.DataFrame({"0": texts}, dtype=object)
     if run.breaks:
         run.breaks.pop()  # nothing follows the last page

@@ -4,23 +4,18 @@ only what they may see; the whole program's, or one per department."""
 from __future__ import annotations
 
 import datetime as dt
-import os
-import re
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import partial
 from pathlib import Path
 
 import pandas as pd
 
-from trainbook.errors import WriteError
 from trainbook.i18n import Lang, message
 from trainbook.metrics import Progress
+from trainbook.outputs import safe_name, staged, unique_names, write_file
 from trainbook.report.content import reports
 from trainbook.report.writer import write_report
 from trainbook.workbook.master import Master
-
-_UNSAFE_IN_NAME = re.compile(r'[\\/:*?"<>|\x00-\x1f]+')
 
 
 @dataclass
@@ -48,7 +43,7 @@ class ShareRun:
 
 def file_name(program: str, department: str) -> str:
     """`<program>-<department>.xlsx`, with what a file name cannot hold replaced."""
-    return _UNSAFE_IN_NAME.sub("_", f"{program}-{department}").strip(" .") + ".xlsx"
+    return safe_name(f"{program}-{department}") + ".xlsx"
 
 
 def write_reports(master: Master, result: Progress, out: Path, lang: Lang, by_department: bool) -> ShareRun:
@@ -58,31 +53,15 @@ def write_reports(master: Master, result: Progress, out: Path, lang: Lang, by_de
     first = result.plan["date"].min() if len(result.plan) else pd.NaT
     run = ShareRun(lang, result.as_of, students=len(result.students),
                    first_session=first.date() if pd.notna(first) and first.date() > result.as_of else None)
-    taken: set[str] = set()
-    for report in reports(master, result, lang, by_department):
-        path = out
-        if report.department is not None:
-            name = file_name(report.program, report.department)
-            for n in range(2, 1000):
-                if name.lower() not in taken:
-                    break
-                name = file_name(report.program, f"{report.department}-{n}")
-            taken.add(name.lower())
-            path = out / name
-            run.departments.append(report.department)
-        _write_new(path, partial(write_report, report, as_of=result.as_of), lang)
-        run.files.append(path)
+    made = list(reports(master, result, lang, by_department))
+    if not by_department:  # a file a person will forward: complete or not at all, nothing else beside it
+        write_file(out, partial(write_report, made[0], as_of=result.as_of), lang)
+        run.files.append(out)
+        return run
+    names = unique_names([file_name(r.program, r.department or "") for r in made])
+    with staged(out, lang) as stage:
+        for report, name in zip(made, names):
+            write_report(report, stage / name, as_of=result.as_of)
+            run.departments.append(report.department or "")
+    run.files = [out / name for name in names]
     return run
-
-
-def _write_new(path: Path, produce: Callable[[Path], None], lang: Lang) -> None:
-    """Write a file a person will forward: complete or not at all, and nothing else beside it (no
-    lock file, no backups of an earlier report)."""
-    tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    try:
-        produce(tmp)
-        os.replace(tmp, path)
-    except OSError as exc:
-        raise WriteError(message("out-failed", lang, path=path, detail=exc.strerror or type(exc).__name__)) from exc
-    finally:
-        tmp.unlink(missing_ok=True)

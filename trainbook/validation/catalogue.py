@@ -70,6 +70,11 @@ CODES: tuple[Code, ...] = (
     Code("invalid-choice", "error", "Not one of the allowed values",
          "“{value}”不是“{column}”的可选值{fix}：请在 {cell} 从下拉列表选择（{choices}）。",
          "'{value}' is not allowed in '{column}'{fix}: pick one of {choices} in {cell}."),
+    Code("id-not-a-file-name", "warning", "An ID that cannot name a file",
+         "编号“{value}”含有不能用在文件名里的字符（/ \\ : * ? \" < > | 或开头的点）或是 CON 之类的设备名：打印二维码和证书时会被替换，请在 {cell} 改用字母、数字和短横线。",
+         "ID '{value}' holds characters a file name cannot (/ \\ : * ? \" < > | or a leading dot) or is a device name "
+         "such as CON: the QR codes and certificates printed for it will use another name; use letters, digits and "
+         "dashes in {cell}."),
     Code("duplicate-id", "error", "The same ID is used twice",
          "{column}“{value}”重复（第 {other_rows} 行也用了）：请为 {cell} 换一个编号或删除重复行。",
          "{column} '{value}' is used more than once (also row {other_rows}): give {cell} another ID or delete the duplicate."),

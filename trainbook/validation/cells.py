@@ -9,6 +9,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.i18n import Lang, listing, message
+from trainbook.outputs import safe_name
 from trainbook.schema.columns import Column
 from trainbook.schema.sheets import SHEETS
 from trainbook.uniques import distinct
@@ -77,6 +78,10 @@ def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterat
     if not filled.any():
         return
     kind = col.kind
+    if kind == "id":  # ids name the files printed for them (C05.png, S0003-张伟.pdf)
+        named = values.text(raw).fillna("")
+        unsafe = named.map(lambda text: safe_name(text, "") != text.strip())
+        yield from _finding("id-not-a-file-name", sheet, col.key, raw, filled & unsafe)
     if kind == "mobile":
         yield from _finding("invalid-mobile", sheet, col.key, raw, filled & values.mobile(raw).isna())
     elif kind == "email":
