@@ -243,3 +243,58 @@ def test_libreoffice_runs_every_buttons_sub_and_sees_the_buttons_bound(macro_boo
     bound = dict(item.split("=", 1) for item in outcome.removeprefix("OK ").split("|") if item)
     assert bound == {b.caption("zh"): f"vnd.sun.star.script:VBAProject.{b.macro}?language=Basic&location=document"
                      for b in BUTTONS}
+
+
+def streams(path: Path) -> dict[str, bytes]:
+    """The VBA project's module streams, byte for byte."""
+    import olefile
+
+    with zipfile.ZipFile(path) as zf:
+        ole = olefile.OleFileIO(zf.read("xl/vbaProject.bin"))
+    try:
+        return {"/".join(entry): ole.openstream(entry).read() for entry in ole.listdir() if entry[0] == "VBA"}
+    finally:
+        ole.close()
+
+
+def test_buttons_on_a_workbook_with_macros_of_its_own_keeps_them(tmp_path: Path) -> None:
+    """Her Module1 stays, byte for byte; an older trainbook module in the same project is updated."""
+    from pyopenvba import ExcelFile
+
+    xlsm = trainbook.buttons(trainbook.init(tmp_path / "m.xlsx"))
+    own = 'Attribute VB_Name = "Module1"\r\nSub Weekly()\r\n    MsgBox "weekly summary"\r\nEnd Sub\r\n'
+    with ExcelFile(xlsm) as wb:
+        wb.vba_project().add_module("Module1", own)
+        wb.set_module(MODULE, 'Attribute VB_Name = "trainbook"\r\nSub Old()\r\nEnd Sub\r\n')
+        wb.save(xlsm)
+    hers = {k: v for k, v in streams(xlsm).items() if k == "VBA/Module1"}
+    result = CliRunner().invoke(main, ["buttons", str(xlsm)])
+    assert result.exit_code == 0, result.output
+    after = modules(xlsm)
+    assert "weekly summary" in after["Module1"] and {k: streams(xlsm)[k] for k in hers} == hers, "her module as it was"
+    assert after[MODULE].strip() == (ROOT / "macros" / f"{MODULE}.bas").read_text(encoding="ascii").strip()
+    assert set(after) >= {"Module1", MODULE, "xlwings", "Dictionary"}
+    assert buttons_in(xlsm, "首页") == {b.caption("zh"): b.macro for b in BUTTONS}
+
+
+def test_buttons_refuses_a_project_it_would_spoil(tmp_path: Path) -> None:
+    """A signed project (its signature would no longer hold): exit 2 with why, the workbook untouched."""
+    from pyopenvba import ExcelFile
+
+    xlsm = trainbook.buttons(trainbook.init(tmp_path / "m.xlsx"))
+    with ExcelFile(xlsm) as wb:
+        wb.vba_project().add_module("Module1", 'Attribute VB_Name = "Module1"\r\nSub A()\r\nEnd Sub\r\n')
+        wb.save(xlsm)
+    signed = tmp_path / "signed.xlsm"
+    with zipfile.ZipFile(xlsm) as zin, zipfile.ZipFile(signed, "w") as zout:
+        for info in zin.infolist():
+            zout.writestr(info, zin.read(info))
+        zout.writestr("xl/_rels/vbaProject.bin.rels",
+                      '<?xml version="1.0" encoding="UTF-8" standalone="yes"?><Relationships xmlns='
+                      '"http://schemas.openxmlformats.org/package/2006/relationships"><Relationship Id="rId1" '
+                      f'Type="{macros.VBA_SIGNATURES[2]}" Target="vbaProjectSignatureV3.bin"/></Relationships>')
+        zout.writestr("xl/vbaProjectSignatureV3.bin", b"\0" * 64)
+    before = signed.read_bytes()
+    result = CliRunner().invoke(main, ["buttons", str(signed)])
+    assert result.exit_code == 2 and "数字签名" in result.output and "Traceback" not in result.output, result.output
+    assert signed.read_bytes() == before

@@ -5,16 +5,23 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import re
 import stat
+import subprocess
+import sys
+import threading
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import Any
 
 import pandas as pd
 import pytest
+import python_calamine
 from click.testing import CliRunner
 
 import trainbook
 from trainbook.cli import main
-from trainbook.errors import InputError
+from trainbook.errors import InputError, WriteError
 from trainbook.notify.local_robot import LocalRobot
 
 from .conftest import AS_OF, NOW, init, named, parts, write_tables
@@ -161,3 +168,144 @@ def test_nothing_is_sent_when_the_sends_could_not_be_recorded(classes: Path) -> 
     with LocalRobot() as robot:
         out = CliRunner().invoke(main, ["send", str(classes), "--webhook", robot.url])
     assert out.exit_code == 3 and "打开" in out.output and robot.requests == 0, out.output
+
+
+class Holding(LocalRobot):
+    """Takes `take` messages, then holds the next request open (the run is killed meanwhile) and
+    drops it when released."""
+
+    def __init__(self, take: int, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        self.take, self.reached, self.release = take, threading.Event(), threading.Event()
+
+    def answer(self, path: str, body: bytes) -> dict[str, Any] | None:
+        if len(self.received) >= self.take:
+            self.reached.set()
+            self.release.wait(60)
+            return None
+        return super().answer(path, body)
+
+
+def carried(robot: LocalRobot) -> list[str]:
+    return [line for p in robot.received for line in p["markdown"]["text"].splitlines() if line.startswith("- @")]
+
+
+def test_a_run_killed_while_sending_sends_nothing_twice(classes: Path) -> None:
+    """Killed after 5 messages: they are on record, and the rerun sends the other 20 only."""
+    clock = Clock()
+    with Holding(5, clock=clock) as robot:
+        run = subprocess.Popen([sys.executable, "-m", "trainbook.cli", "send", str(classes), "--webhook", robot.url],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        try:
+            assert robot.reached.wait(60), "the run never got to the sixth message"
+            run.kill()
+            run.wait(30)
+        finally:
+            robot.release.set()
+        assert (statuses(classes) == "已发送").sum() == 10, "the 5 messages delivered count as sent"
+        robot.take = 100
+        clock.sleep(60)  # DingTalk counts the minute before
+        result = trainbook.send(classes, webhook=robot.url, clock=clock, sleep=clock.sleep)
+    assert (result.messages, result.notices) == (20, 40)
+    assert len(carried(robot)) == len(set(carried(robot))) == 50, "nobody told twice"
+    assert set(statuses(classes)) == {"已发送"}
+    assert not list((classes.parent / ".trainbook-backups").glob("*.sent.jsonl")), "the journal is in the sheet"
+
+
+def test_a_workbook_opened_mid_send_keeps_what_was_delivered(classes: Path) -> None:
+    """Excel opens the book while messages go out: the run ends exit 3, saying the delivered
+    notices are recorded; nothing of them goes out again, and the next command writes them in."""
+    lock = classes.with_name("~$" + classes.name)
+
+    class Opening(LocalRobot):
+        def answer(self, path: str, body: bytes) -> dict[str, Any] | None:
+            if len(self.received) == 3:
+                lock.write_text("")  # the coordinator opens the workbook in Excel
+            return super().answer(path, body)
+
+    clock = Clock()
+    with Opening(clock=clock) as robot:
+        with pytest.raises(WriteError) as stopped:
+            trainbook.send(classes, webhook=robot.url, clock=clock, sleep=clock.sleep)
+        assert "不会再发" in stopped.value.message and len(robot.received) == 25
+        assert set(statuses(classes)) == {"已发送"}, "read back, every delivered notice is sent"
+        again = CliRunner().invoke(main, ["send", str(classes), "--webhook", robot.url])  # Excel still open
+        assert again.exit_code == 0 and len(robot.received) == 25, again.output
+        lock.unlink()  # she closes it; the next command, whichever it is, writes them in
+        CliRunner().invoke(main, ["validate", str(classes)])
+    with python_calamine.CalamineWorkbook.from_path(str(classes)) as book:
+        rows = book.get_sheet_by_name("通知").to_python()
+    status = rows[0].index("状态")
+    assert {r[status] for r in rows[1:] if "课前提醒" in r} == {"已发送"}, "written into the workbook itself"
+
+
+def test_swapped_credentials_are_never_echoed(classes: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    token = "3f9c2a7be1d04c6f8a5b0e7d2c9f4a1b6e3d8c0f5a2b7e4d1c6f9a3b8e5d2c7f"
+    runs = [["send", str(classes), "--webhook", SECRET, "--secret", "https://oapi.dingtalk.com/robot/send"],
+            ["robot", "add", "班级群", "--webhook", token, "--secret", SECRET],
+            ["robot", "add", "班级群", "--webhook", f"htps://oapi.dingtalk.com/robot/send?access_token={token}"]]
+    for args in runs:
+        out = CliRunner().invoke(main, args)
+        assert out.exit_code == 2, out.output
+        for secret in (SECRET, token):
+            assert not any(secret[i:i + 6] in out.output for i in range(len(secret) - 5)), (args[0], out.output)
+
+
+class Redirecting:
+    """An address that answers every message with a redirect to `to`."""
+
+    def __init__(self, code: int, to: str) -> None:
+        self.code, self.to = code, to
+
+    def __enter__(self) -> str:
+        owner = self
+
+        class Handler(BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 — http.server's name
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                self.send_response(owner.code)
+                self.send_header("Location", owner.to)
+                self.send_header("Content-Length", "0")
+                self.end_headers()
+
+            def log_message(self, *_: object) -> None:
+                pass
+
+        self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        return f"http://127.0.0.1:{self.server.server_address[1]}/robot/send?access_token=local-token"
+
+    def __exit__(self, *_: object) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+@pytest.mark.parametrize("code", [301, 302, 307, 308])
+def test_a_robot_address_that_redirects_is_not_followed(classes: Path, code: int) -> None:
+    with LocalRobot() as elsewhere, Redirecting(code, elsewhere.url) as url:
+        out = CliRunner().invoke(main, ["send", str(classes), "--webhook", url])
+    assert out.exit_code == 2 and "转到了别处" in out.output, out.output
+    assert elsewhere.requests == 0 and set(statuses(classes)) == {"待发送"}
+
+
+def test_what_people_typed_reaches_the_group_as_text(notices_book: Path) -> None:
+    """A self-registered name that is a link, a session title that is a tracking image, a heading and
+    a mention: all arrive as plain text; the check-in link the coordinator set is the one link."""
+    engine_tables = trainbook.read(notices_book)
+    people = engine_tables.frame("enrollment").copy()
+    people.loc[people["student_id"] == "B", "name"] = "[点此领奖](http://evil.example/x)"
+    people.loc[people["student_id"] == "F", "name"] = "# 通知 @所有人 <b>x</b>"
+    sessions = engine_tables.frame("sessions").copy()
+    sessions.loc[sessions["session_id"] == "S3", "title"] = "![t](http://evil.example/track.png)"
+    write_tables(notices_book, {"enrollment": people, "sessions": sessions})
+    trainbook.notices(notices_book, as_of=AS_OF, now=NOW)
+    with LocalRobot() as robot:
+        trainbook.send(notices_book, webhook=robot.url)
+    text = "\n".join(p["markdown"]["title"] + "\n" + p["markdown"]["text"] for p in robot.received)
+    own = "[https://example.com/c/S3](https://example.com/c/S3)"
+    assert own in text, "the coordinator's own link"
+    assert robot.received and "点此领奖" in text and "track.png" in text, "the words arrive"
+    plain = re.sub(r"\[(https://example\.com/[\w/]+)\]\(\1\)", "", text)  # the workbook's check-in and material links
+    for live in ("](", "![", "http://evil", "\n# ", "<b>", "@所有人"):
+        assert live not in plain, live

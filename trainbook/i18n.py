@@ -256,6 +256,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} 是启用宏的工作簿：请加 --macros（trainbook init {path} --macros）。",
         "{path} is a macro-enabled workbook: add --macros (trainbook init {path} --macros).",
     ),
+    "buttons-signed": (
+        "这个工作簿里的宏带有数字签名：加入按钮会让签名失效，所以没有改动它。请先在 Excel 里去掉签名（或另存一份不带宏的 .xlsx）再运行。",
+        "This workbook's macros are digitally signed: adding the buttons would break the signature, so nothing was "
+        "changed. Remove the signature in Excel first (or save a copy as .xlsx without macros) and run again.",
+    ),
+    "buttons-locked": (
+        "这个工作簿里的宏工程设了密码：没有改动它。请在 Excel 的 VBA 编辑器里取消密码保护后再运行。",
+        "This workbook's macro project is password-protected: nothing was changed. Remove the protection in "
+        "Excel's VBA editor and run again.",
+    ),
+    "buttons-unreadable": (
+        "读不懂这个工作簿里已有的宏：没有改动它。请在 Excel 里打开并另存一次再运行。",
+        "Cannot read the macros already in this workbook: nothing was changed. Open it in Excel, save "
+        "it once and run again.",
+    ),
     "buttons-exists": (
         "{path} 已存在：要更新它的按钮和 Python 路径，请运行 trainbook buttons {path}；"
         "要用 {book} 重新生成并覆盖它（其中的改动会丢失，旧版本留在备份里），请加 --force。",
@@ -359,6 +374,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "kinds with --kinds",
     ),
     "send-unknown-kind": ("没有通知类型 {kinds}：可选 {known}", "No notice kind {kinds}: choose from {known}"),
+    "send-journaled": (
+        "已送达的 {notices} 条通知已记在备份文件夹里，不会再发：关闭工作簿后运行任意一条命令，它们就会在工作簿里标为“已发送”。",
+        " The {notices} notices delivered are recorded in the backup folder and will not go out again: once the "
+        "workbook is closed, any command marks them Sent in it.",
+    ),
     "send-stopped": (
         "已发送 {sent} 条消息并标为“已发送”，其余 {left} 条通知仍为“待发送”；处理后重新运行即可，只会发送剩下的。",
         " {sent} messages were sent and marked Sent; the other {left} notices are still Pending — run again once "
@@ -395,6 +415,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "robot-file-bad": ("无法读取机器人配置 {path}（{detail}）。", "Cannot read the robots file {path} ({detail})."),
     "net-refused": ("对方拒绝连接", "connection refused"),
+    "net-redirect": ("机器人地址把消息转到了别处（没有跟过去）", "the robot's address sends messages elsewhere (not followed)"),
+    "robot-no-address": ("给出的不是网址", "what was given is no web address"),
     "net-no-host": ("找不到这个主机", "host not found"),
     "net-timeout": ("等待回复超时", "timed out"),
     "net-dropped": ("连接中断，没有回复", "connection dropped without an answer"),

@@ -16,8 +16,6 @@ import os
 import re
 import secrets
 import shutil
-import sys
-import time
 import unicodedata
 import zipfile
 from collections.abc import Callable, Iterator
@@ -25,9 +23,8 @@ from pathlib import Path
 
 from trainbook.errors import InputError, WriteError
 from trainbook.i18n import Lang, message
-from trainbook.workbook.safety import TEMP_MARK
+from trainbook.workbook.safety import TEMP_MARK, remove_leftovers
 
-STALE_AFTER = 3600  # seconds: where it cannot be asked whether a run is alive, a leftover this old is dead
 _UNSAFE = re.compile(r'[\\/:*?"<>|\x00-\x1f\x7f]+')
 _RESERVED = re.compile(r"^(?:CON|PRN|AUX|NUL|COM[0-9]|LPT[0-9])(?:\..*)?$", re.I)  # Windows devices
 NAME_LIMIT = 120  # characters: room for the folder within a path's limit
@@ -138,32 +135,3 @@ def _failures(target: Path, lang: Lang) -> Iterator[None]:
         detail = message("disk-full", lang) if exc.errno in (errno.ENOSPC, errno.EDQUOT) else (
             exc.strerror or type(exc).__name__)
         raise WriteError(message("output-failed", lang, path=target, detail=detail)) from exc
-
-
-def remove_leftovers(folder: Path, name: str) -> None:
-    """Temporary files and folders of earlier runs that were killed while writing `name`."""
-    for leftover in folder.glob(f".{_glob_escape(name)}{TEMP_MARK}*"):
-        pid = leftover.name.rsplit(TEMP_MARK, 1)[1].split("-", 1)[0]
-        if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid), leftover):
-            continue  # another run is writing it now
-        if leftover.is_dir():
-            shutil.rmtree(leftover, ignore_errors=True)
-        else:
-            leftover.unlink(missing_ok=True)
-
-
-def _alive(pid: int, leftover: Path) -> bool:
-    """Whether the run that made `leftover` may still be writing it."""
-    if sys.platform == "win32":  # os.kill would end the process there: go by the file's age
-        return time.time() - leftover.stat().st_mtime < STALE_AFTER
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True
-    return True
-
-
-def _glob_escape(name: str) -> str:
-    return re.sub(r"([*?[])", r"[\1]", name)

@@ -88,10 +88,13 @@ def find_robot(lang: Lang, name: str | None = None, webhook: str | None = None, 
 
 
 def check_webhook(url: str, lang: Lang) -> None:
+    """Refuse a webhook that is not https (plain http only to this computer) — saying its host,
+    never any of the text given: it may be a token or a secret put in the wrong place."""
     parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https" or (parts.scheme == "http" and parts.hostname in LOOPBACK):
+    if parts.scheme == "https" and parts.hostname or (parts.scheme == "http" and parts.hostname in LOOPBACK):
         return
-    raise InputError(message("robot-not-https", lang, host=parts.hostname or url[:20]))
+    host = parts.hostname if parts.scheme in ("http", "https") and parts.hostname else message("robot-no-address", lang)
+    raise InputError(message("robot-not-https", lang, host=host))
 
 
 def _load(path: Path, lang: Lang) -> dict[str, dict[str, str]]:
@@ -138,16 +141,27 @@ class RobotRefused(Exception):
         self.code, self.detail = code, detail
 
 
+class _Stay(urllib.request.HTTPRedirectHandler):
+    """A redirect is not followed: a message signed for the robot goes to the robot or nowhere."""
+
+    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
+                         newurl: str) -> None:
+        return None
+
+
+OPENER = urllib.request.build_opener(_Stay())
+
+
 def post(robot: Robot, payload: dict[str, Any], now_ms: int, timeout: float = 10) -> None:
     """Send one message; returns only when the robot answered errcode 0."""
     body = json.dumps(payload, ensure_ascii=False).encode()
     request = urllib.request.Request(signed_url(robot, now_ms), data=body, method="POST",
                                      headers={"Content-Type": "application/json;charset=utf-8"})
     try:
-        with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 — https or loopback only
+        with OPENER.open(request, timeout=timeout) as response:  # https or loopback only, checked before
             answer = json.loads(response.read().decode("utf-8"))
     except urllib.error.HTTPError as exc:
-        raise RobotRefused(None, f"HTTP {exc.code}") from None
+        raise RobotRefused(None, "net-redirect" if 300 <= exc.code < 400 else f"HTTP {exc.code}") from None
     except (urllib.error.URLError, OSError, ValueError) as exc:  # unreachable, dropped, timed out, not JSON
         reason = getattr(exc, "reason", exc)
         raise RobotRefused(None, _why(reason)) from None

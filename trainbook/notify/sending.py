@@ -6,13 +6,15 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 
-from trainbook.errors import InputError
+from trainbook.errors import InputError, WriteError
 from trainbook.i18n import MESSAGES, Lang, Steps, last_run, listing, message
 from trainbook.notify import NoticeRun, current, kind_label, kind_of, sheet_rows
 from trainbook.notify.digests import digests
 from trainbook.notify.robot import Pacer, RobotRefused, check_webhook, find_robot, post
 from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE
+from trainbook.workbook import journal
 from trainbook.workbook.engine import Engine, Update
 from trainbook.workbook.master import Master
 
@@ -63,23 +65,30 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
                        dry_run, lang, held)
     assert robot is not None
     engine.ready_to_write(master)  # a message sent but not marked would go out twice
+    book = Path(master.source)
     pacer, sent_ids, refused = Pacer(clock, sleep), [], None
-    for n, digest in enumerate(messages, 1):
-        on_step(message("step-send", lang, n=n, total=len(messages)))
-        pacer.wait()
-        try:
-            post(robot, digest.payload, int(clock() * 1000))
-        except RobotRefused as exc:
-            refused = exc
-            break
-        at = dt.datetime.fromtimestamp(clock()).replace(microsecond=0)
-        hit = rows["notice_id"].isin(digest.notice_ids) & (rows["status"] == "pending")
-        rows.loc[hit, "status"], rows.loc[hit, "sent_at"] = "sent", at
-        sent_ids += digest.notice_ids
-    done = len(messages) if refused is None else n - 1
-    if sent_ids:
-        outcome = last_run(lang, "send", messages=done, notices=len(sent_ids))
-        engine.write(master, Update(tables={"notices": sheet_rows(NoticeRun(run.as_of, rows, lang))}, last_run=outcome))
+    with journal.sending(book, lang):  # one run sends for a workbook at a time
+        for n, digest in enumerate(messages, 1):
+            on_step(message("step-send", lang, n=n, total=len(messages)))
+            pacer.wait()
+            try:
+                post(robot, digest.payload, int(clock() * 1000))
+            except RobotRefused as exc:
+                refused = exc
+                break
+            at = dt.datetime.fromtimestamp(clock()).replace(microsecond=0)
+            journal.record(book, digest.notice_ids, at)  # before the next message: a kill loses no record
+            hit = rows["notice_id"].isin(digest.notice_ids) & (rows["status"] == "pending")
+            rows.loc[hit, "status"], rows.loc[hit, "sent_at"] = "sent", at
+            sent_ids += digest.notice_ids
+        done = len(messages) if refused is None else n - 1
+        if sent_ids:
+            outcome = last_run(lang, "send", messages=done, notices=len(sent_ids))
+            try:
+                engine.write(master, Update(tables={"notices": sheet_rows(NoticeRun(run.as_of, rows, lang))},
+                                            last_run=outcome))
+            except WriteError as exc:
+                raise WriteError(exc.message + message("send-journaled", lang, notices=len(sent_ids))) from None
     if refused is not None:
         raise InputError(refusal(refused, robot.host, done, carried - len(sent_ids), lang))
     return SendRun(done, len(sent_ids), carried - len(sent_ids), other, False, lang, held)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import io
 import math
 import unicodedata
 from pathlib import Path
@@ -81,9 +82,10 @@ class _Table:
 
 class _Writer:
     def __init__(self, report: Report, path: Path, as_of: dt.date) -> None:
-        self.report, self.lang = report, report.lang
-        self.book = xlsxwriter.Workbook(str(path), {"strings_to_formulas": False, "strings_to_urls": False,
-                                                    "strings_to_numbers": False})
+        self.report, self.lang, self.path = report, report.lang, path
+        self.buffer = io.BytesIO()  # made in memory: the file is written in one go, and a failure is the file's
+        self.book = xlsxwriter.Workbook(self.buffer, {"in_memory": True, "strings_to_formulas": False,
+                                                      "strings_to_urls": False, "strings_to_numbers": False})
         self.book.set_properties({"title": text(self.title), "author": "trainbook",
                                   "created": dt.datetime.combine(as_of, dt.time())})
         self.formats: dict[str, Format] = {}
@@ -121,6 +123,7 @@ class _Writer:
         for sheet in sheets.values():
             self.print_ready(sheet)
         self.book.close()
+        self.path.write_bytes(self.buffer.getvalue())
 
     def table(self, sheet: Worksheet, key: str, columns: tuple[Column, ...], frame: pd.DataFrame, top: int,
               freeze: bool = False, left: int = 0, filtered: bool = False) -> int:

@@ -78,7 +78,7 @@ def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterat
     if not filled.any():
         return
     kind = col.kind
-    if kind == "id":  # ids name the files printed for them (C05.png, S0003-张伟.pdf)
+    if kind == "id" and col.refers_to is None:  # ids name the files printed for them (C05.png, S0003-张伟.pdf)
         named = values.text(raw).fillna("")
         unsafe = named.map(lambda text: safe_name(text, "") != text.strip())
         yield from _finding("id-not-a-file-name", sheet, col.key, raw, filled & unsafe)

@@ -11,15 +11,16 @@ from xml.sax.saxutils import escape, quoteattr
 
 import python_calamine
 
-from trainbook.errors import InputError
+from trainbook.errors import InputError, WriteError
 from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
+from trainbook.workbook import journal
 from trainbook.workbook.edit import rows_for, table_edit
 from trainbook.workbook.engine import Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, identify_sheets, refuse_non_master, table_from_values
 from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, read_or_refuse, sheet_parts
 from trainbook.workbook.pictures import set_pictures, set_row_breaks
-from trainbook.workbook.safety import check_replaceable, file_version, replace_atomically
+from trainbook.workbook.safety import check_replaceable, file_version, remove_leftovers, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
 from trainbook.workbook.sheet_xml import (
     clear_rows,
@@ -55,6 +56,7 @@ class FileEngine:
     def read(self, keys: Iterable[str] | None = None) -> Master:
         """Read the sheets named by `keys` (default: every declared sheet that has columns)."""
         check_workbook_file(self.path, self.lang)
+        remove_leftovers(self.path.parent, self.path.name)  # of runs killed while writing it
         version = file_version(self.path)
         with read_or_refuse(self.path, self.lang):
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
@@ -64,6 +66,9 @@ class FileEngine:
         self.lang = lang
         master = Master(self.path, lang, names, names=found, version=version)
         wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
+        done = journal.sent(self.path)  # what a run sent but could not record is recorded by the next
+        if done and "notices" not in wanted and "notices" in found:
+            wanted.append("notices")
         try:
             with read_or_refuse(self.path, lang):
                 for key in wanted:
@@ -72,7 +77,23 @@ class FileEngine:
                         master.tables[key] = table_from_values(BY_KEY[key], found[key], values)
         finally:
             workbook.close()
+        if done:
+            master.settled = journal.settle(master, done)
+            if master.settled:
+                self._record_sent(master)
+            else:
+                journal.clear_if_held(self.path, lang, done)
         return master
+
+    def _record_sent(self, master: Master) -> None:
+        """Write the sends the journal holds into the notices sheet before anything else — or, if
+        the workbook cannot be written now (open in Excel), keep them for the write this run makes
+        or a later run's."""
+        try:
+            self.write(master, Update())
+        except WriteError:
+            return
+        master.version = file_version(self.path)
 
     def raw(self, key: str) -> list[list[Any]]:
         """A sheet's cell values as they are, row 1 first (for the paste sheet)."""
@@ -91,7 +112,16 @@ class FileEngine:
         check_replaceable(self.path, master.lang, master.version)
 
     def write(self, master: Master, update: Update) -> None:
-        """Apply `update` to the file: atomic, backed up, and nothing else in the file changes."""
+        """Apply `update` to the file: atomic, backed up, and nothing else in the file changes. Sends
+        the journal holds go in with it, and the journal is emptied once they are in."""
+        if master.settled and "notices" not in update.tables:
+            update.tables["notices"] = master.tables["notices"].frame
+        self._write(master, update)
+        if master.settled or journal.journal_path(self.path).exists() and "notices" in update.tables:
+            journal.clear(self.path)
+            master.settled = False
+
+    def _write(self, master: Master, update: Update) -> None:
         missing = require_sheets(master, update)
         with zipfile.ZipFile(self.path) as zf:
             package = PackageEdit(zf)

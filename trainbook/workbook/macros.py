@@ -4,17 +4,23 @@ every sheet, value and style of the workbook stays as it was."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 import re
 import sys
+import tempfile
 import zipfile
+from collections.abc import Iterator
 from importlib.resources import files
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 import xlsxwriter
 
-from trainbook.i18n import Lang
+from trainbook.errors import InputError
+from trainbook.i18n import Lang, message
 from trainbook.schema.buttons import BUTTONS
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.edit import TableEdit
@@ -23,10 +29,16 @@ from trainbook.workbook.sheet_patch import patch_sheet
 from trainbook.workbook.sheet_xml import Rows
 from trainbook.workbook.template import HOME_WIDTHS
 
+if TYPE_CHECKING:
+    from pyopenvba import ExcelFile
+    from pyopenvba.vba import VBAModuleKind
+
 CONF_SHEET = "xlwings.conf"
 MACRO_WORKBOOK = "application/vnd.ms-excel.sheet.macroEnabled.main+xml"
 VBA_PROJECT = "application/vnd.ms-office.vbaProject"
 VBA_REL = "http://schemas.microsoft.com/office/2006/relationships/vbaProject"
+VBA_SIGNATURES = [f"http://schemas.microsoft.com/office/2006/relationships/vbaProjectSignature{v}"
+                  for v in ("", "Agile", "V3")]
 VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
@@ -49,6 +61,71 @@ def vba_project() -> bytes:
     return (files("trainbook") / "data" / "vbaProject.bin").read_bytes()
 
 
+def merged_project(package: PackageEdit, part: str, lang: Lang) -> bytes:
+    """The workbook's VBA project (`part`) with trainbook's modules added, or replaced by the
+    current ones; every other module's stream is left as it was. A project that is signed or has a
+    password is not changed but refused: the signature would no longer hold, and a locked project
+    is the coordinator's to open."""
+    from pyopenvba.exceptions import PyOpenVBAError
+
+    project = package.read(part)
+    if project == vba_project():
+        return project
+    if any(package.related(part, kind) for kind in VBA_SIGNATURES):
+        raise InputError(message("buttons-signed", lang))
+    ours = _modules(vba_project())
+    try:
+        with _as_workbook(project) as (book, path):
+            modules = book.vba_project()
+            if modules.protection is not None and modules.protection.has_password:
+                raise InputError(message("buttons-locked", lang))
+            present = set(modules.module_names())
+            for name, (source, kind) in ours.items():
+                if name in present:
+                    book.set_module(name, source)
+                else:
+                    modules.add_module(name, source, kind=kind)
+            book.save(path)
+            return _project_of(path)
+    except PyOpenVBAError:
+        raise InputError(message("buttons-unreadable", lang)) from None
+
+
+@functools.cache
+def _modules(project: bytes) -> dict[str, tuple[str, VBAModuleKind]]:
+    """trainbook's modules in `project` (those a new project does not have), with their sources."""
+    from pyopenvba import ExcelFile
+
+    with _as_workbook(project) as (book, _), tempfile.TemporaryDirectory() as scratch:
+        blank = Path(scratch) / "blank.xlsm"
+        with ExcelFile.create_new(blank) as new:
+            own = set(new.vba_project().module_names())
+        modules = book.vba_project()
+        return {name: (modules.get_module(name).source, modules.get_module(name).kind)
+                for name in modules.module_names() if name not in own}
+
+
+@contextlib.contextmanager
+def _as_workbook(project: bytes) -> Iterator[tuple[ExcelFile, Path]]:
+    """`project` in a scratch macro-enabled workbook, opened for editing (pyopenvba edits files)."""
+    from pyopenvba import ExcelFile
+
+    with tempfile.TemporaryDirectory() as scratch:
+        shell, path = Path(scratch) / "shell.xlsm", Path(scratch) / "project.xlsm"
+        with ExcelFile.create_new(shell) as new:
+            new.save(shell)
+        with zipfile.ZipFile(shell) as zin, zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info in zin.infolist():
+                zout.writestr(info, project if info.filename == "xl/vbaProject.bin" else zin.read(info))
+        with ExcelFile(path) as book:
+            yield book, path
+
+
+def _project_of(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as zf:
+        return zf.read("xl/vbaProject.bin")
+
+
 def interpreters() -> dict[str, str]:
     """The Python running now, for the platform it runs on (what a click should start)."""
     python = sys.executable
@@ -68,11 +145,16 @@ def write_macro_enabled(src: Path, dst: Path, lang: Lang) -> None:
 
 def add_macros(package: PackageEdit, lang: Lang) -> None:
     """Make the package a macro-enabled master: VBA project, button panel, conf sheet. On a
-    macro-enabled master already, the project is brought up to date, its buttons stay, and the
-    conf sheet names the Python running now."""
+    macro-enabled workbook already, trainbook's modules are added to its project or brought up to
+    date there (every other module kept as it is), its buttons stay, and the conf sheet names the
+    Python running now."""
     workbook = "xl/workbook.xml"
-    package.add_part("xl/vbaProject.bin", vba_project(), VBA_PROJECT)
-    package.relate(workbook, VBA_REL, "vbaProject.bin")
+    existing = package.related(workbook, VBA_REL)
+    if existing:
+        package.replace(existing[0], [merged_project(package, existing[0], lang)])
+    else:
+        package.add_part("xl/vbaProject.bin", vba_project(), VBA_PROJECT)
+        package.relate(workbook, VBA_REL, "vbaProject.bin")
     package.set_content_type(workbook, MACRO_WORKBOOK)
     xml = package.read(workbook)
     if b"codeName=" not in xml:  # the project's ThisWorkbook module is this workbook

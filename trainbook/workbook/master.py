@@ -176,6 +176,7 @@ class Master:
     tables: dict[str, Table] = field(default_factory=dict)
     names: dict[str, str] = field(default_factory=dict)  # sheet key → its name in this workbook
     version: tuple[int, int] | None = None  # the file's version when read (file engine)
+    settled: bool = False  # the notices sheet holds sends from the journal that the workbook does not yet
 
     def table(self, key: str) -> Table | None:
         return self.tables.get(key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import contextvars
 import datetime as dt
 import errno
 import glob
@@ -11,6 +12,8 @@ import re
 import secrets
 import shutil
 import stat
+import sys
+import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -57,25 +60,36 @@ def check_replaceable(path: Path, lang: Lang, read_version: tuple[int, int] | No
 
 
 @contextlib.contextmanager
-def write_lock(path: Path, lang: Lang) -> Iterator[None]:
+def write_lock(path: Path, lang: Lang, whole_run: bool = False) -> Iterator[None]:
     """Hold trainbook's own lock on `path`; a second run gets a WriteError instead of waiting.
 
     An OS lock (flock on Linux and macOS, LockFileEx on Windows, through filelock): taken in one
     step, and released by the OS when its process ends, so a lock is never stale and never
-    half-written. Its file lives in the backup folder, not beside the workbook."""
+    half-written. Its file lives in the backup folder, not beside the workbook. Held for a
+    `whole_run` (sending, then writing what was sent), the run's own writes inside it go ahead."""
     from filelock import FileLock, Timeout
 
     folder = path.parent / BACKUP_DIR
     folder.mkdir(exist_ok=True)
-    lock = FileLock(folder / f"{path.name}.lock", timeout=0)
+    where = os.path.realpath(folder / f"{path.name}.lock")
+    if where in _RUN_HOLDS.get():
+        yield
+        return
+    lock = FileLock(where, timeout=0)
     try:
         lock.acquire()
     except Timeout:
         raise WriteError(message("locked-by-run", lang, path=path)) from None
+    held = _RUN_HOLDS.set(_RUN_HOLDS.get() | {where}) if whole_run else None
     try:
         yield
     finally:
+        if held is not None:
+            _RUN_HOLDS.reset(held)
         lock.release()
+
+
+_RUN_HOLDS: contextvars.ContextVar[frozenset[str]] = contextvars.ContextVar("trainbook_run_holds", default=frozenset())
 
 
 def file_version(path: Path) -> tuple[int, int]:
@@ -101,7 +115,7 @@ def replace_atomically(path: Path, produce: Callable[[Path], None], lang: Lang,
         with write_lock(target, lang):
             if read_version is not None and file_version(target) != read_version:
                 raise WriteError(message("changed-meanwhile", lang, path=path))
-            _remove_leftovers(target)
+            remove_leftovers(target.parent, target.name)
             tmp = _temporary(target)
             try:
                 produce(tmp)
@@ -118,6 +132,7 @@ def replace_atomically(path: Path, produce: Callable[[Path], None], lang: Lang,
 
 
 TEMP_MARK = ".trainbook-tmp-"
+STALE_AFTER = 3600  # seconds: where it cannot be asked whether a run is alive, a leftover this old is dead
 
 
 def _temporary(target: Path) -> Path:
@@ -132,10 +147,31 @@ def _temporary(target: Path) -> Path:
     raise FileExistsError(tmp)
 
 
-def _remove_leftovers(target: Path) -> None:
-    """Temporary files of runs that were killed while writing (only the lock holder writes any)."""
-    for leftover in target.parent.glob(f".{glob.escape(target.name)}{TEMP_MARK}*"):
-        leftover.unlink(missing_ok=True)
+def remove_leftovers(folder: Path, name: str) -> None:
+    """Temporary files and folders of earlier runs that were killed while writing `name` (what
+    cannot be removed — a read-only folder — stays for a later run)."""
+    for leftover in folder.glob(f".{glob.escape(name)}{TEMP_MARK}*"):
+        pid = leftover.name.rsplit(TEMP_MARK, 1)[1].split("-", 1)[0]
+        with contextlib.suppress(OSError):
+            if pid.isdigit() and int(pid) != os.getpid() and _alive(int(pid), leftover):
+                continue  # another run is writing it now
+            if leftover.is_dir():
+                shutil.rmtree(leftover, ignore_errors=True)
+            else:
+                leftover.unlink(missing_ok=True)
+
+
+def _alive(pid: int, leftover: Path) -> bool:
+    """Whether the run that made `leftover` may still be writing it."""
+    if sys.platform == "win32":  # os.kill would end the process there: go by the file's age
+        return time.time() - leftover.stat().st_mtime < STALE_AFTER
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True
+    return True
 
 
 def backup(path: Path) -> Path:

@@ -18,6 +18,7 @@ import numpy as np
 from trainbook.i18n import Lang, default_lang
 from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
+from trainbook.workbook import journal
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
 from trainbook.workbook.engine import Cell, Picture, Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, Table, identify_sheets, refuse_non_master, table_from_values
@@ -75,6 +76,7 @@ class XlwingsEngine:
             last = sheet.used_range.last_cell
             values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
             master.tables[key] = table_from_values(BY_KEY[key], found[key], values or [[]])
+        master.settled = journal.settle(master, journal.sent(Path(self.book.fullname)))  # kept until written to the file
         return master
 
     def raw(self, key: str) -> list[list[Any]]:
