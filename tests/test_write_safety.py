@@ -176,3 +176,20 @@ def test_init_refuses_what_it_cannot_write(tmp_path: Path, name: str) -> None:
     result = CliRunner().invoke(main, ["init", str(tmp_path / name)])
     assert result.exit_code == 2 and ".xlsx" in result.output
     assert not (tmp_path / name).exists()
+
+
+def test_what_a_killed_run_left_half_written_goes_at_the_next_read(demo_book: Path) -> None:
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True,
+                          text=True).stdout.strip()
+    leftover = demo_book.with_name(f".{demo_book.name}.trainbook-tmp-{dead}-0badc0de")
+    leftover.write_bytes(b"PK half a workbook")
+    writing = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])  # a run writing right now
+    try:
+        current = demo_book.with_name(f".{demo_book.name}.trainbook-tmp-{writing.pid}-5afe5afe")
+        current.write_bytes(b"PK being written")
+        result = CliRunner().invoke(main, ["validate", str(demo_book)])  # reads only
+        assert result.exit_code in (0, 1) and not leftover.exists(), result.output
+        assert current.exists(), "a live run's file is its own"
+    finally:
+        writing.kill()
+        writing.wait()
