@@ -1,6 +1,7 @@
 """Build trainbook/data/vbaProject.bin: the VBA project of every macro-enabled master.
 
-It holds the button Subs of macros/*.bas and, so that no xlwings add-in is needed, the xlwings
+It holds the button Subs of macros/*.bas (trainbook.bas written first from the buttons'
+declaration, trainbook/schema/buttons.py) and, so that no xlwings add-in is needed, the xlwings
 VBA module and its Dictionary class from the installed xlwings (standalone mode). A project gets a
 random GUID, so the .bin is built here once and committed; tests check that its modules are
 these sources. Rebuild it after changing macros/ or the xlwings pin:
@@ -19,9 +20,18 @@ import xlwings
 from pyopenvba import ExcelFile
 from pyopenvba.vba import VBAModuleKind
 
+from trainbook.schema.buttons import MODULE, vba_module
+
 HERE = Path(__file__).resolve().parent
 TARGET = HERE.parent / "trainbook" / "data" / "vbaProject.bin"
 XLWINGS = Path(xlwings.__file__).parent
+
+
+def write_module() -> Path:
+    """macros/trainbook.bas, from the buttons' declaration."""
+    path = HERE / f"{MODULE}.bas"
+    path.write_text(vba_module(), encoding="ascii", newline="\n")
+    return path
 
 
 def sources(stub: str | None = None) -> list[tuple[str, str, VBAModuleKind]]:
@@ -37,6 +47,7 @@ def sources(stub: str | None = None) -> list[tuple[str, str, VBAModuleKind]]:
 
 def build(target: Path, stub: str | None = None) -> Path:
     """Write a vbaProject.bin holding `sources(stub)` to `target`."""
+    write_module()
     with tempfile.TemporaryDirectory() as scratch:
         book = Path(scratch) / "project.xlsm"
         with ExcelFile.create_new(book) as wb:

@@ -1,7 +1,7 @@
 Attribute VB_Name = "trainbook"
-' One Sub per button of the home sheet's panel (trainbook/schema/buttons.py).
-' All logic lives in Python: each Sub hands one line to RunPython, which comes from the
-' xlwings module embedded in the same VBA project (no add-in needed).
+' One Sub per button of the home sheet's panel, written from trainbook/schema/buttons.py by
+' macros/build_vba_project.py. All logic lives in Python: each Sub hands one line to RunPython,
+' which comes from the xlwings module embedded in the same VBA project (no add-in needed).
 
 Sub Validate()
     RunPython "import trainbook.xl; trainbook.xl.validate()"

@@ -1,5 +1,5 @@
 """Input sheets are patched cell by cell: what a coordinator adds in Excel stays on its record
-through every operation (SPEC §9), whether openpyxl or another program wrote it."""
+through every operation, whether openpyxl or another program wrote it."""
 
 from __future__ import annotations
 

@@ -84,11 +84,16 @@ def test_a_workbook_that_is_not_a_master_is_named_for_what_it_is(demo_book: Path
 
 
 def test_help_lists_every_operation_with_what_it_does() -> None:
+    import ast
     import re
 
     for name in trainbook.OPERATIONS:
         assert re.search(rf"^    {name} +\S", trainbook.__doc__ or "", re.M), f"help(trainbook) does not list {name}"
         assert callable(getattr(trainbook, name))
+    source = ast.parse(Path(trainbook.__file__).read_text(encoding="utf-8"))
+    typed = {alias.name for node in ast.walk(source) if isinstance(node, ast.ImportFrom)
+             and node.module == "trainbook.operations" for alias in node.names}
+    assert typed == set(trainbook.OPERATIONS), "what type checkers see of trainbook is its operations"
 
 
 def test_many_books_validate_into_one_table_with_their_paths(clean_book: Path, blank_book: Path, tmp_path: Path) -> None:

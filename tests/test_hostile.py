@@ -1,4 +1,4 @@
-"""Hostile and broken input, made by code (SPEC §3, §9): every case ends in exit 2 and one line
+"""Hostile and broken input, made by code: every case ends in exit 2 and one line
 naming the file (or 0 where the file is fine), in bounded time and memory, the master untouched."""
 
 from __future__ import annotations

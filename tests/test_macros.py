@@ -1,5 +1,5 @@
 """The macro-enabled master: its VBA project is macros/, its buttons are bound to Subs that hand
-existing trainbook.xl functions to Python, and every operation keeps them (SPEC §3)."""
+existing trainbook.xl functions to Python, and every operation keeps them."""
 
 from __future__ import annotations
 
@@ -17,7 +17,7 @@ from oletools.olevba import VBA_Parser
 import trainbook
 import trainbook.xl
 from trainbook.cli import main
-from trainbook.schema.buttons import BUTTONS, MODULE
+from trainbook.schema.buttons import BUTTONS, MODULE, vba_module
 from trainbook.workbook import macros
 from trainbook.workbook.package import PackageEdit, sheet_parts
 
@@ -56,6 +56,8 @@ def test_the_committed_project_is_macros_and_the_installed_xlwings() -> None:
     import xlwings
 
     committed = modules(ROOT / "trainbook" / "data" / "vbaProject.bin")
+    assert (ROOT / "macros" / f"{MODULE}.bas").read_text(encoding="ascii") == vba_module(), (
+        "the buttons changed: run python macros/build_vba_project.py")
     for source in (ROOT / "macros").glob("*.bas"):
         assert source.read_text(encoding="ascii").strip() == committed[source.stem].strip(), (
             f"{source.name} changed: run python macros/build_vba_project.py")

@@ -1,4 +1,4 @@
-"""Notices (SPEC §7): who gets which notice, worked out by hand on a small program; regenerating is
+"""Notices: who gets which notice, worked out by hand on a small program; regenerating is
 idempotent; the CSV and the robot messages."""
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Printables (SPEC §7.4): certificates for exactly the students who completed, with stable
+"""Printables: certificates for exactly the students who completed, with stable
 verification codes, Chinese text that real PDF tools read, and QR codes that decode."""
 
 from __future__ import annotations

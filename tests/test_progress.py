@@ -1,4 +1,4 @@
-"""Progress: every rule of SPEC §5 pinned on small programs worked out by hand."""
+"""Progress: every rule of the attendance, task, score and risk policy pinned on small programs worked out by hand."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The manager report (SPEC §8): values only, nothing private, small groups folded, one file per
+"""The manager report: values only, nothing private, small groups folded, one file per
 department holding only its people, charts a real spreadsheet program draws, the master untouched."""
 
 from __future__ import annotations

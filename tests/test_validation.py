@@ -208,3 +208,14 @@ def test_an_english_workbook_speaks_english_in_settings_and_lists(tmp_path: Path
     write_tables(book, {"enrollment": people})
     [issue] = [i for i in trainbook.validate(book).issues if i.code == "invalid-choice"]
     assert "Pending, Approved, Rejected" in issue.message and "、" not in issue.message
+
+
+def test_every_choice_setting_is_typed_with_exactly_its_choices() -> None:
+    import typing
+
+    from trainbook.schema.settings import PARAMETERS, Settings
+
+    for param in PARAMETERS:
+        if param.kind == "choice":
+            allowed = set(typing.get_args(Settings.model_fields[param.key].annotation))
+            assert allowed == {c.key for c in param.choices}, param.key

@@ -1,5 +1,5 @@
 """The write path under races and faults: one writer at a time, no lost update, nothing left
-behind, the master untouched whenever a write fails (SPEC §9)."""
+behind, the master untouched whenever a write fails."""
 
 from __future__ import annotations
 

@@ -8,18 +8,7 @@
 The operations — the same as the command line's and the workbook's buttons; each takes a path,
 an xlwings Book or an engine, and says what it did with `.summary()`:
 
-    init          a new, empty master workbook (.xlsx, or .xlsm with buttons)
-    buttons       a macro-enabled copy of a master, with a button per operation
-    validate      check every sheet; a Report, or Reports for a list of books (`.to_frame()`)
-    merge         DingTalk exports into the master: matched, placed, logged, never twice
-    progress      attendance, tasks, scores, risk and certificates per student
-    notices       the notices due, kept in the notices sheet
-    send          the pending notices to a DingTalk group robot
-    qr            a check-in QR code per session, and a sheet printing a page each
-    certificates  a certificate PDF for every student who completed the program
-    share         the manager report: a new workbook of figures only
-    read          every sheet of a master as a DataFrame (`.frame("scores")`)
-    records       the valid rows of one sheet as pydantic models
+{operations}
 
 Errors that stop an operation raise TrainbookError (InputError: unusable input; WriteError: the
 workbook cannot be written); findings about the data never raise.
@@ -30,10 +19,22 @@ from __future__ import annotations
 import importlib
 from typing import TYPE_CHECKING, Any
 
+OPERATIONS: dict[str, str] = {  # name → what it does; help(trainbook) lists them
+    "init": "a new, empty master workbook (.xlsx, or .xlsm with buttons)",
+    "buttons": "a macro-enabled copy of a master, with a button per operation",
+    "validate": "check every sheet; a Report, or Reports for a list of books (`.to_frame()`)",
+    "merge": "DingTalk exports into the master: matched, placed, logged, never twice",
+    "progress": "attendance, tasks, scores, risk and certificates per student",
+    "notices": "the notices due, kept in the notices sheet",
+    "send": "the pending notices to a DingTalk group robot",
+    "qr": "a check-in QR code per session, and a sheet printing a page each",
+    "certificates": "a certificate PDF for every student who completed the program",
+    "share": "the manager report: a new workbook of figures only",
+    "read": "every sheet of a master as a DataFrame (`.frame(\"scores\")`)",
+    "records": "the valid rows of one sheet as pydantic models",
+}
 # Imported when first used: every button click and command starts a fresh Python, and most need
 # only part of the library.
-OPERATIONS = ("init", "buttons", "validate", "merge", "progress", "notices", "send", "qr", "certificates", "share",
-              "read", "records")
 _WHERE = {
     "InputError": "trainbook.errors", "TrainbookError": "trainbook.errors", "WriteError": "trainbook.errors",
     "MergeResult": "trainbook.importers.merge", "MergeRun": "trainbook.importers.merge",
@@ -63,6 +64,9 @@ if TYPE_CHECKING:  # what the names above are, for type checkers (at run time ea
     )
     from trainbook.report import ShareRun  # noqa: F401
     from trainbook.validation import Issue, Report, Reports  # noqa: F401
+
+
+__doc__ = (__doc__ or "").replace("{operations}", "\n".join(f"    {name:13} {what}" for name, what in OPERATIONS.items()))
 
 
 def __getattr__(name: str) -> Any:

@@ -1,5 +1,5 @@
 """The `trainbook` command line: each command parses arguments, calls one library function, and
-turns a TrainbookError into a message and an exit code (SPEC §3)."""
+turns a TrainbookError into a message and an exit code."""
 
 from __future__ import annotations
 
@@ -266,7 +266,7 @@ def _run_batch(func: Callable[[tuple[str, bool, bool]], dict[str, Any]], items: 
     return [results[i] for i in range(len(items))]
 
 
-class Day(click.ParamType):
+class Day(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.4, and >=8.1 is supported
     """A day as coordinators write it: 2026-11-29, 2026/11/29, 2026.11.29 or 20261129."""
 
     name = "date"
@@ -283,7 +283,7 @@ class Day(click.ParamType):
         self.fail(message("bad-day-option", LANG, value=value), param, ctx)
 
 
-class AtLeastOne(click.ParamType):
+class AtLeastOne(click.ParamType):  # type: ignore[type-arg]  # as Day
     """A whole number of at least one (how many books at once)."""
 
     name = "integer"
@@ -456,7 +456,7 @@ def robot_add(name: str, webhook: str, secret: str, keyword: str) -> None:
     from trainbook.notify.robot import save_robot
 
     with _user_errors(_debug()):
-        path = save_robot(name, webhook, secret, keyword, LANG)  # type: ignore[arg-type]
+        path = save_robot(name, webhook, secret, keyword, LANG)
         click.echo(message("robot-saved", LANG, name=name, path=path))
 
 
@@ -466,7 +466,7 @@ def robot_list() -> None:
     from trainbook.notify.robot import robots_file, saved_robots
 
     with _user_errors(_debug()):
-        robots = saved_robots(LANG)  # type: ignore[arg-type]
+        robots = saved_robots(LANG)
         for name, host in robots:
             click.echo(f"{name}\t{host}")
         if not robots:

@@ -11,6 +11,7 @@ import difflib
 import functools
 import re
 from collections.abc import Callable
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -52,7 +53,7 @@ def per_unique(parse: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
             return parse(s.astype(object), *args)
         codes, table = distinct(s.to_numpy(dtype=object))
         result = parse(pd.Series(table, dtype=object), *args)
-        return pd.Series(result.to_numpy()[codes], index=s.index, dtype=result.dtype)
+        return cast(pd.Series, pd.Series(result.to_numpy()[codes], index=s.index, dtype=result.dtype))
 
     return wrapper
 
@@ -67,7 +68,7 @@ def per_value(dtype: type = object) -> Callable[[Callable[..., object]], Callabl
             codes, table = distinct(s.to_numpy(dtype=object))
             results: np.ndarray = np.empty(len(table), dtype=dtype)
             results[:] = [parse(v, *args) for v in table]
-            return pd.Series(results[codes], index=s.index, dtype=dtype)
+            return cast(pd.Series, pd.Series(results[codes], index=s.index, dtype=dtype))
 
         return wrapper
 
@@ -121,13 +122,13 @@ def number(s: pd.Series) -> pd.Series:
         out[strings] = parsed
     bools = kinds == bool
     out[bools] = np.nan
-    return out.where(np.isfinite(out))  # 'inf' and 1e400 are no amount of anything
+    return cast(pd.Series, out.where(np.isfinite(out)))  # 'inf' and 1e400 are no amount of anything
 
 
 @per_unique
 def datetime(s: pd.Series, formats: tuple[str, ...] = DATETIME_FORMATS + DATE_FORMATS) -> pd.Series:
     """Date-times from datetime cells, Excel serial numbers and the usual written forms."""
-    out = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
+    out: pd.Series = pd.Series(pd.NaT, index=s.index, dtype="datetime64[ns]")
     kinds = _types(s)
     stamps = kinds.isin([dt.datetime, dt.date, pd.Timestamp])
     if stamps.any():
@@ -152,13 +153,13 @@ def datetime(s: pd.Series, formats: tuple[str, ...] = DATETIME_FORMATS + DATE_FO
 
 def date(s: pd.Series) -> pd.Series:
     """Dates (times of day dropped)."""
-    return datetime(s, DATE_FORMATS + DATETIME_FORMATS).dt.normalize()
+    return cast(pd.Series, datetime(s, DATE_FORMATS + DATETIME_FORMATS).dt.normalize())
 
 
 @per_unique
 def time_of_day(s: pd.Series) -> pd.Series:
     """Times of day as Timedeltas since midnight: time cells, day fractions, '9:00', '09:00:00'."""
-    out = pd.Series(pd.NaT, index=s.index, dtype="timedelta64[ns]")
+    out: pd.Series = pd.Series(pd.NaT, index=s.index, dtype="timedelta64[ns]")
     kinds = _types(s)
     for kind in (dt.time, dt.datetime, pd.Timestamp):
         mask = kinds == kind
@@ -250,7 +251,7 @@ def inert(value: object) -> object:
 def typed(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
     """A sheet's rows with every declared column parsed to its type (choices as their keys);
     values that do not parse become missing. Columns the user added are kept as they are."""
-    out = frame.copy()
+    out: pd.DataFrame = frame.copy()
     for col in sheet.columns:
         if col.key not in out:
             continue

@@ -45,7 +45,7 @@ def _program_facts(settings: pd.DataFrame, sessions: pd.DataFrame, lang: Lang) -
              "organizer": "人力资源部 · 培训中心" if lang == "zh" else "HR · Training Center",
              "start_date": f"{pd.Timestamp(sessions['date'].min()):%Y-%m-%d}",  # as typed: the value column is text
              "end_date": f"{pd.Timestamp(sessions['date'].max()):%Y-%m-%d}"}
-    filled = settings.copy()
+    filled: pd.DataFrame = settings.copy()
     filled["value"] = [facts.get(key, value) for key, value in zip(settings["key"], settings["value"])]
     return filled
 

@@ -8,7 +8,7 @@ import datetime as dt
 import io
 from collections.abc import Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import xlsxwriter
@@ -53,7 +53,7 @@ def title(report: str, start: dt.date, end: dt.date) -> list[list[Any]]:
     return [[f"{report} 统计日期：{start:%Y-%m-%d} 至 {end:%Y-%m-%d}"], [f"报表生成时间：{made:%Y-%m-%d} 10:23"]]
 
 
-Punch = tuple[dict, dt.datetime] | tuple[dict, dt.datetime, dt.datetime, str]
+Punch = tuple[dict[str, Any], dt.datetime] | tuple[dict[str, Any], dt.datetime, dt.datetime, str]
 
 
 def punch_records(path: Path, punches: list[Punch], start: dt.date, end: dt.date, english: bool = False) -> Path:
@@ -74,7 +74,7 @@ def punch_records(path: Path, punches: list[Punch], start: dt.date, end: dt.date
     return xlsx(path, {"原始记录": rows})
 
 
-def punch_grid(path: Path, people: list[dict], cells: dict[tuple[str, int], str], start: dt.date,
+def punch_grid(path: Path, people: list[dict[str, Any]], cells: dict[tuple[str, int], str], start: dt.date,
                end: dt.date) -> Path:
     """打卡时间: day columns labelled by day number, weekends as 六/日; cells hold \\n-separated times."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
@@ -87,7 +87,7 @@ def punch_grid(path: Path, people: list[dict], cells: dict[tuple[str, int], str]
     return xlsx(path, {"打卡时间": rows})
 
 
-def daily_stats(path: Path, entries: list[tuple[dict, dt.date, str, str, str, str]], start: dt.date,
+def daily_stats(path: Path, entries: list[tuple[dict[str, Any], dt.date, str, str, str, str]], start: dt.date,
                 end: dt.date) -> Path:
     """每日统计 with two merged header rows: 上班1 / 下班1 over 打卡时间 / 打卡结果."""
     top = ["姓名", "考勤组", "部门", "工号", "职位", "UserId", "日期", "班次", "上班1", None, "下班1", None,
@@ -104,7 +104,7 @@ def daily_stats(path: Path, entries: list[tuple[dict, dt.date, str, str, str, st
     return xlsx(path, {"每日统计": rows}, merges)
 
 
-def monthly_summary(path: Path, people: list[dict], cells: dict[tuple[str, int], str], start: dt.date,
+def monthly_summary(path: Path, people: list[dict[str, Any]], cells: dict[tuple[str, int], str], start: dt.date,
                     end: dt.date) -> Path:
     """月度汇总: statistics, then 考勤结果 merged over the day columns (六/日 for weekends)."""
     days = [start + dt.timedelta(days=i) for i in range((end - start).days + 1)]
@@ -150,14 +150,14 @@ def csv_bytes(rows: list[list[Any]], encoding: str) -> bytes:
 
 
 def _at(value: Any) -> dt.datetime:
-    return pd.Timestamp(value).to_pydatetime()
+    return cast(dt.datetime, pd.Timestamp(value).to_pydatetime())
 
 
 def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
     """Write the exports DingTalk would have produced for a program whose true records are
     `tables` (zh labels): one file of every kind, with an unknown visitor and an ambiguous name."""
     folder.mkdir(parents=True, exist_ok=True)
-    people = {r["student_id"]: r for r in tables["enrollment"].to_dict("records")}
+    people = {r["student_id"]: r for r in cast(list[dict[str, Any]], tables["enrollment"].to_dict("records"))}
     sessions = tables["sessions"].set_index("session_id")
     truth = tables["attendance"]
     by_session = {sid: rows for sid, rows in truth.groupby("session_id")}
@@ -171,14 +171,14 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
 
     def attended(sid: str) -> pd.DataFrame:
         rows = by_session.get(sid, truth.iloc[0:0])
-        return rows[rows["status"].isin(["出勤", "迟到"])]
+        return cast(pd.DataFrame, rows[rows["status"].isin(["出勤", "迟到"])])
 
     # 原始记录 for C01: a check-in per attendee, a check-out for most, a visitor and a name shared by two.
     punches: list[Punch] = []
     for row in attended("C01").itertuples():
         checkin = _at(row.checkin_at)
         punches.append((people[row.student_id], checkin, start("C01"), "迟到" if checkin > start("C01") else "正常"))
-        if int(row.student_id[1:]) % 3:
+        if int(cast(str, row.student_id)[1:]) % 3:
             punches.append((people[row.student_id], end("C01") + dt.timedelta(minutes=3), end("C01"), "正常"))
     visitor = {"name": "访客-王先生", "department": "外部", "dingtalk_userid": "", "employee_no": ""}
     punches.append((visitor, start("C01") - dt.timedelta(minutes=10)))
@@ -194,7 +194,7 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
     for sid in ("C03", "C04"):
         for row in attended(sid).itertuples():
             checkin = _at(row.checkin_at)
-            cells[(row.student_id, checkin.day)] = f"{checkin:%H:%M}\n{end(sid) + dt.timedelta(minutes=2):%H:%M}"
+            cells[(cast(str, row.student_id), checkin.day)] = f"{checkin:%H:%M}\n{end(sid) + dt.timedelta(minutes=2):%H:%M}"
     grid_start = d0 - dt.timedelta(days=1)
     written.append(punch_grid(folder / "考勤报表_打卡时间_20261101-20261114.xlsx", list(people.values()), cells,
                               grid_start, grid_start + dt.timedelta(days=13)))
@@ -273,7 +273,7 @@ def _clock(minutes: float) -> str:
     return f"{seconds // 3600}:{seconds % 3600 // 60:02d}:{seconds % 60:02d}"
 
 
-def _other_exports(tables: dict[str, pd.DataFrame], people: dict[str, dict], folder: Path) -> list[Path]:
+def _other_exports(tables: dict[str, pd.DataFrame], people: dict[str, dict[str, Any]], folder: Path) -> list[Path]:
     """Enrollment form, exam, homework and questionnaire exports."""
     existing = next(iter(people.values()))
     form: list[list[Any]] = [["新员工培训报名表 导出时间：2026-10-20 18:00"],
@@ -289,21 +289,21 @@ def _other_exports(tables: dict[str, pd.DataFrame], people: dict[str, dict], fol
     enrollment.write_bytes(csv_bytes(form, "gbk"))
     exam: list[list[Any]] = [["Name", "Department", "Exam Name", "Score", "Submitted At", "Time Used"]]
     for row in tables["scores"].itertuples():
-        person = people.get(row.student_id, {"name": row.name, "department": "研发中心"})
+        person = people.get(cast(str, row.student_id), {"name": row.name, "department": "研发中心"})
         exam.append([person["name"], person["department"], "期中测验", row.score, "2026-11-18 10:30", "25分10秒"])
     homework: list[list[Any]] = [["作业名称", "姓名", "部门", "提交状态", "提交时间", "得分"]]
     titles = tables["tasks"].set_index("task_id")["title"]
     for row in tables["submissions"].itertuples():
-        person = people[row.student_id]
+        person = people[cast(str, row.student_id)]
         done = row.status != "未提交"
         homework.append([titles[row.task_id], person["name"], person["department"], "已提交" if done else "未提交",
-                         f"{pd.Timestamp(row.submitted_at):%Y-%m-%d %H:%M}" if done else "", row.points])
+                         f"{pd.Timestamp(cast(pd.Timestamp, row.submitted_at)):%Y-%m-%d %H:%M}" if done else "", row.points])
     survey: list[list[Any]] = [["提交时间", "课程", "总体满意度", "课程内容评分", "讲师评分", "组织安排评分",
                                 "推荐意愿(0-10)", "意见建议"]]
     session_titles = tables["sessions"].set_index("session_id")["title"]
     for row in tables["feedback"].itertuples():
-        survey.append([f"{pd.Timestamp(row.submitted_at):%Y-%m-%d %H:%M}", session_titles[row.session_id], row.overall,
-                       row.content, row.teacher, row.organization, row.nps, row.comments])
+        survey.append([f"{pd.Timestamp(cast(pd.Timestamp, row.submitted_at)):%Y-%m-%d %H:%M}", session_titles[row.session_id],
+                       row.overall, row.content, row.teacher, row.organization, row.nps, row.comments])
     return [enrollment, xlsx(folder / "考试成绩_期中测验.xlsx", {"成绩": exam}),
             xlsx(folder / "家校本_作业提交.xlsx", {"作业": homework}),
             xlsx(folder / "问卷_课程评价.xlsx", {"问卷": survey})]

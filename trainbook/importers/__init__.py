@@ -1,1 +1,1 @@
-"""Reading DingTalk exports and merging them into the master workbook (SPEC §6)."""
+"""Reading DingTalk exports and merging them into the master workbook."""

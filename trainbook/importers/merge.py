@@ -25,7 +25,7 @@ BASE_SHEETS = ("enrollment", "groups", "sessions", "aliases", "settings", "revie
 
 @dataclass
 class MergeResult:
-    """What one export did to the master (SPEC §3 `merge --format json`): every export row is
+    """What one export did to the master (what `merge --format json` prints): every export row is
     counted once, `rows = matched + review + skipped`."""
 
     path: str
@@ -123,7 +123,7 @@ def merge_source(master: Master, source: Source, settings: Any, session: str | N
         outsiders = unmatched["reason"].isin(PASSED_OVER)  # another class's family, a teacher: nothing to review
         elsewhere = unmatched.loc[outsiders, "reason"].map(PASSED_OVER)
         review_rows.append(unmatched[~outsiders])
-        result.known, result.strangers = matched.index.nunique(), (~outsiders).sum()
+        result.known, result.strangers = matched.index.nunique(), int((~outsiders).sum())
         landed = land(master, matched, how)
     result.changed.update(landed.changed)
     result.inserted, result.updated, result.unchanged = (landed.counts[k] for k in ("inserted", "updated", "unchanged"))

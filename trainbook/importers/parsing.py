@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -25,7 +26,7 @@ FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S
 
 def _epoch(value: float) -> pd.Timestamp:
     unit = "ms" if value > 1e11 else "s"
-    return pd.Timestamp(int(value), unit=unit, tz="UTC").tz_convert(TZ).tz_localize(None)
+    return cast(pd.Timestamp, pd.Timestamp(int(value), unit=unit, tz="UTC").tz_convert(TZ).tz_localize(None))
 
 
 
@@ -138,4 +139,4 @@ def _minutes(value: object) -> float:
 @per_unique
 def minutes(s: pd.Series) -> pd.Series:
     """Durations in minutes: '0:32:41', '12分30秒', '1小时2分钟', numbers; '未参与'/'无'/'--' → 0."""
-    return pd.Series([_minutes(v) for v in s], index=s.index, dtype=float)
+    return cast(pd.Series, pd.Series([_minutes(v) for v in s], index=s.index, dtype=float))

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -120,7 +120,7 @@ def remembered(resolved: pd.DataFrame, lang: Lang) -> list[str | None]:
 
 def decoded(records: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
     """The evidence rows kept as JSON in the review-data sheet, typed again from their declaration."""
-    frame = pd.DataFrame([json.loads(p) for p in records["data"]], index=records["source_row"].astype(int))
+    frame: pd.DataFrame = pd.DataFrame([json.loads(p) for p in records["data"]], index=records["source_row"].astype(int))
     for column in evidence.of_type("datetime"):
         if column in frame:
             frame[column] = pd.to_datetime(frame[column])
@@ -128,7 +128,7 @@ def decoded(records: pd.DataFrame, evidence: Evidence) -> pd.DataFrame:
 
 
 def review_ids(*frames: pd.DataFrame) -> pd.Series:
-    return pd.concat([values.text(f.get("review_id", pd.Series(dtype=object))) for f in frames])
+    return cast(pd.Series, pd.concat([values.text(f.get("review_id", pd.Series(dtype=object))) for f in frames]))
 
 
 def review_frame(parts: list[pd.DataFrame], kind: ExportKind, file: str, lang: Lang, taken: pd.Series,

@@ -19,7 +19,7 @@ export was made (its 报表生成时间) takes nothing from it.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -33,16 +33,17 @@ from trainbook.workbook.master import Master, normalize
 CHECKOUT_AFTER_END = pd.Timedelta(hours=6)  # an evening session's check-out after midnight
 ONLINE_SLACK = pd.Timedelta(hours=1)
 SESSION = ["session_id", "start_at", "end_at"]
+NAT: Any = pd.NaT  # as a column's value: pandas-stubs' assign() takes no NaT
 
 
 def session_table(master: Master) -> pd.DataFrame:
     """The plan's sessions that have a start and an end, with their titles as matching keys."""
     plan = session_plan(master).dropna(subset=["start", "end"]).reset_index()
-    return pd.DataFrame({
+    return cast(pd.DataFrame, pd.DataFrame({
         "session_id": plan["session_id"].astype(str), "start_at": plan["start_at"], "end_at": plan["end_at"],
         "title": plan["title"].map(lambda t: normalize(clean_name(t)) if t else ""),
         "online": plan["mode"].isin(["online", "hybrid"]), "groups": plan["group_set"],
-    })
+    }))
 
 
 def student_groups(master: Master) -> dict[str, str]:
@@ -63,7 +64,7 @@ def their_sessions(students: pd.Series, sessions: pd.DataFrame, groups: dict[str
     pairs = pairs[np.asarray(ok, dtype=bool)].drop(columns="groups").sort_values(["student_id", "start_at"])
     pairs["day"] = pairs["start_at"].dt.normalize()
     pairs["rank"] = pairs.groupby(["student_id", "day"]).cumcount() + 1
-    return pairs.reset_index(drop=True)
+    return cast(pd.DataFrame, pairs.reset_index(drop=True))
 
 
 def assign(evidence: pd.DataFrame, kind: Evidence, sessions: pd.DataFrame, groups: dict[str, str], settings: Any,
@@ -73,11 +74,11 @@ def assign(evidence: pd.DataFrame, kind: Evidence, sessions: pd.DataFrame, group
     evidence = evidence.reset_index(names="source_row")
     evidence["row_id"] = np.arange(len(evidence))
     if evidence.empty:
-        return evidence.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT), pd.Series(dtype=object)
+        return evidence.assign(session_id=None, start_at=NAT, end_at=NAT), pd.Series(dtype=object)
     if forced is not None:
         placed = evidence.merge(sessions.loc[sessions["session_id"] == forced, SESSION], how="cross")
     elif sessions.empty:
-        placed = evidence.iloc[0:0].assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+        placed = evidence.iloc[0:0].assign(session_id=None, start_at=NAT, end_at=NAT)
     else:
         mine = their_sessions(evidence["student_id"], sessions, groups)
         by_kind = {"punch": _punches, "slot": _slots, "leave": _leave, "online": _online}
@@ -98,7 +99,7 @@ def _same_day(evidence: pd.DataFrame, mine: pd.DataFrame, day: pd.Series, back: 
     own = pd.to_datetime(day).dt.normalize()
     days = pd.concat([evidence.assign(day=own - pd.Timedelta(days=b), filed_day=own) for b in range(back + 1)],
                      ignore_index=True)
-    return days.merge(mine, on=["student_id", "day"])
+    return cast(pd.DataFrame, days.merge(mine, on=["student_id", "day"]))
 
 
 def _punches(punches: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
@@ -111,13 +112,13 @@ def _punches(punches: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, 
 def _by_plan(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     """A punch whose export says what time it was for: the session nearest that time that day."""
     if punches.empty:
-        return punches.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+        return cast(pd.DataFrame, punches.assign(session_id=None, start_at=NAT, end_at=NAT))
     pairs = _same_day(punches, mine, punches["planned_at"].dt.normalize())
     plan = pairs["planned_at"]
     outside = np.maximum((pairs["start_at"] - plan).dt.total_seconds(), (plan - pairs["end_at"]).dt.total_seconds())
     edge = np.minimum((plan - pairs["start_at"]).abs().dt.total_seconds(), (plan - pairs["end_at"]).abs().dt.total_seconds())
     pairs = pairs.assign(outside=np.maximum(outside, 0), edge=edge).sort_values(["row_id", "outside", "edge"])
-    return pairs.drop_duplicates("row_id").drop(columns=["outside", "edge", "day", "rank"])
+    return cast(pd.DataFrame, pairs.drop_duplicates("row_id").drop(columns=["outside", "edge", "day", "rank"]))
 
 
 def _by_time(punches: pd.DataFrame, mine: pd.DataFrame, opens: pd.Timedelta) -> pd.DataFrame:
@@ -125,9 +126,9 @@ def _by_time(punches: pd.DataFrame, mine: pd.DataFrame, opens: pd.Timedelta) -> 
     (a grid's cell, 原始记录's 考勤日期) belongs to that day's sessions; one without, to its own
     day's — or, up to six hours after it ended, the previous day's last."""
     if punches.empty:
-        return punches.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+        return cast(pd.DataFrame, punches.assign(session_id=None, start_at=NAT, end_at=NAT))
     if "day" not in punches:
-        punches = punches.assign(day=pd.NaT)
+        punches = punches.assign(day=NAT)
     filed = punches["day"].notna()
     pairs = pd.concat([_same_day(punches[filed], mine, punches.loc[filed, "day"]),
                        _same_day(punches[~filed], mine, punches.loc[~filed, "at"].dt.normalize(), back=1)],
@@ -160,7 +161,7 @@ def _by_time(punches: pd.DataFrame, mine: pd.DataFrame, opens: pd.Timedelta) -> 
         to_next = to_next.reindex(gap_prev.index).to_numpy(dtype=bool)
         chosen += [gap_prev[~to_next].reset_index(), gap_next[to_next].reset_index()]
     placed = pd.concat([c for c in chosen if len(c)] or [held], ignore_index=True)
-    return placed.drop(columns=["day", "rank", "gap"], errors="ignore")
+    return cast(pd.DataFrame, placed.drop(columns=["day", "rank", "gap"], errors="ignore"))
 
 
 def _slots(slots: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
@@ -184,12 +185,12 @@ def _slots(slots: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, sett
         days = days.assign(on_at=days["on_at"].where(days["start_at"] == order.transform("min")),
                            off_at=days["off_at"].where(days["start_at"] == order.transform("max")))
     placed = pd.concat([p for p in (covered, pairs, days) if len(p)] or [covered], ignore_index=True)
-    return placed.drop(columns=["rank"], errors="ignore")
+    return cast(pd.DataFrame, placed.drop(columns=["rank"], errors="ignore"))
 
 
 def _pairs(slots: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     if slots.empty:
-        return slots.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+        return cast(pd.DataFrame, slots.assign(session_id=None, start_at=NAT, end_at=NAT))
     pairs = _same_day(slots, mine, pd.to_datetime(slots["day"]).dt.normalize())
     planned = pairs["planned_from"].notna() & pairs["planned_to"].notna()
     lo = pairs["planned_from"].where(planned, pairs["on_at"].fillna(pairs["off_at"]))
@@ -203,18 +204,18 @@ def _pairs(slots: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     pairs = pairs.assign(score=score)
     pairs = pairs[np.isfinite(pairs["score"]) & (~planned | (pairs["score"] > 0))]
     pairs = pairs.sort_values(["row_id", "score"], ascending=[True, False]).drop_duplicates("row_id")
-    return pairs.drop(columns=["score"])
+    return cast(pd.DataFrame, pairs.drop(columns=["score"]))
 
 
 def _overlapping(spans: pd.DataFrame, mine: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Evidence × every one of the student's sessions its span overlaps (a bare date: all that day)."""
     if spans.empty:
-        return spans.assign(session_id=None, start_at=pd.NaT, end_at=pd.NaT)
+        return cast(pd.DataFrame, spans.assign(session_id=None, start_at=NAT, end_at=NAT))
     pairs = spans.merge(mine.drop(columns=["rank"]).rename(columns={"day": "session_day"}), on="student_id")
     ends = pairs[end].fillna(pairs[start])
     ends = ends.where(ends.dt.normalize() != ends, ends + pd.Timedelta(days=1))
     overlap = (pairs[start] < pairs["end_at"]) & (ends > pairs["start_at"])
-    return pairs[overlap].drop(columns=["session_day"])
+    return cast(pd.DataFrame, pairs[overlap].drop(columns=["session_day"]))
 
 
 def _leave(leave: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
@@ -235,4 +236,5 @@ def _online(online: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, se
     pairs = pairs.assign(score=pairs["alike"].astype(int) * 2 + pairs["near"].astype(int))
     best = pairs[pairs["score"] == pairs.groupby("row_id")["score"].transform("max")]
     unique = best.groupby("row_id")["session_id"].transform("nunique") == 1
-    return best[unique].drop_duplicates("row_id").drop(columns=["key", "alike", "near", "score", "session_title"])
+    return cast(pd.DataFrame,
+                best[unique].drop_duplicates("row_id").drop(columns=["key", "alike", "near", "score", "session_title"]))

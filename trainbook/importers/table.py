@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -136,7 +136,7 @@ def find_table(sheet: str, rows: list[list[Any]]) -> ExportTable | None:
     if match:  # a period no calendar has (2026-13-45) is no period: day columns then date nothing
         days = [pd.to_datetime(g.replace("/", "-").replace(".", "-"), errors="coerce") for g in match.groups()]
         if all(pd.notna(d) and SANE_YEARS[0] <= d.year <= SANE_YEARS[1] for d in days):
-            period = (days[0].date(), days[1].date())
+            period = cast(tuple[dt.date, dt.date], (days[0].date(), days[1].date()))  # neither is NaT
     generated = GENERATED.search(title)
     generated_at = pd.to_datetime(generated.group(1).replace("/", "-").replace(".", "-"), errors="coerce") \
         if generated else None

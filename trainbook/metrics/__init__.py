@@ -1,11 +1,11 @@
 """`progress`: attendance, tasks, scores, risk and certificates per student, and the program's
-figures per group, department, session and teacher (SPEC §5). Pure pandas; deterministic for an as-of date."""
+figures per group, department, session and teacher. Pure pandas; deterministic for an as-of date."""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -20,6 +20,7 @@ from trainbook.metrics.tasks import task_figures
 from trainbook.policy.plan import program_ended, session_label, session_plan, unrecorded
 from trainbook.policy.settings import settings_and_ignored
 from trainbook.schema.columns import labels
+from trainbook.schema.dashboard import DATA_ROW
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook.engine import Update
 from trainbook.workbook.master import Master, layout_table
@@ -87,7 +88,7 @@ def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
     rows = result.students.reset_index()
     for column, choices in (("grade", GRADE), ("certificate", CERTIFICATE), ("risk", RISK)):
         rows[column] = rows[column].map(labels(choices, lang))  # type: ignore[arg-type]
-    return rows[SHEET_COLUMNS]
+    return cast(pd.DataFrame, rows[SHEET_COLUMNS])
 
 
 def progress_update(master: Master, result: Progress) -> Update:
@@ -105,7 +106,7 @@ def progress_update(master: Master, result: Progress) -> Update:
     if "dashboard" in master.names:
         master.tables["dashboard"] = layout_table(BY_KEY["dashboard"], master.names["dashboard"], cells)
         tables["dashboard"] = cells
-        charts = {"dashboard": (dashboard.DATA_ROW + 1, last_rows)}
+        charts = {"dashboard": (DATA_ROW + 1, last_rows)}
     return Update(tables=tables, last_run=run, chart_ranges=charts)
 
 

@@ -1,8 +1,9 @@
-"""Figures per group, department, session and teacher, and feedback summaries (SPEC §5)."""
+"""Figures per group, department, session and teacher, and feedback summaries."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -19,15 +20,16 @@ OTHER: dict[Lang, str] = {"zh": "其他", "en": "Other"}  # where groups too sma
 def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
     """Students, mean rates and scores, and risk/certificate counts per value of `column`."""
     grouped = students.groupby(column, dropna=False)
-    return pd.DataFrame({
+    return cast(pd.DataFrame, pd.DataFrame({
         "students": grouped.size(),
         "attendance_rate": grouped["attendance_rate"].mean(),
         "task_rate": grouped["task_rate"].mean(),
         "final_score": grouped["final_score"].mean().round(1),
-        **{f"{level}_risk": grouped["risk"].apply(lambda r, level=level: int((r == level).sum()))
+        **{f"{level}_risk": grouped["risk"].apply(  # cast: mypy cannot infer a lambda with a default
+            cast(Callable[[pd.Series], int], lambda r, level=level: int((r == level).sum())))
            for level in ("high", "medium", "low")},
         "certificates": grouped["certificate"].apply(lambda c: int((c == "yes").sum())),
-    })
+    }))
 
 
 def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Any) -> pd.DataFrame:
@@ -38,7 +40,7 @@ def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Any) -> pd.Data
     attended = counts["present"] + settings.late_weight * counts["late"] + settings.early_weight * counts["early_leave"]
     counted = counts["expected"] - (0 if settings.excused_counts == "yes" else counts["excused"])
     counts["attendance_rate"] = (attended / counted).where(counted > 0)
-    return plan[["title", "date", "teacher"]].join(counts, how="inner")
+    return cast(pd.DataFrame, plan[["title", "date", "teacher"]].join(counts, how="inner"))
 
 
 def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFrame:
@@ -48,7 +50,7 @@ def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFram
     attended = (per_session["attendance_rate"] * per_session["expected"]).groupby(per_session["teacher"]).sum()
     out = pd.DataFrame({"sessions": grouped.size(), "expected": grouped["expected"].sum()})
     out["attendance_rate"] = (attended / out["expected"]).where(out["expected"] > 0)
-    return out.join(feedback[["overall", "top2", "nps", "responses"]], how="left")
+    return cast(pd.DataFrame, out.join(feedback[["overall", "top2", "nps", "responses"]], how="left"))
 
 
 def feedback_responses(master: Master, plan: pd.DataFrame) -> pd.DataFrame:
@@ -58,7 +60,7 @@ def feedback_responses(master: Master, plan: pd.DataFrame) -> pd.DataFrame:
         if column not in frame:
             frame[column] = np.nan
     frame = frame.dropna(subset=["overall"])
-    return frame.join(plan["teacher"].rename("teacher_name"), on="session_id")
+    return cast(pd.DataFrame, frame.join(plan["teacher"].rename("teacher_name"), on="session_id"))
 
 
 def feedback_summary(responses: pd.DataFrame, settings: Any, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
@@ -74,7 +76,7 @@ def feedback_overall(responses: pd.DataFrame, settings: Any) -> pd.Series:
     are fewer than min_group_size responses."""
     whole = _summarise(responses.assign(program="all"), "program", settings.min_group_size, "all")
     if whole.empty:
-        return pd.Series({**dict.fromkeys([*ITEMS, "top2", "nps"], np.nan), "responses": 0})
+        return cast(pd.Series, pd.Series({**dict.fromkeys([*ITEMS, "top2", "nps"], np.nan), "responses": 0}))
     return whole.iloc[0]
 
 
@@ -90,4 +92,4 @@ def _summarise(frame: pd.DataFrame, key: str, minimum: int, other: str) -> pd.Da
     out["responses"] = grouped.size()
     if other in out.index and out.loc[other, "responses"] < minimum:
         out.loc[other, [*ITEMS, "top2", "nps"]] = np.nan  # still too few to show
-    return out
+    return cast(pd.DataFrame, out)

@@ -1,10 +1,10 @@
 """Attendance figures per student: statuses of applicable sessions to date, the rate and the best
-rate still reachable (SPEC §5)."""
+rate still reachable."""
 
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -31,14 +31,14 @@ def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp,
     out = held.merge(recorded[["session_id", "student_id", "status", "watch_minutes"]],
                      on=["session_id", "student_id"], how="left")
     out["status"] = out["status"].fillna("absent")
-    return out.sort_values(["student_id", "start_at"])
+    return cast(pd.DataFrame, out.sort_values(["student_id", "start_at"]))
 
 
 def attendance_figures(pairs: pd.DataFrame, held: pd.DataFrame, settings: Any) -> pd.DataFrame:
     """Per student: planned, to date, counts per status, rate, best reachable rate, watch minutes,
     current run of absences."""
     counts = pd.crosstab(held["student_id"], held["status"]).reindex(columns=list(STATUSES), fill_value=0)
-    out = pd.DataFrame(index=pairs["student_id"].unique())
+    out: pd.DataFrame = pd.DataFrame(index=pairs["student_id"].unique())
     out["sessions_planned"] = pairs.groupby("student_id").size()
     out["sessions_to_date"] = held.groupby("student_id").size()
     out = out.join(counts).fillna(0).astype(int)

@@ -1,9 +1,10 @@
 """From figures to verdicts: grade, certificate, risk, what is still needed, and every figure's
-arithmetic in words (SPEC §5)."""
+arithmetic in words."""
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Hashable
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -22,7 +23,7 @@ def _num(value: float | None) -> str:
 
 def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Any, ended: bool, lang: Lang) -> pd.DataFrame:
     """grade, certificate, risk, needed and reasons for every student row of `figures`."""
-    out = pd.DataFrame(index=figures.index)
+    out: pd.DataFrame = pd.DataFrame(index=figures.index)
     f = figures
     task_max = ((f["tasks_done"] + f["tasks_total"] - f["tasks_due"]) / f["tasks_total"]).where(f["tasks_total"] > 0)
     attendance_lost = f["attendance_rate_max"] < settings.attendance_threshold - 1e-9
@@ -41,7 +42,7 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Any, ended: bo
     out["certificate"] = np.where(lost, "no", np.where(ended, np.where(met, "yes", "no"), "pending"))
     titles = plan["title"].to_dict() if "title" in plan else {}
     maxima = plan["max_score"].to_dict() if "max_score" in plan else {}
-    records = f.to_dict("records")  # plain dicts: a row Series per student would cost seconds
+    records = cast(list[dict[str, Any]], f.to_dict("records"))  # plain dicts: a row Series per student would cost seconds
     out["needed"] = [_needed(row, tm, titles, maxima, settings, lang) for row, tm in zip(records, task_max)]
     below_each = pd.DataFrame({
         "attendance": (f["attendance_rate"] < settings.attendance_threshold - 1e-9).fillna(False),
@@ -65,7 +66,8 @@ def _missed(below: dict[str, bool], row: dict[str, Any], settings: Any, lang: La
             else "The program has ended without meeting: " + "; ".join(missed)) if missed else ""
 
 
-def _needed(row: dict[str, Any], task_max: float, titles: dict, maxima: dict, settings: Any, lang: Lang) -> str:
+def _needed(row: dict[str, Any], task_max: float, titles: dict[Hashable, Any], maxima: dict[Hashable, Any], settings: Any,
+            lang: Lang) -> str:
     zh = lang == "zh"
     parts = []
     need, remaining = int(row["sessions_needed"]), int(row["remaining"])

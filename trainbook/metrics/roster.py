@@ -1,6 +1,8 @@
-"""Who is on the program, and which sessions apply to each of them (SPEC §5)."""
+"""Who is on the program, and which sessions apply to each of them."""
 
 from __future__ import annotations
+
+from typing import cast
 
 import pandas as pd
 
@@ -18,7 +20,7 @@ def students(master: Master) -> pd.DataFrame:
     frame = frame.dropna(subset=["student_id"]).drop_duplicates("student_id")
     approved = frame["review_status"] == "approved"
     staying = frame["status"].fillna("active") != "withdrawn"
-    return frame[approved & staying].set_index("student_id")
+    return cast(pd.DataFrame, frame[approved & staying].set_index("student_id"))
 
 
 def applicable(people: pd.DataFrame, plan: pd.DataFrame, required_only: bool = True) -> pd.DataFrame:
@@ -29,5 +31,5 @@ def applicable(people: pd.DataFrame, plan: pd.DataFrame, required_only: bool = T
     pairs = people[["group_id", "joined_on"]].reset_index().merge(required, how="cross")
     for_group = [not gs or g in gs for g, gs in zip(pairs["group_id"], pairs["group_set"])]
     joined = pairs["joined_on"].isna() | (pairs["date"] >= pairs["joined_on"])
-    return pairs[pd.Series(for_group, index=pairs.index) & joined][
-        ["student_id", "session_id", "date", "start_at", "end_at"]]
+    return cast(pd.DataFrame, pairs[pd.Series(for_group, index=pairs.index) & joined][
+        ["student_id", "session_id", "date", "start_at", "end_at"]])

@@ -1,9 +1,9 @@
 """Scores per student: each assessment scaled to 100 and weighted; dimension and final scores; what
-the remaining assessments would need for the final score to pass (SPEC §5)."""
+the remaining assessments would need for the final score to pass."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -20,7 +20,7 @@ def assessments(master: Master) -> pd.DataFrame:
         if column not in frame:
             frame[column] = None
     frame = frame.dropna(subset=["assessment_id", "weight", "max_score"]).drop_duplicates("assessment_id")
-    return frame[(frame["weight"] > 0) & (frame["max_score"] > 0)].set_index("assessment_id")
+    return cast(pd.DataFrame, frame[(frame["weight"] > 0) & (frame["max_score"] > 0)].set_index("assessment_id"))
 
 
 def score_figures(master: Master, people: pd.DataFrame, settings: Any) -> pd.DataFrame:
@@ -37,7 +37,7 @@ def score_figures(master: Master, people: pd.DataFrame, settings: Any) -> pd.Dat
     scores = scores.join(plan[["weight", "max_score", "dimension"]], on="assessment_id")
     scores["scaled"] = (scores["score"] / scores["max_score"] * 100).clip(upper=100)
     scores["points"] = scores["scaled"] * scores["weight"]
-    out = pd.DataFrame(index=people.index)
+    out: pd.DataFrame = pd.DataFrame(index=people.index)
     for dimension in DIMENSIONS:
         part = scores[scores["dimension"] == dimension].groupby("student_id")
         out[f"score_{dimension}"] = (part["points"].sum() / part["weight"].sum()).round(1)

@@ -1,6 +1,8 @@
-"""Task completion per student: required tasks done by their due date to date (SPEC §5)."""
+"""Task completion per student: required tasks done by their due date to date."""
 
 from __future__ import annotations
+
+from typing import cast
 
 import pandas as pd
 
@@ -32,7 +34,7 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
         if column not in subs:
             subs[column] = None
     subs = subs.dropna(subset=["task_id", "student_id"]).drop_duplicates(["task_id", "student_id"])
-    return assigned.merge(subs[["task_id", "student_id", "status"]], on=["task_id", "student_id"], how="left")
+    return cast(pd.DataFrame, assigned.merge(subs[["task_id", "student_id", "status"]], on=["task_id", "student_id"], how="left"))
 
 
 def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
@@ -41,7 +43,7 @@ def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_o
     due = assigned["due_at"] <= as_of + pd.Timedelta(days=1)
     exempt = assigned["status"] == "exempt"
     done = assigned["status"].isin(DONE)
-    out = pd.DataFrame(index=people.index)
+    out: pd.DataFrame = pd.DataFrame(index=people.index)
     out["tasks_due"] = (due & ~exempt).groupby(assigned["student_id"]).sum()
     out["tasks_done"] = (due & done).groupby(assigned["student_id"]).sum()
     out["tasks_total"] = (~exempt).groupby(assigned["student_id"]).sum()

@@ -1,4 +1,4 @@
-"""`notices`: the notices due on a day, written into the notices sheet (SPEC §7).
+"""`notices`: the notices due on a day, written into the notices sheet.
 
 Regenerating is idempotent: a notice keeps its id (kind, event, recipient), a sent or cancelled one
 is kept as it is and never produced again, and a pending one that no longer applies is cancelled
@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import string
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -57,7 +57,7 @@ class NoticeRun:
 
     @property
     def pending(self) -> pd.DataFrame:
-        return self.rows[self.rows["status"] == "pending"]
+        return cast(pd.DataFrame, self.rows[self.rows["status"] == "pending"])
 
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
@@ -125,7 +125,7 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
 
 def sheet_rows(run: NoticeRun) -> pd.DataFrame:
     """The notices sheet in the workbook's language."""
-    rows = run.rows.copy()
+    rows: pd.DataFrame = run.rows.copy()
     rows["kind"] = [kind_label(k, run.lang) if k in BY_KIND else k for k in rows["kind"]]
     rows["audience"] = rows["audience"].map(labels(NOTICE_AUDIENCE, run.lang))
     statuses = labels(NOTICE_STATUS, run.lang)
@@ -144,7 +144,7 @@ def current(master: Master) -> pd.DataFrame:
     frame["status"] = frame["status"].where(frame["status"].notna(), typed).fillna("pending")
     frame["audience"] = frame["audience"].fillna("student")  # a sheet from before audiences were kept
     frame["row"] = frame.index
-    return frame.reset_index(drop=True)
+    return cast(pd.DataFrame, frame.reset_index(drop=True))
 
 
 def _auto_cancelled(note: object) -> bool:

@@ -1,5 +1,5 @@
 """Pending notices as DingTalk robot messages — one digest per kind and group (or tutor, or manager),
-each under the robot's size limit, everyone named @-mentioned — and as a CSV for Excel (SPEC §7)."""
+each under the robot's size limit, everyone named @-mentioned — and as a CSV for Excel."""
 
 from __future__ import annotations
 

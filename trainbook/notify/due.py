@@ -1,9 +1,9 @@
-"""Which notices are due on a day, to whom, about what (SPEC §7): one row per notice, with the
+"""Which notices are due on a day, to whom, about what: one row per notice, with the
 facts its template may use. Withdrawn students get nothing; nobody is dropped for lack of a mobile."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -131,8 +131,8 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
             add("material-update", f"{material.material_id}@{version}", str(student_id),
                 {"material": material.title if values.given(material.title) else material.material_id,
                  "link": material.link if values.given(material.link) else ""})
-    return pd.DataFrame(out, columns=["notice_id", "kind", "student_id", "audience", "recipient", "mobile", "group_id",
-                                      "facts"])
+    return cast(pd.DataFrame, pd.DataFrame(out, columns=["notice_id", "kind", "student_id", "audience", "recipient",
+                                                         "mobile", "group_id", "facts"]))
 
 
 def _where(frame: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -146,7 +146,7 @@ def _or(row: pd.Series | None, column: str, blank: Any = "") -> Any:
     return row[column]
 
 
-def _session_facts(plan: pd.DataFrame, session_id: object, settings: Any) -> dict[str, Any]:
+def _session_facts(plan: pd.DataFrame, session_id: str, settings: Any) -> dict[str, Any]:
     row = plan.loc[session_id]
     link = checkin_url(row, str(session_id), settings)
     return {"session": _or(row, "title", session_id), "date": f"{row['date']:%Y-%m-%d}",
@@ -154,8 +154,8 @@ def _session_facts(plan: pd.DataFrame, session_id: object, settings: Any) -> dic
 
 
 def _figures(row: pd.Series, lang: Lang) -> dict[str, Any]:
-    def pct(value: object) -> str:
-        return "—" if value is None or pd.isna(value) else f"{value:.1%}"  # type: ignore[arg-type]
+    def pct(value: float | None) -> str:
+        return "—" if value is None or pd.isna(value) else f"{value:.1%}"
 
     score = row.get("final_score")
     return {"attendance_rate": pct(row.get("attendance_rate")), "task_rate": pct(row.get("task_rate")),

@@ -1,5 +1,6 @@
 """A DingTalk custom group robot (webhook): where its credentials come from, how a message is
-signed and paced, and what its answers mean (SPEC §7.2, ../shared/dingtalk-robot.md).
+signed (HMAC-SHA256 of the millisecond timestamp and the secret) and paced (20 messages a minute),
+and what its answers mean (errcode 0: taken; anything else: refused, and why).
 
 The webhook's access token and the secret are credentials: they are never printed, logged or
 written to a workbook. They come from the caller, the environment, or a per-user file outside any

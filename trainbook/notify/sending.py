@@ -1,5 +1,5 @@
 """`send`: the pending notices to a DingTalk robot, as digests, within its limits; only what it
-accepted is marked sent, and a refusal stops the run with what to do (SPEC §7.2)."""
+accepted is marked sent, and a refusal stops the run with what to do."""
 
 from __future__ import annotations
 

@@ -1,1 +1,1 @@
-"""The program's rules (SPEC §5), read from the settings sheet and applied to evidence."""
+"""The program's rules, read from the settings sheet and applied to evidence."""

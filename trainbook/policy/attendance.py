@@ -6,7 +6,7 @@ results with DingTalk's own words, approved absences, and online watching — on
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -51,7 +51,7 @@ def _words(s: pd.Series) -> pd.Series:
 def _better(a: pd.Series, b: pd.Series) -> pd.Series:
     """Side verdicts element-wise: the better of two (either may be missing)."""
     rank_a, rank_b = a.map(SIDE_RANK), b.map(SIDE_RANK)
-    return a.where(rank_a.fillna(-1) >= rank_b.fillna(-1), b)
+    return cast(pd.Series, a.where(rank_a.fillna(-1) >= rank_b.fillna(-1), b))
 
 
 def _punch_statuses(punches: pd.DataFrame, settings: Any) -> pd.DataFrame:
@@ -73,7 +73,7 @@ def _punch_statuses(punches: pd.DataFrame, settings: Any) -> pd.DataFrame:
         left_early = out["checkin_at"].notna() & (out["last"] < out["end_at"] - early)
         out.loc[left_early, "status"] = "early_leave"
     out["note"] = None
-    return out.reset_index()
+    return cast(pd.DataFrame, out.reset_index())
 
 
 def slot_statuses(slots: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFrame:
@@ -112,11 +112,11 @@ def slot_statuses(slots: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFram
         status = status.where(~left, "early_leave")
     said = [_said(*texts, lang) for texts in zip(slots.get("on_result", day), slots.get("off_result", day),
                                                    slots.get("day_result", day))]
-    return pd.DataFrame({
+    return cast(pd.DataFrame, pd.DataFrame({
         "session_id": slots["session_id"], "student_id": slots["student_id"], "status": status,
         "checkin_at": on_at.where(on_at <= slots["end_at"]), "checkout_at": off_at, "watch_minutes": np.nan,
         "note": said,
-    })
+    }))
 
 
 def _said(on: object, off: object, day: object, lang: Lang) -> str | None:
@@ -140,7 +140,7 @@ def _online_statuses(online: pd.DataFrame, settings: Any, lang: Lang) -> pd.Data
         start_at=("start_at", "first"), end_at=("end_at", "first"))
     per_account["counted"] = per_account["live"] + (per_account["replay"] if settings.count_replay == "yes" else 0)
     per_account["total"] = per_account["live"] + per_account["replay"]
-    best = per_account.sort_values("counted").groupby(KEY).tail(1).reset_index()
+    best: pd.DataFrame = per_account.sort_values("counted").groupby(KEY).tail(1).reset_index()
     length = (best["end_at"] - best["start_at"]).dt.total_seconds() / 60
     enough = best["counted"] >= settings.online_min_watch_ratio * length - 1e-9
     late = best["joined"].notna() & (best["joined"] > best["start_at"] + pd.Timedelta(
@@ -163,7 +163,7 @@ def statuses(evidence: pd.DataFrame, kind: str, settings: Any, lang: Lang) -> pd
     slot, leave, online) gives, checked-in/out times, watch minutes and a note. Slots that say
     nothing to attend give no row."""
     if evidence.empty:
-        return pd.DataFrame(columns=OUTPUT)
+        return cast(pd.DataFrame, pd.DataFrame(columns=OUTPUT))
     if kind == "punch":
         found = _punch_statuses(evidence, settings)
     elif kind == "online":
@@ -183,4 +183,4 @@ def combine(rows: pd.DataFrame) -> pd.DataFrame:
     best["checkin_at"] = rows.groupby(KEY)["checkin_at"].min()
     best["checkout_at"] = rows.groupby(KEY)["checkout_at"].max()
     best["watch_minutes"] = rows.groupby(KEY)["watch_minutes"].max()
-    return best.reset_index()[OUTPUT]
+    return cast(pd.DataFrame, best.reset_index()[OUTPUT])

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import urllib.parse
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -25,12 +25,12 @@ def session_plan(master: Master) -> pd.DataFrame:
     frame["start_at"] = frame["date"] + pd.to_timedelta(frame["start"]).fillna(pd.Timedelta(0))
     frame["end_at"] = frame["date"] + pd.to_timedelta(frame["end"]).fillna(pd.Timedelta(0))
     frame["group_set"] = values.id_sets(frame["groups"])
-    return frame.set_index("session_id").sort_values("start_at")
+    return cast(pd.DataFrame, frame.set_index("session_id").sort_values("start_at"))
 
 
 def program_end(settings: Any, plan: pd.DataFrame) -> pd.Timestamp:
     """The program's last day: the settings' end date, else its last session's (NaT with neither)."""
-    return pd.Timestamp(settings.end_date) if settings.end_date else plan["date"].max()
+    return pd.Timestamp(settings.end_date) if settings.end_date else cast(pd.Timestamp, plan["date"].max())
 
 
 def program_ended(settings: Any, plan: pd.DataFrame, day: pd.Timestamp) -> bool:
@@ -40,12 +40,12 @@ def program_ended(settings: Any, plan: pd.DataFrame, day: pd.Timestamp) -> bool:
 
 
 def unrecorded(master: Master, plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Required sessions held by `as_of` that have no attendance record at all (SPEC §6): their
+    """Required sessions held by `as_of` that have no attendance record at all: their
     data has not been imported yet, so they count as not held, not as everyone's absence."""
     attendance = master.frame("attendance")
     recorded = set(values.text(attendance["session_id"]).dropna()) if "session_id" in attendance else set()
     held = plan[(plan["date"] <= as_of) & (plan["required"] == "yes")]
-    return held[~held.index.isin(recorded)]
+    return cast(pd.DataFrame, held[~held.index.isin(recorded)])
 
 
 def session_label(session_id: str, row: pd.Series) -> str:

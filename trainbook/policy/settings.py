@@ -6,22 +6,21 @@ from __future__ import annotations
 from typing import Any
 
 import pandas as pd
-from pydantic import BaseModel, ValidationError
+from pydantic import ValidationError
 
 from trainbook import values
 from trainbook.schema.settings import BY_KEY as PARAMETERS
-from trainbook.schema.settings import settings_model
+from trainbook.schema.settings import Settings
 from trainbook.workbook.master import Master, normalize
 
 
-def read_settings(master: Master) -> Any:
+def read_settings(master: Master) -> Settings:
     """The program's settings; parameters that are absent or invalid take their defaults."""
     return settings_and_ignored(master)[0]
 
 
-def settings_and_ignored(master: Master) -> tuple[Any, list[str]]:
+def settings_and_ignored(master: Master) -> tuple[Settings, list[str]]:
     """The settings, and the keys whose values were invalid (and so replaced by defaults)."""
-    model: type[BaseModel] = settings_model()
     frame = master.frame("settings")
     given: dict[str, Any] = {}
     if {"key", "value"} <= set(frame.columns):
@@ -44,9 +43,9 @@ def settings_and_ignored(master: Master) -> tuple[Any, list[str]]:
         try:
             if value is None or (isinstance(value, float) and pd.isna(value)):
                 raise ValueError(key)
-            model.model_validate({key: value})
+            Settings.model_validate({key: value})
         except (ValidationError, ValueError):
             ignored.append(key)
             continue
         valid[key] = value
-    return model.model_validate(valid), ignored
+    return Settings.model_validate(valid), ignored

@@ -1,4 +1,4 @@
-"""`certificates` (SPEC §7.4): a printable certificate for every student whose certificate is 是 —
+"""`certificates`: a printable certificate for every student whose certificate is 是 —
 one PDF each and one to print them all — with a verification code, stable for the program, the
 student and the completion day, listed in the certificates sheet so it can be checked later."""
 

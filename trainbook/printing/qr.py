@@ -1,4 +1,4 @@
-"""`qr` (SPEC §7.3): a check-in QR code for every session that has a check-in link (its own, or one
+"""`qr`: a check-in QR code for every session that has a check-in link (its own, or one
 built from the settings' template) — a PNG each, and the 签到二维码 sheet printing one A4 page per
 session: program, title, date and time, location, session id, the code, and the link in small print."""
 

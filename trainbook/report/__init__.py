@@ -1,4 +1,4 @@
-"""`share`: the manager report (SPEC §8) — a new workbook a manager can open anywhere, holding
+"""`share`: the manager report — a new workbook a manager can open anywhere, holding
 only what they may see; the whole program's, or one per department."""
 
 from __future__ import annotations

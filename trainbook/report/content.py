@@ -1,4 +1,4 @@
-"""What a manager report holds, for the whole program or for one department (SPEC §8): figures
+"""What a manager report holds, for the whole program or for one department: figures
 and labels only — mobiles masked, no e-mail, notes or import data — with groups too small to show
 folded into 其他."""
 
@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -73,7 +73,7 @@ def reports(master: Master, result: Progress, lang: Lang, by_department: bool) -
 
 def _people(master: Master, result: Progress, lang: Lang) -> pd.DataFrame:
     """Each student's progress figures with a masked mobile, the group's name and a department label."""
-    people = result.students.copy()
+    people: pd.DataFrame = result.students.copy()
     people["department"] = people["department"].fillna(NO_DEPARTMENT[lang])
     enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
     if "mobile" in enrollment:
@@ -125,8 +125,8 @@ def _students(people: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     rows = people.assign(order=people["risk"].map(RISK_ORDER)).sort_values(["order", "department"], kind="stable")
     rows = rows.reset_index()
     for column, choices in (("grade", GRADE), ("certificate", CERTIFICATE), ("risk", RISK)):
-        rows[column] = rows[column].map(labels(choices, lang))  # type: ignore[arg-type]
-    return rows.reindex(columns=STUDENTS.keys)
+        rows[column] = rows[column].map(labels(choices, lang))
+    return cast(pd.DataFrame, rows.reindex(columns=STUDENTS.keys))
 
 
 def _departments(people: pd.DataFrame, minimum: int, lang: Lang) -> pd.DataFrame:
@@ -138,12 +138,12 @@ def _departments(people: pd.DataFrame, minimum: int, lang: Lang) -> pd.DataFrame
     table["last"] = table["department"] == OTHER[lang]
     table = table.sort_values(["last", "high_risk", "medium_risk", "attendance_rate"],
                               ascending=[True, False, False, True], kind="stable")
-    return table.reindex(columns=DEPARTMENTS.keys)
+    return cast(pd.DataFrame, table.reindex(columns=DEPARTMENTS.keys))
 
 
 def _sessions(statuses: pd.DataFrame, result: Progress, settings: Any) -> pd.DataFrame:
     table = by_session(statuses, result.plan, settings).sort_values("date", kind="stable")
-    return table.rename_axis("session_id").reset_index().reindex(columns=SESSIONS.keys)
+    return cast(pd.DataFrame, table.rename_axis("session_id").reset_index().reindex(columns=SESSIONS.keys))
 
 
 def _in_order(keys: pd.Index, order: pd.Index | pd.Series, last: str) -> list[object]:
@@ -156,7 +156,7 @@ def _in_order(keys: pd.Index, order: pd.Index | pd.Series, last: str) -> list[ob
 def _feedback(summary: pd.DataFrame, label: Any, first: str) -> pd.DataFrame:
     table = summary.reset_index(names=first)
     table[first] = table[first].map(label)
-    return table.reindex(columns=[first, *(c.key for c in FEEDBACK_BY_SESSION[1:])])
+    return cast(pd.DataFrame, table.reindex(columns=[first, *(c.key for c in FEEDBACK_BY_SESSION[1:])]))
 
 
 def _comments(responses: pd.DataFrame, names: dict[str, str], minimum: int, lang: Lang) -> pd.DataFrame:
@@ -164,7 +164,7 @@ def _comments(responses: pd.DataFrame, names: dict[str, str], minimum: int, lang
     one (never in the order of who wrote them or when); a session with fewer than `minimum`
     responses keeps its comments out, as its ratings are folded: they could be told apart."""
     if "comments" not in responses:
-        return pd.DataFrame(columns=[c.key for c in COMMENTS])
+        return cast(pd.DataFrame, pd.DataFrame(columns=[c.key for c in COMMENTS]))
     sizes = responses.groupby(responses["session_id"].fillna(""))["overall"].transform("size")
     given = responses[values.present(responses["comments"]) & (sizes >= minimum)]
     order = {session: i for i, session in enumerate(names)}
@@ -172,4 +172,5 @@ def _comments(responses: pd.DataFrame, names: dict[str, str], minimum: int, lang
                           "session": [names.get(s, s) if isinstance(s, str) else WHOLE_PROGRAM[lang]
                                       for s in given["session_id"]],
                           "comments": given["comments"].astype(str).str.strip()})
-    return table.sort_values(["order", "comments"], kind="stable")[["session", "comments"]].reset_index(drop=True)
+    return cast(pd.DataFrame,
+                table.sort_values(["order", "comments"], kind="stable")[["session", "comments"]].reset_index(drop=True))

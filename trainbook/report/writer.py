@@ -1,6 +1,5 @@
 """Writing a manager report with XlsxWriter: values only (no formulas, macros, hidden sheets or
-links), every text redacted and inert, native charts, each sheet ready to print on A4 landscape
-(SPEC §8)."""
+links), every text redacted and inert, native charts, each sheet ready to print on A4 landscape."""
 
 from __future__ import annotations
 

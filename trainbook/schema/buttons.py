@@ -1,5 +1,6 @@
 """The buttons of a macro-enabled master, declared once: each runs one operation through the VBA
-Sub of the same name in macros/trainbook.bas, which calls `trainbook.xl.<function>()`."""
+Sub of the same name in macros/trainbook.bas (written from this declaration by `vba_module`), which
+calls `trainbook.xl.<function>()`."""
 
 from __future__ import annotations
 
@@ -62,3 +63,13 @@ BUTTONS: tuple[Button, ...] = (
            "生成给管理层的报表（工作簿旁的新文件）：只有数字和图表，手机号隐去，可直接转发",
            "Write the report for managers (a new file beside the workbook): figures and charts, mobiles masked"),
 )
+
+
+def vba_module() -> str:
+    """The text of macros/trainbook.bas: one Sub per button, handing its line to RunPython."""
+    head = [f'Attribute VB_Name = "{MODULE}"',
+            "' One Sub per button of the home sheet's panel, written from trainbook/schema/buttons.py by",
+            "' macros/build_vba_project.py. All logic lives in Python: each Sub hands one line to RunPython,",
+            "' which comes from the xlwings module embedded in the same VBA project (no add-in needed)."]
+    subs = [f'Sub {b.sub}()\n    RunPython "{b.command}"\nEnd Sub' for b in BUTTONS]
+    return "\n".join(head) + "\n\n" + "\n\n".join(subs) + "\n"

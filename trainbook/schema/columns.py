@@ -55,7 +55,7 @@ class Column:
     default: str | None = None  # choice key assumed when blank
     auto_id: str | None = None  # prefix of ids assigned when blank (S → S0001)
     wrap: bool = False
-    also: tuple[str, ...] = ()  # other header texts that name this column (e.g. SPEC's 关联课次)
+    also: tuple[str, ...] = ()  # other header texts that name this column (e.g. 关联课次)
 
     def header(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en
@@ -100,7 +100,7 @@ class Sheet:
 
 @dataclass(frozen=True)
 class Parameter:
-    """One row of the settings sheet: a program fact or a policy parameter of SPEC §5."""
+    """One row of the settings sheet: a program fact or a policy parameter."""
 
     key: str
     zh: str

@@ -1,4 +1,4 @@
-"""Default rows of the templates sheet (SPEC §7): one per notice kind, in both languages."""
+"""Default rows of the templates sheet: one per notice kind, in both languages."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from trainbook.i18n import Lang
 
 @dataclass(frozen=True)
 class NoticeTemplate:
-    kind: str  # SPEC §7's key
+    kind: str  # the notice kind's stable key (notice ids and --kinds use it)
     zh: tuple[str, str, str]  # name, subject, body
     en: tuple[str, str, str]
 
@@ -71,7 +71,7 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
     ),
 )
 BY_KIND: dict[str, NoticeTemplate] = {t.kind: t for t in NOTICE_TEMPLATES}
-# sent to a DingTalk group by default: nothing personal in them (SPEC §7.2)
+# sent to a DingTalk group by default: nothing personal in them
 GROUP_SAFE = ("session-reminder", "task-reminder", "task-overdue", "feedback-request", "material-update")
 
 # What a template may say, by the names a coordinator types in either language ({姓名} or {name}).

@@ -1,4 +1,4 @@
-"""The manager report (SPEC §8), declared once: its sheets, their columns, and the overview's tiles
+"""The manager report, declared once: its sheets, their columns, and the overview's tiles
 and charts. Columns that show a figure of the master reuse that figure's declaration."""
 
 from __future__ import annotations

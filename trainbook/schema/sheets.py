@@ -1,4 +1,4 @@
-"""One declaration per sheet of the master workbook (SPEC §2). Everything else derives from these."""
+"""One declaration per sheet of the master workbook. Everything else derives from these."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""Validation (SPEC §4): every check over a Master, and the Report they make."""
+"""Validation: every check over a Master, and the Report they make."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The catalogue of validation findings: stable codes, severities and messages (SPEC §4).
+"""The catalogue of validation findings: stable codes, severities and messages.
 
 Adding a kind of finding is one entry here; docs and tests read this catalogue.
 """

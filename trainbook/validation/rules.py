@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import cast
 
 import pandas as pd
 
@@ -108,7 +109,7 @@ def check_settings(master: Master) -> Iterator[Finding]:
     if not {"key", "value"} <= set(frame.columns):
         return
     keys = values.text(frame["key"]).map(normalize, na_action="ignore")
-    for row, key in keys.dropna().items():
+    for row, key in cast(Iterator[tuple[int, str]], keys.dropna().items()):  # indexed by Excel row
         param = PARAMETERS.get(key)
         raw = frame.loc[[row], "value"]
         if key == "program_name" and not values.present(raw).iloc[0]:  # notices and certificates carry it
@@ -142,7 +143,7 @@ def check_templates(master: Master) -> Iterator[Finding]:
         if column not in frame:
             continue
         texts = values.text(frame[column]).dropna()
-        bad = [(row, unknown_placeholders(text)) for row, text in texts.items()]
+        bad = [(row, unknown_placeholders(text)) for row, text in cast(Iterator[tuple[int, str]], texts.items())]
         bad = [(row, unknown) for row, unknown in bad if unknown]
         if bad:
             yield Finding("unknown-placeholder", "templates", column, [row for row, _ in bad],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from dataclasses import dataclass
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,7 @@ def canonical(value: object) -> str:
 
 def _canonical(values: np.ndarray) -> np.ndarray:
     codes, table = distinct(values)
-    return np.array([canonical(v) for v in table], dtype=object)[codes]
+    return cast(np.ndarray, np.array([canonical(v) for v in table], dtype=object)[codes])
 
 
 def table_edit(table: Table, frame: pd.DataFrame) -> TableEdit:

@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -124,7 +124,7 @@ def append_rows(frame: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     if not len(new):
         return frame
     top = max(int(frame.index.max()) if len(frame) else 1, 1)
-    return pd.concat([frame, new.set_axis(pd.RangeIndex(top + 1, top + 1 + len(new)))])
+    return cast(pd.DataFrame, pd.concat([frame, new.set_axis(pd.RangeIndex(top + 1, top + 1 + len(new)))]))
 
 
 def layout_table(sheet: Sheet, name: str, cells: pd.DataFrame) -> Table:
@@ -201,7 +201,7 @@ class Master:
         """The sheet's rows, or an empty frame with its declared columns when the sheet is absent."""
         table = self.tables.get(key)
         if table is None:
-            return pd.DataFrame(columns=BY_KEY[key].keys, dtype=object)
+            return cast(pd.DataFrame, pd.DataFrame(columns=BY_KEY[key].keys, dtype=object))
         return table.frame
 
 

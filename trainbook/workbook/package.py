@@ -16,6 +16,7 @@ from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import cast
 from xml.etree.ElementTree import Element
 from xml.parsers import expat
 
@@ -250,7 +251,7 @@ def _column_number(letters: bytes) -> int:
 
 
 def _parse(data: bytes) -> Element:
-    return safe_xml.fromstring(data, forbid_dtd=True)
+    return cast(Element, safe_xml.fromstring(data, forbid_dtd=True))  # defusedxml has no type hints
 
 
 def sheet_parts(zf: zipfile.ZipFile) -> list[SheetPart]:
@@ -435,5 +436,5 @@ def _copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo
     zout.fp.write(raw)
     zout.filelist.append(new)
     zout.NameToInfo[new.filename] = new
-    zout.start_dir = zout.fp.tell()  # type: ignore[attr-defined]
+    zout.start_dir = zout.fp.tell()
     zout._didModify = True  # type: ignore[attr-defined]

@@ -4,11 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Any
-
-import xlsxwriter
-from xlsxwriter.workbook import Format, Workbook
-from xlsxwriter.worksheet import Worksheet
+from typing import TYPE_CHECKING, Any
 
 from trainbook.i18n import Lang, listing
 from trainbook.schema.columns import Column, Parameter, Sheet, labels
@@ -16,6 +12,10 @@ from trainbook.schema.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
 from trainbook.schema.settings import PARAMETERS
 from trainbook.schema.sheets import BY_KEY, SHEETS
+
+if TYPE_CHECKING:  # xlsxwriter is imported only to build a workbook, not by every operation that reads one
+    from xlsxwriter.workbook import Format, Workbook
+    from xlsxwriter.worksheet import Worksheet
 
 FONT = "Microsoft YaHei"
 NUMBER_FORMATS = {
@@ -155,6 +155,8 @@ QR_COLUMN_WIDTH = 10  # characters: eight columns fill an A4 page's width
 
 def build_workbook(path: Path, lang: Lang = "zh") -> None:
     """Write a new, empty master workbook in `lang` to `path` (deterministic bytes)."""
+    import xlsxwriter
+
     wb = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     })

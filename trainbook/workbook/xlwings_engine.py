@@ -41,7 +41,7 @@ def _to_excel(value: object) -> object:
     if isinstance(value, dt.time):
         return excel_serial(value)
     if hasattr(value, "to_pydatetime"):
-        return value.to_pydatetime()  # type: ignore[union-attr]
+        return value.to_pydatetime()
     return value
 
 

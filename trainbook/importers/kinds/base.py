@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import ClassVar
+from typing import ClassVar, cast
 
 import pandas as pd
 
@@ -55,7 +55,7 @@ class ExportKind:
 
 def identity(table: ExportTable) -> pd.DataFrame:
     """The columns that tell who a row is about, under their canonical names."""
-    frame = pd.DataFrame(index=table.rows.index)
+    frame: pd.DataFrame = pd.DataFrame(index=table.rows.index)
     for field in IDENTITY:
         column = table.column(*field.headers)
         frame[field.key] = table.rows[column] if column else None
@@ -66,20 +66,20 @@ def when(table: ExportTable, header: str | None, day: pd.Series | None = None) -
     """The date-times of a column (bare times on `day`; no column, none); every filled cell that is
     none is noted on the table, so that the merge says which rows lost their time and why."""
     if header is None:
-        return pd.Series(pd.NaT, index=table.rows.index, dtype="datetime64[ns]")
+        return cast(pd.Series, pd.Series(pd.NaT, index=table.rows.index, dtype="datetime64[ns]"))
     raw = table.rows[header]
     parsed = parsing.when(raw, day)
     text = raw.astype(str).str.strip()
     bad = raw.notna() & (text != "") & parsed.isna() & ~text.isin(parsing.NOT_PARTICIPATED)
     if day is not None:
         bad &= day.notna()  # a time whose day is unreadable is said of the day
-    table.unreadable += [(int(row), header, value) for row, value in raw[bad].items()]
+    table.unreadable += [(int(cast(int, row)), header, value) for row, value in raw[bad].items()]
     return parsed
 
 
 def day_of(table: ExportTable, header: str | None) -> pd.Series:
     """The days of a column (a date, a date-time, 20-09-01 星期二), noted like `when`."""
-    return when(table, header).dt.normalize()
+    return cast(pd.Series, when(table, header).dt.normalize())
 
 
 def has(table: ExportTable, *names: str) -> bool:

@@ -5,6 +5,7 @@ pair is a piece of evidence of its own: a result never speaks for another pair."
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -83,7 +84,7 @@ class DailyStatsImporter(ExportKind):
             said = piece[["on_at", "off_at", "on_result", "off_result"]].notna().any(axis=1)
             pieces.append(piece[said & day.notna()])
         out = pd.concat(pieces) if pieces else who.iloc[0:0]
-        return out.assign(day_result=None, slot=out["slot"].astype(np.int64)) if len(out) else out
+        return cast(pd.DataFrame, out.assign(day_result=None, slot=out["slot"].astype(np.int64)) if len(out) else out)
 
 
 def _word(value: object) -> str | None:

@@ -9,6 +9,7 @@ half days (上午/下午) and hours included.
 from __future__ import annotations
 
 import re
+from typing import cast
 
 import pandas as pd
 
@@ -61,7 +62,7 @@ def moments(cells: pd.Series, end: bool) -> pd.Series:
         halves = noon.where(morning, day + pd.Timedelta(days=1))
     else:
         halves = noon.where(afternoon, day)
-    return halves.where(half[1].notna(), parsing.when(cells))
+    return cast(pd.Series, halves.where(half[1].notna(), parsing.when(cells)))
 
 
 class LeaveImporter(ExportKind):
@@ -93,4 +94,4 @@ class LeaveImporter(ExportKind):
         out["leave_to"] = moments(end, end=True)
         kind = table.column(*KIND)
         out["note"] = rows[kind] if kind else None
-        return out[approved(table) & out["leave_from"].notna()]
+        return cast(pd.DataFrame, out[approved(table) & out["leave_from"].notna()])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -38,4 +40,4 @@ class MeetingImporter(ExportKind):
         title = table.column(*TITLE)
         out["title"] = rows[title] if title else table.sheet
         out["online"] = True
-        return out[out["at"].notna() | out["live_minutes"].notna()]
+        return cast(pd.DataFrame, out[out["at"].notna() | out["live_minutes"].notna()])

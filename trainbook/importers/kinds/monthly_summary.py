@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -99,9 +99,10 @@ def _on(day: dt.date, text: str) -> pd.Timestamp | None:
 def _span(m: re.Match[str], day: dt.date) -> tuple[pd.Timestamp | None, pd.Timestamp | None]:
     """An approval's 05-12 08:30到05-12 12:00 on the cell's year (a span across new year moves back)."""
     try:
-        start = pd.Timestamp(day.year, int(m.group("m1")), int(m.group("d1")),
-                             *(int(x) for x in m.group("t1").split(":")))
-        end = pd.Timestamp(day.year, int(m.group("m2")), int(m.group("d2")), *(int(x) for x in m.group("t2").split(":")))
+        start = pd.Timestamp(day.year, int(m.group("m1")), int(m.group("d1")),  # t1, t2: hour and minute
+                             *cast(tuple[int, int], (int(x) for x in m.group("t1").split(":"))))
+        end = pd.Timestamp(day.year, int(m.group("m2")), int(m.group("d2")),
+                           *cast(tuple[int, int], (int(x) for x in m.group("t2").split(":"))))
     except ValueError:
         return None, None
     if start.month > day.month + 6:
@@ -141,7 +142,7 @@ class MonthlySummaryImporter(ExportKind):
         for column in ("on_at", "off_at", "leave_from", "leave_to", "day"):
             found[column] = pd.to_datetime(found[column])
         found["slot"] = found["slot"].astype("Int64")
-        return identity(table).join(found, how="inner").assign(planned_from=pd.NaT, planned_to=pd.NaT)
+        return cast(pd.DataFrame, identity(table).join(found, how="inner").assign(planned_from=pd.NaT, planned_to=pd.NaT))
 
     def notes(self, table: ExportTable, lang: Lang) -> list[str]:
         return super().notes(table, lang) + unplaced_note(table, lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -26,7 +28,8 @@ def punches(cells: pd.Series) -> pd.DataFrame:
     later one belongs to the next day. Times that are no time (08:99) are left out."""
     found = cells.astype(str).str.extractall(TIME)
     if found.empty:
-        return pd.DataFrame({"at": pd.Series(dtype="datetime64[ns]"), "day": pd.Series(dtype="datetime64[ns]")})
+        return cast(pd.DataFrame,
+                    pd.DataFrame({"at": pd.Series(dtype="datetime64[ns]"), "day": pd.Series(dtype="datetime64[ns]")}))
     h, m = found["h"].astype(int), found["m"].astype(int)
     ok = (h <= 24) & (m <= 59)
     found, minutes = found[ok], (h[ok] % 24) * 60 + m[ok]
@@ -35,7 +38,7 @@ def punches(cells: pd.Series) -> pd.DataFrame:
     next_day = (minutes < OVERNIGHT_BEFORE) & (minutes < earlier_max)
     day = pd.to_datetime(cell.get_level_values(1))
     at = day + pd.to_timedelta(minutes.to_numpy() + next_day.to_numpy() * 1440, unit="min")
-    return pd.DataFrame({"at": at, "day": day}, index=cell.get_level_values(0))
+    return cast(pd.DataFrame, pd.DataFrame({"at": at, "day": day}, index=cell.get_level_values(0)))
 
 
 class PunchGridImporter(ExportKind):
@@ -56,7 +59,7 @@ class PunchGridImporter(ExportKind):
         headers = [h for h, _ in block.days]
         cells = table.rows[headers].rename(columns=dict(block.days)).stack()
         found = punches(cells)
-        return identity(table).join(found, how="inner")
+        return cast(pd.DataFrame, identity(table).join(found, how="inner"))
 
     def notes(self, table: ExportTable, lang: Lang) -> list[str]:
         return super().notes(table, lang) + unplaced_note(table, lang)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -36,4 +38,4 @@ class PunchRecordsImporter(ExportKind):
         planned, result = table.column(*PLANNED), table.column(*RESULT)
         out["planned_at"] = when(table, planned, day) if planned else pd.NaT
         out["result"] = table.rows[result] if result else None
-        return out[out["at"].notna()]
+        return cast(pd.DataFrame, out[out["at"].notna()])

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -48,4 +50,4 @@ class QuestionnaireImporter(ExportKind):
         out["at"] = when(table, submitted) if submitted else pd.NaT
         title = table.column(*TITLE)
         out["title"] = rows[title] if title else (table.title or table.sheet)
-        return out[out["overall"].notna()]
+        return cast(pd.DataFrame, out[out["overall"].notna()])

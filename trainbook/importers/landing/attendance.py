@@ -3,7 +3,7 @@ program's policy, and per (session, student) the best status kept."""
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -59,9 +59,9 @@ def upsert(master: Master, found: pd.DataFrame, stamp: str) -> tuple[dict[str, i
     })
 
     def same(old: pd.DataFrame, new: pd.DataFrame) -> np.ndarray:
-        return (same_choice(old["status"], new["status"], ATTENDANCE_STATUS)
-                & same_time(old["checkin_at"], new["checkin_at"])
-                & same_time(old["checkout_at"], new["checkout_at"])
-                & same_number(old["watch_minutes"], new["watch_minutes"]))
+        return cast(np.ndarray, same_choice(old["status"], new["status"], ATTENDANCE_STATUS)
+                    & same_time(old["checkin_at"], new["checkin_at"])
+                    & same_time(old["checkout_at"], new["checkout_at"])
+                    & same_number(old["watch_minutes"], new["watch_minutes"]))
 
     return put(existing, KEY, rows, same)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 import numpy as np
 import pandas as pd
 
@@ -14,7 +16,7 @@ def feedback_sessions(plan: pd.DataFrame, titles: pd.Series, submitted: pd.Serie
     """The session each response is about: the one whose title the survey's title names (the
     longest that it contains: （一） and （二） differ), and among sessions of that title — or among
     all, when none is named — the one held last before the response was submitted."""
-    names = {sid: normalize(title) for sid, title in plan["title"].dropna().items() if normalize(title)}
+    names = cast(dict[str, str], {sid: normalize(title) for sid, title in plan["title"].dropna().items() if normalize(title)})
     starts = plan["start_at"]
 
     def named(title: object) -> list[str]:
@@ -32,7 +34,7 @@ def feedback_sessions(plan: pd.DataFrame, titles: pd.Series, submitted: pd.Serie
             continue
         held = starts[pool] if pool else starts
         held = held[held <= at] if pd.notna(at) else held.iloc[0:0]
-        out.append(held.idxmax() if len(held) else None)
+        out.append(cast(str, held.idxmax()) if len(held) else None)
     return pd.Series(out, index=titles.index, dtype=object)
 
 

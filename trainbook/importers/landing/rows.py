@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any, cast
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,7 @@ from trainbook import values
 from trainbook.errors import InputError
 from trainbook.i18n import listing, message
 from trainbook.importers.identity import clean_name
+from trainbook.schema.columns import Choice
 from trainbook.schema.sheets import MANUAL_SOURCE
 from trainbook.workbook.master import Master, append_rows, normalize
 
@@ -29,7 +31,7 @@ def _is_manual(source: pd.Series) -> pd.Series:
 def manual(frame: pd.DataFrame) -> pd.Series:
     """Rows whose source is 手工: the coordinator's own word, never overwritten."""
     if "source" not in frame:
-        return pd.Series(False, index=frame.index)
+        return cast(pd.Series, pd.Series(False, index=frame.index))
     return _is_manual(frame["source"]).astype(bool)
 
 
@@ -43,7 +45,8 @@ def names(master: Master) -> dict[str, str]:
 def _keyed(frame: pd.DataFrame, columns: list[str]) -> pd.Series:
     parts = [values.text(frame[c]).fillna("") if c in frame else pd.Series("", index=frame.index)
              for c in columns]
-    return parts[0].str.cat(parts[1:], sep="\x1f") if len(parts) > 1 else parts[0]
+    # cast: pandas-stubs' str.cat takes no list of Series
+    return parts[0].str.cat(cast(Any, parts[1:]), sep="\x1f") if len(parts) > 1 else parts[0]
 
 
 def put(existing: pd.DataFrame, key_columns: list[str], new: pd.DataFrame,
@@ -71,7 +74,7 @@ def put(existing: pd.DataFrame, key_columns: list[str], new: pd.DataFrame,
     return counts, append_rows(existing, new[~found])
 
 
-def same_choice(old: pd.Series, new: pd.Series, choices: tuple) -> np.ndarray:
+def same_choice(old: pd.Series, new: pd.Series, choices: tuple[Choice, ...]) -> np.ndarray:
     a, b = values.choice(old.astype(object), choices), values.choice(new.astype(object), choices)
     return ((a == b) | (a.isna() & b.isna())).to_numpy()
 
@@ -79,7 +82,7 @@ def same_choice(old: pd.Series, new: pd.Series, choices: tuple) -> np.ndarray:
 def same_time(old: pd.Series, new: pd.Series) -> np.ndarray:
     a, b = values.datetime(old.astype(object)), values.datetime(new.astype(object))
     close = (a - b).abs() < pd.Timedelta(seconds=1)
-    return (close.fillna(False) | (a.isna() & b.isna())).to_numpy()
+    return cast(np.ndarray, (close.fillna(False) | (a.isna() & b.isna())).to_numpy())
 
 
 def same_number(old: pd.Series, new: pd.Series) -> np.ndarray:
