@@ -10,6 +10,7 @@ import datetime as dt
 import difflib
 import functools
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import cast
 
@@ -19,7 +20,6 @@ import pandas as pd
 from trainbook.i18n import Lang
 from trainbook.schema.columns import Choice, Column, Sheet
 from trainbook.uniques import distinct
-from trainbook.workbook.master import normalize
 
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 SANE_YEARS = (1900, 2200)  # what a training record can be dated; anything else is a typo or garbage
@@ -53,7 +53,7 @@ def per_unique(parse: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
             return parse(s.astype(object), *args)
         codes, table = distinct(s.to_numpy(dtype=object))
         result = parse(pd.Series(table, dtype=object), *args)
-        return cast(pd.Series, pd.Series(result.to_numpy()[codes], index=s.index, dtype=result.dtype))
+        return pd.Series(result.to_numpy()[codes], index=s.index, dtype=result.dtype)
 
     return wrapper
 
@@ -68,7 +68,7 @@ def per_value(dtype: type = object) -> Callable[[Callable[..., object]], Callabl
             codes, table = distinct(s.to_numpy(dtype=object))
             results: np.ndarray = np.empty(len(table), dtype=dtype)
             results[:] = [parse(v, *args) for v in table]
-            return cast(pd.Series, pd.Series(results[codes], index=s.index, dtype=dtype))
+            return pd.Series(results[codes], index=s.index, dtype=dtype)
 
         return wrapper
 
@@ -92,6 +92,11 @@ def _text(value: object) -> str | None:
         number = float(value)  # type: ignore[arg-type]
         return str(int(number)) if number.is_integer() else str(number)
     return str(value) or None
+
+
+def normalize(text: object) -> str:
+    """Header and sheet-name matching key: NFKC, no whitespace, case-folded."""
+    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
 
 
 def given(value: object) -> bool:

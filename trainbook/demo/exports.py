@@ -150,7 +150,7 @@ def csv_bytes(rows: list[list[Any]], encoding: str) -> bytes:
 
 
 def _at(value: Any) -> dt.datetime:
-    return cast(dt.datetime, pd.Timestamp(value).to_pydatetime())
+    return pd.Timestamp(value).to_pydatetime()
 
 
 def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]:
@@ -164,14 +164,16 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
     written: list[Path] = []
 
     def start(sid: str) -> dt.datetime:
-        return dt.datetime.combine(sessions.loc[sid, "date"].date(), sessions.loc[sid, "start"])
+        return dt.datetime.combine(cast(pd.Timestamp, sessions.loc[sid, "date"]).date(),
+                                   cast(dt.time, sessions.loc[sid, "start"]))
 
     def end(sid: str) -> dt.datetime:
-        return dt.datetime.combine(sessions.loc[sid, "date"].date(), sessions.loc[sid, "end"])
+        return dt.datetime.combine(cast(pd.Timestamp, sessions.loc[sid, "date"]).date(),
+                                   cast(dt.time, sessions.loc[sid, "end"]))
 
     def attended(sid: str) -> pd.DataFrame:
         rows = by_session.get(sid, truth.iloc[0:0])
-        return cast(pd.DataFrame, rows[rows["status"].isin(["出勤", "迟到"])])
+        return rows[rows["status"].isin(["出勤", "迟到"])]
 
     # 原始记录 for C01: a check-in per attendee, a check-out for most, a visitor and a name shared by two.
     punches: list[Punch] = []
@@ -185,7 +187,7 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
     twin = people.get("S0067")
     if twin is not None:
         punches.append(({**twin, "dingtalk_userid": "", "employee_no": ""}, start("C01") - dt.timedelta(minutes=4)))
-    d0 = sessions.loc["C01", "date"].date()
+    d0 = cast(pd.Timestamp, sessions.loc["C01", "date"]).date()
     written.append(punch_records(folder / "考勤报表_原始记录_20261102-20261108.xlsx", punches, d0,
                                  d0 + dt.timedelta(days=6)))
 
@@ -201,7 +203,7 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
 
     # 每日统计 for C07.
     entries = []
-    day7 = sessions.loc["C07", "date"].date()
+    day7 = cast(pd.Timestamp, sessions.loc["C07", "date"]).date()
     for row in by_session.get("C07", truth.iloc[0:0]).itertuples():
         if row.status in ("出勤", "迟到"):
             checkin = _at(row.checkin_at)
@@ -212,9 +214,10 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
     written.append(daily_stats(folder / "考勤报表_每日统计_20261118.xlsx", entries, day7, day7))
 
     # 月度汇总 and 签到 for the hybrid session C06.
-    day6 = sessions.loc["C06", "date"].date()
+    day6 = cast(pd.Timestamp, sessions.loc["C06", "date"]).date()
     words = {"出勤": "正常", "迟到": "上班迟到15分钟", "缺勤": "旷工", "请假": "事假 1天"}
-    month_cells = {(r.student_id, day6.day): words[r.status] for r in by_session.get("C06", truth.iloc[0:0]).itertuples()}
+    month_cells = {(cast(str, r.student_id), day6.day): words[cast(str, r.status)]
+                   for r in by_session.get("C06", truth.iloc[0:0]).itertuples()}
     written.append(monthly_summary(folder / "考勤报表_月度汇总_20261101-20261130.xlsx", list(people.values()),
                                    month_cells, dt.date(2026, 11, 1), dt.date(2026, 11, 30)))
     signins = [["签到报表  统计日期：2026-11-16 至 2026-11-16"], ["报表生成时间：2026-11-16 18:00"],
@@ -232,27 +235,27 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
     for sid in ("C02", "C05"):
         viewers = []
         for row in by_session.get(sid, truth.iloc[0:0]).itertuples():
-            watched = float(row.watch_minutes or 0)
+            watched = float(cast(float | None, row.watch_minutes) or 0)
             name = people[row.student_id]["name"]
-            if int(row.student_id[1:]) % 10 == 2:
+            if int(cast(str, row.student_id)[1:]) % 10 == 2:
                 name = f"{name}妈妈(家长)"
             if watched < 1:
                 viewers.append((name, "", "未参与", "未参与"))
             else:
                 live = max(watched - 6, 0)
                 viewers.append((name, "", _clock(live), _clock(watched - live)))
-        title_text = sessions.loc[sid, "title"]
-        written.append(live_tsv(folder / f"{sessions.loc[sid, 'date']:%m.%d}{title_text}.csv", title_text,
+        title_text = cast(str, sessions.loc[sid, "title"])
+        written.append(live_tsv(folder / f"{cast(pd.Timestamp, sessions.loc[sid, 'date']):%m.%d}{title_text}.csv", title_text,
                                 f"{start(sid):%Y/%-m/%-d %-H:%M}", viewers))
 
     # 视频会议 for C08.
     meeting = [["会议主题", "参会人", "部门", "入会时间", "离会时间", "参会时长"]]
     for row in by_session.get("C08", truth.iloc[0:0]).itertuples():
-        watched = float(row.watch_minutes or 0)
+        watched = float(cast(float | None, row.watch_minutes) or 0)
         if watched >= 1:
             joined = start("C08") + dt.timedelta(minutes=2)
             person = people[row.student_id]
-            meeting.append([sessions.loc["C08", "title"], person["name"], person["department"],
+            meeting.append([cast(str, sessions.loc["C08", "title"]), person["name"], person["department"],
                             f"{joined:%Y-%m-%d %H:%M:%S}", f"{joined + dt.timedelta(minutes=watched):%Y-%m-%d %H:%M:%S}",
                             f"{int(watched) // 60}小时{int(watched) % 60}分" if watched >= 60 else f"{int(watched)}分钟"])
     written.append(xlsx(folder / "视频会议_参会人员.xlsx", {"参会人员": meeting}))
@@ -261,8 +264,8 @@ def program_exports(tables: dict[str, pd.DataFrame], folder: Path) -> list[Path]
     leave: list[list[Any]] = [["姓名", "部门", "假期类型", "请假时间", "请假时长(小时)", "关联审批单", "审批单状态"]]
     for row in truth[truth["status"] == "请假"].itertuples():
         person = people[row.student_id]
-        leave.append([person["name"], person["department"], "病假", f"{start(row.session_id):%Y-%m-%d %H:%M} 至 "
-                      f"{end(row.session_id):%Y-%m-%d %H:%M}", 2, "PROC-2026", "审批通过"])
+        leave.append([person["name"], person["department"], "病假", f"{start(cast(str, row.session_id)):%Y-%m-%d %H:%M} 至 "
+                      f"{end(cast(str, row.session_id)):%Y-%m-%d %H:%M}", 2, "PROC-2026", "审批通过"])
     written.append(xlsx(folder / "请假记录.xlsx", {"请假记录": leave}))
     written.extend(_other_exports(tables, people, folder))
     return written
@@ -296,13 +299,14 @@ def _other_exports(tables: dict[str, pd.DataFrame], people: dict[str, dict[str, 
     for row in tables["submissions"].itertuples():
         person = people[cast(str, row.student_id)]
         done = row.status != "未提交"
-        homework.append([titles[row.task_id], person["name"], person["department"], "已提交" if done else "未提交",
+        homework.append([titles[cast(str, row.task_id)], person["name"], person["department"], "已提交" if done else "未提交",
                          f"{pd.Timestamp(cast(pd.Timestamp, row.submitted_at)):%Y-%m-%d %H:%M}" if done else "", row.points])
     survey: list[list[Any]] = [["提交时间", "课程", "总体满意度", "课程内容评分", "讲师评分", "组织安排评分",
                                 "推荐意愿(0-10)", "意见建议"]]
     session_titles = tables["sessions"].set_index("session_id")["title"]
     for row in tables["feedback"].itertuples():
-        survey.append([f"{pd.Timestamp(cast(pd.Timestamp, row.submitted_at)):%Y-%m-%d %H:%M}", session_titles[row.session_id],
+        survey.append([f"{pd.Timestamp(cast(pd.Timestamp, row.submitted_at)):%Y-%m-%d %H:%M}",
+                       session_titles[cast(str, row.session_id)],
                        row.overall, row.content, row.teacher, row.organization, row.nps, row.comments])
     return [enrollment, xlsx(folder / "考试成绩_期中测验.xlsx", {"成绩": exam}),
             xlsx(folder / "家校本_作业提交.xlsx", {"作业": homework}),

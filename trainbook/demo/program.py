@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import random
+from typing import cast
 
 import pandas as pd
 
@@ -211,7 +212,7 @@ def _plant_mistakes(tables: dict[str, pd.DataFrame]) -> None:
     enrollment = tables["enrollment"]
     enrollment.loc[4, "mobile"] = "1381234567"  # a digit short
     enrollment.loc[9, "email"] = "zhao.qiang@example"  # no domain ending
-    twin = enrollment.loc[12].copy()
+    twin = cast(pd.Series, enrollment.loc[12]).copy()  # a unique label: one row
     twin["student_id"], twin["email"] = "S0067", ""
     tables["enrollment"] = pd.concat([enrollment, twin.to_frame().T], ignore_index=True)
     attendance = tables["attendance"]

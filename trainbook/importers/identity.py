@@ -188,7 +188,7 @@ def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd
     unique = keys.drop_duplicates()
     results = {tuple(row): roster.match(*row) for row in unique.itertuples(index=False, name=None)}
     matches = [results[tuple(row)] for row in keys.itertuples(index=False, name=None)]
-    frame["student_id"] = [m.student_ids if m.ok else None for m in matches]
+    frame["student_id"] = [m.student_ids if m.ok else None for m in matches]  # type: ignore[assignment]  # pandas-stubs: no column of lists
     frame["matched_by"] = [m.via for m in matches]
     ok = frame["student_id"].notna()
     unmatched = frame[~ok].copy()

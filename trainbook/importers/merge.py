@@ -17,6 +17,7 @@ from trainbook.importers.kinds import ExportKind, kind_named
 from trainbook.importers.landing import Landed, Landing, land, sheets_for
 from trainbook.importers.review import Resolved, review_frame, review_ids
 from trainbook.importers.sources import Source
+from trainbook.schema.settings import Settings
 from trainbook.workbook.engine import Engine
 from trainbook.workbook.master import Master
 
@@ -95,7 +96,7 @@ class MergeRun(list[MergeResult]):
         return "\n".join(lines)
 
 
-def merge_source(master: Master, source: Source, settings: Any, session: str | None = None,
+def merge_source(master: Master, source: Source, settings: Settings, session: str | None = None,
                  assessment: str | None = None, now: dt.datetime | None = None, again: bool = False) -> MergeResult:
     """Merge one export into `master` in memory; the changed sheets are in `result.changed`.
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -26,7 +25,7 @@ FORMATS = ("%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%Y-%m-%d", "%Y-%m-%dT%H:%M:%S
 
 def _epoch(value: float) -> pd.Timestamp:
     unit = "ms" if value > 1e11 else "s"
-    return cast(pd.Timestamp, pd.Timestamp(int(value), unit=unit, tz="UTC").tz_convert(TZ).tz_localize(None))
+    return pd.Timestamp(int(value), unit=unit, tz="UTC").tz_convert(TZ).tz_localize(None)
 
 
 
@@ -139,4 +138,4 @@ def _minutes(value: object) -> float:
 @per_unique
 def minutes(s: pd.Series) -> pd.Series:
     """Durations in minutes: '0:32:41', '12分30秒', '1小时2分钟', numbers; '未参与'/'无'/'--' → 0."""
-    return cast(pd.Series, pd.Series([_minutes(v) for v in s], index=s.index, dtype=float))
+    return pd.Series([_minutes(v) for v in s], index=s.index, dtype=float)

@@ -20,6 +20,7 @@ from trainbook.importers.kinds import ExportKind, kind_named
 from trainbook.importers.landing import Landing, land
 from trainbook.schema.columns import YES_NO, labels
 from trainbook.schema.evidence import Evidence
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import REVIEW, REVIEW_DATA
 from trainbook.workbook.master import Master, append_rows
 
@@ -42,7 +43,7 @@ class Resolved:
     aliases: int = 0
 
 
-def resolve_reviews(master: Master, settings: Any) -> Resolved:
+def resolve_reviews(master: Master, settings: Settings) -> Resolved:
     """Review rows where a coordinator filled in `student_id`: land all their records for that
     student — and those of the other review rows of the same DingTalk account —, remember the
     account (or, without one, the name) as an alias once, and take them off the review sheet.

@@ -28,7 +28,9 @@ from trainbook import values
 from trainbook.importers.identity import clean_name
 from trainbook.policy.plan import session_plan
 from trainbook.schema.evidence import Evidence
-from trainbook.workbook.master import Master, normalize
+from trainbook.schema.settings import Settings
+from trainbook.values import normalize
+from trainbook.workbook.master import Master
 
 CHECKOUT_AFTER_END = pd.Timedelta(hours=6)  # an evening session's check-out after midnight
 ONLINE_SLACK = pd.Timedelta(hours=1)
@@ -39,11 +41,11 @@ NAT: Any = pd.NaT  # as a column's value: pandas-stubs' assign() takes no NaT
 def session_table(master: Master) -> pd.DataFrame:
     """The plan's sessions that have a start and an end, with their titles as matching keys."""
     plan = session_plan(master).dropna(subset=["start", "end"]).reset_index()
-    return cast(pd.DataFrame, pd.DataFrame({
+    return pd.DataFrame({
         "session_id": plan["session_id"].astype(str), "start_at": plan["start_at"], "end_at": plan["end_at"],
         "title": plan["title"].map(lambda t: normalize(clean_name(t)) if t else ""),
         "online": plan["mode"].isin(["online", "hybrid"]), "groups": plan["group_set"],
-    }))
+    })
 
 
 def student_groups(master: Master) -> dict[str, str]:
@@ -64,10 +66,10 @@ def their_sessions(students: pd.Series, sessions: pd.DataFrame, groups: dict[str
     pairs = pairs[np.asarray(ok, dtype=bool)].drop(columns="groups").sort_values(["student_id", "start_at"])
     pairs["day"] = pairs["start_at"].dt.normalize()
     pairs["rank"] = pairs.groupby(["student_id", "day"]).cumcount() + 1
-    return cast(pd.DataFrame, pairs.reset_index(drop=True))
+    return pairs.reset_index(drop=True)
 
 
-def assign(evidence: pd.DataFrame, kind: Evidence, sessions: pd.DataFrame, groups: dict[str, str], settings: Any,
+def assign(evidence: pd.DataFrame, kind: Evidence, sessions: pd.DataFrame, groups: dict[str, str], settings: Settings,
            forced: str | None = None) -> tuple[pd.DataFrame, pd.Series]:
     """Evidence rows with `session_id`, `start_at`, `end_at` (a leave row may cover several
     sessions); and, for the evidence rows no session takes, their export row → the message key of why."""
@@ -99,10 +101,10 @@ def _same_day(evidence: pd.DataFrame, mine: pd.DataFrame, day: pd.Series, back: 
     own = pd.to_datetime(day).dt.normalize()
     days = pd.concat([evidence.assign(day=own - pd.Timedelta(days=b), filed_day=own) for b in range(back + 1)],
                      ignore_index=True)
-    return cast(pd.DataFrame, days.merge(mine, on=["student_id", "day"]))
+    return days.merge(mine, on=["student_id", "day"])
 
 
-def _punches(punches: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def _punches(punches: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     planned = punches["planned_at"].notna() if "planned_at" in punches else pd.Series(False, index=punches.index)
     opens = pd.Timedelta(minutes=settings.checkin_opens_minutes)
     parts = [_by_plan(punches[planned], mine), _by_time(punches[~planned], mine, opens)]
@@ -112,13 +114,13 @@ def _punches(punches: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, 
 def _by_plan(punches: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     """A punch whose export says what time it was for: the session nearest that time that day."""
     if punches.empty:
-        return cast(pd.DataFrame, punches.assign(session_id=None, start_at=NAT, end_at=NAT))
+        return punches.assign(session_id=None, start_at=NAT, end_at=NAT)
     pairs = _same_day(punches, mine, punches["planned_at"].dt.normalize())
     plan = pairs["planned_at"]
     outside = np.maximum((pairs["start_at"] - plan).dt.total_seconds(), (plan - pairs["end_at"]).dt.total_seconds())
     edge = np.minimum((plan - pairs["start_at"]).abs().dt.total_seconds(), (plan - pairs["end_at"]).abs().dt.total_seconds())
     pairs = pairs.assign(outside=np.maximum(outside, 0), edge=edge).sort_values(["row_id", "outside", "edge"])
-    return cast(pd.DataFrame, pairs.drop_duplicates("row_id").drop(columns=["outside", "edge", "day", "rank"]))
+    return pairs.drop_duplicates("row_id").drop(columns=["outside", "edge", "day", "rank"])
 
 
 def _by_time(punches: pd.DataFrame, mine: pd.DataFrame, opens: pd.Timedelta) -> pd.DataFrame:
@@ -126,7 +128,7 @@ def _by_time(punches: pd.DataFrame, mine: pd.DataFrame, opens: pd.Timedelta) -> 
     (a grid's cell, 原始记录's 考勤日期) belongs to that day's sessions; one without, to its own
     day's — or, up to six hours after it ended, the previous day's last."""
     if punches.empty:
-        return cast(pd.DataFrame, punches.assign(session_id=None, start_at=NAT, end_at=NAT))
+        return punches.assign(session_id=None, start_at=NAT, end_at=NAT)
     if "day" not in punches:
         punches = punches.assign(day=NAT)
     filed = punches["day"].notna()
@@ -157,14 +159,14 @@ def _by_time(punches: pd.DataFrame, mine: pd.DataFrame, opens: pd.Timedelta) -> 
         within = order.groupby(["student", "prev", "next"])
         rank, size = within.cumcount(), within["at"].transform("size")
         first, last = (rank == 0) & (size > 1), (rank == size - 1) & (size > 1)
-        to_next = (order["opened"] & ~first) | last  # a lone punch, or one in the middle: by the check-in window
-        to_next = to_next.reindex(gap_prev.index).to_numpy(dtype=bool)
+        goes_next = (order["opened"] & ~first) | last  # a lone punch, or one in the middle: by the check-in window
+        to_next = goes_next.reindex(gap_prev.index).to_numpy(dtype=bool)
         chosen += [gap_prev[~to_next].reset_index(), gap_next[to_next].reset_index()]
     placed = pd.concat([c for c in chosen if len(c)] or [held], ignore_index=True)
     return cast(pd.DataFrame, placed.drop(columns=["day", "rank", "gap"], errors="ignore"))
 
 
-def _slots(slots: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def _slots(slots: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Punch pairs and day results (see the module's docstring)."""
     for column in ("leave_from", "leave_to", "planned_from", "planned_to"):
         if column not in slots:
@@ -185,17 +187,17 @@ def _slots(slots: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, sett
         days = days.assign(on_at=days["on_at"].where(days["start_at"] == order.transform("min")),
                            off_at=days["off_at"].where(days["start_at"] == order.transform("max")))
     placed = pd.concat([p for p in (covered, pairs, days) if len(p)] or [covered], ignore_index=True)
-    return cast(pd.DataFrame, placed.drop(columns=["rank"], errors="ignore"))
+    return placed.drop(columns=["rank"], errors="ignore")
 
 
 def _pairs(slots: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
     if slots.empty:
-        return cast(pd.DataFrame, slots.assign(session_id=None, start_at=NAT, end_at=NAT))
+        return slots.assign(session_id=None, start_at=NAT, end_at=NAT)
     pairs = _same_day(slots, mine, pd.to_datetime(slots["day"]).dt.normalize())
     planned = pairs["planned_from"].notna() & pairs["planned_to"].notna()
     lo = pairs["planned_from"].where(planned, pairs["on_at"].fillna(pairs["off_at"]))
     hi = pairs["planned_to"].where(planned, pairs["off_at"].fillna(pairs["on_at"]))
-    overlap = (np.minimum(hi, pairs["end_at"]) - np.maximum(lo, pairs["start_at"])).dt.total_seconds()
+    overlap = cast(pd.Series, np.minimum(hi, pairs["end_at"]) - np.maximum(lo, pairs["start_at"])).dt.total_seconds()
     distance = np.maximum((pairs["start_at"] - hi).dt.total_seconds(), (lo - pairs["end_at"]).dt.total_seconds())
     timed = lo.notna()
     # with times: the most overlap (or, for a single punch, the nearest session); without: the same rank
@@ -210,19 +212,19 @@ def _pairs(slots: pd.DataFrame, mine: pd.DataFrame) -> pd.DataFrame:
 def _overlapping(spans: pd.DataFrame, mine: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
     """Evidence × every one of the student's sessions its span overlaps (a bare date: all that day)."""
     if spans.empty:
-        return cast(pd.DataFrame, spans.assign(session_id=None, start_at=NAT, end_at=NAT))
+        return spans.assign(session_id=None, start_at=NAT, end_at=NAT)
     pairs = spans.merge(mine.drop(columns=["rank"]).rename(columns={"day": "session_day"}), on="student_id")
     ends = pairs[end].fillna(pairs[start])
     ends = ends.where(ends.dt.normalize() != ends, ends + pd.Timedelta(days=1))
     overlap = (pairs[start] < pairs["end_at"]) & (ends > pairs["start_at"])
-    return cast(pd.DataFrame, pairs[overlap].drop(columns=["session_day"]))
+    return pairs[overlap].drop(columns=["session_day"])
 
 
-def _leave(leave: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def _leave(leave: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     return _overlapping(leave, mine, "leave_from", "leave_to")
 
 
-def _online(online: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def _online(online: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """By title (equal, or one containing the other); several titles alike → the one at that time;
     no title alike → the session whose time the viewing overlaps."""
     titles = online.assign(key=online["title"].map(lambda t: normalize(clean_name(t)) if t else ""))
@@ -236,5 +238,4 @@ def _online(online: pd.DataFrame, mine: pd.DataFrame, sessions: pd.DataFrame, se
     pairs = pairs.assign(score=pairs["alike"].astype(int) * 2 + pairs["near"].astype(int))
     best = pairs[pairs["score"] == pairs.groupby("row_id")["score"].transform("max")]
     unique = best.groupby("row_id")["session_id"].transform("nunique") == 1
-    return cast(pd.DataFrame,
-                best[unique].drop_duplicates("row_id").drop(columns=["key", "alike", "near", "score", "session_title"]))
+    return best[unique].drop_duplicates("row_id").drop(columns=["key", "alike", "near", "score", "session_title"])

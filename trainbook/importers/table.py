@@ -12,8 +12,7 @@ import pandas as pd
 
 from trainbook.schema.evidence import NAME
 from trainbook.uniques import distinct
-from trainbook.values import SANE_YEARS
-from trainbook.workbook.master import normalize
+from trainbook.values import SANE_YEARS, normalize
 
 GENERATED = re.compile(r"(?:报表生成时间|生成时间|导出时间|Generated(?: at)?|Exported(?: at)?)\s*[:：]\s*"
                        r"(\d{4}[-/.]\d{1,2}[-/.]\d{1,2}[ T]\d{1,2}:\d{2}(?::\d{2})?)", re.I)

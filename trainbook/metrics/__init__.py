@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -21,6 +21,7 @@ from trainbook.policy.plan import program_ended, session_label, session_plan, un
 from trainbook.policy.settings import settings_and_ignored
 from trainbook.schema.columns import labels
 from trainbook.schema.dashboard import DATA_ROW
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook.engine import Update
 from trainbook.workbook.master import Master, layout_table
@@ -43,7 +44,7 @@ class Progress:
     lang: Lang = "zh"  # the workbook's
     settings_ignored: list[str] = field(default_factory=list)  # invalid settings replaced by defaults
     unrecorded: list[str] = field(default_factory=list)  # held sessions with no attendance records yet
-    settings: Any = field(default=None, repr=False)  # the policy it was worked out with
+    settings: Settings = field(default_factory=Settings, repr=False)  # the policy it was worked out with
     plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the sessions, by session_id
     statuses: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # each held session's status per student
 
@@ -88,7 +89,7 @@ def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
     rows = result.students.reset_index()
     for column, choices in (("grade", GRADE), ("certificate", CERTIFICATE), ("risk", RISK)):
         rows[column] = rows[column].map(labels(choices, lang))  # type: ignore[arg-type]
-    return cast(pd.DataFrame, rows[SHEET_COLUMNS])
+    return rows[SHEET_COLUMNS]
 
 
 def progress_update(master: Master, result: Progress) -> Update:

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
 
 from trainbook import values
 from trainbook.i18n import Lang
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
@@ -20,7 +21,7 @@ OTHER: dict[Lang, str] = {"zh": "其他", "en": "Other"}  # where groups too sma
 def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
     """Students, mean rates and scores, and risk/certificate counts per value of `column`."""
     grouped = students.groupby(column, dropna=False)
-    return cast(pd.DataFrame, pd.DataFrame({
+    return pd.DataFrame({
         "students": grouped.size(),
         "attendance_rate": grouped["attendance_rate"].mean(),
         "task_rate": grouped["task_rate"].mean(),
@@ -29,10 +30,10 @@ def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
             cast(Callable[[pd.Series], int], lambda r, level=level: int((r == level).sum())))
            for level in ("high", "medium", "low")},
         "certificates": grouped["certificate"].apply(lambda c: int((c == "yes").sum())),
-    }))
+    })
 
 
-def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Per held session: expected, each status, and the attendance rate of the session."""
     counts = pd.crosstab(held["session_id"], held["status"]).reindex(
         columns=["present", "late", "early_leave", "absent", "excused"], fill_value=0)
@@ -40,7 +41,7 @@ def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Any) -> pd.Data
     attended = counts["present"] + settings.late_weight * counts["late"] + settings.early_weight * counts["early_leave"]
     counted = counts["expected"] - (0 if settings.excused_counts == "yes" else counts["excused"])
     counts["attendance_rate"] = (attended / counted).where(counted > 0)
-    return cast(pd.DataFrame, plan[["title", "date", "teacher"]].join(counts, how="inner"))
+    return plan[["title", "date", "teacher"]].join(counts, how="inner")
 
 
 def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFrame:
@@ -50,7 +51,7 @@ def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFram
     attended = (per_session["attendance_rate"] * per_session["expected"]).groupby(per_session["teacher"]).sum()
     out = pd.DataFrame({"sessions": grouped.size(), "expected": grouped["expected"].sum()})
     out["attendance_rate"] = (attended / out["expected"]).where(out["expected"] > 0)
-    return cast(pd.DataFrame, out.join(feedback[["overall", "top2", "nps", "responses"]], how="left"))
+    return out.join(feedback[["overall", "top2", "nps", "responses"]], how="left")
 
 
 def feedback_responses(master: Master, plan: pd.DataFrame) -> pd.DataFrame:
@@ -60,10 +61,10 @@ def feedback_responses(master: Master, plan: pd.DataFrame) -> pd.DataFrame:
         if column not in frame:
             frame[column] = np.nan
     frame = frame.dropna(subset=["overall"])
-    return cast(pd.DataFrame, frame.join(plan["teacher"].rename("teacher_name"), on="session_id"))
+    return frame.join(plan["teacher"].rename("teacher_name"), on="session_id")
 
 
-def feedback_summary(responses: pd.DataFrame, settings: Any, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
+def feedback_summary(responses: pd.DataFrame, settings: Settings, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Feedback per session and per teacher: item means, top-2-box, NPS, responses. Groups with fewer
     than min_group_size responses are folded into one 其他/Other row, so nobody can be singled out."""
     other = OTHER[lang]
@@ -71,12 +72,12 @@ def feedback_summary(responses: pd.DataFrame, settings: Any, lang: Lang) -> tupl
             _summarise(responses, "teacher_name", settings.min_group_size, other))
 
 
-def feedback_overall(responses: pd.DataFrame, settings: Any) -> pd.Series:
+def feedback_overall(responses: pd.DataFrame, settings: Settings) -> pd.Series:
     """The whole program's feedback, as one row of `feedback_summary`'s: blank figures when there
     are fewer than min_group_size responses."""
     whole = _summarise(responses.assign(program="all"), "program", settings.min_group_size, "all")
     if whole.empty:
-        return cast(pd.Series, pd.Series({**dict.fromkeys([*ITEMS, "top2", "nps"], np.nan), "responses": 0}))
+        return pd.Series({**dict.fromkeys([*ITEMS, "top2", "nps"], np.nan), "responses": 0})
     return whole.iloc[0]
 
 
@@ -90,6 +91,6 @@ def _summarise(frame: pd.DataFrame, key: str, minimum: int, other: str) -> pd.Da
                                if s.count() else np.nan)
     out["nps"] = nps.round(0)
     out["responses"] = grouped.size()
-    if other in out.index and out.loc[other, "responses"] < minimum:
+    if other in out.index and cast(int, out.loc[other, "responses"]) < minimum:
         out.loc[other, [*ITEMS, "top2", "nps"]] = np.nan  # still too few to show
-    return cast(pd.DataFrame, out)
+    return out

@@ -4,12 +4,12 @@ rate still reachable."""
 from __future__ import annotations
 
 import math
-from typing import Any, cast
 
 import numpy as np
 import pandas as pd
 
 from trainbook import values
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
@@ -31,10 +31,10 @@ def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp,
     out = held.merge(recorded[["session_id", "student_id", "status", "watch_minutes"]],
                      on=["session_id", "student_id"], how="left")
     out["status"] = out["status"].fillna("absent")
-    return cast(pd.DataFrame, out.sort_values(["student_id", "start_at"]))
+    return out.sort_values(["student_id", "start_at"])
 
 
-def attendance_figures(pairs: pd.DataFrame, held: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def attendance_figures(pairs: pd.DataFrame, held: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Per student: planned, to date, counts per status, rate, best reachable rate, watch minutes,
     current run of absences."""
     counts = pd.crosstab(held["student_id"], held["status"]).reindex(columns=list(STATUSES), fill_value=0)

@@ -22,6 +22,7 @@ from trainbook.schema.dashboard import (
     SESSIONS,
     TEACHERS,
 )
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import CERTIFICATE, RISK
 from trainbook.workbook.sheet_xml import column_letter
 
@@ -59,13 +60,13 @@ def risk_counts(students: pd.DataFrame, lang: Lang) -> list[tuple[str, int]]:
     return [(label, int((students["risk"] == key).sum())) for key, label in labels(RISK, lang).items()]
 
 
-def score_bands(students: pd.DataFrame, settings: Any, lang: Lang) -> list[tuple[str, int]]:
+def score_bands(students: pd.DataFrame, settings: Settings, lang: Lang) -> list[tuple[str, int]]:
     """Students per band of final score (the settings' grade lines)."""
     band_labels, edges = bands(settings, lang)
     return list(zip(band_labels, np.histogram(students["final_score"].dropna(), bins=edges)[0].astype(int).tolist()))
 
 
-def bands(settings: Any, lang: Lang) -> tuple[list[str], list[float]]:
+def bands(settings: Settings, lang: Lang) -> tuple[list[str], list[float]]:
     """The final-score bands of the settings' grade lines: labels and histogram edges."""
     lines = [float(settings.grade_pass), float(settings.grade_good), float(settings.grade_excellent)]
     names = ("不合格", "合格", "良好", "优秀") if lang == "zh" else ("Fail", "Pass", "Good", "Excellent")
@@ -75,7 +76,7 @@ def bands(settings: Any, lang: Lang) -> tuple[list[str], list[float]]:
 
 
 def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFrame, as_of: str,
-         lang: Lang, settings: Any, note: str = "", feedback: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+         lang: Lang, settings: Settings, note: str = "", feedback: tuple[pd.DataFrame, pd.DataFrame] | None = None,
          ) -> tuple[pd.DataFrame, dict[str, int]]:
     """The dashboard's cells from row 2 on, as a frame whose columns are 0-based column positions,
     and the last filled row of each data column (for the charts' ranges)."""
@@ -101,7 +102,7 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
         top = DATA_ROW - 2
         cells[top, block.column : block.column + len(block.zh)] = block.headers(lang)
         for j in range(len(block.zh)):
-            values = data[:, j] if len(data) else []
+            values: np.ndarray | list[Any] = data[:, j] if len(data) else []
             cells[top + 1 : top + 1 + len(values), block.column + j] = [
                 float(v) if j and v is not None and not pd.isna(v) else v for v in values]
             last[column_letter(block.column + j)] = DATA_ROW + max(len(values), 1)

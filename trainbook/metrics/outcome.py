@@ -11,6 +11,7 @@ import pandas as pd
 
 from trainbook.i18n import Lang
 from trainbook.metrics.scores import grade
+from trainbook.schema.settings import Settings
 
 
 def _pct(value: float | None) -> str:
@@ -21,7 +22,7 @@ def _num(value: float | None) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:g}"
 
 
-def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Any, ended: bool, lang: Lang) -> pd.DataFrame:
+def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ended: bool, lang: Lang) -> pd.DataFrame:
     """grade, certificate, risk, needed and reasons for every student row of `figures`."""
     out: pd.DataFrame = pd.DataFrame(index=figures.index)
     f = figures
@@ -44,10 +45,10 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Any, ended: bo
     maxima = plan["max_score"].to_dict() if "max_score" in plan else {}
     records = cast(list[dict[str, Any]], f.to_dict("records"))  # plain dicts: a row Series per student would cost seconds
     out["needed"] = [_needed(row, tm, titles, maxima, settings, lang) for row, tm in zip(records, task_max)]
-    below_each = pd.DataFrame({
+    below_each = cast(list[dict[str, bool]], pd.DataFrame({
         "attendance": (f["attendance_rate"] < settings.attendance_threshold - 1e-9).fillna(False),
         "tasks": (f["task_rate"] < settings.task_threshold - 1e-9).fillna(False),
-        "score": (f["final_score"] < settings.score_threshold - 1e-9).fillna(False)}).to_dict("records")
+        "score": (f["final_score"] < settings.score_threshold - 1e-9).fillna(False)}).to_dict("records"))
     if ended:  # nothing can still be done: say what was missed instead of what is needed
         out["needed"] = [_missed(b, row, settings, lang) if cert != "yes" else ("已达标" if lang == "zh" else "on track")
                          for b, row, cert in zip(below_each, records, out["certificate"])]
@@ -57,7 +58,7 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Any, ended: bo
     return out
 
 
-def _missed(below: dict[str, bool], row: dict[str, Any], settings: Any, lang: Lang) -> str:
+def _missed(below: dict[str, bool], row: dict[str, Any], settings: Settings, lang: Lang) -> str:
     thresholds = {k: getattr(settings, k) for k in ("attendance_threshold", "task_threshold", "score_threshold")}
     missed = [BELOW[lang][k].format(**thresholds) for k, hit in below.items() if hit]
     if row.get("ungraded"):
@@ -66,7 +67,7 @@ def _missed(below: dict[str, bool], row: dict[str, Any], settings: Any, lang: La
             else "The program has ended without meeting: " + "; ".join(missed)) if missed else ""
 
 
-def _needed(row: dict[str, Any], task_max: float, titles: dict[Hashable, Any], maxima: dict[Hashable, Any], settings: Any,
+def _needed(row: dict[str, Any], task_max: float, titles: dict[Hashable, Any], maxima: dict[Hashable, Any], settings: Settings,
             lang: Lang) -> str:
     zh = lang == "zh"
     parts = []
@@ -126,7 +127,7 @@ PROVISIONAL = {"zh": "（暂定：还有 {n} 项考核未评分）", "en": " (pr
 RISK_LABEL = {"zh": {"high": "高", "medium": "中", "low": "低"}, "en": {"high": "high", "medium": "medium", "low": "low"}}
 
 
-def _reasons(row: dict[str, Any], risk: str, lang: Lang, settings: Any, attendance_lost: bool, tasks_lost: bool,
+def _reasons(row: dict[str, Any], risk: str, lang: Lang, settings: Settings, attendance_lost: bool, tasks_lost: bool,
              score_lost: bool, streak: bool, below: dict[str, bool]) -> str:
     """Each figure's arithmetic, in a fixed shape (tests read the numbers back)."""
     attendance, tasks, score, run, wrap, join = WHY[lang]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 
 from trainbook import values
@@ -20,7 +18,7 @@ def students(master: Master) -> pd.DataFrame:
     frame = frame.dropna(subset=["student_id"]).drop_duplicates("student_id")
     approved = frame["review_status"] == "approved"
     staying = frame["status"].fillna("active") != "withdrawn"
-    return cast(pd.DataFrame, frame[approved & staying].set_index("student_id"))
+    return frame[approved & staying].set_index("student_id")
 
 
 def applicable(people: pd.DataFrame, plan: pd.DataFrame, required_only: bool = True) -> pd.DataFrame:
@@ -31,5 +29,5 @@ def applicable(people: pd.DataFrame, plan: pd.DataFrame, required_only: bool = T
     pairs = people[["group_id", "joined_on"]].reset_index().merge(required, how="cross")
     for_group = [not gs or g in gs for g, gs in zip(pairs["group_id"], pairs["group_set"])]
     joined = pairs["joined_on"].isna() | (pairs["date"] >= pairs["joined_on"])
-    return cast(pd.DataFrame, pairs[pd.Series(for_group, index=pairs.index) & joined][
-        ["student_id", "session_id", "date", "start_at", "end_at"]])
+    return pairs[pd.Series(for_group, index=pairs.index) & joined][
+        ["student_id", "session_id", "date", "start_at", "end_at"]]

@@ -3,11 +3,10 @@ the remaining assessments would need for the final score to pass."""
 
 from __future__ import annotations
 
-from typing import Any, cast
-
 import pandas as pd
 
 from trainbook import values
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
@@ -20,10 +19,10 @@ def assessments(master: Master) -> pd.DataFrame:
         if column not in frame:
             frame[column] = None
     frame = frame.dropna(subset=["assessment_id", "weight", "max_score"]).drop_duplicates("assessment_id")
-    return cast(pd.DataFrame, frame[(frame["weight"] > 0) & (frame["max_score"] > 0)].set_index("assessment_id"))
+    return frame[(frame["weight"] > 0) & (frame["max_score"] > 0)].set_index("assessment_id")
 
 
-def score_figures(master: Master, people: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def score_figures(master: Master, people: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Per student: score_<dimension>, final_score (over what is graded so far), the weight still
     to be graded, and the score (out of 100) the rest would need for the final to reach the threshold."""
     plan = assessments(master)
@@ -56,7 +55,7 @@ def score_figures(master: Master, people: pd.DataFrame, settings: Any) -> pd.Dat
     return out
 
 
-def grade(final: float | None, settings: Any) -> str | None:
+def grade(final: float | None, settings: Settings) -> str | None:
     if final is None or pd.isna(final):
         return None
     for key, floor in (("excellent", settings.grade_excellent), ("good", settings.grade_good),

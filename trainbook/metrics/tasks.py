@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 
 from trainbook import values
@@ -34,7 +32,7 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
         if column not in subs:
             subs[column] = None
     subs = subs.dropna(subset=["task_id", "student_id"]).drop_duplicates(["task_id", "student_id"])
-    return cast(pd.DataFrame, assigned.merge(subs[["task_id", "student_id", "status"]], on=["task_id", "student_id"], how="left"))
+    return assigned.merge(subs[["task_id", "student_id", "status"]], on=["task_id", "student_id"], how="left")
 
 
 def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:

@@ -12,7 +12,7 @@ import datetime as dt
 import re
 import string
 from dataclasses import dataclass, field
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -24,7 +24,8 @@ from trainbook.policy.settings import read_settings
 from trainbook.schema.columns import labels
 from trainbook.schema.notice_templates import BY_KIND, NOTICE_TEMPLATES, PLACEHOLDER_KEY, unknown_placeholders
 from trainbook.schema.sheets import BY_KEY, NOTICE_AUDIENCE, NOTICE_STATUS
-from trainbook.workbook.master import Master, normalize
+from trainbook.values import normalize
+from trainbook.workbook.master import Master
 
 COLUMNS = BY_KEY["notices"].keys
 
@@ -57,7 +58,7 @@ class NoticeRun:
 
     @property
     def pending(self) -> pd.DataFrame:
-        return cast(pd.DataFrame, self.rows[self.rows["status"] == "pending"])
+        return self.rows[self.rows["status"] == "pending"]
 
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
@@ -144,7 +145,7 @@ def current(master: Master) -> pd.DataFrame:
     frame["status"] = frame["status"].where(frame["status"].notna(), typed).fillna("pending")
     frame["audience"] = frame["audience"].fillna("student")  # a sheet from before audiences were kept
     frame["row"] = frame.index
-    return cast(pd.DataFrame, frame.reset_index(drop=True))
+    return frame.reset_index(drop=True)
 
 
 def _auto_cancelled(note: object) -> bool:
@@ -155,7 +156,7 @@ def _auto_cancelled(note: object) -> bool:
 _GONE = [re.escape(text).replace(re.escape("{as_of}"), r"\S+") for text in MESSAGES["notice-gone"]]
 
 
-def _own_note(pending: pd.DataFrame, notice_id: str) -> object:
+def _own_note(pending: pd.DataFrame, notice_id: str) -> Any:
     """The note a coordinator typed on a pending notice, kept when it is worked out again."""
     if notice_id not in pending.index:
         return None

@@ -8,7 +8,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 
@@ -86,7 +86,8 @@ def digests(run: NoticeRun, master: Master, kinds: Iterable[str] | None = None, 
                             for s, a, r, m in zip(todo["student_id"], todo["audience"], todo["recipient"],
                                                   todo["mobile"])])
     out = []
-    for (kind, audience, to), rows in todo.groupby(["kind", "audience", "_to"], sort=False, dropna=False):
+    for (kind, audience, to), rows in cast(Iterable[tuple[tuple[str, str, str], pd.DataFrame]],
+                                           todo.groupby(["kind", "audience", "_to"], sort=False, dropna=False)):
         title = inert(f"{kind_label(kind, lang)} · {to if audience == 'student' else rows['recipient'].iloc[0] or to}", set())
         head = f"#### {title}\n\n"
         if audience != "student":  # a copy: the tutor or manager is the one mentioned
@@ -94,7 +95,7 @@ def digests(run: NoticeRun, master: Master, kinds: Iterable[str] | None = None, 
             head += f"@{mobile.iloc[0]} " if len(mobile) else ""
             head += inert(message("notices-copy", lang, name=rows["recipient"].iloc[0] or ""), set()) + "\n\n"
         lines = [(_line(r, lang, audience, links), r["notice_id"], r["mobile"] if audience == "student" else None)
-                 for r in rows.to_dict("records")]
+                 for r in cast(list[dict[str, Any]], rows.to_dict("records"))]
         chunk: list[tuple[str, str, Any]] = []
         for line in lines:
             if chunk and _size(_payload(title, head, chunk + [line], keyword, rows)) > MAX_BYTES:

@@ -15,6 +15,7 @@ from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments
 from trainbook.policy.plan import checkin_url, program_ended, session_plan, unrecorded
 from trainbook.schema.columns import labels
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY, GRADE, RISK
 from trainbook.workbook.master import Master
 
@@ -28,7 +29,7 @@ def notice_id(kind: str, event: str, student_id: str, audience: str = "student")
     return ":".join(p for p in (kind, event, student_id, "" if audience == "student" else audience) if p)
 
 
-def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFrame:
+def due_notices(master: Master, progress: Progress, settings: Settings) -> pd.DataFrame:
     """Every notice due as of `progress.as_of`: notice_id, kind, student_id, audience, recipient,
     mobile, group_id and `facts` (placeholder key → value)."""
     day = pd.Timestamp(progress.as_of)
@@ -52,8 +53,8 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
 
     def person(student_id: str) -> dict[str, Any]:
         if student_id not in people_seen:
-            row = everyone.loc[student_id]
-            group = groups.loc[row["group_id"]] if row["group_id"] in groups.index else None
+            row = cast(pd.Series, everyone.loc[student_id])  # ids made unique above: one row each
+            group = cast(pd.Series, groups.loc[row["group_id"]]) if row["group_id"] in groups.index else None
             people_seen[student_id] = {
                 "name": _or(row, "name"), "group_id": row["group_id"], "group": _or(group, "name"),
                 "tutor": _or(group, "tutor"), "tutor_mobile": _or(group, "tutor_mobile", None),
@@ -131,8 +132,8 @@ def due_notices(master: Master, progress: Progress, settings: Any) -> pd.DataFra
             add("material-update", f"{material.material_id}@{version}", str(student_id),
                 {"material": material.title if values.given(material.title) else material.material_id,
                  "link": material.link if values.given(material.link) else ""})
-    return cast(pd.DataFrame, pd.DataFrame(out, columns=["notice_id", "kind", "student_id", "audience", "recipient",
-                                                         "mobile", "group_id", "facts"]))
+    return pd.DataFrame(out, columns=["notice_id", "kind", "student_id", "audience", "recipient",
+                                      "mobile", "group_id", "facts"])
 
 
 def _where(frame: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Series]:
@@ -146,8 +147,8 @@ def _or(row: pd.Series | None, column: str, blank: Any = "") -> Any:
     return row[column]
 
 
-def _session_facts(plan: pd.DataFrame, session_id: str, settings: Any) -> dict[str, Any]:
-    row = plan.loc[session_id]
+def _session_facts(plan: pd.DataFrame, session_id: str, settings: Settings) -> dict[str, Any]:
+    row = cast(pd.Series, plan.loc[session_id])  # session_plan: one row per id
     link = checkin_url(row, str(session_id), settings)
     return {"session": _or(row, "title", session_id), "date": f"{row['date']:%Y-%m-%d}",
             "time": f"{row['start_at']:%H:%M}", "location": _or(row, "location"), "checkin_url": link}

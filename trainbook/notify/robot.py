@@ -27,9 +27,9 @@ from typing import Any
 
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
+from trainbook.notify.http import Unreachable, call, check_https
 
 PER_MINUTE = 20
-LOOPBACK = {"127.0.0.1", "localhost", "::1"}
 ENV_WEBHOOK, ENV_SECRET = "TRAINBOOK_ROBOT_WEBHOOK", "TRAINBOOK_ROBOT_SECRET"
 
 
@@ -58,7 +58,7 @@ def save_robot(name: str, webhook: str, secret: str, keyword: str, lang: Lang) -
     """Keep a robot under `name` in the user's robots file (readable by the owner only)."""
     if not name.strip():
         raise InputError(message("robot-no-name", lang))
-    check_webhook(webhook, lang)
+    check_https(webhook, lang)
     path = robots_file()
     robots = _load(path, lang)
     robots[name] = {"webhook": webhook, "secret": secret, "keyword": keyword}
@@ -83,19 +83,9 @@ def find_robot(lang: Lang, name: str | None = None, webhook: str | None = None, 
     url = webhook or os.environ.get(ENV_WEBHOOK) or saved.get("webhook")
     if not url:
         raise InputError(message("robot-missing", lang))
-    check_webhook(url, lang)
+    check_https(url, lang)
     return Robot(url, secret or os.environ.get(ENV_SECRET) or saved.get("secret") or "",
                  keyword or saved.get("keyword") or "")
-
-
-def check_webhook(url: str, lang: Lang) -> None:
-    """Refuse a webhook that is not https (plain http only to this computer) — saying its host,
-    never any of the text given: it may be a token or a secret put in the wrong place."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme == "https" and parts.hostname or (parts.scheme == "http" and parts.hostname in LOOPBACK):
-        return
-    host = parts.hostname if parts.scheme in ("http", "https") and parts.hostname else message("robot-no-address", lang)
-    raise InputError(message("robot-not-https", lang, host=host))
 
 
 def _load(path: Path, lang: Lang) -> dict[str, dict[str, str]]:
@@ -142,48 +132,16 @@ class RobotRefused(Exception):
         self.code, self.detail = code, detail
 
 
-class _Stay(urllib.request.HTTPRedirectHandler):
-    """A redirect is not followed: a message signed for the robot goes to the robot or nowhere."""
-
-    def redirect_request(self, req: urllib.request.Request, fp: Any, code: int, msg: str, headers: Any,
-                         newurl: str) -> None:
-        return None
-
-
-OPENER = urllib.request.build_opener(_Stay())
-
-
 def post(robot: Robot, payload: dict[str, Any], now_ms: int, timeout: float = 10) -> None:
     """Send one message; returns only when the robot answered errcode 0."""
-    body = json.dumps(payload, ensure_ascii=False).encode()
-    request = urllib.request.Request(signed_url(robot, now_ms), data=body, method="POST",
-                                     headers={"Content-Type": "application/json;charset=utf-8"})
     try:
-        with OPENER.open(request, timeout=timeout) as response:  # https or loopback only, checked before
-            answer = json.loads(response.read().decode("utf-8"))
-    except urllib.error.HTTPError as exc:
-        raise RobotRefused(None, "net-redirect" if 300 <= exc.code < 400 else f"HTTP {exc.code}") from None
-    except (urllib.error.URLError, OSError, ValueError) as exc:  # unreachable, dropped, timed out, not JSON
-        reason = getattr(exc, "reason", exc)
-        raise RobotRefused(None, _why(reason)) from None
+        answer = call(signed_url(robot, now_ms), payload, timeout)
+    except Unreachable as exc:
+        raise RobotRefused(None, exc.key) from None
     code = answer.get("errcode") if isinstance(answer, dict) else None
     if code != 0:
         raise RobotRefused(code if isinstance(code, int) else -1, str(answer.get("errmsg", ""))[:200]
                            if isinstance(answer, dict) else "")
-
-
-NETWORK = {  # what went wrong on the way: the message that says it
-    "ConnectionRefusedError": "net-refused", "gaierror": "net-no-host", "TimeoutError": "net-timeout",
-    "timeout": "net-timeout", "RemoteDisconnected": "net-dropped", "ConnectionResetError": "net-dropped",
-    "SSLCertVerificationError": "net-certificate", "JSONDecodeError": "net-not-dingtalk",
-}
-
-
-def _why(reason: object) -> str:
-    """A network failure as a message key (see NETWORK), or its own short text."""
-    if isinstance(reason, str):
-        return reason[:100]
-    return NETWORK.get(type(reason).__name__, type(reason).__name__)
 
 
 def saved_robots(lang: Lang) -> list[tuple[str, str]]:

@@ -9,10 +9,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainbook.errors import InputError, WriteError
-from trainbook.i18n import MESSAGES, Lang, Steps, last_run, listing, message
+from trainbook.i18n import Lang, Steps, last_run, listing, message
 from trainbook.notify import NoticeRun, current, kind_label, kind_of, sheet_rows
 from trainbook.notify.digests import digests
-from trainbook.notify.robot import Pacer, RobotRefused, check_webhook, find_robot, post
+from trainbook.notify.http import check_https, explain
+from trainbook.notify.robot import Pacer, RobotRefused, find_robot, post
 from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE
 from trainbook.workbook import journal
 from trainbook.workbook.engine import Engine, Update
@@ -56,7 +57,7 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
     other = int((~run.pending["kind"].isin(wanted)).sum())
     held = int((run.pending["kind"].isin(wanted) & run.pending["body"].isna()).sum())
     if dry_run and webhook:
-        check_webhook(webhook, lang)
+        check_https(webhook, lang)
     robot = find_robot(lang, name, webhook, secret, keyword) if not dry_run else None
     messages = digests(run, master, wanted, robot.keyword if robot else keyword or "")
     carried = sum(len(d.notice_ids) for d in messages)
@@ -98,6 +99,6 @@ def refusal(exc: RobotRefused, host: str, sent: int, left: int, lang: Lang) -> s
     """What the robot's refusal means and what to do, and how far the run got."""
     key = {None: "robot-unreachable", 310000: "robot-310000", 130101: "robot-130101",
            460101: "robot-460101"}.get(exc.code, "robot-other")
-    detail = message(exc.detail, lang) if exc.code is None and exc.detail in MESSAGES else exc.detail
+    detail = explain(exc.detail, lang) if exc.code is None else exc.detail
     return message(key, lang, host=host, code=exc.code, detail=detail) + message("send-stopped", lang, sent=sent,
                                                                               left=left)

@@ -6,12 +6,15 @@ results with DingTalk's own words, approved absences, and online watching — on
 from __future__ import annotations
 
 import re
-from typing import Any, cast
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
 
 from trainbook.i18n import Lang
+
+if TYPE_CHECKING:  # for annotations only: importing this module loads no pydantic
+    from trainbook.schema.settings import Settings
 
 RANK = {"present": 5, "late": 4, "early_leave": 3, "excused": 2, "absent": 1}
 KEY = ["session_id", "student_id"]
@@ -51,10 +54,10 @@ def _words(s: pd.Series) -> pd.Series:
 def _better(a: pd.Series, b: pd.Series) -> pd.Series:
     """Side verdicts element-wise: the better of two (either may be missing)."""
     rank_a, rank_b = a.map(SIDE_RANK), b.map(SIDE_RANK)
-    return cast(pd.Series, a.where(rank_a.fillna(-1) >= rank_b.fillna(-1), b))
+    return a.where(rank_a.fillna(-1) >= rank_b.fillna(-1), b)
 
 
-def _punch_statuses(punches: pd.DataFrame, settings: Any) -> pd.DataFrame:
+def _punch_statuses(punches: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """The first punch before the end checks in (on time within the grace — or whenever DingTalk's
     own result for that punch says 正常 or a correction), the last checks out."""
     grace = pd.Timedelta(minutes=settings.late_grace_minutes)
@@ -73,10 +76,10 @@ def _punch_statuses(punches: pd.DataFrame, settings: Any) -> pd.DataFrame:
         left_early = out["checkin_at"].notna() & (out["last"] < out["end_at"] - early)
         out.loc[left_early, "status"] = "early_leave"
     out["note"] = None
-    return cast(pd.DataFrame, out.reset_index())
+    return out.reset_index()
 
 
-def slot_statuses(slots: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFrame:
+def slot_statuses(slots: pd.DataFrame, settings: Settings, lang: Lang) -> pd.DataFrame:
     """One status per placed punch pair or day result. Each side of a pair is judged twice — by
     DingTalk's word and by its time against the session under the program's policy — and the
     better judgement stands (a correction is presence; a check-in within the grace is on time
@@ -112,11 +115,11 @@ def slot_statuses(slots: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFram
         status = status.where(~left, "early_leave")
     said = [_said(*texts, lang) for texts in zip(slots.get("on_result", day), slots.get("off_result", day),
                                                    slots.get("day_result", day))]
-    return cast(pd.DataFrame, pd.DataFrame({
+    return pd.DataFrame({
         "session_id": slots["session_id"], "student_id": slots["student_id"], "status": status,
         "checkin_at": on_at.where(on_at <= slots["end_at"]), "checkout_at": off_at, "watch_minutes": np.nan,
         "note": said,
-    }))
+    })
 
 
 def _said(on: object, off: object, day: object, lang: Lang) -> str | None:
@@ -132,7 +135,7 @@ def _said(on: object, off: object, day: object, lang: Lang) -> str | None:
     return ("钉钉：" if lang == "zh" else "DingTalk: ") + ("，" if lang == "zh" else ", ").join(parts)
 
 
-def _online_statuses(online: pd.DataFrame, settings: Any, lang: Lang) -> pd.DataFrame:
+def _online_statuses(online: pd.DataFrame, settings: Settings, lang: Lang) -> pd.DataFrame:
     frame = online.assign(live=online["live_minutes"].fillna(0), replay=online["replay_minutes"].fillna(0),
                           joined_at=online.get("joined_at", pd.Series(pd.NaT, index=online.index)))
     per_account = frame.groupby([*KEY, "account"], dropna=False).agg(
@@ -158,12 +161,12 @@ def _online_statuses(online: pd.DataFrame, settings: Any, lang: Lang) -> pd.Data
     return best
 
 
-def statuses(evidence: pd.DataFrame, kind: str, settings: Any, lang: Lang) -> pd.DataFrame:
+def statuses(evidence: pd.DataFrame, kind: str, settings: Settings, lang: Lang) -> pd.DataFrame:
     """One row per (session, student) with the best status the placed evidence of `kind` (punch,
     slot, leave, online) gives, checked-in/out times, watch minutes and a note. Slots that say
     nothing to attend give no row."""
     if evidence.empty:
-        return cast(pd.DataFrame, pd.DataFrame(columns=OUTPUT))
+        return pd.DataFrame(columns=OUTPUT)
     if kind == "punch":
         found = _punch_statuses(evidence, settings)
     elif kind == "online":
@@ -183,4 +186,4 @@ def combine(rows: pd.DataFrame) -> pd.DataFrame:
     best["checkin_at"] = rows.groupby(KEY)["checkin_at"].min()
     best["checkout_at"] = rows.groupby(KEY)["checkout_at"].max()
     best["watch_minutes"] = rows.groupby(KEY)["watch_minutes"].max()
-    return cast(pd.DataFrame, best.reset_index()[OUTPUT])
+    return best.reset_index()[OUTPUT]

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import urllib.parse
-from typing import Any, cast
+from typing import cast
 
 import pandas as pd
 
 from trainbook import values
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
@@ -25,15 +26,15 @@ def session_plan(master: Master) -> pd.DataFrame:
     frame["start_at"] = frame["date"] + pd.to_timedelta(frame["start"]).fillna(pd.Timedelta(0))
     frame["end_at"] = frame["date"] + pd.to_timedelta(frame["end"]).fillna(pd.Timedelta(0))
     frame["group_set"] = values.id_sets(frame["groups"])
-    return cast(pd.DataFrame, frame.set_index("session_id").sort_values("start_at"))
+    return frame.set_index("session_id").sort_values("start_at")
 
 
-def program_end(settings: Any, plan: pd.DataFrame) -> pd.Timestamp:
+def program_end(settings: Settings, plan: pd.DataFrame) -> pd.Timestamp:
     """The program's last day: the settings' end date, else its last session's (NaT with neither)."""
     return pd.Timestamp(settings.end_date) if settings.end_date else cast(pd.Timestamp, plan["date"].max())
 
 
-def program_ended(settings: Any, plan: pd.DataFrame, day: pd.Timestamp) -> bool:
+def program_ended(settings: Settings, plan: pd.DataFrame, day: pd.Timestamp) -> bool:
     """Whether the program is over by `day`."""
     end = program_end(settings, plan)
     return bool(pd.notna(end) and day >= end)
@@ -45,7 +46,7 @@ def unrecorded(master: Master, plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.Da
     attendance = master.frame("attendance")
     recorded = set(values.text(attendance["session_id"]).dropna()) if "session_id" in attendance else set()
     held = plan[(plan["date"] <= as_of) & (plan["required"] == "yes")]
-    return cast(pd.DataFrame, held[~held.index.isin(recorded)])
+    return held[~held.index.isin(recorded)]
 
 
 def session_label(session_id: str, row: pd.Series) -> str:
@@ -54,7 +55,7 @@ def session_label(session_id: str, row: pd.Series) -> str:
     return f"{session_id} {row.get('title') or ''}{day}".strip()
 
 
-def checkin_url(row: pd.Series, session_id: str, settings: Any) -> str:
+def checkin_url(row: pd.Series, session_id: str, settings: Settings) -> str:
     """A session's check-in link: its own, or one built from the settings' template."""
     if isinstance(row.get("checkin_url"), str) and row["checkin_url"].strip():
         return str(row["checkin_url"]).strip()

@@ -11,7 +11,8 @@ from pydantic import ValidationError
 from trainbook import values
 from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.settings import Settings
-from trainbook.workbook.master import Master, normalize
+from trainbook.values import normalize
+from trainbook.workbook.master import Master
 
 
 def read_settings(master: Master) -> Settings:

@@ -9,7 +9,7 @@ import hashlib
 import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 
 import pandas as pd
 import qrcode
@@ -94,7 +94,7 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
         return CertificateRun(sheet, lang=lang, ended=as_of if program_ended(settings, plan, pd.Timestamp(as_of)) else None,
                               nameless=nameless)
     facts = {"program": program, "organizer": settings.organizer or "", "verify": settings.certificate_verify_template}
-    pages = [(record, _texts(record, facts, lang)) for record in new.to_dict("records")]
+    pages = [(record, _texts(record, facts, lang)) for record in cast(list[dict[str, Any]], new.to_dict("records"))]
     combined_name = "结业证书-全部.pdf" if lang == "zh" else "certificates-all.pdf"
     names = unique_names([combined_name, *(record["file"] for record in new.to_dict("records"))])[1:]
     with tempfile.TemporaryDirectory() as scratch, staged(folder, lang) as stage:  # every file whole, or none

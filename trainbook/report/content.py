@@ -7,7 +7,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -18,6 +18,7 @@ from trainbook.metrics.aggregates import OTHER, by, by_session, feedback_overall
 from trainbook.metrics.dashboard import headline, risk_counts, score_bands, session_labels
 from trainbook.schema.columns import labels
 from trainbook.schema.report import COMMENTS, DEPARTMENTS, FEEDBACK_BY_SESSION, SESSIONS, STUDENTS
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook.master import Master
 
@@ -109,7 +110,7 @@ def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, 
         unrecorded=result.unrecorded)
 
 
-def _period(settings: Any, result: Progress, lang: Lang, department: str | None) -> str:
+def _period(settings: Settings, result: Progress, lang: Lang, department: str | None) -> str:
     zh = lang == "zh"
     parts = [f"部门：{department}" if zh else f"Department: {department}"] if department else []
     if settings.organizer:
@@ -126,7 +127,7 @@ def _students(people: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     rows = rows.reset_index()
     for column, choices in (("grade", GRADE), ("certificate", CERTIFICATE), ("risk", RISK)):
         rows[column] = rows[column].map(labels(choices, lang))
-    return cast(pd.DataFrame, rows.reindex(columns=STUDENTS.keys))
+    return rows.reindex(columns=STUDENTS.keys)
 
 
 def _departments(people: pd.DataFrame, minimum: int, lang: Lang) -> pd.DataFrame:
@@ -138,12 +139,12 @@ def _departments(people: pd.DataFrame, minimum: int, lang: Lang) -> pd.DataFrame
     table["last"] = table["department"] == OTHER[lang]
     table = table.sort_values(["last", "high_risk", "medium_risk", "attendance_rate"],
                               ascending=[True, False, False, True], kind="stable")
-    return cast(pd.DataFrame, table.reindex(columns=DEPARTMENTS.keys))
+    return table.reindex(columns=DEPARTMENTS.keys)
 
 
-def _sessions(statuses: pd.DataFrame, result: Progress, settings: Any) -> pd.DataFrame:
+def _sessions(statuses: pd.DataFrame, result: Progress, settings: Settings) -> pd.DataFrame:
     table = by_session(statuses, result.plan, settings).sort_values("date", kind="stable")
-    return cast(pd.DataFrame, table.rename_axis("session_id").reset_index().reindex(columns=SESSIONS.keys))
+    return table.rename_axis("session_id").reset_index().reindex(columns=SESSIONS.keys)
 
 
 def _in_order(keys: pd.Index, order: pd.Index | pd.Series, last: str) -> list[object]:
@@ -156,7 +157,7 @@ def _in_order(keys: pd.Index, order: pd.Index | pd.Series, last: str) -> list[ob
 def _feedback(summary: pd.DataFrame, label: Any, first: str) -> pd.DataFrame:
     table = summary.reset_index(names=first)
     table[first] = table[first].map(label)
-    return cast(pd.DataFrame, table.reindex(columns=[first, *(c.key for c in FEEDBACK_BY_SESSION[1:])]))
+    return table.reindex(columns=[first, *(c.key for c in FEEDBACK_BY_SESSION[1:])])
 
 
 def _comments(responses: pd.DataFrame, names: dict[str, str], minimum: int, lang: Lang) -> pd.DataFrame:
@@ -164,7 +165,7 @@ def _comments(responses: pd.DataFrame, names: dict[str, str], minimum: int, lang
     one (never in the order of who wrote them or when); a session with fewer than `minimum`
     responses keeps its comments out, as its ratings are folded: they could be told apart."""
     if "comments" not in responses:
-        return cast(pd.DataFrame, pd.DataFrame(columns=[c.key for c in COMMENTS]))
+        return pd.DataFrame(columns=[c.key for c in COMMENTS])
     sizes = responses.groupby(responses["session_id"].fillna(""))["overall"].transform("size")
     given = responses[values.present(responses["comments"]) & (sizes >= minimum)]
     order = {session: i for i, session in enumerate(names)}
@@ -172,5 +173,4 @@ def _comments(responses: pd.DataFrame, names: dict[str, str], minimum: int, lang
                           "session": [names.get(s, s) if isinstance(s, str) else WHOLE_PROGRAM[lang]
                                       for s in given["session_id"]],
                           "comments": given["comments"].astype(str).str.strip()})
-    return cast(pd.DataFrame,
-                table.sort_values(["order", "comments"], kind="stable")[["session", "comments"]].reset_index(drop=True))
+    return table.sort_values(["order", "comments"], kind="stable")[["session", "comments"]].reset_index(drop=True)

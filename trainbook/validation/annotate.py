@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 
 from trainbook.i18n import last_run
@@ -25,7 +23,7 @@ def issues_frame(report: Report, master: Master) -> pd.DataFrame:
         rows.append({"severity": label[issue.severity], "sheet": issue.sheet_name, "row": issue.row,
                      "column": issue.header, "cell": Link(shown, target), "code": issue.code,
                      "message": issue.message, "value": issue.value})
-    return cast(pd.DataFrame, pd.DataFrame(rows, columns=BY_KEY["issues"].keys))
+    return pd.DataFrame(rows, columns=BY_KEY["issues"].keys)
 
 
 def annotation(report: Report, master: Master) -> Update:

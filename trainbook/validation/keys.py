@@ -11,7 +11,8 @@ from trainbook import values
 from trainbook.i18n import Lang
 from trainbook.schema.sheets import BY_KEY, SHEETS
 from trainbook.validation.report import Finding
-from trainbook.workbook.master import Master, normalize
+from trainbook.values import normalize
+from trainbook.workbook.master import Master
 
 UNKNOWN_CODE = {
     "enrollment": "unknown-student",
@@ -47,8 +48,8 @@ def _repeats(frame: pd.DataFrame, columns: list[str], column: str, code: str, sh
     groups = keys[dup].groupby(keys[dup], sort=False).groups
     rows, others, vals = [], [], []
     extras: dict[str, list[object]] = {k: [] for k in extra}
-    for members in groups.values():
-        members = sorted(members)
+    for group in groups.values():
+        members = sorted(group)
         for row in members[1:]:
             rows.append(row)
             others.append("、".join(str(r) for r in members if r != row))
@@ -72,7 +73,7 @@ def check_duplicates(master: Master) -> Iterator[Finding]:
         if sheet.natural_key and all(k in table.frame for k in sheet.natural_key):
             frame = pd.DataFrame({k: values.text(table.frame[k]) for k in sheet.natural_key})
             first, *rest = sheet.natural_key
-            label = frame[first].str.cat([frame[k] for k in rest], sep=" + ")
+            label = frame[first].str.cat(frame[rest], sep=" + ")
             yield from _repeats(frame, list(sheet.natural_key), rest[-1], "duplicate-record", sheet.key,
                                 frame[rest[-1]], key=label)
 

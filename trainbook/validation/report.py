@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import pandas as pd
 
@@ -98,8 +98,8 @@ class Report:
         return [tuple(getattr(i, f) for f in fields) for i in self.issues]
 
     def to_frame(self) -> pd.DataFrame:
-        return cast(pd.DataFrame, pd.DataFrame([asdict(i) | {"cell": i.cell} for i in self.issues],
-                                               columns=[*Issue.__dataclass_fields__, "cell"]))
+        return pd.DataFrame([asdict(i) | {"cell": i.cell} for i in self.issues],
+                            columns=[*Issue.__dataclass_fields__, "cell"])
 
     def to_json(self) -> dict[str, Any]:
         data = {"path": self.path, "ok": self.ok, "errors": self.errors, "warnings": self.warnings,
@@ -121,9 +121,9 @@ class Reports(list[Report]):
                   pd.DataFrame({"severity": ["error"], "error": [r.error]}) for r in self]
         columns = ["path", *Issue.__dataclass_fields__, "cell", "error"]
         if not frames:
-            return cast(pd.DataFrame, pd.DataFrame(columns=columns))
+            return pd.DataFrame(columns=columns)
         table = pd.concat([f.assign(path=r.path) for f, r in zip(frames, self) if len(f)], ignore_index=True)
-        return cast(pd.DataFrame, table.reindex(columns=columns))
+        return table.reindex(columns=columns)
 
 
 def _display(value: object) -> str:

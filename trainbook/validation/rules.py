@@ -13,7 +13,8 @@ from trainbook.schema.notice_templates import PLACEHOLDERS, unknown_placeholders
 from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.sheets import BY_KEY
 from trainbook.validation.report import Finding
-from trainbook.workbook.master import Master, normalize
+from trainbook.values import normalize
+from trainbook.workbook.master import Master
 
 
 def check_unrecorded(master: Master, as_of: pd.Timestamp) -> Iterator[Finding]:

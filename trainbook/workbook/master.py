@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -17,12 +16,8 @@ from trainbook.i18n import LANGS, Lang
 from trainbook.schema.columns import Sheet
 from trainbook.schema.sheets import BY_KEY, SHEETS
 from trainbook.uniques import distinct
+from trainbook.values import normalize
 from trainbook.workbook.sheet_xml import column_letter
-
-
-def normalize(text: object) -> str:
-    """Header and sheet-name matching key: NFKC, no whitespace, case-folded."""
-    return "".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
 
 
 @cache
@@ -124,7 +119,7 @@ def append_rows(frame: pd.DataFrame, new: pd.DataFrame) -> pd.DataFrame:
     if not len(new):
         return frame
     top = max(int(frame.index.max()) if len(frame) else 1, 1)
-    return cast(pd.DataFrame, pd.concat([frame, new.set_axis(pd.RangeIndex(top + 1, top + 1 + len(new)))]))
+    return pd.concat([frame, new.set_axis(pd.RangeIndex(top + 1, top + 1 + len(new)))])
 
 
 def layout_table(sheet: Sheet, name: str, cells: pd.DataFrame) -> Table:
@@ -201,7 +196,7 @@ class Master:
         """The sheet's rows, or an empty frame with its declared columns when the sheet is absent."""
         table = self.tables.get(key)
         if table is None:
-            return cast(pd.DataFrame, pd.DataFrame(columns=BY_KEY[key].keys, dtype=object))
+            return pd.DataFrame(columns=BY_KEY[key].keys, dtype=object)
         return table.frame
 
 

@@ -10,7 +10,7 @@ from trainbook.i18n import Lang, listing, message
 from trainbook.importers import parsing
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import IDENTITY, Evidence
-from trainbook.workbook.master import normalize
+from trainbook.values import normalize
 
 
 class ExportKind:
@@ -66,7 +66,7 @@ def when(table: ExportTable, header: str | None, day: pd.Series | None = None) -
     """The date-times of a column (bare times on `day`; no column, none); every filled cell that is
     none is noted on the table, so that the merge says which rows lost their time and why."""
     if header is None:
-        return cast(pd.Series, pd.Series(pd.NaT, index=table.rows.index, dtype="datetime64[ns]"))
+        return pd.Series(pd.NaT, index=table.rows.index, dtype="datetime64[ns]")
     raw = table.rows[header]
     parsed = parsing.when(raw, day)
     text = raw.astype(str).str.strip()

@@ -5,7 +5,6 @@ pair is a piece of evidence of its own: a result never speaks for another pair."
 from __future__ import annotations
 
 import re
-from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -14,7 +13,7 @@ from trainbook.i18n import Lang
 from trainbook.importers.kinds.base import ExportKind, day_of, has, identity, when
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import SLOT
-from trainbook.workbook.master import normalize
+from trainbook.values import normalize
 
 SIDE_COLUMN = re.compile(r"^(上班|下班|onduty|offduty)(\d*)/?(打卡时间|打卡结果|checktime|time|result)$")
 SHIFT_SPAN = re.compile(r"(\d{1,2}:\d{2})\s*[-~～至到]\s*(次日|第二天)?\s*(\d{1,2}:\d{2})")
@@ -84,7 +83,7 @@ class DailyStatsImporter(ExportKind):
             said = piece[["on_at", "off_at", "on_result", "off_result"]].notna().any(axis=1)
             pieces.append(piece[said & day.notna()])
         out = pd.concat(pieces) if pieces else who.iloc[0:0]
-        return cast(pd.DataFrame, out.assign(day_result=None, slot=out["slot"].astype(np.int64)) if len(out) else out)
+        return out.assign(day_result=None, slot=out["slot"].astype(np.int64)) if len(out) else out
 
 
 def _word(value: object) -> str | None:

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -51,4 +49,4 @@ class EnrollmentFormImporter(ExportKind):
         filled = table.column("是否填写")
         if filled:
             out = out[~rows[filled].astype(str).str.contains("未")]
-        return cast(pd.DataFrame, out[out["name"].notna()])
+        return out[out["name"].notna()]

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -37,4 +35,4 @@ class ExamImporter(ExportKind):
         out["at"] = when(table, submitted) if submitted else pd.NaT
         title = table.column(*TITLE)
         out["title"] = rows[title] if title else (table.title or table.sheet)
-        return cast(pd.DataFrame, out[out["score"].notna()])
+        return out[out["score"].notna()]

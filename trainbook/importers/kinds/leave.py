@@ -94,4 +94,4 @@ class LeaveImporter(ExportKind):
         out["leave_to"] = moments(end, end=True)
         kind = table.column(*KIND)
         out["note"] = rows[kind] if kind else None
-        return cast(pd.DataFrame, out[approved(table) & out["leave_from"].notna()])
+        return out[approved(table) & out["leave_from"].notna()]

@@ -9,7 +9,7 @@ from trainbook.importers import parsing
 from trainbook.importers.kinds.base import ExportKind, has, identity
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import ONLINE
-from trainbook.workbook.master import normalize
+from trainbook.values import normalize
 
 LIVE = ("观看直播", "直播观看时长", "Live Watch Time", "Watched Live")
 REPLAY = ("观看回放", "回放观看时长", "Replay Watch Time", "Watched Replay")

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -40,4 +38,4 @@ class MeetingImporter(ExportKind):
         title = table.column(*TITLE)
         out["title"] = rows[title] if title else table.sheet
         out["online"] = True
-        return cast(pd.DataFrame, out[out["at"].notna() | out["live_minutes"].notna()])
+        return out[out["at"].notna() | out["live_minutes"].notna()]

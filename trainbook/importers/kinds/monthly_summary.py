@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Iterable
 from typing import Any, cast
 
 import numpy as np
@@ -32,6 +33,7 @@ TIMES = re.compile(r"^[(（]([^()（）]*)[)）]$")
 APPROVAL = re.compile(r"^(?P<what>\D*?)(?P<m1>\d{1,2})-(?P<d1>\d{1,2})\s+(?P<t1>\d{1,2}:\d{2})\s*到\s*"
                       r"(?P<m2>\d{1,2})-(?P<d2>\d{1,2})\s+(?P<t2>\d{1,2}:\d{2})")
 COLUMNS = ["slot", "on_result", "off_result", "day_result", "on_at", "off_at", "leave_from", "leave_to"]
+NAT: Any = pd.NaT  # as a column's value: pandas-stubs' assign() takes no NaT
 
 
 def read_cell(text: str, day: dt.date) -> list[dict[str, Any]]:
@@ -133,7 +135,7 @@ class MonthlySummaryImporter(ExportKind):
         cells = cells[cells.astype(str).str.strip() != ""]
         records: list[dict[str, Any]] = []
         index: list[int] = []
-        for (row, day), text in cells.items():
+        for (row, day), text in cast(Iterable[tuple[tuple[int, dt.date], object]], cells.items()):  # stacked: (row, day)
             for slot in read_cell(str(text), day):
                 records.append({**slot, "day": pd.Timestamp(day)})
                 index.append(row)
@@ -142,7 +144,7 @@ class MonthlySummaryImporter(ExportKind):
         for column in ("on_at", "off_at", "leave_from", "leave_to", "day"):
             found[column] = pd.to_datetime(found[column])
         found["slot"] = found["slot"].astype("Int64")
-        return cast(pd.DataFrame, identity(table).join(found, how="inner").assign(planned_from=pd.NaT, planned_to=pd.NaT))
+        return identity(table).join(found, how="inner").assign(planned_from=NAT, planned_to=NAT)
 
     def notes(self, table: ExportTable, lang: Lang) -> list[str]:
         return super().notes(table, lang) + unplaced_note(table, lang)

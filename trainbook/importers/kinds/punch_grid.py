@@ -28,17 +28,16 @@ def punches(cells: pd.Series) -> pd.DataFrame:
     later one belongs to the next day. Times that are no time (08:99) are left out."""
     found = cells.astype(str).str.extractall(TIME)
     if found.empty:
-        return cast(pd.DataFrame,
-                    pd.DataFrame({"at": pd.Series(dtype="datetime64[ns]"), "day": pd.Series(dtype="datetime64[ns]")}))
+        return pd.DataFrame({"at": pd.Series(dtype="datetime64[ns]"), "day": pd.Series(dtype="datetime64[ns]")})
     h, m = found["h"].astype(int), found["m"].astype(int)
     ok = (h <= 24) & (m <= 59)
     found, minutes = found[ok], (h[ok] % 24) * 60 + m[ok]
-    cell = found.index.droplevel("match")
+    cell = cast(pd.MultiIndex, found.index).droplevel("match")  # extractall: (row, date, match)
     earlier_max = minutes.groupby(level=[0, 1]).cummax().groupby(level=[0, 1]).shift(fill_value=-1)
     next_day = (minutes < OVERNIGHT_BEFORE) & (minutes < earlier_max)
     day = pd.to_datetime(cell.get_level_values(1))
     at = day + pd.to_timedelta(minutes.to_numpy() + next_day.to_numpy() * 1440, unit="min")
-    return cast(pd.DataFrame, pd.DataFrame({"at": at, "day": day}, index=cell.get_level_values(0)))
+    return pd.DataFrame({"at": at, "day": day}, index=cell.get_level_values(0))
 
 
 class PunchGridImporter(ExportKind):
@@ -57,9 +56,9 @@ class PunchGridImporter(ExportKind):
     def read(self, table: ExportTable, lang: Lang) -> pd.DataFrame:
         block = dated(table, day_block(table), lang)
         headers = [h for h, _ in block.days]
-        cells = table.rows[headers].rename(columns=dict(block.days)).stack()
+        cells = cast(pd.Series, table.rows[headers].rename(columns=dict(block.days)).stack())  # one column level: a Series
         found = punches(cells)
-        return cast(pd.DataFrame, identity(table).join(found, how="inner"))
+        return identity(table).join(found, how="inner")
 
     def notes(self, table: ExportTable, lang: Lang) -> list[str]:
         return super().notes(table, lang) + unplaced_note(table, lang)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -38,4 +36,4 @@ class PunchRecordsImporter(ExportKind):
         planned, result = table.column(*PLANNED), table.column(*RESULT)
         out["planned_at"] = when(table, planned, day) if planned else pd.NaT
         out["result"] = table.rows[result] if result else None
-        return cast(pd.DataFrame, out[out["at"].notna()])
+        return out[out["at"].notna()]

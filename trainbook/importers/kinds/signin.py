@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import cast
-
 import pandas as pd
 
 from trainbook.i18n import Lang
@@ -34,4 +32,4 @@ class SigninImporter(ExportKind):
         else:
             day = day_of(table, table.column("日期", "Date"))
             out["at"] = when(table, table.column("时间", "Time"), day)
-        return cast(pd.DataFrame, out[out["at"].notna()])
+        return out[out["at"].notna()]

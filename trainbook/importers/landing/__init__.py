@@ -5,13 +5,13 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import pandas as pd
 
 from trainbook.importers.landing import attendance, enrollment, feedback, scores, submissions
 from trainbook.importers.landing.rows import Landed
 from trainbook.schema.evidence import Evidence, Target
+from trainbook.schema.settings import Settings
 from trainbook.workbook.master import Master
 
 
@@ -23,7 +23,7 @@ class Landing:
 
     evidence: Evidence
     stamp: str
-    settings: Any
+    settings: Settings
     digest: str = ""
     session: str | None = None
     assessment: str | None = None

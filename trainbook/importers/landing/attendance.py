@@ -3,7 +3,7 @@ program's policy, and per (session, student) the best status kept."""
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import cast
 
 import numpy as np
 import pandas as pd
@@ -14,11 +14,12 @@ from trainbook.importers.sessions import assign, session_table, student_groups
 from trainbook.policy.attendance import KEY, combine, slot_statuses, statuses
 from trainbook.schema.columns import labels
 from trainbook.schema.evidence import Evidence
+from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY
 from trainbook.workbook.master import Master
 
 
-def land(master: Master, matched: pd.DataFrame, kind: Evidence, stamp: str, settings: Any,
+def land(master: Master, matched: pd.DataFrame, kind: Evidence, stamp: str, settings: Settings,
          session: str | None = None) -> Landed:
     """Place matched evidence (one `student_id` per row) on sessions and combine the statuses it
     gives with the attendance sheet; evidence no session takes, or that says the day is not one to

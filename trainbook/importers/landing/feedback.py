@@ -9,7 +9,8 @@ import pandas as pd
 
 from trainbook.importers.landing.rows import Landed, put
 from trainbook.policy.plan import session_plan
-from trainbook.workbook.master import Master, normalize
+from trainbook.values import normalize
+from trainbook.workbook.master import Master
 
 
 def feedback_sessions(plan: pd.DataFrame, titles: pd.Series, submitted: pd.Series) -> pd.Series:

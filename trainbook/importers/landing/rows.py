@@ -16,7 +16,8 @@ from trainbook.i18n import listing, message
 from trainbook.importers.identity import clean_name
 from trainbook.schema.columns import Choice
 from trainbook.schema.sheets import MANUAL_SOURCE
-from trainbook.workbook.master import Master, append_rows, normalize
+from trainbook.values import normalize
+from trainbook.workbook.master import Master, append_rows
 
 Counts = dict[str, int]
 NOTHING: Counts = {"inserted": 0, "updated": 0, "unchanged": 0}
@@ -31,7 +32,7 @@ def _is_manual(source: pd.Series) -> pd.Series:
 def manual(frame: pd.DataFrame) -> pd.Series:
     """Rows whose source is 手工: the coordinator's own word, never overwritten."""
     if "source" not in frame:
-        return cast(pd.Series, pd.Series(False, index=frame.index))
+        return pd.Series(False, index=frame.index)
     return _is_manual(frame["source"]).astype(bool)
 
 
@@ -64,7 +65,8 @@ def put(existing: pd.DataFrame, key_columns: list[str], new: pd.DataFrame,
     found = at.notna().to_numpy()
     targets = at[found].astype(np.int64).to_numpy()
     old, incoming = existing.loc[targets].reset_index(drop=True), new[found].reset_index(drop=True)
-    keep = manual(existing).loc[targets].to_numpy() | (same(old, incoming) if len(old) else np.zeros(0, bool))
+    keep = (manual(existing).loc[targets].to_numpy()  # type: ignore[index]  # pandas-stubs: Series.loc takes no int array
+            | (same(old, incoming) if len(old) else np.zeros(0, bool)))
     changes = new[found][~keep].to_numpy(dtype=object)
     before = existing.loc[targets[~keep], list(new.columns)].to_numpy(dtype=object)
     blank = pd.isna(changes)
