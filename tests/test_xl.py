@@ -114,3 +114,53 @@ def test_merge_button_reads_the_paste_sheet_merges_and_clears_it(tmp_path: Path,
     assert [a for a in actions if a["func"] == "sheetClearContents"][0]["sheet_position"] == names.index("粘贴区")
     alerts = [a for a in actions if a["func"] == "alert"]
     assert len(alerts) == 1 and "新增 1" in alerts[0]["args"][0]
+
+
+def test_both_engines_write_every_field_of_an_update() -> None:
+    """An operation's Update means the same through either engine: each writes every field."""
+    import dataclasses
+    import inspect
+
+    from trainbook.workbook.xlwings_engine import XlwingsEngine
+
+    for engine, own in ((FileEngine, {"unmark"}), (XlwingsEngine, set())):  # the file engine finds its marks itself
+        source = inspect.getsource(engine)
+        missing = [f.name for f in dataclasses.fields(Update) if f"update.{f.name}" not in source and f.name not in own]
+        assert not missing, (engine.__name__, missing)
+
+
+class _Series:
+    def __init__(self, formula: str) -> None:
+        self.Formula = formula
+
+
+class _Collection:
+    def __init__(self, formulas: list[str]) -> None:
+        self.items = [_Series(f) for f in formulas]
+        self.Count = len(self.items)
+
+    def Item(self, n: int) -> _Series:  # noqa: N802 — Excel's object model
+        return self.items[n - 1]
+
+
+class _Chart:
+    def __init__(self, formulas: list[str]) -> None:
+        self.collection = _Collection(formulas)
+        self.api = (object(), self)
+
+    def SeriesCollection(self) -> _Collection:  # noqa: N802
+        return self.collection
+
+
+def test_the_button_engine_ends_charts_at_the_last_row_through_excels_object_model() -> None:
+    from types import SimpleNamespace
+
+    from trainbook.workbook.xlwings_engine import XlwingsEngine
+
+    chart = _Chart(["=SERIES('看板'!$A$4,'看板'!$A$5:$A$105,'看板'!$B$5:$B$105,1)",
+                    "=SERIES(,'看板'!$A$5:$A$105,'看板'!$C$5:$C$105,2)"])
+    remote = SimpleNamespace(api=None)  # a client without Excel's object model: left as it is
+    sheet = SimpleNamespace(name="看板", charts=[chart, remote])
+    XlwingsEngine._chart_ranges(sheet, 5, {"A": 9, "B": 9, "C": 7})
+    assert [s.Formula for s in chart.collection.items] == [
+        "=SERIES('看板'!$A$4,'看板'!$A$5:$A$9,'看板'!$B$5:$B$9,1)", "=SERIES(,'看板'!$A$5:$A$9,'看板'!$C$5:$C$7,2)"]

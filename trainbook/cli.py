@@ -17,6 +17,7 @@ import click
 
 from trainbook.errors import TrainbookError
 from trainbook.i18n import default_lang, listing, message
+from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE
 
 INTERNAL_ERROR = 4
 LANG = default_lang()  # the command line's own language, before any workbook is read (TRAINBOOK_LANG)
@@ -141,6 +142,25 @@ WholeGroup.group_class = WholeGroup
 def main(ctx: click.Context, debug: bool) -> None:
     ctx.obj = {"debug": debug}
     ctx.call_on_close(gc.freeze)  # nothing is left to collect: exit without a last sweep of all that was imported
+
+
+class LazyHelp(click.Option):
+    """An option whose help is worked out only when --help shows it (it needs modules that every
+    other run can skip)."""
+
+    def __init__(self, *args: Any, help: Callable[[], str], **kwargs: Any) -> None:  # noqa: A002 — click's name
+        super().__init__(*args, **kwargs)
+        self.lazy_help = help
+
+    def get_help_record(self, ctx: click.Context) -> tuple[str, str] | None:
+        self.help = self.lazy_help()
+        return super().get_help_record(ctx)
+
+
+def _export_kinds() -> list[str]:
+    from trainbook.importers.kinds import BY_KEY
+
+    return sorted(BY_KEY)
 
 
 def _export_kind(value: str | None) -> str | None:
@@ -332,10 +352,9 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
 @click.argument("book", type=click.Path(path_type=Path))
 @click.argument("exports", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--kind", metavar=T("类型", "KIND"), callback=lambda ctx, param, value: _export_kind(value),
-              help=T("导出类型（punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
-                     "leave, enrollment_form, exam, homework, questionnaire），不想让 trainbook 自动识别时使用。",
-                     "The export kind (punch_records, daily_stats, punch_grid, monthly_summary, signin, live, meeting, "
-                     "leave, enrollment_form, exam, homework, questionnaire), when detection should not decide."))
+              cls=LazyHelp, help=lambda: T("导出类型（{}），不想让 trainbook 自动识别时使用。",
+                                           "The export kind ({}), when detection should not decide.").format(
+                  ", ".join(_export_kinds())))
 @click.option("--session", metavar=T("课次编号", "ID"),
               help=T("把所有考勤记录放到这个课次编号。", "Put all attendance evidence on this session ID."))
 @click.option("--assessment", metavar=T("考核编号", "ID"),
@@ -421,9 +440,9 @@ def notices(book: Path, as_of: dt.date | None, out: Path | None, fmt: str) -> No
 @click.option("--keyword", metavar=T("关键词", "WORD"),
               help=T("机器人要求的关键词，会加到每条消息里。", "A keyword the robot requires in every message."))
 @click.option("--kinds", metavar=T("类型,…", "KIND,…"),
-              help=T("要发送的通知类型，用逗号分隔（默认只发适合群聊的：课前提醒、作业提醒、作业逾期、"
-                     "问卷邀请、资料更新）。",
-                     "Notice kinds to send, comma-separated (default: those fit for a group chat)."))
+              help=T("要发送的通知类型，用逗号分隔（默认只发适合群聊的：{}）。",
+                     "Notice kinds to send, comma-separated (default: those fit for a group chat: {}).").format(
+                  listing((BY_KIND[k].texts(LANG)[0] if LANG == "zh" else k for k in GROUP_SAFE), LANG)))
 @click.option("--dry-run", is_flag=True, help=T("只说会发什么，不发送。", "Say what would be sent; send nothing."))
 def send(book: Path, name: str | None, webhook: str | None, secret: str | None, keyword: str | None,
          kinds: str | None, dry_run: bool) -> None:

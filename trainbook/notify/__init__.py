@@ -19,7 +19,7 @@ import pandas as pd
 from trainbook import values
 from trainbook.i18n import MESSAGES, Lang, listing, message
 from trainbook.metrics import compute
-from trainbook.notify.due import KINDS, due_notices
+from trainbook.notify.due import due_notices
 from trainbook.policy.settings import read_settings
 from trainbook.schema.columns import labels
 from trainbook.schema.notice_templates import BY_KIND, NOTICE_TEMPLATES, PLACEHOLDER_KEY, unknown_placeholders
@@ -64,7 +64,7 @@ class NoticeRun:
         lang = lang or self.lang
         counts = self.pending["kind"].value_counts()
         kinds = listing((f"{kind_label(k, lang)} {counts[k]}" if lang == "zh" else f"{kind_label(k, lang)}: {counts[k]}"
-                         for k in KINDS if k in counts), lang)
+                         for k in BY_KIND if k in counts), lang)
         lines = [message("notices-result", lang, as_of=self.as_of, pending=len(self.pending), new=self.new,
                          cancelled=self.cancelled, kinds=kinds or "—")]
         lines += self.held

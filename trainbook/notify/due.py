@@ -20,8 +20,6 @@ from trainbook.schema.sheets import BY_KEY, GRADE, RISK
 from trainbook.workbook.master import Master
 
 ATTENDED = ("present", "late", "early_leave")
-KINDS = ("enroll-confirm", "enroll-rejected", "session-reminder", "absence-followup", "task-reminder",
-         "task-overdue", "risk-warning", "completion", "feedback-request", "material-update")
 
 
 def notice_id(kind: str, event: str, student_id: str, audience: str = "student") -> str:

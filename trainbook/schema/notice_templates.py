@@ -10,9 +10,13 @@ from trainbook.i18n import Lang
 
 @dataclass(frozen=True)
 class NoticeTemplate:
+    """A notice kind, declared once: its key, its default texts, and whether a whole group may
+    read it (then a group robot sends it by default; the others go to each person privately)."""
+
     kind: str  # the notice kind's stable key (notice ids and --kinds use it)
     zh: tuple[str, str, str]  # name, subject, body
     en: tuple[str, str, str]
+    group_safe: bool = False
 
     def texts(self, lang: Lang) -> tuple[str, str, str]:
         return self.zh if lang == "zh" else self.en
@@ -33,6 +37,7 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
         "session-reminder",
         ("课前提醒", "【{项目}】{课次} 即将开始", "{姓名}，您好！{课次}将于{日期} {时间}在{地点}开始，请准时签到：{签到链接}"),
         ("Session reminder", "[{program}] {session} is coming up", "Hello {name}, {session} starts on {date} at {time} in {location}. Check in here: {checkin_url}"),
+        group_safe=True,
     ),
     NoticeTemplate(
         "absence-followup",
@@ -43,11 +48,13 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
         "task-reminder",
         ("作业提醒", "【{项目}】{任务} 即将截止", "{姓名}，您好！{任务}将于{截止时间}截止，请按时提交。"),
         ("Task reminder", "[{program}] {task} is due soon", "Hello {name}, {task} is due on {due_at}. Please hand it in on time."),
+        group_safe=True,
     ),
     NoticeTemplate(
         "task-overdue",
         ("作业逾期", "【{项目}】{任务} 已逾期", "{姓名}，您好！{任务}已于{截止时间}截止，您尚未提交，请尽快补交。"),
         ("Task overdue", "[{program}] {task} is overdue", "Hello {name}, {task} was due on {due_at} and we have not received it. Please hand it in soon."),
+        group_safe=True,
     ),
     NoticeTemplate(
         "risk-warning",
@@ -63,16 +70,18 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
         "feedback-request",
         ("问卷邀请", "【{项目}】请评价{课次}", "{姓名}，您好！请花一分钟评价{课次}，您的意见将帮助我们改进课程。"),
         ("Feedback request", "[{program}] How was {session}?", "Hello {name}, please take a minute to rate {session}; your answers help us improve."),
+        group_safe=True,
     ),
     NoticeTemplate(
         "material-update",
         ("资料更新", "【{项目}】资料已更新：{资料}", "{姓名}，您好！{资料}已更新，请查阅：{链接}"),
         ("Material update", "[{program}] Updated: {material}", "Hello {name}, {material} has been updated: {link}"),
+        group_safe=True,
     ),
 )
 BY_KIND: dict[str, NoticeTemplate] = {t.kind: t for t in NOTICE_TEMPLATES}
-# sent to a DingTalk group by default: nothing personal in them
-GROUP_SAFE = ("session-reminder", "task-reminder", "task-overdue", "feedback-request", "material-update")
+GROUP_SAFE = tuple(t.kind for t in NOTICE_TEMPLATES if t.group_safe)  # nothing personal in them
+PRIVATE = tuple(t.kind for t in NOTICE_TEMPLATES if not t.group_safe)
 
 # What a template may say, by the names a coordinator types in either language ({姓名} or {name}).
 PLACEHOLDERS: dict[str, tuple[str, str]] = {

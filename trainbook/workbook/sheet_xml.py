@@ -231,22 +231,32 @@ def set_texts(xml: bytes, texts: dict[str, str]) -> bytes:
     return xml
 
 
-def trim_chart_ranges(xml: bytes, sheet_name: str, first_row: int, last_rows: dict[str, int]) -> bytes:
-    """In a chart part, end every range of `sheet_name` that starts at `first_row` in a column of
-    `last_rows` at that column's last row, and drop the cached values (the cells are the truth)."""
-    quoted = re.escape(sheet_name.replace("'", "''"))
-
-    def trim(match: re.Match[bytes]) -> bytes:
-        column = match.group(2).decode()
+def trim_references(text: str, sheet_name: str, first_row: int, last_rows: dict[str, int]) -> str:
+    """Every range of `sheet_name` in `text` (a chart part, or a series formula) that starts at
+    `first_row` in a column of `last_rows`, ended at that column's last row."""
+    def trim(match: re.Match[str]) -> str:
+        column = match.group(2)
         if int(match.group(3)) != first_row or column not in last_rows:
             return match.group(0)
-        return match.group(1) + f"{last_rows[column]}".encode()
+        return match.group(1) + str(last_rows[column])
 
-    pattern = f"('?{quoted}'?!\\$([A-Z]+)\\$(\\d+):\\$[A-Z]+\\$)\\d+".encode()
-    if re.search(pattern, xml) is None:  # a chart of another sheet: not trainbook's to touch
+    return _ranges(sheet_name).sub(trim, text)
+
+
+def _ranges(sheet_name: str) -> re.Pattern[str]:
+    """A range of `sheet_name` ('看板'!$B$5:$B$40): its start, column, first row; the last row follows."""
+    quoted = re.escape(sheet_name.replace("'", "''"))
+    return re.compile(f"('?{quoted}'?!\\$([A-Z]+)\\$(\\d+):\\$[A-Z]+\\$)\\d+")
+
+
+def trim_chart_ranges(xml: bytes, sheet_name: str, first_row: int, last_rows: dict[str, int]) -> bytes:
+    """In a chart part, trim the ranges of `sheet_name` (`trim_references`) and drop the cached
+    values (the cells are the truth); a chart of another sheet is not trainbook's to touch."""
+    text = xml.decode("utf-8")
+    if _ranges(sheet_name).search(text) is None:
         return xml
-    xml = re.sub(pattern, trim, xml)
-    return re.sub(rb"<(\w+:)?(?:numCache|strCache)>.*?</\1?(?:numCache|strCache)>", b"", xml, flags=re.S)
+    trimmed = trim_references(text, sheet_name, first_row, last_rows)
+    return re.sub(r"<(\w+:)?(?:numCache|strCache)>.*?</\1?(?:numCache|strCache)>", "", trimmed, flags=re.S).encode()
 
 
 def clear_rows(xml: bytes) -> bytes:

@@ -22,7 +22,7 @@ from trainbook.workbook import journal
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
 from trainbook.workbook.engine import Cell, Picture, Update, added_sheet, require_sheets
 from trainbook.workbook.master import Master, Table, identify_sheets, refuse_non_master, table_from_values
-from trainbook.workbook.sheet_xml import Link, Rows, excel_serial
+from trainbook.workbook.sheet_xml import Link, Rows, excel_serial, trim_references
 from trainbook.workbook.template import LAST_RUN_CELLS
 
 MARK_COLOR = "#FFC7CE"
@@ -115,6 +115,23 @@ class XlwingsEngine:
             self._pictures(self.book.sheets[master.names[key]], pictures)
         for key, after in update.row_breaks.items():
             self._row_breaks(self.book.sheets[master.names[key]], after)
+        for key, (first_row, last_rows) in update.chart_ranges.items():
+            self._chart_ranges(self.book.sheets[master.names[key]], first_row, last_rows)
+
+    @staticmethod
+    def _chart_ranges(sheet: Any, first_row: int, last_rows: dict[str, int]) -> None:
+        """The sheet's charts ended at the data's last rows, series by series, through Excel's
+        object model. A client without it (the JSON book of xlwings' remote interpreter carries no
+        charts; macOS's scripting bridge names things otherwise) leaves the charts' full ranges,
+        whose empty rows chart as nothing."""
+        for chart in sheet.charts:
+            try:
+                series = chart.api[1].SeriesCollection()
+                for n in range(1, series.Count + 1):
+                    item = series.Item(n)
+                    item.Formula = trim_references(item.Formula, sheet.name, first_row, last_rows)
+            except (AttributeError, TypeError, IndexError):
+                continue
 
     @staticmethod
     def _pictures(sheet: Any, pictures: list[Picture]) -> None:
