@@ -82,8 +82,12 @@ def test_demo_builds_validates_and_says_where(tmp_path: Path) -> None:
         assert len(master.frame(key)) > 0, key
     notices = master.frame("notices")
     sent = notices[notices["status"] == "已发送"]
-    assert len(sent) > 0 and set(sent["kind"]) <= {"课前提醒", "作业提醒", "作业逾期", "问卷邀请", "资料更新"}
-    assert "发到本机模拟的钉钉机器人——已发送" in result.stdout
+    by_robot = sent[sent["channel"] == "钉钉群机器人"]
+    assert len(by_robot) > 0 and set(by_robot["kind"]) <= {"课前提醒", "作业提醒", "作业逾期", "问卷邀请", "资料更新"}
+    one_by_one = sent[sent["channel"] != "钉钉群机器人"]
+    assert set(one_by_one["channel"]) == {"钉钉工作通知", "邮件"}
+    assert set(one_by_one["kind"]) <= {"报名确认", "报名未通过", "缺勤跟进", "学习预警", "结业通知"}
+    assert "发到本机模拟的钉钉机器人——已发送" in result.stdout and "私人通知逐个发给本人" in result.stdout
     assert (tmp_path / "demo" / "通知.csv").exists() and (tmp_path / "demo" / "钉钉机器人消息.json").exists()
 
 

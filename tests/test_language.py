@@ -28,6 +28,8 @@ LATIN_IN_ZH = {  # names Chinese coordinators use as they are
     "trainbook", "xlsx", "xlsm", "xls",
     "csv", "json", "text", "zh", "en", "UserId", "NPS", "SHA", "Excel", "WPS", "LibreOffice", "UTF", "ID",
     "English",  # the language choice names each language in itself: 中文, English
+    "AppKey", "AppSecret", "AgentId",  # what DingTalk's developer console calls an app's credentials
+    "SMTP", "starttls", "ssl", "none",  # a mail account's server, and --tls's values
     *(kind.key for kind in KINDS),  # --kind's values
     *main.commands, "add", "list",  # the commands, and robot's
     "department",  # --by's value
@@ -91,8 +93,8 @@ def leaks(texts: list[str], theirs: set[str], lang: str) -> list[tuple[str, list
     found = []
     for text in dict.fromkeys(texts):
         rest = text
-        for value in data:
-            rest = rest.replace(value, " ")
+        for value in data:  # a value as a whole, not inside a word (fr in --from)
+            rest = re.sub(f"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", rest)
         rest = IDENTIFIER.sub(" ", rest)
         if lang == "en":
             words = CJK.findall(rest.replace("中文", ""))  # the language choice names Chinese in Chinese

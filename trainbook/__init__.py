@@ -27,6 +27,7 @@ OPERATIONS: dict[str, str] = {  # name → what it does; help(trainbook) lists t
     "progress": "attendance, tasks, scores, risk and certificates per student",
     "notices": "the notices due, kept in the notices sheet",
     "send": "the pending notices to a DingTalk group robot",
+    "send_private": "each pending personal notice to its own recipient: a DingTalk work notice or an e-mail",
     "qr": "a check-in QR code per session, and a sheet printing a page each",
     "certificates": "a certificate PDF for every student who completed the program",
     "share": "the manager report: a new workbook of figures only",
@@ -59,6 +60,7 @@ if TYPE_CHECKING:  # what the names above are, for type checkers (at run time ea
         read,
         records,
         send,
+        send_private,
         share,
         validate,
     )

@@ -11,13 +11,13 @@ import traceback
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager, nullcontext
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import click
 
 from trainbook.errors import TrainbookError
 from trainbook.i18n import default_lang, listing, message
-from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE
+from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE, PRIVATE
 
 INTERNAL_ERROR = 4
 LANG = default_lang()  # the command line's own language, before any workbook is read (TRAINBOOK_LANG)
@@ -304,15 +304,19 @@ class Day(click.ParamType):  # type: ignore[type-arg]  # generic only from click
 
 
 class AtLeastOne(click.ParamType):  # type: ignore[type-arg]  # as Day
-    """A whole number of at least one (how many books at once)."""
+    """A whole number of at least one (how many books at once, an app's AgentId). `quiet`: what was
+    given is not repeated (beside credentials, it may be one put in the wrong place)."""
 
     name = "integer"
+
+    def __init__(self, quiet: bool = False) -> None:
+        self.quiet = quiet
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> int:
         text = str(value).strip()
         if text.isdigit() and int(text) >= 1:
             return int(text)
-        self.fail(message("bad-count-option", LANG, value=value), param, ctx)
+        self.fail(message("bad-count-option", LANG, value="…" if self.quiet else value), param, ctx)
 
 
 DAY = Day()
@@ -426,9 +430,15 @@ def notices(book: Path, as_of: dt.date | None, out: Path | None, fmt: str) -> No
                 click.echo(message("out-written", result.lang, path=out))
 
 
-@main.command(help=T("把“通知”表里待发送的通知汇总后发到钉钉群机器人，成功的标为“已发送”。",
-                     "Send the pending notices to a DingTalk group robot as digests; those it accepts become Sent."))
+@main.command(help=T("把“通知”表里待发送的通知发出去：默认汇总后发到钉钉群机器人；加 --private 则把私人通知"
+                     "（报名确认、缺勤跟进、学习预警、结业通知等）逐个发给本人（钉钉工作通知或邮件）。成功的标为“已发送”。",
+                     "Send the pending notices: to a DingTalk group robot as digests, or with --private each personal "
+                     "notice (confirmations, absence follow-ups, risk warnings, completions…) to its own recipient by "
+                     "DingTalk work notice or e-mail. Those accepted become Sent."))
 @click.argument("book", type=click.Path(path_type=Path))
+@click.option("--private", is_flag=True,
+              help=T("逐个发给本人：钉钉工作通知（企业内部应用），找不到钉钉账号时发邮件。",
+                     "Each notice to its own recipient: a DingTalk work notice (the internal app), else an e-mail."))
 @click.option("--robot", "name", metavar=T("名称", "NAME"),
               help=T("用 trainbook robot add 保存的机器人（默认：“设置”表的“钉钉机器人”）。",
                      "A robot saved with trainbook robot add (default: Settings' DingTalk robot)."))
@@ -439,20 +449,34 @@ def notices(book: Path, as_of: dt.date | None, out: Path | None, fmt: str) -> No
                      "The signing secret (TRAINBOOK_ROBOT_SECRET is safer)."))
 @click.option("--keyword", metavar=T("关键词", "WORD"),
               help=T("机器人要求的关键词，会加到每条消息里。", "A keyword the robot requires in every message."))
+@click.option("--app", metavar=T("名称", "NAME"),
+              help=T("加 --private 时：用 trainbook app add 保存的钉钉应用（默认：“设置”表的“钉钉应用”）。",
+                     "With --private: a DingTalk app saved with trainbook app add (default: Settings' DingTalk app)."))
+@click.option("--mail", metavar=T("名称", "NAME"),
+              help=T("加 --private 时：用 trainbook mail add 保存的邮件账户（默认：“设置”表的“邮件账户”）。",
+                     "With --private: a mail account saved with trainbook mail add (default: Settings' Mail account)."))
 @click.option("--kinds", metavar=T("类型,…", "KIND,…"),
-              help=T("要发送的通知类型，用逗号分隔（默认只发适合群聊的：{}）。",
-                     "Notice kinds to send, comma-separated (default: those fit for a group chat: {}).").format(
-                  listing((BY_KIND[k].texts(LANG)[0] if LANG == "zh" else k for k in GROUP_SAFE), LANG)))
-@click.option("--dry-run", is_flag=True, help=T("只说会发什么，不发送。", "Say what would be sent; send nothing."))
-def send(book: Path, name: str | None, webhook: str | None, secret: str | None, keyword: str | None,
-         kinds: str | None, dry_run: bool) -> None:
-    from trainbook.operations import send as send_notices
-
+              help=T("要发送的通知类型，用逗号分隔（默认：群里只发适合群聊的：{}；加 --private 只发私人的：{}）。",
+                     "Notice kinds to send, comma-separated (default: to a group those fit for it: {}; with --private "
+                     "the personal ones: {}).").format(*(
+                  listing((BY_KIND[k].texts(LANG)[0] if LANG == "zh" else k for k in kinds), LANG)
+                  for kinds in (GROUP_SAFE, PRIVATE))))
+@click.option("--dry-run", is_flag=True, help=T("只说会发什么、发给谁、用什么渠道，不联系任何人。",
+                                                "Say what would be sent, to whom and how; contact nobody."))
+def send(book: Path, private: bool, name: str | None, webhook: str | None, secret: str | None, keyword: str | None,
+         app: str | None, mail: str | None, kinds: str | None, dry_run: bool) -> None:
     with _user_errors(_debug()):
         with _status() as on_step:
-            result = send_notices(book, robot=name, webhook=webhook, secret=secret, keyword=keyword,
-                                  kinds=_listed(kinds),
-                                  dry_run=dry_run, on_step=on_step)
+            if private:
+                from trainbook.operations import send_private
+
+                result: Any = send_private(book, app=app, mail=mail, kinds=_listed(kinds), dry_run=dry_run,
+                                           on_step=on_step)
+            else:
+                from trainbook.operations import send as send_notices
+
+                result = send_notices(book, robot=name, webhook=webhook, secret=secret, keyword=keyword,
+                                      kinds=_listed(kinds), dry_run=dry_run, on_step=on_step)
         click.echo(result.summary())
 
 
@@ -482,14 +506,87 @@ def robot_add(name: str, webhook: str, secret: str, keyword: str) -> None:
 @robot.command("list", help=T("列出已保存的机器人（只显示名称和主机，不显示地址里的令牌和密钥）。",
                               "List the saved robots (names and hosts only: never their tokens or secrets)."))
 def robot_list() -> None:
-    from trainbook.notify.robot import robots_file, saved_robots
+    from trainbook.notify.accounts import accounts_file
+    from trainbook.notify.robot import saved_robots
 
     with _user_errors(_debug()):
         robots = saved_robots(LANG)
         for name, host in robots:
             click.echo(f"{name}\t{host}")
         if not robots:
-            click.echo(message("robot-none-saved", LANG, path=robots_file()))
+            click.echo(message("robot-none-saved", LANG, path=accounts_file("robots")))
+
+
+@main.group(help=T("管理发钉钉工作通知的企业内部应用（AppKey 和 AppSecret 保存在本机用户目录，不写进工作簿）。",
+                   "Manage the internal apps that send DingTalk work notices (kept in your user folder, never in a workbook)."))
+def app() -> None:
+    pass
+
+
+@app.command("add", help=T("保存一个企业内部应用（IT 在钉钉开发者后台创建，需有“通过手机号获取用户”权限），"
+                           "之后在“设置”表的“钉钉应用”填它的名称。",
+                           "Save an internal app (IT creates it in DingTalk's developer console, with the permission to "
+                           "look users up by mobile); then put its name in Settings' DingTalk app."))
+@click.argument("name")
+@click.option("--appkey", required=True, metavar="KEY", help=T("应用的 AppKey。", "The app's AppKey."))
+@click.option("--appsecret", required=True, metavar="SECRET", help=T("应用的 AppSecret。", "The app's AppSecret."))
+@click.option("--agent-id", "agent_id", required=True, type=AtLeastOne(quiet=True), metavar="ID",
+              help=T("应用的 AgentId（数字）。", "The app's AgentId (a number)."))
+def app_add(name: str, appkey: str, appsecret: str, agent_id: int) -> None:
+    from trainbook.notify.worknotice import save_app
+
+    with _user_errors(_debug()):
+        path = save_app(name, appkey, appsecret, agent_id, LANG)
+        click.echo(message("account-saved", LANG, name=name, path=path))
+
+
+@app.command("list", help=T("列出已保存的应用（只显示名称，不显示密钥）。",
+                            "List the saved apps (names only, never their secrets)."))
+def app_list() -> None:
+    _list_accounts("apps")
+
+
+@main.group(help=T("管理发私人通知的邮件账户（密码保存在本机用户目录，不写进工作簿）。",
+                   "Manage the mail accounts that send private notices (kept in your user folder, never in a workbook)."))
+def mail() -> None:
+    pass
+
+
+@mail.command("add", help=T("保存一个邮件账户，之后在“设置”表的“邮件账户”填它的名称。",
+                            "Save a mail account; then put its name in Settings' Mail account."))
+@click.argument("name")
+@click.option("--host", required=True, metavar=T("服务器", "HOST"), help=T("SMTP 服务器的地址（IT 会告诉你）。",
+                                                                      "The SMTP server, e.g. smtp.example.com."))
+@click.option("--port", type=AtLeastOne(quiet=True), metavar=T("端口", "PORT"),
+              help=T("端口（默认：starttls 用 587，ssl 用 465）。", "The port (default: 587 for starttls, 465 for ssl)."))
+@click.option("--user", required=True, metavar=T("用户名", "USER"), help=T("登录用户名。", "The login user."))
+@click.option("--password", required=True, metavar=T("密码", "PASSWORD"), help=T("登录密码。", "The login password."))
+@click.option("--from", "sender", required=True, metavar=T("地址", "ADDRESS"), help=T("发件地址。", "The From address."))
+@click.option("--tls", type=click.Choice(["starttls", "ssl", "none"]), default="starttls", show_default=True,
+              help=T("加密方式（none 只能用于本机）。", "The encryption (none only for this computer)."))
+def mail_add(name: str, host: str, port: int | None, user: str, password: str, sender: str, tls: str) -> None:
+    from trainbook.notify.mail import save_mail
+
+    with _user_errors(_debug()):
+        path = save_mail(name, host, port, user, password, sender, tls, LANG)  # type: ignore[arg-type]  # a click.Choice of TLS
+        click.echo(message("account-saved", LANG, name=name, path=path))
+
+
+@mail.command("list", help=T("列出已保存的邮件账户（只显示名称和服务器，不显示密码）。",
+                             "List the saved mail accounts (names and servers only, never their passwords)."))
+def mail_list() -> None:
+    _list_accounts("mail")
+
+
+def _list_accounts(kind: Literal["apps", "mail"]) -> None:
+    from trainbook.notify.accounts import accounts_file, saved
+
+    with _user_errors(_debug()):
+        accounts = saved(kind, LANG)
+        for name, entry in accounts.items():
+            click.echo(f"{name}\t{entry.get('host', '')}".rstrip())
+        if not accounts:
+            click.echo(message("accounts-none-saved", LANG, path=accounts_file(kind)))
 
 
 @main.command(help=T("为有签到链接的课次生成签到二维码：PNG 图片，以及每个课次一页、可直接打印的“签到二维码”表。",

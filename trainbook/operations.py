@@ -27,7 +27,10 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.importers.sources import Source
     from trainbook.metrics import Progress
     from trainbook.notify import NoticeRun
+    from trainbook.notify.mail import MailAccount
+    from trainbook.notify.private import PrivateRun
     from trainbook.notify.sending import SendRun
+    from trainbook.notify.worknotice import App
     from trainbook.printing.certificates import CertificateRun
     from trainbook.printing.qr import QrRun
     from trainbook.report import ShareRun
@@ -308,6 +311,55 @@ def send(book: object, robot: str | None = None, webhook: str | None = None, sec
     master = engine.read(["enrollment", "groups", "notices", "settings", "templates", "sessions", "materials"])
     return send_pending(engine, master, robot or read_settings(master).robot or None, webhook, secret, keyword, kinds,
                         dry_run, clock, sleep, on_step)
+
+
+def send_private(book: object, app: str | App | None = None, mail: str | MailAccount | None = None,
+                 kinds: list[str] | None = None,
+                 dry_run: bool = False, appkey: str | None = None, appsecret: str | None = None,
+                 agent_id: str | int | None = None, clock: Callable[[], float] = time.time,
+                 sleep: Callable[[float], None] = time.sleep, on_step: Steps = quiet) -> PrivateRun:
+    """Send each pending personal notice (报名确认, 缺勤跟进, 学习预警 and its copies, 结业通知…; or the
+    `kinds` named) to its own recipient: a DingTalk work notice through the app (`app`, or the
+    settings' 钉钉应用, or the environment; or an App), else an e-mail through the mail account (a
+    name, or a MailAccount); mark each once its channel took it. With `dry_run`, say who would get
+    what by which channel, and contact nobody."""
+    from trainbook.notify.mail import MailAccount, find_mail
+    from trainbook.notify.private import send_private as send_each
+    from trainbook.notify.worknotice import App, find_app
+    from trainbook.policy.settings import read_settings
+
+    engine = engine_for(book)
+    master = engine.read(["enrollment", "groups", "notices", "settings", "templates", "sessions", "materials"])
+    settings, lang = read_settings(master), master.lang
+    account = app if isinstance(app, App) else find_app(lang, app or settings.dingtalk_app or None, appkey, appsecret,
+                                                         agent_id)
+    mailer = mail if isinstance(mail, MailAccount) else find_mail(lang, mail or settings.mail_account or None,
+                                                                  settings.organizer or settings.program_name)
+    return send_each(engine, master, account, mailer, kinds, dry_run, clock, sleep, on_step)
+
+
+def send_all(book: object, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+             on_step: Steps = quiet) -> list[SendRun | PrivateRun]:
+    """What the 发送通知 button does: the group digests to the robot (when one is set up in the
+    settings or the environment), then each personal notice to its own recipient (when an app or a
+    mail account is)."""
+    import os
+
+    from trainbook.notify.robot import ENV_WEBHOOK
+    from trainbook.notify.worknotice import ENV as APP_ENV
+    from trainbook.policy.settings import read_settings
+
+    engine = engine_for(book)
+    settings = read_settings(engine.read(["settings"]))
+    group = bool(settings.robot or os.environ.get(ENV_WEBHOOK))
+    private = bool(settings.dingtalk_app or settings.mail_account or os.environ.get(APP_ENV["appkey"])
+                   or os.environ.get("TRAINBOOK_SMTP_HOST"))
+    runs: list[SendRun | PrivateRun] = []
+    if group or not private:  # with nothing set up, the robot's message says what to set up
+        runs.append(send(engine, clock=clock, sleep=sleep, on_step=on_step))
+    if private:
+        runs.append(send_private(engine, clock=clock, sleep=sleep, on_step=on_step))
+    return runs
 
 
 def certificates(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None) -> CertificateRun:

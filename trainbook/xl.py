@@ -56,8 +56,9 @@ def notices() -> None:
 
 
 def send() -> None:
-    """The 发送通知 button: send the pending notices to the robot named in the settings."""
-    _run(lambda book: operations.send(book).summary())
+    """The 发送通知 button: the group digests to the robot named in the settings, then each personal
+    notice to its own recipient (DingTalk work notice or e-mail) when an app or a mail account is set up."""
+    _run(lambda book: "\n".join(run.summary() for run in operations.send_all(book)))
 
 
 def certificates() -> None:

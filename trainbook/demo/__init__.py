@@ -12,9 +12,28 @@ import pandas as pd
 from trainbook.demo.exports import program_exports
 from trainbook.demo.program import finished_program, sample_program
 from trainbook.i18n import Lang, listing, message
+from trainbook.notify.local_dingtalk import LocalDingTalk
+from trainbook.notify.local_mail import LocalMail
 from trainbook.notify.local_robot import LocalRobot
-from trainbook.operations import buttons, certificates, init, merge, notices, progress, qr, send, share, validate
+from trainbook.notify.mail import MailAccount
+from trainbook.notify.worknotice import App
+from trainbook.operations import (
+    buttons,
+    certificates,
+    init,
+    merge,
+    notices,
+    progress,
+    qr,
+    read,
+    send,
+    send_private,
+    share,
+    validate,
+)
 from trainbook.schema.buttons import BUTTONS
+from trainbook.schema.columns import labels
+from trainbook.schema.sheets import NOTICE_CHANNEL
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 
@@ -50,6 +69,29 @@ def _program_facts(settings: pd.DataFrame, sessions: pd.DataFrame, lang: Lang) -
     return filled
 
 
+def _send_private(path: Path, lang: Lang, echo: Callable[[str], None]) -> None:
+    """The personal notices, each to its person: by DingTalk work notice through an app on a
+    DingTalk-like server on this computer (it knows the tutors and managers by mobile; one student
+    has left the organisation), by e-mail through a mail server on this computer for those without
+    DingTalk — and who got what by which channel."""
+    people = read(path).frame("enrollment")
+    groups = read(path).frame("groups")
+    mobiles = [*people["manager_mobile"].dropna(), *groups["tutor_mobile"].dropna()]
+    directory = {str(m): f"0931{i:012d}" for i, m in enumerate(dict.fromkeys(mobiles))}  # DingTalk's userids
+    left = {str(people["dingtalk_userid"].dropna().iloc[-1])}
+    with LocalDingTalk(directory=directory, invalid=left) as api, LocalMail() as mailbox:
+        app = App("本机演示应用" if lang == "zh" else "demo app", api.appkey, api.appsecret, api.agent_id, api.url)
+        mail = MailAccount("本机演示邮箱" if lang == "zh" else "demo mailbox", "127.0.0.1", mailbox.port, mailbox.user,
+                           mailbox.password, mailbox.user, "none", "人力资源部 · 培训中心" if lang == "zh" else "HR")
+        run = send_private(path, app=app, mail=mail)
+    echo(message("demo-private", lang, summary=run.summary()))
+    rows = read(path).frame("notices")
+    done = rows[rows["channel"].notna() & (rows["channel"] != labels(NOTICE_CHANNEL, lang)["robot"])]
+    for (kind, channel), who in done.groupby(["kind", "channel"])["recipient"]:
+        count, names = len(who), listing(who.head(3), lang)
+        echo(f"  {kind} · {channel}：{count}（{names}…）" if lang == "zh" else f"  {kind} · {channel}: {count} ({names}…)")
+
+
 def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = print) -> Path:
     """Build the sample program in `folder`, merge its exports, validate, and say what happened."""
     zh = lang == "zh"
@@ -80,6 +122,7 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
         echo(f"  {payload['markdown']['title']}（@ {len(payload['at']['atMobiles'])} 人）" if zh else
              f"  {payload['markdown']['title']} (mentions {len(payload['at']['atMobiles'])})")
     echo(message("demo-notice-files", lang, csv=csv_out.name, json=json_out.name))
+    _send_private(path, lang, echo)
     echo(qr(path).summary())
     echo(share(path, as_of=AS_OF).summary())
     echo(share(path, as_of=AS_OF, by="department").summary())

@@ -48,7 +48,8 @@ def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFram
             "student_id": f"S{n:04d}", "name": name, "mobile": f"1{rng.choice('3578')}{rng.randrange(10**9):09d}",
             "email": f"s{n:04d}@example.com", "company": "星河科技", "department": dept,
             "position": rng.choice(POSITIONS[dept]), "employee_no": f"E{20000 + n}",
-            "dingtalk_userid": f"{rng.randrange(10**15, 10**16)}", "manager": f"{dept[:2]}主管",
+            # the late joiners have no DingTalk account in the organisation yet (their notices go by e-mail)
+            "dingtalk_userid": None if late_joiner else f"{rng.randrange(10**15, 10**16)}", "manager": f"{dept[:2]}主管",
             "manager_mobile": f"1390000{3000 + (n - 1) % 3:04d}", "goal": "",
             "enrolled_at": pd.Timestamp(2026, 10, 20, 9) + pd.Timedelta(minutes=37 * n),
             "source": "智能填表", "review_status": _label(BY_KEY["enrollment"].column("review_status").choices,

@@ -17,14 +17,16 @@ from typing import Any
 import pandas as pd
 
 from trainbook import values
+from trainbook.errors import InputError
 from trainbook.i18n import MESSAGES, Lang, listing, message
 from trainbook.metrics import compute
 from trainbook.notify.due import due_notices
 from trainbook.policy.settings import read_settings
 from trainbook.schema.columns import labels
 from trainbook.schema.notice_templates import BY_KIND, NOTICE_TEMPLATES, PLACEHOLDER_KEY, unknown_placeholders
-from trainbook.schema.sheets import BY_KEY, NOTICE_AUDIENCE, NOTICE_STATUS
+from trainbook.schema.sheets import BY_KEY, NOTICE_AUDIENCE, NOTICE_CHANNEL, NOTICE_STATUS
 from trainbook.values import normalize
+from trainbook.workbook.journal import Outcome
 from trainbook.workbook.master import Master
 
 COLUMNS = BY_KEY["notices"].keys
@@ -41,6 +43,17 @@ def kind_of(text: object) -> str | None:
 
 def kind_label(kind: str, lang: Lang) -> str:
     return BY_KIND[kind].texts(lang)[0]
+
+
+def kinds_named(kinds: list[str] | None, default: tuple[str, ...], lang: Lang) -> list[str]:
+    """The notice kinds asked for by key or name (risk-warning, 学习预警), else `default`; an
+    InputError naming every kind there is for one that is none of them."""
+    wanted = [kind_of(k) or k for k in kinds] if kinds else list(default)
+    if unknown := [k for k in wanted if k not in BY_KIND]:
+        raise InputError(message("send-unknown-kind", lang, kinds=listing(unknown, lang),
+                                 known=listing((f"{k}（{kind_label(k, lang)}）" if lang == "zh" else k for k in BY_KIND),
+                                               lang)))
+    return wanted
 
 
 @dataclass
@@ -98,7 +111,7 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     revived = old["status"].eq("cancelled") & old["note"].map(_auto_cancelled)  # cancelled by trainbook, not by hand
     old.loc[revived, "status"] = "pending"
     unknown = ~old["status"].isin([c.key for c in NOTICE_STATUS])
-    kept = old[old["status"].isin(["sent", "cancelled"]) | unknown | old["notice_id"].isna()]
+    kept = old[old["status"].isin(["sent", "cancelled", "failed"]) | unknown | old["notice_id"].isna()]
     pending = old[old["status"] == "pending"].drop_duplicates("notice_id").set_index("notice_id")
     fresh = due[~due["notice_id"].isin(set(kept["notice_id"].dropna()))].drop_duplicates("notice_id")
     fresh = fresh.assign(status="pending", sent_at=None,
@@ -124,11 +137,27 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
                                                   for r, s in zip(no_mobile["recipient"], no_mobile["student_id"]))))
 
 
+def mark(rows: pd.DataFrame, notice_ids: list[str], outcome: Outcome) -> None:
+    """Record on `rows` (the notices as `current` gives them) what became of these notices."""
+    hit = rows["notice_id"].isin(notice_ids) & rows["status"].isin(["pending", "failed", "sent"])  # sent, then failed
+    for column in ("status", "sent_at", "channel", "sent_to", "note"):
+        if rows[column].dtype != object:  # a column the sheet had nothing in reads as numbers
+            rows[column] = rows[column].astype(object)
+    rows.loc[hit, "status"] = outcome.status
+    rows.loc[hit, "sent_at"] = outcome.at
+    rows.loc[hit, "channel"] = outcome.channel
+    rows.loc[hit, "sent_to"] = outcome.sent_to or None
+    if outcome.note:
+        rows.loc[hit, "note"] = outcome.note
+
+
 def sheet_rows(run: NoticeRun) -> pd.DataFrame:
     """The notices sheet in the workbook's language."""
     rows: pd.DataFrame = run.rows.copy()
     rows["kind"] = [kind_label(k, run.lang) if k in BY_KIND else k for k in rows["kind"]]
     rows["audience"] = rows["audience"].map(labels(NOTICE_AUDIENCE, run.lang))
+    channels = labels(NOTICE_CHANNEL, run.lang)
+    rows["channel"] = [channels.get(v, v) if isinstance(v, str) else v for v in rows["channel"]]
     statuses = labels(NOTICE_STATUS, run.lang)
     rows["status"] = [statuses.get(v, v) for v in rows["status"]]  # a status typed by hand stays as typed
     return rows

@@ -13,9 +13,7 @@ import base64
 import collections
 import hashlib
 import hmac
-import json
 import os
-import sys
 import time
 import urllib.error
 import urllib.parse
@@ -27,19 +25,11 @@ from typing import Any
 
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
+from trainbook.notify.accounts import account, save, saved
 from trainbook.notify.http import Unreachable, call, check_https
 
 PER_MINUTE = 20
 ENV_WEBHOOK, ENV_SECRET = "TRAINBOOK_ROBOT_WEBHOOK", "TRAINBOOK_ROBOT_SECRET"
-
-
-def robots_file() -> Path:
-    """Where `trainbook robot add` keeps robots: the user's config folder, never a workbook."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "trainbook" / "robots.json"
 
 
 @dataclass(frozen=True)
@@ -56,46 +46,22 @@ class Robot:
 
 def save_robot(name: str, webhook: str, secret: str, keyword: str, lang: Lang) -> Path:
     """Keep a robot under `name` in the user's robots file (readable by the owner only)."""
-    if not name.strip():
-        raise InputError(message("robot-no-name", lang))
     check_https(webhook, lang)
-    path = robots_file()
-    robots = _load(path, lang)
-    robots[name] = {"webhook": webhook, "secret": secret, "keyword": keyword}
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        json.dump(robots, fh, ensure_ascii=False, indent=2)
-    if sys.platform != "win32":
-        os.chmod(path, 0o600)
-    return path
+    return save("robots", name, {"webhook": webhook, "secret": secret, "keyword": keyword}, lang)
 
 
 def find_robot(lang: Lang, name: str | None = None, webhook: str | None = None, secret: str | None = None,
                keyword: str | None = None) -> Robot:
     """The robot to send with: options first, then the environment, then the robot saved under `name`."""
-    saved: dict[str, str] = {}
+    entry: dict[str, str] = {}
     if name and not (webhook or os.environ.get(ENV_WEBHOOK)):
-        robots = _load(robots_file(), lang)
-        if name not in robots:
-            raise InputError(message("robot-unknown", lang, name=name, path=robots_file()))
-        saved = robots[name]
-    url = webhook or os.environ.get(ENV_WEBHOOK) or saved.get("webhook")
+        entry = account("robots", name, lang)
+    url = webhook or os.environ.get(ENV_WEBHOOK) or entry.get("webhook")
     if not url:
         raise InputError(message("robot-missing", lang))
     check_https(url, lang)
-    return Robot(url, secret or os.environ.get(ENV_SECRET) or saved.get("secret") or "",
-                 keyword or saved.get("keyword") or "")
-
-
-def _load(path: Path, lang: Lang) -> dict[str, dict[str, str]]:
-    if not path.exists():
-        return {}
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError) as exc:
-        raise InputError(message("robot-file-bad", lang, path=path, detail=type(exc).__name__)) from exc
-    return data if isinstance(data, dict) else {}
+    return Robot(url, secret or os.environ.get(ENV_SECRET) or entry.get("secret") or "",
+                 keyword or entry.get("keyword") or "")
 
 
 def signed_url(robot: Robot, now_ms: int) -> str:
@@ -108,17 +74,18 @@ def signed_url(robot: Robot, now_ms: int) -> str:
 
 
 class Pacer:
-    """At most PER_MINUTE messages in any rolling minute: waits (with the given clock) when needed."""
+    """At most `per_minute` messages in any rolling minute: waits (with the given clock) when needed."""
 
-    def __init__(self, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep) -> None:
-        self.clock, self.sleep = clock, sleep
+    def __init__(self, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+                 per_minute: int = PER_MINUTE) -> None:
+        self.clock, self.sleep, self.per_minute = clock, sleep, per_minute
         self.sent: collections.deque[float] = collections.deque()
 
     def wait(self) -> None:
         now = self.clock()
         while self.sent and now - self.sent[0] >= 60:
             self.sent.popleft()
-        if len(self.sent) >= PER_MINUTE:
+        if len(self.sent) >= self.per_minute:
             self.sleep(60 - (now - self.sent[0]))
             self.sent.popleft()
         self.sent.append(self.clock())
@@ -146,4 +113,4 @@ def post(robot: Robot, payload: dict[str, Any], now_ms: int, timeout: float = 10
 
 def saved_robots(lang: Lang) -> list[tuple[str, str]]:
     """The robots `trainbook robot add` saved: (name, host) — never their tokens or secrets."""
-    return [(name, Robot(entry.get("webhook", "")).host) for name, entry in _load(robots_file(), lang).items()]
+    return [(name, Robot(entry.get("webhook", "")).host) for name, entry in saved("robots", lang).items()]

@@ -9,14 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from trainbook.errors import InputError, WriteError
-from trainbook.i18n import Lang, Steps, last_run, listing, message
-from trainbook.notify import NoticeRun, current, kind_label, kind_of, sheet_rows
+from trainbook.i18n import Lang, Steps, last_run, message
+from trainbook.notify import NoticeRun, current, kinds_named, mark, sheet_rows
 from trainbook.notify.digests import digests
 from trainbook.notify.http import check_https, explain
 from trainbook.notify.robot import Pacer, RobotRefused, find_robot, post
-from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE
+from trainbook.schema.notice_templates import GROUP_SAFE
 from trainbook.workbook import journal
 from trainbook.workbook.engine import Engine, Update
+from trainbook.workbook.journal import Outcome
 from trainbook.workbook.master import Master
 
 
@@ -47,11 +48,7 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
                  keyword: str | None, kinds: list[str] | None, dry_run: bool, clock: Callable[[], float],
                  sleep: Callable[[float], None], on_step: Steps) -> SendRun:
     lang = master.lang
-    wanted = [kind_of(k) or k for k in kinds] if kinds else list(GROUP_SAFE)  # keys or names: risk-warning, 学习预警
-    if unknown := [k for k in wanted if k not in BY_KIND]:
-        raise InputError(message("send-unknown-kind", lang, kinds=listing(unknown, lang),
-                                 known=listing((f"{k}（{kind_label(k, lang)}）" if lang == "zh" else k for k in BY_KIND),
-                                               lang)))
+    wanted = kinds_named(kinds, GROUP_SAFE, lang)
     rows = current(master)
     run = NoticeRun(dt.date.today(), rows, lang)
     other = int((~run.pending["kind"].isin(wanted)).sum())
@@ -66,7 +63,7 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
                        dry_run, lang, held)
     assert robot is not None
     engine.ready_to_write(master)  # a message sent but not marked would go out twice
-    book = Path(master.source)
+    book, group = Path(master.source), name or robot.host
     pacer, sent_ids, refused = Pacer(clock, sleep), [], None
     with journal.sending(book, lang):  # one run sends for a workbook at a time
         for n, digest in enumerate(messages, 1):
@@ -78,9 +75,8 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
                 refused = exc
                 break
             at = dt.datetime.fromtimestamp(clock()).replace(microsecond=0)
-            journal.record(book, digest.notice_ids, at)  # before the next message: a kill loses no record
-            hit = rows["notice_id"].isin(digest.notice_ids) & (rows["status"] == "pending")
-            rows.loc[hit, "status"], rows.loc[hit, "sent_at"] = "sent", at
+            journal.record(book, digest.notice_ids, Outcome(at, "robot", group))  # a kill loses no record
+            mark(rows, digest.notice_ids, Outcome(at, "robot", group))
             sent_ids += digest.notice_ids
         done = len(messages) if refused is None else n - 1
         if sent_ids:

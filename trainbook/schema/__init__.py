@@ -1,7 +1,3 @@
-"""Sheet and column declarations, settings parameters and notice templates."""
-
-from trainbook.schema.columns import Choice, Column, Parameter, Sheet
-from trainbook.schema.settings import PARAMETERS
-from trainbook.schema.sheets import BY_KEY, SHEETS
-
-__all__ = ["BY_KEY", "PARAMETERS", "SHEETS", "Choice", "Column", "Parameter", "Sheet"]
+"""Sheet and column declarations, settings parameters, notice templates, buttons, export evidence
+and the manager report's layout — each module declares one thing; import from it directly (this
+package imports nothing, so a command that needs one declaration loads only that one)."""

@@ -154,6 +154,14 @@ class Settings(BaseModel):
         "钉钉机器人", "DingTalk robot",
         "“发送通知”用哪个机器人：trainbook robot add 保存的名称（机器人地址和密钥不写在工作簿里）。",
         "Which robot Send uses: a name saved with trainbook robot add (its address and secret are never in the workbook).")] = ""
+    dingtalk_app: Annotated[str, Label(
+        "钉钉应用", "DingTalk app",
+        "私人通知用哪个企业内部应用发钉钉工作通知：trainbook app add 保存的名称（AppKey 和 AppSecret 不写在工作簿里）。",
+        "Which internal app sends private notices as DingTalk work notices: a name saved with trainbook app add.")] = ""
+    mail_account: Annotated[str, Label(
+        "邮件账户", "Mail account",
+        "没有钉钉账号可达的学员用哪个邮件账户收私人通知：trainbook mail add 保存的名称（密码不写在工作簿里）。",
+        "Which mail account sends private notices to people no DingTalk app can reach: a name saved with trainbook mail add.")] = ""
 
 
 def _parameter(key: str) -> Parameter:

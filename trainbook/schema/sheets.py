@@ -57,6 +57,12 @@ NOTICE_STATUS = (
     Choice("pending", "待发送", "Pending"),
     Choice("sent", "已发送", "Sent"),
     Choice("cancelled", "已取消", "Cancelled"),
+    Choice("failed", "发送失败", "Failed"),
+)
+NOTICE_CHANNEL = (
+    Choice("robot", "钉钉群机器人", "DingTalk group robot"),
+    Choice("worknotice", "钉钉工作通知", "DingTalk work notice"),
+    Choice("email", "邮件", "E-mail"),
 )
 NOTICE_AUDIENCE = (
     Choice("student", "学员", "Student"),
@@ -356,6 +362,8 @@ NOTICES = Sheet(
         Column("status", "状态", "Status", "choice", choices=NOTICE_STATUS, width=8),
         Column("created_at", "生成时间", "Created at", "datetime", width=17),
         Column("sent_at", "发送时间", "Sent at", "datetime", width=17),
+        Column("channel", "渠道", "Channel", "choice", choices=NOTICE_CHANNEL, width=12),
+        Column("sent_to", "发送到", "Sent to", width=18),
         NOTE,
     ),
     id_column="notice_id",

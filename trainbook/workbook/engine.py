@@ -11,7 +11,7 @@ import pandas as pd
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
 from trainbook.schema.sheets import BY_KEY
-from trainbook.workbook.master import Master, table_from_values
+from trainbook.workbook.master import Master, Table, table_from_values
 
 Cell = tuple[int, int]  # (Excel row, 0-based column)
 
@@ -91,6 +91,22 @@ def added_sheet(master: Master, key: str) -> list[str]:
     master.names[key] = name
     master.tables[key] = table_from_values(sheet, name, [headers])
     return headers
+
+
+def grown_headers(table: Table, frame: pd.DataFrame, lang: Lang) -> dict[int, str]:
+    """Declared columns of a generated sheet that its header row lacks (a workbook made before they
+    were declared) but `frame` fills: placed after its last header and taken into the table, so
+    nothing trainbook records is dropped. Returns position → header text, for the engine to write."""
+    if table.sheet.role != "generated":
+        return {}
+    added = {}
+    for column in table.sheet.columns:
+        if column.key not in table.positions and column.key in frame and frame[column.key].notna().any():
+            position = table.width
+            table.positions[column.key] = position
+            table.headers.append(column.header(lang))
+            added[position] = column.header(lang)
+    return added
 
 
 def require_columns(master: Master, keys: Iterable[str]) -> None:

@@ -9,20 +9,22 @@ from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
 
+import numpy as np
 import python_calamine
 
 from trainbook.errors import InputError, WriteError
 from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook import journal
-from trainbook.workbook.edit import rows_for, table_edit
-from trainbook.workbook.engine import Update, added_sheet, require_sheets
+from trainbook.workbook.edit import TableEdit, rows_for, table_edit
+from trainbook.workbook.engine import Update, added_sheet, grown_headers, require_sheets
 from trainbook.workbook.master import Master, identify_sheets, refuse_non_master, table_from_values
 from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, read_or_refuse, sheet_parts
 from trainbook.workbook.pictures import set_pictures, set_row_breaks
 from trainbook.workbook.safety import check_replaceable, file_version, remove_leftovers, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
 from trainbook.workbook.sheet_xml import (
+    Rows,
     clear_rows,
     column_letter,
     column_styles,
@@ -32,6 +34,7 @@ from trainbook.workbook.sheet_xml import (
     replace_data_rows,
     set_marks,
     set_texts,
+    style_of,
     trim_chart_ranges,
 )
 from trainbook.workbook.template import LAST_RUN_CELLS
@@ -135,6 +138,8 @@ class FileEngine:
                 part = parts[table.name]
                 xml = package.read(part)
                 if table.sheet.role == "generated":
+                    if added := grown_headers(table, frame, master.lang):
+                        xml = _with_headers(xml, added)
                     package.replace(part, replace_data_rows(xml, rows_for(table, frame), max(table.width - 1, 0),
                                                             column_styles(xml)))
                     continue
@@ -176,6 +181,15 @@ class FileEngine:
             if not package.replaced:
                 return
             replace_atomically(self.path, lambda tmp: package.write(self.path, tmp), master.lang, master.version)
+
+
+def _with_headers(xml: bytes, added: dict[int, str]) -> bytes:
+    """Header cells for the columns `grown_headers` added to a sheet, styled as its first header."""
+    cols = np.array(sorted(added))
+    edit = TableEdit(np.ones(len(cols), dtype=int), cols, np.array([added[c] for c in cols], dtype=object), Rows([], []))
+    style = style_of(xml, "A1")
+    return b"".join(patch_sheet(xml, edit, {int(c): style for c in cols} if style is not None else {}, 1,
+                                np.array([])).chunks)
 
 
 WORKSHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"

@@ -26,7 +26,7 @@ from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.edit import TableEdit
 from trainbook.workbook.package import NS_REL, PackageEdit, sheet_parts
 from trainbook.workbook.sheet_patch import patch_sheet
-from trainbook.workbook.sheet_xml import Rows
+from trainbook.workbook.sheet_xml import Rows, style_of
 from trainbook.workbook.template import HOME_WIDTHS
 
 if TYPE_CHECKING:
@@ -197,7 +197,7 @@ def _add_panel(package: PackageEdit, home: str, lang: Lang) -> None:
                       np.array([PANEL_COLUMN, *[PANEL_COLUMN + 1] * len(rows)]),
                       np.array([PANEL_TITLE[lang], *[b.explain(lang) for b in BUTTONS]], dtype=object),
                       Rows([], []))
-    style = _style_of(xml, "B5")
+    style = style_of(xml, "B5")
     patched = b"".join(patch_sheet(xml, cells, {PANEL_COLUMN: style} if style else {}, 1, np.array([])).chunks)
     patched = _with_widths(patched, {PANEL_COLUMN: HOME_WIDTHS[PANEL_COLUMN], PANEL_COLUMN + 1: HOME_WIDTHS[PANEL_COLUMN + 1]})
     if rid is not None:
@@ -231,11 +231,6 @@ def _renumbered(vml: bytes, package: PackageEdit) -> tuple[int, bytes]:
     block = max(taken, default=0) + 1
     vml = vml.replace(b'data="1"', f'data="{block}"'.encode(), 1)
     return block, re.sub(rb"_x0000_s1(\d{3})", lambda m: f"_x0000_s{block * 1024 + int(m.group(1)) - 24}".encode(), vml)
-
-
-def _style_of(xml: bytes, ref: str) -> int | None:
-    match = re.search(f'<(?:\\w+:)?c r="{ref}"[^<>]*?\\ss="(\\d+)"'.encode(), xml)
-    return int(match.group(1)) if match else None
 
 
 def _with_widths(xml: bytes, widths: dict[int, float]) -> bytes:

@@ -214,6 +214,12 @@ def replace_data_rows(xml: bytes, rows: Rows, last_col: int, styles: dict[int, i
     yield close + _replace_links(xml[tail_start:], rows.links(), p)
 
 
+def style_of(xml: bytes, ref: str) -> int | None:
+    """The style index of the cell at `ref` (e.g. 'A1'), if it has one."""
+    match = re.search(f'<(?:\\w+:)?c r="{ref}"[^<>]*?\\ss="(\\d+)"'.encode(), xml)
+    return int(match.group(1)) if match else None
+
+
 def set_texts(xml: bytes, texts: dict[str, str]) -> bytes:
     """Put text into existing cells (by reference, e.g. 'C12'), keeping each cell's style."""
     p = _prefix(xml)

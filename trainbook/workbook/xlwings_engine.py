@@ -20,7 +20,7 @@ from trainbook.schema.sheets import BY_KEY
 from trainbook.values import FORMULA_START
 from trainbook.workbook import journal
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
-from trainbook.workbook.engine import Cell, Picture, Update, added_sheet, require_sheets
+from trainbook.workbook.engine import Cell, Picture, Update, added_sheet, grown_headers, require_sheets
 from trainbook.workbook.master import Master, Table, identify_sheets, refuse_non_master, table_from_values
 from trainbook.workbook.sheet_xml import Link, Rows, excel_serial, trim_references
 from trainbook.workbook.template import LAST_RUN_CELLS
@@ -100,6 +100,8 @@ class XlwingsEngine:
             table = master.tables[key]
             sheet = self.book.sheets[table.name]
             if table.sheet.role == "generated":
+                for position, header in grown_headers(table, frame, master.lang).items():
+                    sheet.range((1, position + 1)).value = header
                 self._replace(sheet, table, rows_for(table, frame))
             else:
                 self._patch(sheet, table, table_edit(table, frame))
