@@ -11,6 +11,7 @@ from click.testing import CliRunner
 import trainbook
 from trainbook.cli import main
 from trainbook.demo import AS_OF
+from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE, PRIVATE
 
 
 def invoke(*args: str):
@@ -83,11 +84,12 @@ def test_demo_builds_validates_and_says_where(tmp_path: Path) -> None:
     notices = master.frame("notices")
     sent = notices[notices["status"] == "已发送"]
     by_robot = sent[sent["channel"] == "钉钉群机器人"]
-    assert len(by_robot) > 0 and set(by_robot["kind"]) <= {"课前提醒", "作业提醒", "作业逾期", "问卷邀请", "资料更新"}
+    assert len(by_robot) > 0 and set(by_robot["kind"]) <= {BY_KIND[k].zh[0] for k in GROUP_SAFE}
     one_by_one = sent[sent["channel"] != "钉钉群机器人"]
     assert set(one_by_one["channel"]) == {"钉钉工作通知", "邮件"}
-    assert set(one_by_one["kind"]) <= {"报名确认", "报名未通过", "缺勤跟进", "学习预警", "结业通知"}
+    assert set(one_by_one["kind"]) <= {BY_KIND[k].zh[0] for k in PRIVATE} and "负责人待办" in set(one_by_one["kind"])
     assert "发到本机模拟的钉钉机器人——已发送" in result.stdout and "私人通知逐个发给本人" in result.stdout
+    assert "项待办（最急的在前）" in result.stdout.split("带按钮的版本")[-1]  # the to-do, at the end
     assert (tmp_path / "demo" / "通知.csv").exists() and (tmp_path / "demo" / "钉钉机器人消息.json").exists()
 
 

@@ -89,12 +89,13 @@ def workbook_texts(book: Path, exports: Path) -> tuple[list[str], set[str]]:
 
 def leaks(texts: list[str], theirs: set[str], lang: str) -> list[tuple[str, list[str]]]:
     """The texts that hold words of the other language, once the people's data is taken out."""
-    data = sorted((t for t in theirs if len(t) >= 2), key=len, reverse=True)
+    data = sorted((t for t in theirs if len(t) >= 2), key=len, reverse=True)  # the longest first
+    values = re.compile(f"(?<![A-Za-z])(?:{'|'.join(map(re.escape, data))})(?![A-Za-z])") if data else None
     found = []
     for text in dict.fromkeys(texts):
         rest = text
-        for value in data:  # a value as a whole, not inside a word (fr in --from)
-            rest = re.sub(f"(?<![A-Za-z]){re.escape(value)}(?![A-Za-z])", " ", rest)
+        while values is not None and (taken := values.sub(" ", rest)) != rest:  # a value as a whole, not inside a
+            rest = taken  # word (fr in --from); again, for a value that only shows once another is out
         rest = IDENTIFIER.sub(" ", rest)
         if lang == "en":
             words = CJK.findall(rest.replace("中文", ""))  # the language choice names Chinese in Chinese

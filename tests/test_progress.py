@@ -239,6 +239,7 @@ def test_dashboard_charts_render_in_libreoffice(tmp_path: Path, soffice: str) ->
 
 def test_progress_button_writes_each_sheet_once(tmp_path: Path, demo_book: Path) -> None:
     import trainbook.xl
+    from trainbook.todolist import PANEL_LEFT
 
     from .conftest import json_book
 
@@ -248,7 +249,8 @@ def test_progress_button_writes_each_sheet_once(tmp_path: Path, demo_book: Path)
     actions = book.json()["actions"]
     names = [s.name for s in book.sheets]
     writes = [names[a["sheet_position"]] for a in actions if a["func"] == "setValues"]
-    assert sorted(writes) == sorted(["学习进度", "看板", "首页"])
+    assert sorted(writes) == sorted(["学习进度", "看板", "首页", "首页"])  # 首页: the last run, then the to-do panel
+    assert sum(a["func"] == "setValues" and a["start_column"] == PANEL_LEFT for a in actions) == 1
     progress_write = next(a for a in actions if a["func"] == "setValues" and names[a["sheet_position"]] == "学习进度")
     assert progress_write["row_count"] == len(trainbook.read(demo_book).frame("enrollment"))  # all approved
     assert [a["func"] for a in actions].count("alert") == 1

@@ -31,6 +31,7 @@ OPERATIONS: dict[str, str] = {  # name → what it does; help(trainbook) lists t
     "qr": "a check-in QR code per session, and a sheet printing a page each",
     "certificates": "a certificate PDF for every student who completed the program",
     "share": "the manager report: a new workbook of figures only",
+    "todo": "what needs doing now, by stage and owner, most urgent first (and on 首页)",
     "read": "every sheet of a master as a DataFrame (`.frame(\"scores\")`)",
     "records": "the valid rows of one sheet as pydantic models",
 }
@@ -62,6 +63,7 @@ if TYPE_CHECKING:  # what the names above are, for type checkers (at run time ea
         send,
         send_private,
         share,
+        todo,
         validate,
     )
     from trainbook.report import ShareRun  # noqa: F401

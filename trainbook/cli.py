@@ -405,6 +405,25 @@ def progress(book: Path, as_of: dt.date | None, fmt: str) -> None:
             click.echo(result.summary())
 
 
+@main.command(help=T("列出现在要做的事：按环节和责任人（“流程”表），最急的在前，每项说明在哪里、点哪个按钮；同时写到“首页”的待办。",
+                     "List what needs doing now, by stage and owner (the Process sheet), most urgent first, each "
+                     "with where and which button; also shown on Home."))
+@click.argument("book", type=click.Path(path_type=Path))
+@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
+              help=T("按这一天判断（默认：今天）。", "As of this date (default: today)."))
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+              help=FORMAT_HELP)
+def todo(book: Path, as_of: dt.date | None, fmt: str) -> None:
+    from trainbook.operations import todo as what_to_do
+
+    with _user_errors(_debug()):
+        result = what_to_do(book, as_of=as_of)
+        if fmt == "json":
+            click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
+        else:
+            click.echo(result.summary())
+
+
 @main.command(help=T("生成今天（或 --as-of 那天）该发的通知，写入“通知”表；--out 另存为 .csv 或 .json。",
                      "Work out the notices due today (or on --as-of) into the notices sheet; --out also "
                      "writes them to a .csv or .json."))

@@ -34,10 +34,12 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.printing.certificates import CertificateRun
     from trainbook.printing.qr import QrRun
     from trainbook.report import ShareRun
+    from trainbook.todolist import Todo
     from trainbook.validation import Report, Reports
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
-SHARE_READS = (*PROGRESS_NEEDS, "groups", "tasks", "submissions", "assessments", "scores", "feedback", "settings")
+SHARE_READS = (*PROGRESS_NEEDS, "groups", "tasks", "submissions", "assessments", "scores", "feedback", "settings",
+               "materials", "notices", "review", "certificates", "stages")  # the to-do too
 
 
 def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: bool = False) -> Path:
@@ -360,6 +362,20 @@ def send_all(book: object, clock: Callable[[], float] = time.time, sleep: Callab
     if private:
         runs.append(send_private(engine, clock=clock, sleep=sleep, on_step=on_step))
     return runs
+
+
+def todo(book: object, as_of: dt.date | str | None = None, write: bool = True) -> Todo:
+    """What needs doing now, by stage and owner, most urgent first; with `write`, shown on 首页 too
+    (and a 流程 sheet added to a workbook made before it had one)."""
+    from trainbook.todolist import stage_rows, work_out
+
+    engine = engine_for(book)
+    master = engine.read()
+    result = work_out(master, _day(as_of))
+    if write:
+        tables = {"stages": stage_rows(master.lang)} if "stages" not in master.tables else {}
+        engine.write(master, Update(tables=tables, panels=[result.panel()]))
+    return result
 
 
 def certificates(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None) -> CertificateRun:

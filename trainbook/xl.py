@@ -3,6 +3,7 @@ back in whole ranges and shows one summary line. VBA in macros/ calls these thro
 
 from __future__ import annotations
 
+import contextlib
 import gc
 from collections.abc import Callable
 from typing import Any
@@ -16,11 +17,15 @@ from trainbook.i18n import message
 TITLE = "trainbook"
 
 
-def _run(operation: Callable[[Any], str]) -> None:
-    """Run a button's operation on the calling book; every outcome ends in one alert, no traceback."""
+def _run(operation: Callable[[Any], str], refresh: bool = True) -> None:
+    """Run a button's operation on the calling book; every outcome ends in one alert, no traceback.
+    With `refresh`, 首页's 待办 is worked out again afterwards (the run's own word comes first)."""
     book = xw.Book.caller()
     try:
         text = operation(book)
+        if refresh:
+            with contextlib.suppress(TrainbookError):
+                operations.todo(book)
     except TrainbookError as exc:
         text = exc.message
     except Exception as exc:  # a button must never drop the user into a Python traceback
@@ -73,4 +78,4 @@ def qr() -> None:
 
 def share() -> None:
     """The 管理层报表 button: the manager report, a new workbook beside this one."""
-    _run(lambda book: operations.share(book).summary())
+    _run(lambda book: operations.share(book).summary(), refresh=False)  # the report only reads the master

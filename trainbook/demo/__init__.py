@@ -29,6 +29,7 @@ from trainbook.operations import (
     send,
     send_private,
     share,
+    todo,
     validate,
 )
 from trainbook.schema.buttons import BUTTONS
@@ -54,8 +55,23 @@ def build_demo_book(path: Path, lang: Lang = "zh", records: bool = True, finishe
         tables = {k: v for k, v in tables.items() if k not in RECORDS}
     master = engine.read()
     tables["settings"] = _program_facts(master.frame("settings"), tables["sessions"], lang)
+    tables["stages"] = _owners(master.frame("stages"))
     engine.write(master, Update(tables=tables))
     return path
+
+
+OWNERS = {  # who owns each stage of the sample program (by the stage's place in the process)
+    0: ("周敏", "13900004444"), 1: ("周敏", "13900004444"), 2: ("王老师", "13900001111"), 3: ("王老师", "13900001111"),
+    4: ("李老师", "13900002222"), 5: ("李老师", "13900002222"), 6: ("周敏", "13900004444"), 7: ("周敏", "13900004444"),
+    8: ("周敏", "13900004444"), 9: ("周敏", "13900004444")}
+
+
+def _owners(stages: pd.DataFrame) -> pd.DataFrame:
+    """The 流程 sheet as the template has it, with an owner and a mobile for every stage."""
+    filled: pd.DataFrame = stages.copy()
+    filled["owner"] = [OWNERS.get(i, ("", ""))[0] for i in range(len(filled))]
+    filled["owner_mobile"] = [OWNERS.get(i, ("", ""))[1] for i in range(len(filled))]
+    return filled
 
 
 def _program_facts(settings: pd.DataFrame, sessions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
@@ -76,7 +92,8 @@ def _send_private(path: Path, lang: Lang, echo: Callable[[str], None]) -> None:
     DingTalk — and who got what by which channel."""
     people = read(path).frame("enrollment")
     groups = read(path).frame("groups")
-    mobiles = [*people["manager_mobile"].dropna(), *groups["tutor_mobile"].dropna()]
+    stages = read(path).frame("stages")
+    mobiles = [*people["manager_mobile"].dropna(), *groups["tutor_mobile"].dropna(), *stages["owner_mobile"].dropna()]
     directory = {str(m): f"0931{i:012d}" for i, m in enumerate(dict.fromkeys(mobiles))}  # DingTalk's userids
     left = {str(people["dingtalk_userid"].dropna().iloc[-1])}
     with LocalDingTalk(directory=directory, invalid=left) as api, LocalMail() as mailbox:
@@ -130,7 +147,9 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
                                finished=True)
     echo(message("demo-finished", lang, path=finished.name))
     echo("  " + certificates(finished, as_of=FINISHED_AS_OF).summary())
+    to_do = todo(path, as_of=AS_OF)  # on 首页 under the buttons, in the .xlsm too
     macro_book = buttons(path, overwrite=True)
     echo(message("demo-buttons", lang, path=macro_book, captions=listing((b.caption(lang) for b in BUTTONS), lang)))
+    echo(to_do.summary())
     echo(("打开工作簿查看：" if zh else "Open the workbook: ") + str(path.resolve()))
     return path

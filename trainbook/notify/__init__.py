@@ -101,7 +101,10 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     """The notices sheet as it should be on `as_of`, from the master as it stands."""
     lang = master.lang
     settings = read_settings(master)
-    due = due_notices(master, compute(master, as_of), settings)
+    from trainbook.todolist import work_out as todo_of
+
+    progress = compute(master, as_of)
+    due = due_notices(master, progress, settings, todo_of(master, as_of, progress))
     texts, held = _texts(master, lang)
     rendered = [_render(texts[kind], facts, lang) for kind, facts in zip(due["kind"], due["facts"])]
     due["subject"] = [r[0] for r in rendered]

@@ -3,7 +3,7 @@ facts its template may use. Withdrawn students get nothing; nobody is dropped fo
 
 from __future__ import annotations
 
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 import pandas as pd
 
@@ -17,7 +17,11 @@ from trainbook.policy.plan import checkin_url, program_ended, session_plan, unre
 from trainbook.schema.columns import labels
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY, GRADE, RISK
+from trainbook.schema.stages import BY_KEY as STAGES
 from trainbook.workbook.master import Master
+
+if TYPE_CHECKING:
+    from trainbook.todolist import Todo
 
 ATTENDED = ("present", "late", "early_leave")
 
@@ -27,9 +31,10 @@ def notice_id(kind: str, event: str, student_id: str, audience: str = "student")
     return ":".join(p for p in (kind, event, student_id, "" if audience == "student" else audience) if p)
 
 
-def due_notices(master: Master, progress: Progress, settings: Settings) -> pd.DataFrame:
+def due_notices(master: Master, progress: Progress, settings: Settings, todo: Todo | None = None) -> pd.DataFrame:
     """Every notice due as of `progress.as_of`: notice_id, kind, student_id, audience, recipient,
-    mobile, group_id and `facts` (placeholder key → value)."""
+    mobile, group_id and `facts` (placeholder key → value); with `todo`, a digest of each stage's
+    open items to its owner (one a day while there are any)."""
     day = pd.Timestamp(progress.as_of)
     enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
     for column in ("student_id", "name", "mobile", "group_id", "review_status", "status", "manager",
@@ -130,8 +135,25 @@ def due_notices(master: Master, progress: Progress, settings: Settings) -> pd.Da
             add("material-update", f"{material.material_id}@{version}", str(student_id),
                 {"material": material.title if values.given(material.title) else material.material_id,
                  "link": material.link if values.given(material.link) else ""})
+    out += _owner_digests(todo, base) if todo is not None else []
     return pd.DataFrame(out, columns=["notice_id", "kind", "student_id", "audience", "recipient",
                                       "mobile", "group_id", "facts"])
+
+
+def _owner_digests(todo: Todo, base: dict[str, Any]) -> list[dict[str, Any]]:
+    """To each stage's owner, today's open items of the stage (an owner the 流程 sheet does not name gets none)."""
+    out = []
+    for stage in dict.fromkeys(item.stage for item in todo.items):
+        owner, mobile = todo.owners.get(stage, ("", ""))
+        if not owner and not mobile:
+            continue
+        items = [item for item in todo.items if item.stage == stage]
+        out.append({"notice_id": notice_id("owner-todo", f"{stage}:{todo.as_of:%Y%m%d}", "", "owner"),
+                    "kind": "owner-todo", "student_id": None, "audience": "owner", "recipient": owner or None,
+                    "mobile": mobile or None, "group_id": None,
+                    "facts": {**base, "owner": owner, "stage": STAGES[stage].label(todo.lang), "count": len(items),
+                              "items": ("；" if todo.lang == "zh" else "; ").join(item.what for item in items)}})
+    return out
 
 
 def _where(frame: pd.DataFrame, mask: pd.Series) -> tuple[pd.Series, pd.Series]:

@@ -48,6 +48,7 @@ class Report:
     risks: list[tuple[str, int]]
     bands: list[tuple[str, int]]
     unrecorded: list[str]
+    open_items: pd.DataFrame | None = None  # the to-do per stage and owner, as counts (the whole program's report)
 
 
 def masked_mobile(mobile: object) -> str | None:
@@ -67,7 +68,11 @@ def reports(master: Master, result: Progress, lang: Lang, by_department: bool) -
     people = _people(master, result, lang)
     responses = feedback_responses(master, result.plan)  # read once, then each report takes its people's
     if not by_department:
-        return [_report(master, result, lang, people, responses, None)]
+        from trainbook.todolist import work_out
+
+        report = _report(master, result, lang, people, responses, None)
+        report.open_items = work_out(master, result.as_of, result).by_stage()
+        return [report]
     return [_report(master, result, lang, group, responses[responses["student_id"].isin(group.index)], str(department))
             for department, group in people.groupby("department", sort=True)]
 

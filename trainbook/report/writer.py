@@ -29,6 +29,7 @@ from trainbook.schema.report import (
     FEEDBACK,
     FEEDBACK_BY_SESSION,
     FEEDBACK_BY_TEACHER,
+    OPEN_ITEMS,
     OVERVIEW,
     RISK_TABLE,
     SESSIONS,
@@ -243,6 +244,14 @@ class _Writer:
         self.table(sheet, "risks", RISK_TABLE, pd.DataFrame(r.risks, columns=["risk", "students"]), row + 1, left=col)
         self.table(sheet, "bands", BAND_TABLE, pd.DataFrame(r.bands, columns=["band", "students"]), row + 1,
                    left=col + len(RISK_TABLE) + 1)
+        if r.open_items is not None:  # what the program's team still has to do, under the counts
+            below = row + 1 + max(len(r.risks), len(r.bands)) + 3
+            sheet.write_string(below - 1, col, text(message("report-open-items", self.lang)), self.format(
+                "subtitle", bold=True))
+            if r.open_items.empty:
+                sheet.write_string(below, col, text(message("report-no-open-items", self.lang)))
+            else:
+                self.table(sheet, "open_items", OPEN_ITEMS, r.open_items, below, left=col)
         for i, chart in enumerate(charts):
             row, col = self.slot(i)
             sheet.insert_chart(row, col, self.chart(chart), {"x_offset": 4, "y_offset": 4})

@@ -80,6 +80,7 @@ class Sheet:
     note_en: str = ""
     rows: int = 1000  # rows covered by the template's drop-downs and formats
     hidden: bool = False  # trainbook's own bookkeeping, out of the coordinator's way
+    added: bool = False  # newer than some masters: trainbook adds it, with its first rows, to one without it
 
     def name(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en

@@ -66,6 +66,9 @@ def _counts(block: Block, key: str) -> tuple[Column, Column]:
 
 
 RISK_TABLE = _counts(RISKS, "risk")
+OPEN_ITEMS = (Column("stage", "环节", "Stage", width=11), Column("owner", "责任人", "Owner", width=11),
+              Column("items", "待办", "Open items", "integer", width=11),
+              Column("overdue", "其中已逾期", "Of them overdue", "integer", width=11))  # the to-do, as counts
 BAND_TABLE = _counts(SCORES, "band")
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trainbook.schema.columns import YES_NO, Choice, Column, Sheet
+from trainbook.schema.stages import STAGES
 
 INPUT_TAB = "#2F75B5"
 GENERATED_TAB = "#548235"
@@ -68,6 +69,7 @@ NOTICE_AUDIENCE = (
     Choice("student", "学员", "Student"),
     Choice("tutor", "班主任", "Tutor"),
     Choice("manager", "直属主管", "Manager"),
+    Choice("owner", "责任人", "Stage owner"),
 )
 SEVERITY = (
     Choice("error", "错误", "Error"),
@@ -306,6 +308,22 @@ ALIASES = Sheet(
     rows=1000,
 )
 
+STAGE_CHOICES = tuple(Choice(s.key, s.zh, s.en) for s in STAGES)
+PROCESS = Sheet(
+    "stages", "流程", "Process", "input",
+    (
+        Column("stage", "环节", "Stage", "choice", True, choices=STAGE_CHOICES, width=12),
+        Column("owner", "责任人", "Owner", width=10),
+        Column("owner_mobile", "责任人手机号", "Owner's mobile", "mobile", width=14),
+        Column("does", "做什么", "What it is", width=70, wrap=True),
+        NOTES,
+    ),
+    id_column="stage",
+    tab_color=INPUT_TAB,
+    rows=30,
+    added=True,
+)
+
 PASTE = Sheet(
     "paste", "粘贴区", "Paste", "input",
     tab_color=INPUT_TAB,
@@ -478,7 +496,7 @@ TEMPLATES = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (
     HOME, ENROLLMENT, GROUPS, SESSIONS, ATTENDANCE, TASKS, SUBMISSIONS, ASSESSMENTS, SCORES,
-    FEEDBACK, MATERIALS, ALIASES, PASTE, PROGRESS, DASHBOARD, NOTICES, QR, CERTIFICATES, REVIEW, ISSUES, IMPORTS,
+    FEEDBACK, MATERIALS, ALIASES, PROCESS, PASTE, PROGRESS, DASHBOARD, NOTICES, QR, CERTIFICATES, REVIEW, ISSUES, IMPORTS,
     SETTINGS, TEMPLATES, REVIEW_DATA,
 )
 BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}

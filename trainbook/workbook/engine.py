@@ -40,6 +40,24 @@ class Update:
     # the rows after which a printed page ends
     pictures: dict[str, list[Picture]] = field(default_factory=dict)
     row_breaks: dict[str, list[int]] = field(default_factory=dict)
+    panels: list[Panel] = field(default_factory=list)  # blocks of cells trainbook owns on a sheet (首页's 待办)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A block of cells on a sheet that is trainbook's alone: `rows` (text, numbers or Links) from
+    the 0-based (`top`, `left`), and blank cells below them down to `height` rows, so that a shorter
+    block leaves nothing of an earlier one behind. `title` and `header` say which rows are which
+    (for their look); `widths` are the columns' widths where the sheet gives none."""
+
+    sheet: str
+    top: int
+    left: int
+    rows: list[list[object]]
+    height: int
+    width: int
+    widths: dict[int, float] = field(default_factory=dict)
+    header: int = 1  # the column headers' row (0-based; a title above them)
 
 
 @dataclass(frozen=True)
@@ -71,12 +89,12 @@ class Engine(Protocol):
 
 def require_sheets(master: Master, update: Update) -> list[str]:
     """Refuse, before anything is written, an update to an input sheet the workbook does not have.
-    Returns the generated sheets it lacks (a workbook made by an earlier version), for the engine
-    to add."""
+    Returns the generated sheets it lacks (a workbook made by an earlier version), and the sheets
+    newer than it that trainbook adds with their first rows, for the engine to add."""
     missing = []
     for key in [*update.tables, *update.clear]:
         if key not in master.tables and key not in master.names:
-            if BY_KEY[key].role == "generated" and key in update.tables:
+            if (BY_KEY[key].role == "generated" or BY_KEY[key].added) and key in update.tables:
                 missing.append(key)
                 continue
             raise InputError(message("sheet-missing", master.lang, path=master.source,

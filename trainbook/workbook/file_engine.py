@@ -17,13 +17,14 @@ from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook import journal
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
-from trainbook.workbook.engine import Update, added_sheet, grown_headers, require_sheets
+from trainbook.workbook.engine import Panel, Update, added_sheet, grown_headers, require_sheets
 from trainbook.workbook.master import Master, identify_sheets, refuse_non_master, table_from_values
 from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, read_or_refuse, sheet_parts
 from trainbook.workbook.pictures import set_pictures, set_row_breaks
 from trainbook.workbook.safety import check_replaceable, file_version, remove_leftovers, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
 from trainbook.workbook.sheet_xml import (
+    Link,
     Rows,
     clear_rows,
     column_letter,
@@ -32,10 +33,13 @@ from trainbook.workbook.sheet_xml import (
     mark_ranges,
     recalculate_on_load,
     replace_data_rows,
+    set_links_within,
     set_marks,
+    set_styles,
     set_texts,
     style_of,
     trim_chart_ranges,
+    with_widths,
 )
 from trainbook.workbook.template import LAST_RUN_CELLS
 
@@ -178,9 +182,34 @@ class FileEngine:
             for key in update.clear:
                 part = parts[master.names[key]]
                 package.replace(part, [clear_rows(package.read(part))])
+            for panel in update.panels:
+                if panel.sheet in master.names:
+                    part = parts[master.names[panel.sheet]]
+                    package.replace(part, [_with_panel(package.read(part), panel)])
             if not package.replaced:
                 return
             replace_atomically(self.path, lambda tmp: package.write(self.path, tmp), master.lang, master.version)
+
+
+def _with_panel(xml: bytes, panel: Panel) -> bytes:
+    """A sheet with `panel` written into its block of cells (each cell's value and link; a title and
+    header styled as the sheet's own section title and table header) and nothing else changed."""
+    cells = [(panel.top + 1 + r, panel.left + c, value) for r in range(panel.height) for c in range(panel.width)
+             for value in [panel.rows[r][c] if r < len(panel.rows) and c < len(panel.rows[r]) else None]]
+    rows = np.array([r for r, _, _ in cells])
+    cols = np.array([c for _, c, _ in cells])
+    edit = TableEdit(rows, cols, np.array([v for _, _, v in cells], dtype=object), Rows([], []))
+    title, header = style_of(xml, "B5"), style_of(xml, "B12")  # the home sheet's section title and table header
+    patched = b"".join(patch_sheet(xml, edit, {}, panel.top + panel.height, np.array([])).chunks)
+    looks = {f"{column_letter(panel.left)}{panel.top + 1}": title} if title is not None else {}
+    if header is not None:
+        columns = range(panel.left, panel.left + panel.width)
+        looks |= {f"{column_letter(c)}{panel.top + 1 + panel.header}": header for c in columns}
+    patched = set_styles(patched, looks)
+    links = [(f"{column_letter(c)}{r}", v.location) for r, c, v in cells if isinstance(v, Link)]
+    patched = set_links_within(patched, links, range(panel.top + 1, panel.top + panel.height + 1),
+                               range(panel.left, panel.left + panel.width))
+    return with_widths(patched, panel.widths)
 
 
 def _with_headers(xml: bytes, added: dict[int, str]) -> bytes:

@@ -26,7 +26,7 @@ from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.edit import TableEdit
 from trainbook.workbook.package import NS_REL, PackageEdit, sheet_parts
 from trainbook.workbook.sheet_patch import patch_sheet
-from trainbook.workbook.sheet_xml import Rows, style_of
+from trainbook.workbook.sheet_xml import Rows, style_of, with_widths
 from trainbook.workbook.template import HOME_WIDTHS
 
 if TYPE_CHECKING:
@@ -199,7 +199,7 @@ def _add_panel(package: PackageEdit, home: str, lang: Lang) -> None:
                       Rows([], []))
     style = style_of(xml, "B5")
     patched = b"".join(patch_sheet(xml, cells, {PANEL_COLUMN: style} if style else {}, 1, np.array([])).chunks)
-    patched = _with_widths(patched, {PANEL_COLUMN: HOME_WIDTHS[PANEL_COLUMN], PANEL_COLUMN + 1: HOME_WIDTHS[PANEL_COLUMN + 1]})
+    patched = with_widths(patched, {PANEL_COLUMN: HOME_WIDTHS[PANEL_COLUMN], PANEL_COLUMN + 1: HOME_WIDTHS[PANEL_COLUMN + 1]})
     if rid is not None:
         at = min(i for i in (patched.find(b"<legacyDrawingHF"), patched.find(b"<tableParts"), patched.find(b"<extLst"),
                              patched.rfind(b"</worksheet>")) if i >= 0)
@@ -231,19 +231,6 @@ def _renumbered(vml: bytes, package: PackageEdit) -> tuple[int, bytes]:
     block = max(taken, default=0) + 1
     vml = vml.replace(b'data="1"', f'data="{block}"'.encode(), 1)
     return block, re.sub(rb"_x0000_s1(\d{3})", lambda m: f"_x0000_s{block * 1024 + int(m.group(1)) - 24}".encode(), vml)
-
-
-def _with_widths(xml: bytes, widths: dict[int, float]) -> bytes:
-    """Column widths set where the sheet's <cols> does not give one already."""
-    cols = re.search(rb"<(\w+:)?cols>(.*?)</\1?cols>", xml, re.S)
-    given = {int(c) for lo, hi in re.findall(rb'min="(\d+)"[^<>]*max="(\d+)"', cols.group(2)) for c in
-             range(int(lo), int(hi) + 1)} if cols else set()
-    new = b"".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'.encode()
-                   for c, w in sorted(widths.items()) if c + 1 not in given)
-    if cols:
-        return xml[: cols.end(2)] + new + xml[cols.end(2):]
-    at = xml.find(b"<sheetData")
-    return xml[:at] + b"<cols>" + new + b"</cols>" + xml[at:]
 
 
 def _add_conf_sheet(package: PackageEdit, lang: Lang) -> None:

@@ -25,7 +25,7 @@ from defusedxml import DefusedXmlException
 
 from trainbook.errors import InputError, TrainbookError
 from trainbook.i18n import Lang, message
-from trainbook.workbook.sheet_xml import column_letter
+from trainbook.workbook.sheet_xml import column_index, column_letter
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
@@ -183,7 +183,7 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: 
         for data, _ in _chunks(zf, info):
             refs = _REF.findall(data)
             rows = max(rows, max((int(digits) for _, digits in refs), default=0))
-            cols = max(cols, max(map(_column_number, {letters for letters, _ in refs}), default=0))
+            cols = max(cols, max((column_index(letters) + 1 for letters in {letters for letters, _ in refs}), default=0))
             _refuse_beyond(rows, cols, path, lang)
     cols = max(cols, 26) if not (unusual or unplaced) else cols
     _refuse_beyond(rows, cols, path, lang)
@@ -204,7 +204,7 @@ def _placed_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> tuple[int, int
             col = 0
         elif local == "c":
             letters = ref.rstrip("0123456789")
-            col = _column_number(letters.encode()) if letters.isalpha() else col + 1
+            col = column_index(letters) + 1 if letters.isalpha() else col + 1
             digits = ref[len(letters):]
             last_row, last_col = max(last_row, int(digits) if digits.isdigit() else row), max(last_col, col)
 
@@ -241,13 +241,6 @@ def _after_prolog(head: bytes) -> str:
     while item := _PROLOG_ITEM.match(text, at):
         at = item.end()
     return text[at:]
-
-
-def _column_number(letters: bytes) -> int:
-    number = 0
-    for ch in letters.upper():
-        number = number * 26 + ch - 64
-    return number
 
 
 def _parse(data: bytes) -> Element:

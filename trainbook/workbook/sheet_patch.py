@@ -17,7 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainbook.workbook.edit import TableEdit
-from trainbook.workbook.sheet_xml import CarriedFormula, Rows, _cell_body, _prefix, column_letter
+from trainbook.workbook.sheet_xml import CarriedFormula, Rows, _cell_body, _prefix, column_index, column_letter
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^<>]*?)(/?)>")
 _ROW_START = re.compile(rb"<(\w+:)?row[\s/>]")
@@ -27,14 +27,6 @@ _STYLE = re.compile(rb'\ss="(\d+)"')
 _FORMULA = re.compile(rb"<(?:\w+:)?f\b([^<>]*?)(?:/>|>(.*?)</(?:\w+:)?f>)", re.S)
 _SHARED = re.compile(rb'\bsi="(\d+)"')
 _RANGE = re.compile(rb'(\bref=")([A-Z]+)(\d+)(?::([A-Z]+)(\d+))?(")')
-
-
-def column_index(letters: bytes | str) -> int:
-    """Excel letters → 0-based column index (A → 0, AA → 26)."""
-    index = 0
-    for ch in letters if isinstance(letters, str) else letters.decode():
-        index = index * 26 + ord(ch) - 64
-    return index - 1
 
 
 @dataclass

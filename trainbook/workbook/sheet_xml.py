@@ -33,6 +33,14 @@ _AFTER_HYPERLINKS = ("printOptions", "pageMargins", "pageSetup", "headerFooter",
 _AFTER_CONDITIONAL = ("dataValidations", "hyperlinks", *_AFTER_HYPERLINKS)
 
 
+def column_index(letters: bytes | str) -> int:
+    """Excel letters → 0-based column index (A → 0, AA → 26)."""
+    index = 0
+    for ch in letters if isinstance(letters, str) else letters.decode():
+        index = index * 26 + ord(ch.upper()) - 64
+    return index - 1
+
+
 def column_letter(index: int) -> str:
     """0-based column index → Excel letters (0 → A, 26 → AA)."""
     letters = ""
@@ -214,6 +222,29 @@ def replace_data_rows(xml: bytes, rows: Rows, last_col: int, styles: dict[int, i
     yield close + _replace_links(xml[tail_start:], rows.links(), p)
 
 
+def with_widths(xml: bytes, widths: dict[int, float]) -> bytes:
+    """Column widths set where the sheet's <cols> does not give one already."""
+    cols = re.search(rb"<(\w+:)?cols>(.*?)</\1?cols>", xml, re.S)
+    given = {int(c) for lo, hi in re.findall(rb'min="(\d+)"[^<>]*max="(\d+)"', cols.group(2)) for c in
+             range(int(lo), int(hi) + 1)} if cols else set()
+    new = b"".join(f'<col min="{c + 1}" max="{c + 1}" width="{w}" customWidth="1"/>'.encode()
+                   for c, w in sorted(widths.items()) if c + 1 not in given)
+    if not new:
+        return xml
+    if cols:
+        return xml[: cols.end(2)] + new + xml[cols.end(2):]
+    at = xml.find(b"<sheetData")
+    return xml[:at] + b"<cols>" + new + b"</cols>" + xml[at:]
+
+
+def set_styles(xml: bytes, styles: dict[str, int]) -> bytes:
+    """Existing cells (by reference, e.g. 'I5') given a style; nothing else changes."""
+    p = _prefix(xml)
+    for ref, style in styles.items():
+        xml = re.sub(f'(<{p}c r="{ref}")(?:\\s+s="\\d+")?'.encode(), f'\\1 s="{style}"'.encode(), xml, count=1)
+    return xml
+
+
 def style_of(xml: bytes, ref: str) -> int | None:
     """The style index of the cell at `ref` (e.g. 'A1'), if it has one."""
     match = re.search(f'<(?:\\w+:)?c r="{ref}"[^<>]*?\\ss="(\\d+)"'.encode(), xml)
@@ -288,6 +319,27 @@ def _insert_before(tail: bytes, element: bytes, followers: tuple[str, ...], p: s
 def _find_tag(xml: bytes, p: str, name: str) -> int:
     match = re.search(f"<{p}{name}[\\s/>]".encode(), xml)
     return match.start() if match else -1
+
+
+def set_links_within(xml: bytes, links: list[tuple[str, str]], rows: range, cols: range) -> bytes:
+    """A sheet with its hyperlinks inside the block `rows` × `cols` (Excel numbers, 0-based
+    columns) replaced by `links` (cell reference, location); every other hyperlink kept."""
+    p = _prefix(xml)
+
+    def within(element: bytes) -> bool:
+        ref = re.search(rb'\bref="([A-Z]+)(\d+)"', element)
+        return ref is not None and int(ref.group(2)) in rows and column_index(ref.group(1)) in cols
+
+    kept = [m.group(0) for m in re.finditer(f"<{p}hyperlink\\b[^>]*?/>".encode(), xml) if not within(m.group(0))]
+    new = [f'<{p}hyperlink ref="{ref}" location={quoteattr(loc)} display={quoteattr(ref)}/>'.encode()
+           for ref, loc in links]
+    start = max(xml.rfind(f"</{p}sheetData>".encode()), xml.rfind(f"<{p}sheetData/>".encode()))
+    head, tail = xml[:start], xml[start:]
+    tail = re.sub(f"<{p}hyperlinks>.*?</{p}hyperlinks>|<{p}hyperlinks/>".encode(), b"", tail, flags=re.S)
+    if kept or new:
+        tail = _insert_before(tail, f"<{p}hyperlinks>".encode() + b"".join(kept + new) + f"</{p}hyperlinks>".encode(),
+                              _AFTER_HYPERLINKS, p)
+    return head + tail
 
 
 def _replace_links(tail: bytes, links: list[tuple[str, str]], p: str) -> bytes:

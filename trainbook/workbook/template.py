@@ -12,6 +12,7 @@ from trainbook.schema.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
 from trainbook.schema.settings import PARAMETERS
 from trainbook.schema.sheets import BY_KEY, SHEETS
+from trainbook.schema.stages import STAGES
 
 if TYPE_CHECKING:  # xlsxwriter is imported only to build a workbook, not by every operation that reads one
     from xlsxwriter.workbook import Format, Workbook
@@ -86,6 +87,7 @@ PURPOSE: dict[str, tuple[str, str]] = {
     "feedback": ("课程评价问卷", "Course feedback"),
     "materials": ("课程资料", "Course materials"),
     "aliases": ("钉钉导出中的别名/账号对应的学员", "Names and accounts in exports, mapped to students"),
+    "stages": ("项目流程的各个环节及责任人", "The program's stages and who owns each"),
     "paste": ("粘贴钉钉导出，再点“合并导入”", "Paste a DingTalk export, then click Merge"),
     "progress": ("每位学员的出勤率、完成率、成绩和风险", "Each student's rates, scores and risk"),
     "dashboard": ("项目看板与图表", "Program dashboard and charts"),
@@ -187,6 +189,8 @@ def build_workbook(path: Path, lang: Lang = "zh") -> None:
             _settings_rows(ws, formats, lang)
         elif sheet.key == "templates":
             _template_rows(ws, formats, lang)
+        elif sheet.key == "stages":
+            _stage_rows(ws, formats, lang)
     wb.close()
 
 
@@ -282,6 +286,12 @@ def _template_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
         ws.write_string(row, 1, name)
         ws.write_string(row, 2, subject)
         ws.write_string(row, 3, body, formats.text)
+
+
+def _stage_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
+    for row, stage in enumerate(STAGES, start=1):
+        ws.write_string(row, 0, stage.label(lang))
+        ws.write_string(row, 3, stage.does(lang), formats.text)
 
 
 def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: Lang) -> None:

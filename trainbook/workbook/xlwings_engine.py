@@ -117,6 +117,11 @@ class XlwingsEngine:
             self._pictures(self.book.sheets[master.names[key]], pictures)
         for key, after in update.row_breaks.items():
             self._row_breaks(self.book.sheets[master.names[key]], after)
+        for panel in update.panels:
+            if panel.sheet in master.names:
+                rows = [*panel.rows, *[[] for _ in range(panel.height - len(panel.rows))]]
+                block = [[_to_excel(row[c]) if c < len(row) else None for c in range(panel.width)] for row in rows]
+                self.book.sheets[master.names[panel.sheet]].range((panel.top + 1, panel.left + 1)).value = block
         for key, (first_row, last_rows) in update.chart_ranges.items():
             self._chart_ranges(self.book.sheets[master.names[key]], first_row, last_rows)
 
