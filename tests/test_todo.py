@@ -188,6 +188,15 @@ def _notices(status: str, count: int) -> Callable[[Path], Tables]:
     return change
 
 
+def _action(status: str) -> Callable[[Path], Tables]:
+    def change(path: Path) -> Tables:
+        return {"actions": pd.DataFrame([{"action_id": "主题·设备/网络", "source": "主题 设备/网络", "problem": "直播卡顿",
+                                          "measure": "换有线网络", "owner": "王老师", "due": pd.Timestamp("2026-11-27"),
+                                          "status": status}], index=[2])}
+
+    return change
+
+
 CONDITIONS = {  # what is planted, how it is settled, and the item it must give: stage, count, sheet, row
     "pending approvals": (_pending_approvals, _approve, "enrollment", 2, "enrollment", 3),
     "unresolved review rows": (_unknown_people, _confirm_and_merge, "attendance", 3, "review", 2),
@@ -201,6 +210,7 @@ CONDITIONS = {  # what is planted, how it is settled, and the item it must give:
     "a held session without feedback": (_feedback(False), _feedback(True), "feedback", 1, "feedback", None),
     "pending notices": (_notices("待发送", 3), _notices("已发送", 3), "enrollment", 3, "notices", 3),
     "failed notices": (_notices("发送失败", 2), _notices("已发送", 2), "enrollment", 2, "notices", 3),
+    "an overdue improvement action": (_action("进行中"), _action("已完成"), "feedback", 1, "actions", 2),
 }
 
 

@@ -230,6 +230,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "生成时待发送的全部通知另存为 {csv}（用 Excel 打开）和 {json}（钉钉机器人消息）。",
         "All the notices pending when they were worked out are also in {csv} (for Excel) and {json} (robot messages).",
     ),
+    "demo-feedback": ("反馈分析：{comments} 条评论归入 {themes} 个主题；“改进”表提出 {count} 条改进措施：{actions}",
+                      "Feedback analysis: {comments} comments in {themes} themes; {count} improvement actions "
+                      "proposed in Improvements: {actions}"),
     "demo-finished": ("同一个项目结业后的样子：{path}（补齐了最后几次课、作业和考核）", "The same program once it is over: {path} (the last sessions, task and assessments filled in)"),
     "demo-buttons": (
         "带按钮的版本：{path}（在 Excel 中打开并启用宏，首页的按钮：{captions}）",
@@ -605,6 +608,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{files} exports: {inserted} inserted, {updated} updated, {review} to review",
     ),
     "report-title": ("管理层报表", "Manager report"),
+    "improve-low": ("{item}平均 {mean} 分，低于 {below} 分", "{item} averages {mean}, below {below}"),
+    "improve-nps": ("NPS 为负：不愿推荐的人多于愿意推荐的人", "NPS below 0: more detractors than promoters"),
+    "improve-figures": ("{item} {mean}（{responses} 份问卷）", "{item} {mean} ({responses} responses)"),
+    "improve-theme": ("“{theme}”方面有 {count} 条负面评论", "{count} negative comments about {theme}"),
+    "improve-theme-figures": ("负面 {count} 条 / 共 {total} 条", "{count} negative of {total}"),
+    "improve-holds": ("仍存在（截至 {day}）", "Still holds (as of {day})"),
+    "improve-gone": ("已不成立（{day} 起）", "No longer holds (since {day})"),
     "report-open-items": ("各环节待办（按责任人）", "Open items per stage and owner"),
     "report-no-open-items": ("各环节都没有待办。", "No open items in any stage."),
     "report-unrecorded": (

@@ -39,7 +39,7 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
 SHARE_READS = (*PROGRESS_NEEDS, "groups", "tasks", "submissions", "assessments", "scores", "feedback", "settings",
-               "materials", "notices", "review", "certificates", "stages")  # the to-do too
+               "materials", "notices", "review", "certificates", "stages", "themes", "actions")  # the to-do, the themes
 
 
 def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: bool = False) -> Path:
@@ -367,13 +367,16 @@ def send_all(book: object, clock: Callable[[], float] = time.time, sleep: Callab
 def todo(book: object, as_of: dt.date | str | None = None, write: bool = True) -> Todo:
     """What needs doing now, by stage and owner, most urgent first; with `write`, shown on 首页 too
     (and a 流程 sheet added to a workbook made before it had one)."""
-    from trainbook.todolist import stage_rows, work_out
+    import pandas as pd
+
+    from trainbook.schema.sheets import first_rows
+    from trainbook.todolist import work_out
 
     engine = engine_for(book)
     master = engine.read()
     result = work_out(master, _day(as_of))
     if write:
-        tables = {"stages": stage_rows(master.lang)} if "stages" not in master.tables else {}
+        tables = {"stages": pd.DataFrame(first_rows("stages", master.lang))} if "stages" not in master.tables else {}
         engine.write(master, Update(tables=tables, panels=[result.panel()]))
     return result
 

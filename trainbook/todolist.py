@@ -144,11 +144,6 @@ def owners(master: Master) -> dict[str, tuple[str, str]]:
             for s, o, m in zip(frame["stage"], owner, mobile)}
 
 
-def stage_rows(lang: Lang) -> pd.DataFrame:
-    """The 流程 sheet's first rows, for a workbook made before it had one."""
-    return pd.DataFrame([{"stage": s.label(lang), "does": s.does(lang)} for s in STAGE_ORDER])
-
-
 def _press(function: str, lang: Lang) -> str:
     """What settles an item that a button settles: the button, and the command that does the same."""
     button = next(b for b in BUTTONS if b.function == function)
@@ -362,7 +357,7 @@ def _certificates(master: Master, result: Progress, day: pd.Timestamp, lang: Lan
 
 def _actions(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
     """Improvement actions past their due date and not done (a workbook with an 改进 sheet)."""
-    if "actions" not in BY_KEY or "actions" not in master.tables:
+    if "actions" not in master.tables:
         return []
     actions = values.typed(master.frame("actions"), BY_KEY["actions"])
     if "due" not in actions or "status" not in actions:

@@ -34,7 +34,7 @@ from trainbook.operations import (
 )
 from trainbook.schema.buttons import BUTTONS
 from trainbook.schema.columns import labels
-from trainbook.schema.sheets import NOTICE_CHANNEL
+from trainbook.schema.sheets import FEEDBACK_SCOPE, NOTICE_CHANNEL
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 
@@ -109,6 +109,16 @@ def _send_private(path: Path, lang: Lang, echo: Callable[[str], None]) -> None:
         echo(f"  {kind} · {channel}：{count}（{names}…）" if lang == "zh" else f"  {kind} · {channel}: {count} ({names}…)")
 
 
+def _feedback(path: Path, lang: Lang, echo: Callable[[str], None]) -> None:
+    """What progress made of the survey: its themes, and the improvement actions it proposed."""
+    master = read(path)
+    rows, actions = master.frame("feedback_analysis"), master.frame("actions")
+    scope = labels(FEEDBACK_SCOPE, lang)
+    echo(message("demo-feedback", lang, comments=int((rows["scope"] == scope["comment"]).sum()),
+                 themes=int((rows["scope"] == scope["theme"]).sum()), count=len(actions),
+                 actions=listing(actions["action_id"], lang)))
+
+
 def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = print) -> Path:
     """Build the sample program in `folder`, merge its exports, validate, and say what happened."""
     zh = lang == "zh"
@@ -121,6 +131,7 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
     for line in merge(path, *exports).summary(lang).splitlines():
         echo(f"  {line}")
     echo(progress(path, as_of=AS_OF).summary())
+    _feedback(path, lang, echo)
     report = validate(path, annotate=True, as_of=AS_OF)
     echo(("示例里故意留了几处常见错误：" if zh else "The sample carries a few mistakes on purpose: ")
          + report.summary(annotated=True))

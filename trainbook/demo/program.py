@@ -26,6 +26,15 @@ def _label(choices: tuple[Choice, ...], key: str, lang: Lang) -> str:
     return labels(choices, lang)[key]
 
 
+COMMENTS = {  # what the survey says, five equally likely answers per kind of session: the live sessions
+    # stutter, the two 职场沟通 sessions go too fast, the rest is praise and a wish
+    "online": ("", "直播一直卡顿，后半段听不清", "网络太卡了，画面断断续续", "案例很实用，工作中用得上", "讲师讲得很清楚"),
+    "C03": ("", "讲得太快了，跟不上", "节奏有点快，希望放慢一点", "案例很实用，工作中用得上", "讲师讲得很清楚"),
+    "C04": ("", "讲得太快了，跟不上", "节奏有点快，希望放慢一点", "互动很多，很有意思", "讲师讲得很清楚"),
+    "": ("", "", "案例很实用，工作中用得上", "希望多一些练习时间", "讲师讲得很清楚"),
+}
+
+
 def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFrame]:
     """The sample program's input sheets, by sheet key (deterministic for a given seed)."""
     rng = random.Random(seed)
@@ -146,8 +155,9 @@ def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFram
                "graded_at": pd.Timestamp(2026, 11, 18, 17), "source": "钉钉考试"} for s in students]
     feedback: list[dict[str, object]] = []
     for _, session in held.iterrows():
+        online = _label(modes, "online", lang) == session["mode"]
         for k in range(rng.randint(6, 12)):
-            overall = rng.choice([5, 5, 4, 4, 4, 3, 2])
+            overall = rng.choice([5, 5, 5, 4, 4, 4, 3])
             feedback.append({
                 "response_id": f"R{len(feedback) + 1:04d}", "session_id": session["session_id"],
                 "student_id": None, "submitted_at": pd.Timestamp.combine(
@@ -155,7 +165,8 @@ def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFram
                 "overall": overall, "content": min(5, overall + rng.choice([0, 0, 1])),
                 "teacher": min(5, overall + rng.choice([0, 1])), "organization": rng.choice([3, 4, 5]),
                 "nps": min(10, overall * 2 + rng.choice([-1, 0, 0])),
-                "comments": rng.choice(["", "", "案例很实用", "希望多一些练习时间", "讲师讲得很清楚"]),
+                "comments": rng.choice(COMMENTS.get(session["session_id"], COMMENTS["online"] if online else
+                                                    COMMENTS[""])),
                 "source": "问卷",
             })
     materials = pd.DataFrame([

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pandas as pd
 
@@ -22,9 +22,12 @@ from trainbook.policy.settings import settings_and_ignored
 from trainbook.schema.columns import labels
 from trainbook.schema.dashboard import DATA_ROW
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
+from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK, first_rows
 from trainbook.workbook.engine import Update
 from trainbook.workbook.master import Master, layout_table
+
+if TYPE_CHECKING:
+    from trainbook.metrics.feedback import Analysis
 
 SHEET_COLUMNS = BY_KEY["progress"].keys
 
@@ -99,16 +102,33 @@ def progress_update(master: Master, result: Progress) -> Update:
     note = next_step(result, master.lang)
     if note:
         run = (run[0], run[1], f"{run[2]}。{note}" if master.lang == "zh" else f"{run[2]}. {note}")
+    from trainbook.metrics.feedback import analyse
+
+    analysis = analyse(master, result.plan, result.feedback_by_session, result.feedback_by_teacher, result.settings,
+                       master.lang)
     cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
                                       result.as_of.isoformat(), master.lang, result.settings, note,
-                                      (result.feedback_by_session, result.feedback_by_teacher))
-    tables = {"progress": sheet_rows(result, master.lang)}
+                                      (result.feedback_by_session, result.feedback_by_teacher), analysis.themes)
+    tables = {"progress": sheet_rows(result, master.lang), **feedback_tables(master, result, analysis)}
     charts = {}
     if "dashboard" in master.names:
         master.tables["dashboard"] = layout_table(BY_KEY["dashboard"], master.names["dashboard"], cells)
         tables["dashboard"] = cells
         charts = {"dashboard": (DATA_ROW + 1, last_rows)}
     return Update(tables=tables, last_run=run, chart_ranges=charts)
+
+
+def feedback_tables(master: Master, result: Progress, analysis: Analysis) -> dict[str, pd.DataFrame]:
+    """反馈分析, the improvement actions when they change, and 反馈主题 for a workbook without one."""
+    from trainbook.metrics.feedback import actions
+
+    tables = {"feedback_analysis": analysis.rows}
+    if "themes" not in master.tables:
+        tables["themes"] = pd.DataFrame(first_rows("themes", master.lang))
+    changed = actions(master.frame("actions"), analysis.findings, pd.Timestamp(result.as_of), master.lang)
+    if changed is not None:
+        tables["actions"] = changed
+    return tables
 
 
 def next_step(result: Progress, lang: Lang) -> str:

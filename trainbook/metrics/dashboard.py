@@ -21,6 +21,7 @@ from trainbook.schema.dashboard import (
     SCORES,
     SESSIONS,
     TEACHERS,
+    THEMES,
 )
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import CERTIFICATE, RISK
@@ -77,7 +78,7 @@ def bands(settings: Settings, lang: Lang) -> tuple[list[str], list[float]]:
 
 def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFrame, as_of: str,
          lang: Lang, settings: Settings, note: str = "", feedback: tuple[pd.DataFrame, pd.DataFrame] | None = None,
-         ) -> tuple[pd.DataFrame, dict[str, int]]:
+         themes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
     """The dashboard's cells from row 2 on, as a frame whose columns are 0-based column positions,
     and the last filled row of each data column (for the charts' ranges)."""
     width = max(b.column + len(b.zh) for b in BLOCKS)
@@ -96,6 +97,8 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
     names = dict(zip(sessions.index, session_labels(sessions)))
     blocks[FEEDBACK] = _feedback_rows(by_session, lambda key: names.get(key, key))
     blocks[TEACHERS] = _feedback_rows(by_teacher, lambda key: key)
+    blocks[THEMES] = (themes[["negative", "suggestion", "positive"]].reset_index().to_numpy(dtype=object)
+                      if themes is not None and not themes.empty else np.zeros((0, 4), dtype=object))
     last: dict[str, int] = {}
     for block, data in blocks.items():
         data = data[:MAX_ROWS]

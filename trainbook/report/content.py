@@ -17,9 +17,17 @@ from trainbook.metrics import Progress
 from trainbook.metrics.aggregates import OTHER, by, by_session, feedback_overall, feedback_responses, feedback_summary
 from trainbook.metrics.dashboard import headline, risk_counts, score_bands, session_labels
 from trainbook.schema.columns import labels
-from trainbook.schema.report import COMMENTS, DEPARTMENTS, FEEDBACK_BY_SESSION, SESSIONS, STUDENTS
+from trainbook.schema.report import (
+    ACTION_TABLE,
+    COMMENTS,
+    DEPARTMENTS,
+    FEEDBACK_BY_SESSION,
+    SESSIONS,
+    STUDENTS,
+    THEME_TABLE,
+)
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import BY_KEY, CERTIFICATE, GRADE, RISK
+from trainbook.schema.sheets import ACTION_STATUS, BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook.master import Master
 
 NO_DEPARTMENT: dict[Lang, str] = {"zh": "未填部门", "en": "No department"}
@@ -49,6 +57,8 @@ class Report:
     bands: list[tuple[str, int]]
     unrecorded: list[str]
     open_items: pd.DataFrame | None = None  # the to-do per stage and owner, as counts (the whole program's report)
+    themes: pd.DataFrame | None = None  # the comments' themes and tones, counted (the whole program's report)
+    actions: pd.DataFrame | None = None  # the improvement actions with their status (the whole program's report)
 
 
 def masked_mobile(mobile: object) -> str | None:
@@ -72,9 +82,27 @@ def reports(master: Master, result: Progress, lang: Lang, by_department: bool) -
 
         report = _report(master, result, lang, people, responses, None)
         report.open_items = work_out(master, result.as_of, result).by_stage()
+        report.themes, report.actions = _improvement(master, result, lang)
         return [report]
     return [_report(master, result, lang, group, responses[responses["student_id"].isin(group.index)], str(department))
             for department, group in people.groupby("department", sort=True)]
+
+
+def _improvement(master: Master, result: Progress, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The comments' themes as counts, and the improvement actions as the 改进 sheet has them (its
+    words redacted: a measure may name someone's contact details)."""
+    from trainbook.metrics.feedback import analyse
+
+    themes = analyse(master, result.plan, result.feedback_by_session, result.feedback_by_teacher, result.settings,
+                     lang).themes
+    themes = themes.rename_axis("theme").reset_index().reindex(columns=[c.key for c in THEME_TABLE])
+    actions = values.typed(master.frame("actions"), BY_KEY["actions"]).dropna(subset=["action_id"])
+    actions = actions.reindex(columns=[c.key for c in ACTION_TABLE])
+    if "status" in actions:
+        actions["status"] = actions["status"].map(labels(ACTION_STATUS, lang))
+    for column in ("source", "problem", "measure", "owner", "current"):
+        actions[column] = actions[column].map(lambda v: redacted(str(v)) if values.given(v) else None)
+    return themes, actions.reset_index(drop=True)
 
 
 def _people(master: Master, result: Progress, lang: Lang) -> pd.DataFrame:

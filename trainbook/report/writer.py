@@ -22,6 +22,7 @@ from trainbook.report.content import Report, redacted
 from trainbook.schema.columns import Column
 from trainbook.schema.dashboard import RISK_COLOURS
 from trainbook.schema.report import (
+    ACTION_TABLE,
     BAND_TABLE,
     CHARTS,
     COMMENTS,
@@ -34,6 +35,7 @@ from trainbook.schema.report import (
     RISK_TABLE,
     SESSIONS,
     STUDENTS,
+    THEME_TABLE,
     TILES,
     Chart,
 )
@@ -191,6 +193,10 @@ class _Writer:
         blocks: list[tuple[str, str, tuple[Column, ...], pd.DataFrame]] = [
             ("feedback", "各课次反馈" if zh else "Feedback by session", FEEDBACK_BY_SESSION, r.feedback_by_session),
             ("teachers", "各讲师反馈" if zh else "Feedback by teacher", FEEDBACK_BY_TEACHER, r.feedback_by_teacher)]
+        if r.themes is not None and not r.themes.empty:
+            blocks.append(("themes", "评论主题" if zh else "Comment themes", THEME_TABLE, r.themes))
+        if r.actions is not None and not r.actions.empty:
+            blocks.append(("actions", "改进措施" if zh else "Improvement actions", ACTION_TABLE, r.actions))
         if r.comments is not None:
             blocks.append(("comments", "意见建议（不含姓名）" if zh else "Comments (without names)", COMMENTS, r.comments))
         top = 0

@@ -27,6 +27,7 @@ class Block:
     chart_type: str
     percent: bool
     charted: int = 0  # how many value columns the chart draws (0: all)
+    subtype: str = ""  # "stacked": the series one on another
 
     def headers(self, lang: Lang) -> tuple[str, ...]:
         return self.zh if lang == "zh" else self.en
@@ -42,8 +43,11 @@ FEEDBACK = Block(13, ("课次", *FEEDBACK_COLUMNS["zh"]), ("Session", *FEEDBACK_
                  "各课次满意度（1–5）", "Satisfaction by session (1–5)", "column", False, charted=1)
 TEACHERS = Block(19, ("讲师", *FEEDBACK_COLUMNS["zh"]), ("Teacher", *FEEDBACK_COLUMNS["en"]),
                  "各讲师满意度（1–5）", "Satisfaction by teacher (1–5)", "bar", False, charted=1)
-BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS, FEEDBACK, TEACHERS)
-CHART_ANCHORS = ("D3", "L3", "D20", "L20", "T3", "T20")
+THEMES = Block(25, ("主题", "负面", "建议", "正面"), ("Theme", "Negative", "Suggestions", "Positive"),
+               "评论主题（按语气）", "Comment themes by tone", "bar", False, subtype="stacked")
+TONE_COLOURS = ("#C00000", "#FFC000", "#70AD47")  # 负面 red, 建议 amber, 正面 green: the block's order
+BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS, FEEDBACK, TEACHERS, THEMES)
+CHART_ANCHORS = ("D3", "L3", "D20", "L20", "T3", "T20", "AB3")
 KPI_ROW = 3  # KPI labels in column A, values in B, from this row
 KPIS = (  # the headline figures, by their key in metrics.dashboard.headline
     Column("students", "学员人数", "Students", "integer"),

@@ -54,6 +54,12 @@ _RATINGS = (Column("overall", "总体满意度", "Overall", "number", width=10),
 FEEDBACK_BY_SESSION = (Column("session", "课次", "Session", width=26), *_RATINGS)
 FEEDBACK_BY_TEACHER = (Column("teacher_name", "讲师", "Teacher", width=26), *_RATINGS)
 COMMENTS = (Column("session", "课次", "Session", width=26), _feedback("comments"))
+_analysis = BY_KEY["feedback_analysis"].column
+THEME_TABLE = (Column("theme", "主题", "Theme", width=26), *(_analysis(k) for k in (
+    "comments", "negative", "suggestion", "positive", "negative_share")))  # the comments' themes, counted
+_action = BY_KEY["actions"].column
+ACTION_TABLE = (Column("source", "来源", "Source", width=26),
+                *(_action(k) for k in ("problem", "measure", "owner", "due", "status", "current")))
 FEEDBACK = Sheet("feedback", "反馈", "Feedback", "generated", FEEDBACK_BY_SESSION)
 SHEETS = (OVERVIEW, DEPARTMENTS, STUDENTS, SESSIONS, FEEDBACK)
 

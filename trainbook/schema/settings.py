@@ -134,6 +134,14 @@ class Settings(BaseModel):
         "报表含意见建议", "Comments in report",
         "是：管理层报表的“反馈”表列出问卷里的意见建议（不含姓名）；否：不列出。",
         "Yes: the manager report's Feedback sheet lists the survey comments (never who wrote them).", choices=YES_NO)] = "no"
+    improve_below: Annotated[float, Field(ge=1, le=5), Label(
+        "改进评分线", "Improve below",
+        "某课次或讲师的某项平均评分（1–5）低于此值，就在“改进”表提出一条改进措施。",
+        "A session's or teacher's mean rating (1–5) below this proposes an improvement action.")] = 3.5
+    improve_min_comments: Annotated[int, Field(ge=1, le=1000), Label(
+        "改进负面评论数", "Improve from comments",
+        "某主题的负面评论达到这么多条，就在“改进”表提出一条改进措施。",
+        "A theme with this many negative comments proposes an improvement action.")] = 3
     reminder_days: Annotated[int, Field(ge=0, le=30), Label(
         "课前提醒天数", "Reminder days",
         "提前几天（含当天）为课次生成课前提醒。",

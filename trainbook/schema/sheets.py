@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from trainbook.i18n import Lang
 from trainbook.schema.columns import YES_NO, Choice, Column, Sheet
 from trainbook.schema.stages import STAGES
+from trainbook.schema.themes import THEMES
 
 INPUT_TAB = "#2F75B5"
 GENERATED_TAB = "#548235"
@@ -64,6 +66,18 @@ NOTICE_CHANNEL = (
     Choice("robot", "钉钉群机器人", "DingTalk group robot"),
     Choice("worknotice", "钉钉工作通知", "DingTalk work notice"),
     Choice("email", "邮件", "E-mail"),
+)
+ACTION_STATUS = (  # an improvement action, as its owner reports it
+    Choice("open", "待处理", "Open"),
+    Choice("doing", "进行中", "In progress"),
+    Choice("done", "已完成", "Done"),
+    Choice("dropped", "不采纳", "Dropped"),
+)
+FEEDBACK_SCOPE = (  # what a row of 反馈分析 is about
+    Choice("session", "课次", "Session"),
+    Choice("teacher", "讲师", "Teacher"),
+    Choice("theme", "主题", "Theme"),
+    Choice("comment", "评论", "Comment"),
 )
 NOTICE_AUDIENCE = (
     Choice("student", "学员", "Student"),
@@ -324,6 +338,39 @@ PROCESS = Sheet(
     added=True,
 )
 
+FEEDBACK_THEMES = Sheet(
+    "themes", "反馈主题", "Feedback themes", "input",
+    (
+        Column("theme", "主题", "Theme", required=True, width=12),
+        Column("keywords", "关键词", "Keywords", width=70, wrap=True),
+        NOTES,
+    ),
+    id_column="theme",
+    tab_color=INPUT_TAB,
+    rows=100,
+    added=True,
+)
+ACTIONS = Sheet(
+    "actions", "改进", "Improvements", "input",
+    (
+        Column("action_id", "编号", "ID", "id", True, width=22),
+        Column("source", "来源", "Source", width=18),
+        Column("problem", "问题", "Problem", width=36, wrap=True),
+        Column("figures", "依据", "Figures", width=26, wrap=True),
+        Column("found_on", "发现日期", "Found on", "date", width=11),
+        Column("measure", "改进措施", "Measure", width=30, wrap=True),
+        Column("owner", "责任人", "Owner", width=10),
+        Column("due", "截止日期", "Due", "date", width=11),
+        Column("status", "状态", "Status", "choice", choices=ACTION_STATUS, width=9),
+        Column("current", "现状", "Now", width=20),
+        NOTES,
+    ),
+    id_column="action_id",
+    tab_color=INPUT_TAB,
+    rows=500,
+    added=True,
+)
+
 PASTE = Sheet(
     "paste", "粘贴区", "Paste", "input",
     tab_color=INPUT_TAB,
@@ -426,6 +473,30 @@ REVIEW = Sheet(
     tab_color=GENERATED_TAB,
 )
 
+FEEDBACK_ANALYSIS = Sheet(
+    "feedback_analysis", "反馈分析", "Feedback analysis", "generated",
+    (
+        Column("scope", "范围", "Scope", "choice", choices=FEEDBACK_SCOPE, width=7),
+        Column("name", "对象", "Of", width=22),
+        Column("responses", "份数", "Responses", "integer", width=7),
+        Column("overall", "总体满意度", "Overall", "number", width=9),
+        Column("content", "内容", "Content", "number", width=7),
+        Column("teacher", "讲师", "Teacher", "number", width=7),
+        Column("organization", "组织", "Organization", "number", width=7),
+        Column("top2", "满意率", "Top-2-box", "percent", width=8),
+        Column("nps", "NPS", "NPS", "integer", width=6),
+        Column("comments", "评论数", "Comments", "integer", width=7),
+        Column("negative", "负面", "Negative", "integer", width=6),
+        Column("suggestion", "建议", "Suggestions", "integer", width=6),
+        Column("positive", "正面", "Positive", "integer", width=6),
+        Column("negative_share", "负面占比", "Share negative", "percent", width=9),
+        Column("themes", "主题", "Themes", width=16),
+        Column("tone", "语气", "Tone", width=6),
+        Column("text", "评论（示例）", "Comment (examples)", width=50, wrap=True),
+    ),
+    tab_color=GENERATED_TAB,
+)
+
 REVIEW_DATA = Sheet(  # what trainbook lands once a review row is resolved: one row per record
     "review_data", "待确认数据", "Review data", "generated",
     (
@@ -496,7 +567,17 @@ TEMPLATES = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (
     HOME, ENROLLMENT, GROUPS, SESSIONS, ATTENDANCE, TASKS, SUBMISSIONS, ASSESSMENTS, SCORES,
-    FEEDBACK, MATERIALS, ALIASES, PROCESS, PASTE, PROGRESS, DASHBOARD, NOTICES, QR, CERTIFICATES, REVIEW, ISSUES, IMPORTS,
+    FEEDBACK, MATERIALS, ALIASES, PROCESS, FEEDBACK_THEMES, ACTIONS, PASTE, PROGRESS, DASHBOARD, FEEDBACK_ANALYSIS,
+    NOTICES, QR, CERTIFICATES, REVIEW, ISSUES, IMPORTS,
     SETTINGS, TEMPLATES, REVIEW_DATA,
 )
 BY_KEY: dict[str, Sheet] = {s.key: s for s in SHEETS}
+
+
+def first_rows(key: str, lang: Lang) -> list[dict[str, str]]:
+    """The rows a sheet starts with: in a new workbook, and when trainbook adds it to an older one."""
+    if key == "stages":
+        return [{"stage": s.label(lang), "does": s.does(lang)} for s in STAGES]
+    if key == "themes":
+        return [{"theme": t.label(lang), "keywords": t.keywords(lang)} for t in THEMES]
+    return []

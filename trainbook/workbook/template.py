@@ -8,11 +8,19 @@ from typing import TYPE_CHECKING, Any
 
 from trainbook.i18n import Lang, listing
 from trainbook.schema.columns import Column, Parameter, Sheet, labels
-from trainbook.schema.dashboard import BLOCKS, CHART_ANCHORS, DATA_ROW, MAX_ROWS, RISK_COLOURS, RISKS
+from trainbook.schema.dashboard import (
+    BLOCKS,
+    CHART_ANCHORS,
+    DATA_ROW,
+    MAX_ROWS,
+    RISK_COLOURS,
+    RISKS,
+    THEMES,
+    TONE_COLOURS,
+)
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
 from trainbook.schema.settings import PARAMETERS
-from trainbook.schema.sheets import BY_KEY, SHEETS
-from trainbook.schema.stages import STAGES
+from trainbook.schema.sheets import BY_KEY, SHEETS, first_rows
 
 if TYPE_CHECKING:  # xlsxwriter is imported only to build a workbook, not by every operation that reads one
     from xlsxwriter.workbook import Format, Workbook
@@ -88,9 +96,15 @@ PURPOSE: dict[str, tuple[str, str]] = {
     "materials": ("课程资料", "Course materials"),
     "aliases": ("钉钉导出中的别名/账号对应的学员", "Names and accounts in exports, mapped to students"),
     "stages": ("项目流程的各个环节及责任人", "The program's stages and who owns each"),
+    "themes": ("评论归类用的主题和关键词（关键词用“、”隔开，可增删）",
+               "Themes for sorting comments, and their keywords (editable)"),
+    "actions": ("按反馈提出的改进措施：措施、责任人、截止日期、状态由你填写", "Improvement actions from the feedback: "
+                "the measure, owner, due date and status are yours"),
     "paste": ("粘贴钉钉导出，再点“合并导入”", "Paste a DingTalk export, then click Merge"),
     "progress": ("每位学员的出勤率、完成率、成绩和风险", "Each student's rates, scores and risk"),
     "dashboard": ("项目看板与图表", "Program dashboard and charts"),
+    "feedback_analysis": ("各课次、讲师的满意度，评论的主题和语气",
+                          "Satisfaction per session and teacher; comment themes and tone"),
     "notices": ("生成的通知及发送状态", "Generated notices and their status"),
     "qr": ("每个课次一页的签到二维码，直接打印", "A check-in QR code per session, a page each, to print"),
     "certificates": ("已颁发的结业证书及验证码", "Certificates issued, with their verification codes"),
@@ -189,8 +203,8 @@ def build_workbook(path: Path, lang: Lang = "zh") -> None:
             _settings_rows(ws, formats, lang)
         elif sheet.key == "templates":
             _template_rows(ws, formats, lang)
-        elif sheet.key == "stages":
-            _stage_rows(ws, formats, lang)
+        elif sheet.added:
+            _first_rows(ws, sheet, formats, lang)
     wb.close()
 
 
@@ -288,10 +302,10 @@ def _template_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
         ws.write_string(row, 3, body, formats.text)
 
 
-def _stage_rows(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
-    for row, stage in enumerate(STAGES, start=1):
-        ws.write_string(row, 0, stage.label(lang))
-        ws.write_string(row, 3, stage.does(lang), formats.text)
+def _first_rows(ws: Worksheet, sheet: Sheet, formats: _Formats, lang: Lang) -> None:
+    for row, values in enumerate(first_rows(sheet.key, lang), start=1):
+        for key, value in values.items():
+            ws.write_string(row, sheet.keys.index(key), value, formats.text if sheet.column(key).wrap else None)
 
 
 def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: Lang) -> None:
@@ -307,7 +321,7 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
         ws.set_column(block.column, block.column, 16)
         for j in range(1, len(block.zh)):
             ws.set_column(block.column + j, block.column + j, 12, percent if block.percent else None)
-        chart = wb.add_chart({"type": block.chart_type})
+        chart = wb.add_chart({"type": block.chart_type, **({"subtype": block.subtype} if block.subtype else {})})
         categories = [name, DATA_ROW, block.column, DATA_ROW + MAX_ROWS - 1, block.column]
         for j in range(1, 1 + (block.charted or len(block.zh) - 1)):
             chart.add_series({"name": [name, DATA_ROW - 1, block.column + j], "categories": categories,
@@ -315,10 +329,12 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
                                          block.column + j],
                               # a dLbls element of its own, even all "off", makes LibreOffice label every bar
                               **({"data_labels": {"value": True, "category": True}} if block.chart_type == "pie" else {}),
-                              **({"points": [{"fill": {"color": c}} for c in RISK_COLOURS]} if block is RISKS else {})})
+                              **({"points": [{"fill": {"color": c}} for c in RISK_COLOURS]} if block is RISKS else {}),
+                              **({"fill": {"color": TONE_COLOURS[j - 1]}} if block is THEMES else {})})
         chart.set_title({"name": block.chart_zh if lang == "zh" else block.chart_en,
                          "name_font": {"name": FONT, "size": 12}})
-        chart.set_legend({"none": (block.charted == 1 or len(block.zh) == 2) and block.chart_type != "pie"})
+        chart.set_legend({"none": (block.charted == 1 or len(block.zh) == 2) and block.chart_type != "pie",
+                          "position": "bottom"})
         if block.chart_type != "pie":
             axis: dict[str, Any] = {"num_font": {"name": FONT}}
             if block.percent:

@@ -1,0 +1,103 @@
+"""What survey comments say: the themes each one touches (by the keywords of the 反馈主题 table) and
+its tone — 正面, 负面 or 建议 — from cue words, with the negations and intensifiers Chinese comments use
+("不太清楚" is negative, "一点也不难" is not, "太快" is a complaint, "希望…" a suggestion).
+
+Substring matching is enough for keywords and cues: Chinese has no spaces to split on, and the
+words that matter here are short fixed phrases, so no segmenter is needed.
+"""
+
+from __future__ import annotations
+
+import re
+
+import pandas as pd
+
+from trainbook.schema.columns import Choice
+
+TONES = (
+    Choice("negative", "负面", "Negative"),
+    Choice("suggestion", "建议", "Suggestion"),
+    Choice("positive", "正面", "Positive"),
+)
+
+POSITIVE = (
+    "很好", "挺好", "不错", "满意", "清楚", "清晰", "实用", "有用", "收获", "受益", "精彩", "生动", "有趣", "专业", "耐心",
+    "感谢", "谢谢", "棒", "赞", "喜欢", "到位", "周到", "用心", "热情", "干货", "有帮助", "启发", "透彻", "易懂",
+    "细致", "流畅", "顺利", "值得", "好评", "满分", "丰富", "充实", "深入浅出", "有条理", "及时", "方便", "舒适", "稳定",
+    "幽默", "受用", "学到", "用得上", "很好的", "非常好", "好课", "讲得好", "准时", "给力", "点赞", "有意思", "详细",
+)
+NEGATIVE = (
+    "卡顿", "很卡", "太卡", "有点卡", "一直卡", "老是卡", "卡住", "卡了", "掉线", "断线", "延迟", "听不清", "看不清", "听不懂",
+    "跟不上", "枯燥", "无聊", "糟糕", "失望", "浪费", "混乱", "拖堂", "噪音", "模糊", "单调", "照本宣科", "念PPT", "念ppt",
+    "没意思", "走神", "困", "吵", "闷", "冷", "热", "挤", "差", "乱", "慢吞吞", "啰嗦", "重复", "空洞", "太多", "太少",
+    "太长", "太短", "太快", "太慢", "太难", "太浅", "太简单", "太深", "有点快", "有点慢", "有点难", "偏快", "偏慢", "偏难",
+    "不足", "欠缺", "缺少", "缺乏", "麻烦", "问题", "抱怨", "没用", "不满", "一般般", "杂音", "回音", "断断续续", "黑屏",
+    "进不去", "打不开", "看不到", "不方便", "仓促", "赶", "太赶", "敷衍", "迟到", "不准时", "不稳定", "不清楚", "不清晰",
+    "偏浅", "偏深", "偏多", "偏少", "太晚", "太早", "有点多", "有点少", "帮助不大", "意义不大", "作用不大", "消化不了",
+)
+SUGGESTION = (
+    "希望", "建议", "能否", "可否", "能不能", "可不可以", "如果能", "要是能", "若能", "最好", "期待", "期望", "应该",
+    "可以增加", "可以多", "多一些", "多一点", "多些", "增加", "再多", "下次", "不妨",
+)
+NEGATIONS = ("不是很", "不是太", "不太", "不够", "并不", "一点也不", "一点都不", "毫无", "没什么", "没有什么", "没有", "没",
+             "不", "无")
+CONTRAST = re.compile("但是|但|不过|可是|然而|就是|只是")  # what comes after weighs more
+_MARKS = r"[\s。.，,！!、…~-]*"
+NOTHING = re.compile(f"^{_MARKS}(无|没有|暂无|没|无意见|没有意见|暂无意见|无建议|没有建议|暂时没有|n/?a|none|no)?{_MARKS}$",
+                     re.IGNORECASE)
+
+_CUES = sorted({*POSITIVE, *NEGATIVE}, key=len, reverse=True)  # the longest first: 不清楚 before 清楚
+_CUE = re.compile("|".join(map(re.escape, _CUES)))
+_NEGATED = re.compile(f"(?:{'|'.join(map(re.escape, NEGATIONS))})$")
+
+
+def tone(comment: object) -> str | None:
+    """'negative', 'suggestion' or 'positive' for a comment; None for a blank one or one that says
+    there is nothing to say (无, 暂无意见)."""
+    if not isinstance(comment, str) or NOTHING.match(comment):
+        return None
+    text = comment.strip()
+    clauses = CONTRAST.split(text)
+    negative = positive = 0.0
+    for i, clause in enumerate(clauses):
+        weight = 1.0 + 0.5 * (i > 0)  # after 但是: what is really meant
+        for match in _CUE.finditer(clause):
+            cue = match.group()
+            before = clause[max(0, match.start() - 4):match.start()]
+            is_negative = cue in NEGATIVE
+            if _NEGATED.search(before) and not cue.startswith(("不", "没")):
+                is_negative = not is_negative  # 不太清楚, 一点也不枯燥, 没什么收获
+            if is_negative:
+                negative += weight
+            else:
+                positive += weight
+    suggests = any(cue in text for cue in SUGGESTION)
+    if negative and negative >= positive:
+        return "negative"
+    if suggests:
+        return "suggestion"
+    if positive:
+        return "positive"
+    if negative:
+        return "negative"
+    return "suggestion"  # something said, neither praise nor complaint: an idea to read
+
+
+def themes(comment: object, keywords: dict[str, tuple[str, ...]]) -> list[str]:
+    """Every theme one of whose keywords the comment contains, in the table's order."""
+    if not isinstance(comment, str):
+        return []
+    text = comment.lower()
+    return [theme for theme, words in keywords.items() if any(word.lower() in text for word in words)]
+
+
+def keyword_table(frame: pd.DataFrame) -> dict[str, tuple[str, ...]]:
+    """theme → keywords, from the 反馈主题 sheet (keywords separated by 、 ， , ; or spaces)."""
+    if "theme" not in frame or "keywords" not in frame:
+        return {}
+    out: dict[str, tuple[str, ...]] = {}
+    for theme, words in zip(frame["theme"], frame["keywords"]):
+        if isinstance(theme, str) and theme.strip() and isinstance(words, str):
+            found = tuple(w for w in re.split(r"[、，,;；\s/]+", words) if w)
+            out[theme.strip()] = (*out.get(theme.strip(), ()), *found)
+    return out
