@@ -75,6 +75,7 @@ wb = openpyxl.load_workbook(sys.argv[1])
 wb.save(sys.argv[1])
 """
 TRAINBOOK = [sys.executable, "-m", "trainbook.cli"]
+COLLECT = ("<!-- collect -->", "<!-- /collect -->")  # benchmarks/collect.py's section, kept when this one rewrites
 
 
 def measure(cmd: list[str], expect: tuple[int, ...] = (0, 1), repeat: int = 1,
@@ -231,7 +232,10 @@ def main() -> None:
     OUT.mkdir(exist_ok=True)
     start = startup()
     results = {size: bench(size) for size in args.sizes or list(SIZES)}
-    args.out.write_text(report(results, start), encoding="utf-8")
+    previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
+    kept = previous[previous.index(COLLECT[0]):previous.index(COLLECT[1]) + len(COLLECT[1])] \
+        if COLLECT[0] in previous else ""
+    args.out.write_text(report(results, start) + (f"\n{kept}\n" if kept else ""), encoding="utf-8")
     print(f"wrote {args.out}")
 
 

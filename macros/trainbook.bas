@@ -27,6 +27,10 @@ Sub CheckinQr()
     RunPython "import trainbook.xl; trainbook.xl.qr()"
 End Sub
 
+Sub Followup()
+    RunPython "import trainbook.xl; trainbook.xl.followup()"
+End Sub
+
 Sub Certificates()
     RunPython "import trainbook.xl; trainbook.xl.certificates()"
 End Sub

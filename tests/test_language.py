@@ -22,11 +22,12 @@ from trainbook.workbook.master import identify_sheets
 
 CJK = re.compile(r"[\u3000-\u303f\u4e00-\u9fff\uff00-\uffef]")  # ideographs and full-width punctuation
 WORD = re.compile(r"[A-Za-z]{2,}")
-IDENTIFIER = re.compile(r"https?://[^\s，。；）]+|--?[a-z][\w-]*|[a-z]+(?:[-_][a-z0-9]+)+|[A-Z][A-Z_]+\b|\{\w+\}|\S+@\S+"
-                        r"|\S+\.(?:xlsx|xlsm|csv|pdf|json)\b")
+IDENTIFIER = re.compile(r"https?://[^\s，。；）]+|--?[a-z][\w-]*|[a-z]+(?:[-_][a-z0-9]+)+|\b[A-Z][A-Z_]+\b|\{\w+\}|\S+@\S+"
+                        r"|\S+\.(?:xlsx|xlsm|csv|pdf|json|duckdb)\b")
 LATIN_IN_ZH = {  # names Chinese coordinators use as they are
     "trainbook", "xlsx", "xlsm", "xls",
     "csv", "json", "text", "zh", "en", "UserId", "NPS", "SHA", "Excel", "WPS", "LibreOffice", "UTF", "ID",
+    "DuckDB", "Parquet", "parquet", "SQL",  # where collect writes (its parquet/ folder), and what reads it
     "English",  # the language choice names each language in itself: 中文, English
     "AppKey", "AppSecret", "AgentId",  # what DingTalk's developer console calls an app's credentials
     "SMTP", "starttls", "ssl", "none",  # a mail account's server, and --tls's values

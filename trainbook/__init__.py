@@ -32,6 +32,9 @@ OPERATIONS: dict[str, str] = {  # name → what it does; help(trainbook) lists t
     "certificates": "a certificate PDF for every student who completed the program",
     "share": "the manager report: a new workbook of figures only",
     "todo": "what needs doing now, by stage and owner, most urgent first (and on 首页)",
+    "followup": "who has not finished, what they lack and what to offer (the 跟进 sheet, or a .csv)",
+    "collect": "many programs into a DuckDB database and hive-partitioned Parquet, people joined across them",
+    "next_program": "the next program's master from this one: the plan carried, the records left, retraining enrolled",
     "read": "every sheet of a master as a DataFrame (`.frame(\"scores\")`)",
     "records": "the valid rows of one sheet as pydantic models",
 }
@@ -53,8 +56,11 @@ if TYPE_CHECKING:  # what the names above are, for type checkers (at run time ea
     from trainbook.operations import (  # noqa: F401
         buttons,
         certificates,
+        collect,
+        followup,
         init,
         merge,
+        next_program,
         notices,
         progress,
         qr,

@@ -254,36 +254,17 @@ def _failed(args: tuple[str, bool, bool], error: str, exit_code: int) -> dict[st
 
 def _run_batch(func: Callable[[tuple[str, bool, bool]], dict[str, Any]], items: list[tuple[str, bool, bool]],
                jobs: int, label: str) -> list[dict[str, Any]]:
-    """`func` over `items`, in order. Several files run in worker processes, so that one whose
-    reading crashes its process cannot take the others down: the files a broken pool left undone
-    run again one by one, and one that breaks its own process is that book's error."""
-    if len(items) == 1:
-        return [func(items[0])]
-    from concurrent.futures import ProcessPoolExecutor, as_completed
-    from concurrent.futures.process import BrokenProcessPool
+    """`func` over `items` in worker processes (one crashing file is that file's error, not the
+    batch's end), with a progress bar on a terminal."""
+    from trainbook.batch import run_batch
 
-    results: dict[int, dict[str, Any]] = {}
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
-        futures = {pool.submit(func, item): i for i, item in enumerate(items)}
-        with click.progressbar(length=len(items), label=label, file=sys.stderr) if sys.stderr.isatty() else \
-                nullcontext() as bar:
-            for future in as_completed(futures):
-                if bar is not None:
-                    bar.update(1)
-                try:
-                    results[futures[future]] = future.result()
-                except BrokenProcessPool:
-                    continue  # run again alone below
-                except Exception as exc:  # a result that could not come back from its worker
-                    item = items[futures[future]]
-                    results[futures[future]] = _failed(item, message("internal-error", LANG, detail=exc), INTERNAL_ERROR)
-    for i in sorted(set(range(len(items))) - set(results)):
-        with ProcessPoolExecutor(max_workers=1) as alone:
-            try:
-                results[i] = alone.submit(func, items[i]).result()
-            except BrokenProcessPool:
-                results[i] = _failed(items[i], message("file-crashed", LANG, path=items[i][0]), 2)
-    return [results[i] for i in range(len(items))]
+    with click.progressbar(length=len(items), label=label, file=sys.stderr) if sys.stderr.isatty() else \
+            nullcontext() as bar:
+        return run_batch(func, items, jobs,
+                         crashed=lambda item: _failed(item, message("file-crashed", LANG, path=item[0]), 2),
+                         broke=lambda item, exc: _failed(item, message("internal-error", LANG, detail=exc),
+                                                         INTERNAL_ERROR),
+                         tick=(lambda: bar.update(1)) if bar is not None else lambda: None)
 
 
 class Day(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.4, and >=8.1 is supported
@@ -321,13 +302,19 @@ class AtLeastOne(click.ParamType):  # type: ignore[type-arg]  # as Day
 
 DAY = Day()
 FORMAT_HELP = T("输出格式：text 文字，json 供程序读取。", "Output: text, or json for programs.")
+FORMAT_OPTION = click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
+                             help=FORMAT_HELP)
+
+
+def as_of_option(help_text: str) -> Callable[[Callable[..., None]], Callable[..., None]]:
+    """--as-of: the day a command works as of, as coordinators write dates."""
+    return click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"), help=help_text)
 
 
 @main.command(help=T("校验一本或多本主工作簿（退出码 0 无误，1 有错误，2 无法使用，3 无法写入）。",
                      "Validate one or more master workbooks (exit 0 ok, 1 errors found, 2 unusable, 3 unwritable)."))
 @click.argument("books", nargs=-1, required=True, type=click.Path(path_type=Path))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help=FORMAT_HELP)
+@FORMAT_OPTION
 @click.option("--annotate", is_flag=True, help=T("写出“校验结果”表并标出有问题的单元格。",
                                                  "Write the issues sheet and mark the offending cells."))
 @click.option("--jobs", type=AtLeastOne(), metavar="N", default=1, show_default=True,
@@ -369,8 +356,7 @@ def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> No
 @click.option("--force", is_flag=True, help=T("即使几乎没有人是本项目的学员、或没有一行落在本项目的课次上，也照样导入。",
                                               "Merge even when nearly nobody in the export is a student of this program, "
                                               "or no row falls on one of its sessions."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help=FORMAT_HELP)
+@FORMAT_OPTION
 def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str | None,
           assessment: str | None, dry_run: bool, again: bool, force: bool, fmt: str) -> None:
     from trainbook.operations import merge as merge_exports
@@ -385,14 +371,13 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
         click.echo(run.summary(run[0].lang if run else LANG, dry_run=dry_run))
 
 
-@main.command(help=T("计算出勤、任务、成绩、风险和结业证书，重写“学习进度”和“看板”。",
-                     "Compute attendance, tasks, scores, risk and certificates; rewrite the progress sheet."))
+@main.command(help=T("计算出勤、任务、成绩、风险和结业证书，重写“学习进度”“看板”和“反馈分析”，在“改进”表提出改进措施。",
+                     "Compute attendance, tasks, scores, risk and certificates; rewrite Progress, Dashboard and "
+                     "Feedback analysis, and propose improvement actions."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
-              help=T("按这一天计算进度（默认：今天）；如 2026-11-29 或 2026/11/29。",
+@as_of_option(T("按这一天计算进度（默认：今天）；如 2026-11-29 或 2026/11/29。",
                      "Work out progress as of this date (default: today), e.g. 2026-11-29."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help=FORMAT_HELP)
+@FORMAT_OPTION
 def progress(book: Path, as_of: dt.date | None, fmt: str) -> None:
     from trainbook.operations import progress as compute_progress
 
@@ -409,10 +394,8 @@ def progress(book: Path, as_of: dt.date | None, fmt: str) -> None:
                      "List what needs doing now, by stage and owner (the Process sheet), most urgent first, each "
                      "with where and which button; also shown on Home."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
-              help=T("按这一天判断（默认：今天）。", "As of this date (default: today)."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help=FORMAT_HELP)
+@as_of_option(T("按这一天判断（默认：今天）。", "As of this date (default: today)."))
+@FORMAT_OPTION
 def todo(book: Path, as_of: dt.date | None, fmt: str) -> None:
     from trainbook.operations import todo as what_to_do
 
@@ -428,13 +411,11 @@ def todo(book: Path, as_of: dt.date | None, fmt: str) -> None:
                      "Work out the notices due today (or on --as-of) into the notices sheet; --out also "
                      "writes them to a .csv or .json."))
 @click.argument("book", type=click.Path(path_type=Path))
-@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
-              help=T("按这一天生成（默认：今天）。", "Work them out as of this date (default: today)."))
+@as_of_option(T("按这一天生成（默认：今天）。", "Work them out as of this date (default: today)."))
 @click.option("--out", type=click.Path(path_type=Path),
               help=T("另存待发送的通知：.csv（用 Excel 打开）或 .json（钉钉机器人消息）。",
                      "Also write the pending notices: .csv (for Excel) or .json (DingTalk robot messages)."))
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True,
-              help=FORMAT_HELP)
+@FORMAT_OPTION
 def notices(book: Path, as_of: dt.date | None, out: Path | None, fmt: str) -> None:
     from trainbook.operations import notices as make_notices
 
@@ -631,13 +612,80 @@ def qr(book: Path, out: Path | None, sessions: str | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path),
               help=T("证书写到哪个文件夹（默认：工作簿旁的“<工作簿名>-证书”）。",
                      "The folder for the PDFs (default: '<book>-certificates' beside the workbook)."))
-@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
-              help=T("按这一天判断谁已结业（默认：今天）。", "Decide who has completed as of this date (default: today)."))
+@as_of_option(T("按这一天判断谁已结业（默认：今天）。", "Decide who has completed as of this date (default: today)."))
 def certificates(book: Path, out: Path | None, as_of: dt.date | None) -> None:
     from trainbook.operations import certificates as write_certificates
 
     with _user_errors(_debug()):
         click.echo(write_certificates(book, as_of=as_of, out=out).summary())
+
+
+@main.command(short_help=T("列出未结业的学员、所缺和建议措施（“跟进”表）。", "List who has not finished and what to offer."),
+              help=T("列出未结业的学员（结业前：高风险的学员）、所缺、最近出勤、联系方式和建议措施（补课、补交作业、补考、复训），"
+                     "写入“跟进”表（“跟进记录”列保留你写的内容）；--out 另存为 .csv。",
+                     "List who has not finished (before the end: those at high risk) with what they lack, their last "
+                     "attendance, contacts and what to offer, in the follow-up sheet (your follow-up notes are kept); "
+                     "--out also writes a .csv."))
+@click.argument("book", type=click.Path(path_type=Path))
+@as_of_option(T("按这一天判断（默认：今天）。", "As of this date (default: today)."))
+@click.option("--out", type=click.Path(path_type=Path), metavar=T("文件.csv", "FILE.csv"),
+              help=T("另存名单为 .csv（UTF-8，Excel 可直接打开）。", "Also write the list to a .csv (UTF-8, opens in Excel)."))
+def followup(book: Path, as_of: dt.date | None, out: Path | None) -> None:
+    from trainbook.operations import followup as follow_up
+
+    with _user_errors(_debug()):
+        click.echo(follow_up(book, as_of=as_of, out=out).summary())
+
+
+@main.command("next", short_help=T("用这个项目做下一期的主工作簿（可把需要复训的学员重新报名）。",
+                                   "Make the next program's master from this one (retraining enrolled)."),
+              help=T("用这个项目做下一期的主工作簿 NEW：设置、通知模板、流程、分组、别名、考核项、任务、课次和资料照搬"
+                             "（日期整体平移，第一次课落在 --start），报名、考勤、成绩、反馈、通知等记录都不带过去；"
+                             "--retrain 把需要复训的学员重新报名。OLD 不会被改动。",
+                             "Make the next program's master NEW from OLD: settings, notice templates, stages, groups, "
+                             "aliases, assessments, tasks, sessions and materials carried over (dates moved so the first "
+                             "session is on --start), no enrollment, attendance, scores, feedback or notices; --retrain "
+                             "enrolls again those who need retraining. OLD is left as it is."))
+@click.argument("old", type=click.Path(path_type=Path))
+@click.argument("new", type=click.Path(path_type=Path))
+@click.option("--start", type=DAY, metavar=T("日期", "DATE"),
+              help=T("新一期第一次课的日期（默认：上一期结束后的下一周，同一个星期几）。",
+                     "The date of the new program's first session (default: the week after the old one ends, "
+                     "on the same weekday)."))
+@click.option("--name", metavar=T("名称", "TEXT"), help=T("新一期的项目名称（默认：原名称加“（下一期）”）。",
+                                                       "The new program's name (default: the old one with '(next)')."))
+@click.option("--retrain", is_flag=True, help=T("把跟进名单里建议复训的学员重新报名到新一期。",
+                                                "Enroll again those the follow-up list sends to retraining."))
+@as_of_option(T("按这一天判断谁需要复训（默认：今天）。", "Decide who needs retraining as of this date (default: today)."))
+@click.option("--force", is_flag=True, help=T("覆盖已有的 NEW。", "Overwrite an existing NEW."))
+def next_(old: Path, new: Path, start: dt.date | None, name: str | None, retrain: bool, as_of: dt.date | None,
+          force: bool) -> None:
+    from trainbook.operations import next_program
+
+    with _user_errors(_debug()):
+        click.echo(next_program(old, new, start=start, name=name, retrain=retrain, as_of=as_of, force=force).summary())
+
+
+@main.command(short_help=T("把多个项目汇总到 DuckDB 和 Parquet，供 SQL 分析。",
+                           "Gather many programs into DuckDB and Parquet for SQL."),
+              help=T("把多个项目的主工作簿汇总到 DuckDB 数据库和 Parquet 文件夹（学员、课次、考勤、任务、成绩、反馈、学习进度，"
+                     "以及跨项目的同一个人），供 SQL 分析；文件夹参数表示其中所有主工作簿。",
+                     "Gather many programs' masters into a DuckDB database and a Parquet folder (students, sessions, "
+                     "attendance, tasks, scores, feedback, progress, and one person across programs) for SQL; a "
+                     "folder means every master in it."))
+@click.argument("books", nargs=-1, required=True, type=click.Path(path_type=Path))
+@click.option("--out", type=click.Path(path_type=Path), required=True, metavar=T("文件夹", "DIR"),
+              help=T("写到哪个文件夹（trainbook.duckdb 和 parquet/）。", "The folder to write (trainbook.duckdb and parquet/)."))
+@as_of_option(T("学习进度按这一天计算（默认：今天）。", "Work out progress as of this date (default: today)."))
+@FORMAT_OPTION
+@click.option("--jobs", type=AtLeastOne(), metavar="N", default=1, show_default=True,
+              help=T("同时读取的工作簿数。", "Read this many workbooks in parallel."))
+def collect(books: tuple[Path, ...], out: Path, as_of: dt.date | None, fmt: str, jobs: int) -> None:
+    from trainbook.operations import collect as gather
+
+    with _user_errors(_debug()), _status() as on_step:
+        run = gather(list(books), out, as_of=as_of, jobs=jobs, on_step=on_step)
+        click.echo(json.dumps(run.to_json(), ensure_ascii=False, indent=2) if fmt == "json" else run.summary())
 
 
 @main.command(short_help=T("生成给管理层看的报表（只有数字、图表和学员进度，可直接转发）。",
@@ -651,8 +699,7 @@ def certificates(book: Path, out: Path | None, as_of: dt.date | None) -> None:
               help=T("报表文件（.xlsx；默认：工作簿旁的“<工作簿名>-管理层报表.xlsx”）；加 --by department 时为文件夹。",
                      "The report file (.xlsx; default: '<book>-manager-report.xlsx' beside the workbook); a folder "
                      "with --by department."))
-@click.option("--as-of", "as_of", type=DAY, metavar=T("日期", "DATE"),
-              help=T("数据截至这一天（默认：今天）。", "Figures as of this date (default: today)."))
+@as_of_option(T("数据截至这一天（默认：今天）。", "Figures as of this date (default: today)."))
 @click.option("--by", type=click.Choice(["department"]),
               help=T("department：每个部门一份，只含本部门的学员，文件名为“<项目名称>-<部门>.xlsx”。",
                      "department: one file per department holding only its people, named '<program>-<department>.xlsx'."))

@@ -23,9 +23,11 @@ from trainbook.workbook.master import records as sheet_records
 if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click starts a fresh Python
     import pandas as pd
 
+    from trainbook.followups import FollowupRun
     from trainbook.importers.merge import MergeRun
     from trainbook.importers.sources import Source
     from trainbook.metrics import Progress
+    from trainbook.nextprogram import NextProgram
     from trainbook.notify import NoticeRun
     from trainbook.notify.mail import MailAccount
     from trainbook.notify.private import PrivateRun
@@ -36,6 +38,7 @@ if TYPE_CHECKING:  # each operation imports what it needs when it runs: a click 
     from trainbook.report import ShareRun
     from trainbook.todolist import Todo
     from trainbook.validation import Report, Reports
+    from trainbook.warehouse import CollectRun
 
 PROGRESS_NEEDS = ("enrollment", "sessions", "attendance")  # what progress cannot be worked out without
 SHARE_READS = (*PROGRESS_NEEDS, "groups", "tasks", "submissions", "assessments", "scores", "feedback", "settings",
@@ -379,6 +382,130 @@ def todo(book: object, as_of: dt.date | str | None = None, write: bool = True) -
         tables = {"stages": pd.DataFrame(first_rows("stages", master.lang))} if "stages" not in master.tables else {}
         engine.write(master, Update(tables=tables, panels=[result.panel()]))
     return result
+
+
+def followup(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None,
+             write: bool = True) -> FollowupRun:
+    """The follow-up list as of `as_of`: after the end every approved student who has not completed
+    (and those who withdrew), before it those at high risk — with what they lack, their last
+    attendance, contacts and what to offer; with `write`, the 跟进 sheet (its 跟进记录 kept), and
+    `out` a .csv of it for Excel."""
+    from trainbook.followups import work_out
+    from trainbook.metrics import compute
+    from trainbook.schema.sheets import BY_KEY
+
+    engine, master, _ = _for_progress(book, False, quiet)
+    target = Path(out) if out is not None else None
+    if target is not None and target.suffix.lower() != ".csv":
+        raise InputError(message("bad-extension", master.lang, path=target, allowed=".csv"))
+    result = work_out(master, compute(master, _day(as_of)))
+    if target is not None:
+        from trainbook import values
+        from trainbook.outputs import write_file
+
+        headers = {c.key: c.header(master.lang) for c in BY_KEY["followup"].columns}
+        table = result.rows.rename(columns=headers).astype(object).map(values.inert)
+        write_file(target, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8-sig"), master.lang)
+        result.out = str(target)
+    if write:
+        outcome = last_run(master.lang, "followup", count=len(result.rows))
+        engine.write(master, Update(tables={"followup": result.rows}, last_run=outcome))
+    return result
+
+
+def next_program(old: Path | str, new: Path | str, start: dt.date | str | None = None, name: str | None = None,
+                 retrain: bool = False, as_of: dt.date | str | None = None, force: bool = False) -> NextProgram:
+    """Make the next program's master `new` from `old`: the setup and plan carried (sessions moved so
+    the first is on `start`, the gaps kept; tasks and materials with them; settings with `name`), the
+    records left behind; with `retrain`, those the follow-up list (as of `as_of`) sends to 复训
+    enrolled again. `old` is only read; `new` must not exist unless `force` (and is never `old` or
+    another workbook's link)."""
+    import shutil
+
+    import pandas as pd
+
+    from trainbook.nextprogram import EMPTIED, plan_next
+    from trainbook.outputs import refuse_target
+    from trainbook.workbook.file_engine import FileEngine
+    from trainbook.workbook.safety import replace_atomically
+
+    old, new = Path(old), Path(new)
+    engine = FileEngine(old)
+    lang = engine.language()
+    if new.suffix.lower() != old.suffix.lower():
+        raise InputError(message("next-suffix", lang, path=new, suffix=old.suffix))
+    if new.exists() and new.resolve() == old.resolve():
+        raise InputError(message("next-same", lang, path=new))
+    if new.exists() and not force:
+        raise InputError(message("next-exists", lang, path=new))
+    if new.is_symlink() or new.is_dir():
+        refuse_target(new, lang)
+    day = _day(start) if start is not None else None
+    master = engine.read()
+    require_columns(master, PROGRESS_NEEDS)
+    people = None
+    if retrain:
+        from trainbook.followups import work_out
+        from trainbook.metrics import compute
+
+        run = work_out(master, compute(master, _day(as_of)))
+        enrolled = master.frame("enrollment")
+        ids = enrolled["student_id"].astype(str) if "student_id" in enrolled else pd.Series(dtype=str)
+        people = enrolled[ids.isin(set(run.retrain))].drop_duplicates("student_id").copy()
+        lacks = dict(zip(run.rows["student_id"].astype(str), run.rows["lacks"]))
+        people["lacks"] = [lacks.get(str(s), "") for s in people["student_id"]]
+    plan = plan_next(master, day, name, people, _day(as_of))
+
+    def copy(tmp: Path) -> None:
+        shutil.copyfile(old, tmp)
+
+    replace_atomically(new, copy, lang, None)
+    fresh = FileEngine(new)
+    emptied = fresh.read()
+    pages = ["qr"] if "qr" in emptied.names else []  # the QR pages' pictures and page breaks go too
+    fresh.write(emptied, Update(emptied=[k for k in EMPTIED if k in emptied.names], pictures={k: [] for k in pages},
+                                row_breaks={k: [] for k in pages}))
+    fresh.write(fresh.read(), Update(tables=plan.tables, last_run=last_run(lang, "next", name=plan.name)))
+    todo(new)  # 首页's 待办: what to fill first
+    plan.path = str(new)
+    return plan
+
+
+def collect(books: list[Path | str] | Path | str, out: Path | str, as_of: dt.date | str | None = None,
+            jobs: int = 1, on_step: Steps = quiet) -> CollectRun:
+    """Gather master workbooks (paths, or folders meaning every master in them) into `out`: the
+    DuckDB database trainbook.duckdb and Parquet under parquet/<table>/program=<key>/ — programs,
+    students, sessions, attendance, tasks, submissions, scores, feedback, progress as of `as_of`,
+    and people across programs. A program collected again replaces its rows; a book that cannot be
+    read is skipped with its reason and the others land. `jobs` books are read at once."""
+    from trainbook.batch import run_batch
+    from trainbook.outputs import is_master
+    from trainbook.warehouse import Collected, CollectRun, collect_one, store
+
+    lang = default_lang()
+    paths: list[Path] = []
+    for given in [books] if isinstance(books, (str, Path)) else books:
+        given = Path(given)
+        if given.is_dir():
+            paths += sorted(p for p in given.iterdir() if p.suffix.lower() in (".xlsx", ".xlsm")
+                            and not p.name.startswith((".", "~$")) and is_master(p))
+        else:
+            paths.append(given)
+    if not paths:
+        raise InputError(message("collect-nothing", lang))
+    target = Path(out)
+    if target.exists() and not target.is_dir():
+        raise InputError(message("out-is-file", lang, path=target))
+    day = _day(as_of)
+    on_step(message("collect-reading", lang, count=len(paths)))
+    found = run_batch(collect_one, [(str(p), day, PROGRESS_NEEDS) for p in paths], jobs,
+                      crashed=lambda item: Collected(item[0], reason=message("file-crashed", lang, path=item[0])),
+                      broke=lambda item, exc: Collected(item[0], reason=message("internal-error", lang, detail=exc)))
+    if all(book.reason for book in found):
+        raise InputError("\n".join([message("collect-none", lang), *(f"  {b.path}: {b.reason}" for b in found)]))
+    on_step(message("step-write", lang, name=str(target)))
+    store(target, found)
+    return CollectRun(lang, target, found)
 
 
 def certificates(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None) -> CertificateRun:

@@ -20,7 +20,7 @@ from trainbook.metrics import Progress, compute
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments
 from trainbook.policy.plan import checkin_url, program_ended, unrecorded
-from trainbook.schema.buttons import BUTTONS
+from trainbook.schema.buttons import BUTTONS, PANEL_COLUMN, TODO_ROW
 from trainbook.schema.columns import Choice, labels
 from trainbook.schema.notice_templates import BY_KIND
 from trainbook.schema.sheets import BY_KEY, NOTICE_STATUS
@@ -36,7 +36,7 @@ URGENCY = (
     Choice("soon", "即将到期", "Due soon"),  # due within the next days
     Choice("later", "可稍后", "Later"),
 )
-PANEL_TOP, PANEL_LEFT, PANEL_ITEMS = 22, 5, 12  # 首页's 待办: F23 down, under the buttons (F–G), 12 items at most
+PANEL_TOP, PANEL_LEFT, PANEL_ITEMS = TODO_ROW, PANEL_COLUMN, 12  # 首页's 待办: under the buttons (F–G), 12 items
 
 
 @dataclass(frozen=True)
@@ -247,8 +247,8 @@ def _upcoming(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -
                           message("todo-add-link", lang, sheet=BY_KEY["sessions"].name(lang)), "soon"))
     notices = _notices_frame(master)
     reminders = notices[notices["kind"] == "session-reminder"]
-    told = {str(nid).split(":")[1] for nid in reminders.loc[reminders["status"] == "sent", "notice_id"]
-            if len(str(nid).split(":")) > 1}
+    told = {str(nid).split(":")[1] for nid in reminders.loc[reminders["status"].isin(["sent", "pending"]), "notice_id"]
+            if len(str(nid).split(":")) > 1}  # a pending reminder is the notices item's: send it
     untold = [str(i) for i in soon.index if str(i) not in told]
     if untold:
         items.append(Item("reminders", message("todo-no-reminder", lang, count=len(untold), sessions=_ids(untold, lang)),
@@ -371,14 +371,16 @@ def _actions(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) ->
 
 
 def _followup(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
-    """After the end: those who did not complete."""
+    """After the end: those who did not complete, until the follow-up list has them all."""
     if not program_ended(result.settings, result.plan, day) or "certificate" not in result.students:
         return []
-    behind = result.students[result.students["certificate"] != "yes"]
-    if behind.empty:
+    behind = set(result.students.index[result.students["certificate"] != "yes"])
+    listed = master.frame("followup")
+    left = behind - (set(values.text(listed["student_id"]).dropna()) if "student_id" in listed else set())
+    if not left:
         return []
-    return [Item("followup", message("todo-followup", lang, count=len(behind)), len(behind), "progress", None,
-                 message("todo-follow", lang, sheet=BY_KEY["progress"].name(lang)), "later")]
+    return [Item("followup", message("todo-followup", lang, count=len(left)), len(left), "followup", None,
+                 _press("followup", lang), "later")]
 
 
 def _notices_frame(master: Master) -> pd.DataFrame:

@@ -76,6 +76,11 @@ def qr() -> None:
     _run(lambda book: operations.qr(book).summary())
 
 
+def followup() -> None:
+    """The 跟进名单 button: who has not finished, what they lack, what to offer."""
+    _run(lambda book: operations.followup(book).summary())
+
+
 def share() -> None:
     """The 管理层报表 button: the manager report, a new workbook beside this one."""
     _run(lambda book: operations.share(book).summary(), refresh=False)  # the report only reads the master

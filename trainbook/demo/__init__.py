@@ -20,8 +20,11 @@ from trainbook.notify.worknotice import App
 from trainbook.operations import (
     buttons,
     certificates,
+    collect,
+    followup,
     init,
     merge,
+    next_program,
     notices,
     progress,
     qr,
@@ -35,12 +38,14 @@ from trainbook.operations import (
 from trainbook.schema.buttons import BUTTONS
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import FEEDBACK_SCOPE, NOTICE_CHANNEL
+from trainbook.warehouse import history
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 
 RECORDS = ("attendance", "submissions", "scores", "feedback")
 AS_OF = dt.date(2026, 11, 29)  # the sample program's "today": sessions up to C08 have been held
 FINISHED_AS_OF = dt.date(2026, 12, 17)  # the day after the last session of the finished copy
+NEXT_START = dt.date(2027, 3, 1)  # the next cohort's first session: a Monday, as the first one's
 DEMO_SECRET = "SEC-demo-robot"  # the local robot's: a real one's secret never appears in code or workbooks
 
 
@@ -158,6 +163,17 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
                                finished=True)
     echo(message("demo-finished", lang, path=finished.name))
     echo("  " + certificates(finished, as_of=FINISHED_AS_OF).summary())
+    echo("  " + followup(finished, as_of=FINISHED_AS_OF, out=folder / ("跟进名单.csv" if zh else "follow-up.csv")).summary())
+    following = next_program(finished, folder / ("培训项目-下一期.xlsx" if zh else "demo-program-next.xlsx"),
+                             start=NEXT_START, name="2027 新员工入职培训（第一期）" if zh else "2027 New-hire Onboarding",
+                             retrain=True, as_of=FINISHED_AS_OF, force=True)
+    echo("  " + following.summary())
+    warehouse = folder / ("汇总" if zh else "warehouse")
+    for line in collect([path, finished, Path(following.path)], warehouse, as_of=FINISHED_AS_OF).summary().splitlines():
+        echo(line)
+    echo(message("demo-collect", lang, path=warehouse))
+    for line in history(warehouse, lang):
+        echo(line)
     to_do = todo(path, as_of=AS_OF)  # on 首页 under the buttons, in the .xlsm too
     macro_book = buttons(path, overwrite=True)
     echo(message("demo-buttons", lang, path=macro_book, captions=listing((b.caption(lang) for b in BUTTONS), lang)))

@@ -37,6 +37,8 @@ class Button:
 
 
 MODULE = "trainbook"
+PANEL_COLUMN = 5  # F: the buttons; G: what each does
+PANEL_ROW = 4  # 0-based: the panel's title, beside the how-to; a button every other row below it
 BUTTONS: tuple[Button, ...] = (
     Button("Validate", "validate", "校验", "Validate",
            "检查每张表，把问题列在“校验结果”里并标红单元格",
@@ -56,6 +58,9 @@ BUTTONS: tuple[Button, ...] = (
     Button("CheckinQr", "qr", "签到二维码", "Check-in QR",
            "为每个课次生成签到二维码，打印“签到二维码”表即每课一页",
            "Make each session's check-in QR code; print Check-in QR for a page each"),
+    Button("Followup", "followup", "跟进名单", "Follow-up",
+           "列出未结业（结业前：高风险）的学员、所缺和建议措施，写入“跟进”表",
+           "List who has not finished (before the end: at high risk), what they lack and what to offer, in Follow-up"),
     Button("Certificates", "certificates", "结业证书", "Certificates",
            "为结业的学员生成证书 PDF（工作簿旁的文件夹），验证码列入“证书”表",
            "Write certificate PDFs for those who completed (a folder beside the workbook)"),
@@ -73,3 +78,4 @@ def vba_module() -> str:
             "' which comes from the xlwings module embedded in the same VBA project (no add-in needed)."]
     subs = [f'Sub {b.sub}()\n    RunPython "{b.command}"\nEnd Sub' for b in BUTTONS]
     return "\n".join(head) + "\n\n" + "\n\n".join(subs) + "\n"
+TODO_ROW = PANEL_ROW + 2 * len(BUTTONS) + 2  # 0-based: 首页's 待办, under the last button

@@ -73,6 +73,12 @@ ACTION_STATUS = (  # an improvement action, as its owner reports it
     Choice("done", "已完成", "Done"),
     Choice("dropped", "不采纳", "Dropped"),
 )
+FOLLOWUP_ACTION = (  # what the follow-up list suggests for a student
+    Choice("make_up", "补课", "Make-up class"),
+    Choice("hand_in", "补交作业", "Hand in tasks"),
+    Choice("retake", "补考", "Retake"),
+    Choice("retrain", "复训", "Retrain"),
+)
 FEEDBACK_SCOPE = (  # what a row of 反馈分析 is about
     Choice("session", "课次", "Session"),
     Choice("teacher", "讲师", "Teacher"),
@@ -497,6 +503,28 @@ FEEDBACK_ANALYSIS = Sheet(
     tab_color=GENERATED_TAB,
 )
 
+FOLLOWUP = Sheet(
+    "followup", "跟进", "Follow-up", "generated",
+    (
+        Column("student_id", "学员编号", "Student ID", "id", width=10),
+        Column("name", "姓名", "Name", width=10),
+        Column("department", "部门", "Department", width=12),
+        Column("group_id", "分组编号", "Group ID", "id", width=9),
+        Column("mobile", "手机号", "Mobile", "mobile", width=13),
+        Column("tutor", "班主任", "Tutor", width=9),
+        Column("manager", "直属主管", "Manager", width=9),
+        Column("manager_mobile", "主管手机号", "Manager mobile", "mobile", width=13),
+        Column("status", "学员状态", "Student status", width=9),
+        Column("certificate", "结业证书", "Certificate", width=9),
+        Column("risk", "风险", "Risk", width=6),
+        Column("last_attended", "最近出勤", "Last attended", "date", width=11),
+        Column("lacks", "所缺", "Lacks", width=44, wrap=True),
+        Column("suggestion", "建议措施", "Suggested", width=16),
+        Column("followup_note", "跟进记录", "Follow-up notes", width=30, wrap=True),  # hers: kept across runs
+    ),
+    tab_color=GENERATED_TAB,
+)
+
 REVIEW_DATA = Sheet(  # what trainbook lands once a review row is resolved: one row per record
     "review_data", "待确认数据", "Review data", "generated",
     (
@@ -567,7 +595,7 @@ TEMPLATES = Sheet(
 
 SHEETS: tuple[Sheet, ...] = (
     HOME, ENROLLMENT, GROUPS, SESSIONS, ATTENDANCE, TASKS, SUBMISSIONS, ASSESSMENTS, SCORES,
-    FEEDBACK, MATERIALS, ALIASES, PROCESS, FEEDBACK_THEMES, ACTIONS, PASTE, PROGRESS, DASHBOARD, FEEDBACK_ANALYSIS,
+    FEEDBACK, MATERIALS, ALIASES, PROCESS, FEEDBACK_THEMES, ACTIONS, PASTE, PROGRESS, DASHBOARD, FEEDBACK_ANALYSIS, FOLLOWUP,
     NOTICES, QR, CERTIFICATES, REVIEW, ISSUES, IMPORTS,
     SETTINGS, TEMPLATES, REVIEW_DATA,
 )

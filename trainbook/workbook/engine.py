@@ -33,6 +33,7 @@ class Update:
     marks: dict[str, list[Cell]] = field(default_factory=dict)
     unmark: dict[str, list[Cell]] = field(default_factory=dict)
     clear: list[str] = field(default_factory=list)  # sheets to empty entirely (the paste sheet)
+    emptied: list[str] = field(default_factory=list)  # sheets whose rows below the first are removed (`next`)
     last_run: tuple[str, str, str] | None = None  # operation, time, outcome for the home sheet
     # sheet → (first data row, column letter → last data row): charts over it are trimmed to fit
     chart_ranges: dict[str, tuple[int, dict[str, int]]] = field(default_factory=dict)
@@ -92,7 +93,7 @@ def require_sheets(master: Master, update: Update) -> list[str]:
     Returns the generated sheets it lacks (a workbook made by an earlier version), and the sheets
     newer than it that trainbook adds with their first rows, for the engine to add."""
     missing = []
-    for key in [*update.tables, *update.clear]:
+    for key in [*update.tables, *update.clear, *update.emptied]:
         if key not in master.tables and key not in master.names:
             if (BY_KEY[key].role == "generated" or BY_KEY[key].added) and key in update.tables:
                 missing.append(key)

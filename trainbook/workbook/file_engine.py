@@ -182,6 +182,10 @@ class FileEngine:
             for key in update.clear:
                 part = parts[master.names[key]]
                 package.replace(part, [clear_rows(package.read(part))])
+            for key in update.emptied:
+                if key in master.names:
+                    part = parts[master.names[key]]
+                    package.replace(part, [clear_rows(package.read(part), keep=1)])
             for panel in update.panels:
                 if panel.sheet in master.names:
                     part = parts[master.names[panel.sheet]]

@@ -21,7 +21,7 @@ import xlsxwriter
 
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
-from trainbook.schema.buttons import BUTTONS
+from trainbook.schema.buttons import BUTTONS, PANEL_COLUMN, PANEL_ROW
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.edit import TableEdit
 from trainbook.workbook.package import NS_REL, PackageEdit, sheet_parts
@@ -43,8 +43,6 @@ VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-PANEL_COLUMN = 5  # F: the buttons; G: what each does
-PANEL_ROW = 4  # 0-based: the panel's title, beside the how-to
 BUTTON_SIZE = (124, 30)  # pixels: the panel column is 17 characters wide; five CJK characters fit
 CONF_NOTE = {
     "zh": ("trainbook 的按钮用 B 列写的 Python 运行（由 trainbook init --macros / trainbook buttons 写入）。"

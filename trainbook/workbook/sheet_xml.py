@@ -296,12 +296,24 @@ def trim_chart_ranges(xml: bytes, sheet_name: str, first_row: int, last_rows: di
     return re.sub(r"<(\w+:)?(?:numCache|strCache)>.*?</\1?(?:numCache|strCache)>", "", trimmed, flags=re.S).encode()
 
 
-def clear_rows(xml: bytes) -> bytes:
-    """Every row of the sheet removed (its columns, views and formatting stay)."""
+def clear_rows(xml: bytes, keep: int = 0) -> bytes:
+    """Every row of the sheet after the first `keep` removed (its columns, views and formatting stay)."""
     p = _prefix(xml)
-    emptied = re.sub(f"<{p}sheetData\\b[^<>]*?(?:/>|>.*?</{p}sheetData>)".encode(),
-                     f"<{p}sheetData/>".encode(), xml, count=1, flags=re.S)
-    return _set_dimension(emptied, p, 1, 0)
+    data = re.search(f"<{p}sheetData\\b[^<>]*?(?:/>|>(.*?)</{p}sheetData>)".encode(), xml, flags=re.S)
+    if data is None:
+        return xml
+    rows = re.findall(f"<{p}row\\b[^<>]*?(?:/>|>.*?</{p}row>)".encode(), data.group(1) or b"", flags=re.S)
+    kept = [row for i, row in enumerate(rows, start=1) if _row_number(row, i) <= keep]
+    body = b"".join([f"<{p}sheetData>".encode(), *kept, f"</{p}sheetData>".encode()]) if kept else \
+        f"<{p}sheetData/>".encode()
+    cells = re.findall(rb'<(?:\w+:)?c\b[^<>]*?\br="([A-Z]+)\d+"', b"".join(kept))
+    last_col = max((column_index(c) for c in cells), default=0)
+    return _set_dimension(xml[:data.start()] + body + xml[data.end():], p, max(len(kept), 1), last_col)
+
+
+def _row_number(row: bytes, position: int) -> int:
+    number = re.search(rb'\br="(\d+)"', row[:200])
+    return int(number.group(1)) if number else position
 
 
 def _set_dimension(head: bytes, p: str, last_row: int, last_col: int) -> bytes:

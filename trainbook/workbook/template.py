@@ -103,6 +103,8 @@ PURPOSE: dict[str, tuple[str, str]] = {
     "paste": ("粘贴钉钉导出，再点“合并导入”", "Paste a DingTalk export, then click Merge"),
     "progress": ("每位学员的出勤率、完成率、成绩和风险", "Each student's rates, scores and risk"),
     "dashboard": ("项目看板与图表", "Program dashboard and charts"),
+    "followup": ("未结业学员的跟进名单：所缺、建议措施；跟进记录由你填写", "Who has not finished: what they lack, "
+                 "what to offer; the follow-up notes are yours"),
     "feedback_analysis": ("各课次、讲师的满意度，评论的主题和语气",
                           "Satisfaction per session and teacher; comment themes and tone"),
     "notices": ("生成的通知及发送状态", "Generated notices and their status"),

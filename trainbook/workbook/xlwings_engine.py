@@ -107,6 +107,12 @@ class XlwingsEngine:
                 self._patch(sheet, table, table_edit(table, frame))
         for key in update.clear:
             self.book.sheets[master.names[key]].clear_contents()
+        for key in update.emptied:
+            if key in master.names:
+                sheet = self.book.sheets[master.names[key]]
+                last = sheet.used_range.last_cell
+                if last.row > 1:
+                    sheet.range((2, 1), (last.row, last.column)).clear_contents()
         if update.last_run and "home" in master.names:
             first, last = LAST_RUN_CELLS[0], LAST_RUN_CELLS[-1]
             self.book.sheets[master.names["home"]].range(f"{first}:{last}").value = [[v] for v in update.last_run]
