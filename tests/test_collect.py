@@ -171,3 +171,15 @@ def test_the_readmes_questions_run_as_printed(warehouse: tuple[Path, dict]) -> N
     assert len(history) == 2 and set(history["program"]) == {"春季班", "夏季班"}
     assert len(by_month) > 0 and by_month["attendance"].between(0, 1).all()
     assert len(teachers) > 0 and teachers["overall"].between(1, 5).all()
+
+
+def test_two_books_of_one_program_keep_the_one_saved_last(books: list[Path], tmp_path: Path) -> None:
+    import os
+
+    older = Path(shutil.copy(books[0], tmp_path / "z-older.xlsx"))
+    newer = Path(shutil.copy(books[0], tmp_path / "a-newer.xlsx"))
+    os.utime(older, (1_700_000_000, 1_700_000_000))
+    run = trainbook.collect([newer, older], tmp_path / "wh", as_of=AS_OF)
+    status = {Path(b.path).name: b.reason for b in run.books}
+    assert status["a-newer.xlsx"] == "" and "a-newer.xlsx" in status["z-older.xlsx"]
+    assert run.to_json()["books"][1]["status"] == "skipped"

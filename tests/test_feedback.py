@@ -81,7 +81,8 @@ def test_theme_counts_and_tones_are_as_planted(book: Path) -> None:
 def test_actions_for_the_problems_only_and_kept_across_runs(book: Path) -> None:
     trainbook.progress(book, as_of=AS_OF)
     actions = trainbook.read(book).frame("actions")
-    assert list(actions["action_id"]) == ["主题·设备/网络", "主题·节奏/时间"]
+    assert list(actions["action_id"]) == ["主题·设备-网络", "主题·节奏-时间"]
+    assert not [i for i in trainbook.validate(book).issues if i.sheet == "actions"], "its own ids pass validation"
     assert list(actions["figures"]) == ["负面 4 条 / 共 4 条", "负面 3 条 / 共 3 条"]
     mine = actions.copy()
     mine["measure"] = ["换有线网络，直播前测速", "请讲师放慢语速"]
@@ -101,7 +102,7 @@ def test_actions_for_the_problems_only_and_kept_across_runs(book: Path) -> None:
     write_tables(book, {"feedback": feedback})
     trainbook.progress(book, as_of="2026-12-01")
     later = trainbook.read(book).frame("actions")
-    assert list(later["action_id"]) == ["主题·设备/网络", "主题·节奏/时间"], "a finding that went is noted, not deleted"
+    assert list(later["action_id"]) == ["主题·设备-网络", "主题·节奏-时间"], "a finding that went is noted, not deleted"
     assert list(later["current"]) == ["已不成立（2026-12-01 起）", "仍存在（截至 2026-12-01）"]
     for column in ("measure", "owner", "due", "status", "notes"):
         pd.testing.assert_series_equal(later[column], before[column])

@@ -73,6 +73,24 @@ def test_her_notes_survive_a_rerun(finished: Path) -> None:
     assert again["followup_note"].notna().sum() == 1
 
 
+def test_a_note_stays_when_its_student_leaves_the_list(finished: Path) -> None:
+    trainbook.followup(finished, as_of=FINISHED_AS_OF)  # after the end: everyone who did not finish
+    rows = trainbook.read(finished).frame("followup").copy()
+    rows["followup_note"] = "已电话联系"
+    write_tables(finished, {"followup": rows})
+    trainbook.followup(finished, as_of=dt.date(2026, 11, 20))  # before the end: only the high-risk are listed
+    again = trainbook.read(finished).frame("followup")
+    assert set(again["student_id"]) == set(rows["student_id"]) and (again["followup_note"] == "已电话联系").all()
+    off = again[again["lacks"].str.contains("已不需要跟进")]
+    assert len(off) > 0 and off["suggestion"].isna().all()
+
+
+def test_retrain_waits_for_the_end(finished: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["next", str(finished), str(tmp_path / "n.xlsx"), "--retrain",
+                                       "--as-of", "2026-11-29"])
+    assert result.exit_code == 2 and "还没有结束" in result.output and not (tmp_path / "n.xlsx").exists()
+
+
 def test_the_csv_opens_in_libreoffice_with_its_chinese(finished: Path, tmp_path: Path, soffice: str) -> None:
     out = tmp_path / "跟进名单.csv"
     result = CliRunner().invoke(main, ["followup", str(finished), "--as-of", "2026-12-17", "--out", str(out)])

@@ -223,6 +223,7 @@ def test_each_condition_gives_one_item_until_settled(quiet: Path, condition: str
     item = found.items[0]
     assert (item.stage, item.count, item.sheet, item.row) == (stage, count, sheet, row), found.summary()
     assert found.owner(item.stage) == owner_of(stage) and (str(count) in item.what or count == 1)
+    assert found.who(item) == ("王老师" if item.sheet == "actions" else owner_of(stage)), "an action: its own 责任人"
     write_tables(quiet, settle(quiet))
     assert todo(quiet).items == [], todo(quiet).summary()
 
@@ -381,3 +382,16 @@ def test_libreoffice_shows_the_panel_on_home(quiet: Path, tmp_path: Path, soffic
     pdf = convert(soffice, quiet, "pdf", tmp_path / "lo")
     home = subprocess.run(["pdftotext", "-f", "1", "-l", "1", str(pdf), "-"], capture_output=True, text=True).stdout
     assert "待办（截至 2026-11-29）" in home and "报名审核 · 周敏" in home and "2 个报名待审核" in home
+
+
+def test_a_task_with_nothing_imported_is_not_everyone_late(quiet: Path) -> None:
+    tasks = frames(quiet, "tasks")["tasks"]
+    added = pd.DataFrame([{"task_id": "T05", "title": "结课总结", "kind": "作业", "due_at": pd.Timestamp("2026-11-25 23:59"),
+                           "required": "是"}], index=[10_000])
+    write_tables(quiet, {"tasks": pd.concat([tasks, added])})
+    items = todo(quiet).items
+    assert [(i.stage, i.count, i.urgency) for i in items] == [("tasks", 1, "overdue")]
+    assert "T05" in items[0].what and "合并导入" in items[0].action
+    trainbook.notices(quiet, as_of=AS_OF)
+    rows = trainbook.read(quiet).frame("notices")
+    assert not rows["notice_id"].astype(str).str.startswith("task-overdue:T05").any(), "nobody told they are late"

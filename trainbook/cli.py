@@ -639,13 +639,15 @@ def followup(book: Path, as_of: dt.date | None, out: Path | None) -> None:
 
 @main.command("next", short_help=T("用这个项目做下一期的主工作簿（可把需要复训的学员重新报名）。",
                                    "Make the next program's master from this one (retraining enrolled)."),
-              help=T("用这个项目做下一期的主工作簿 NEW：设置、通知模板、流程、分组、别名、考核项、任务、课次和资料照搬"
-                             "（日期整体平移，第一次课落在 --start），报名、考勤、成绩、反馈、通知等记录都不带过去；"
-                             "--retrain 把需要复训的学员重新报名。OLD 不会被改动。",
-                             "Make the next program's master NEW from OLD: settings, notice templates, stages, groups, "
-                             "aliases, assessments, tasks, sessions and materials carried over (dates moved so the first "
-                             "session is on --start), no enrollment, attendance, scores, feedback or notices; --retrain "
-                             "enrolls again those who need retraining. OLD is left as it is."))
+              help=T("用这个项目做下一期的主工作簿 NEW：设置、通知模板、流程及责任人、分组、考核项、任务、课次、资料和"
+                             "反馈主题照搬"
+                             "（日期整体平移，第一次课落在 --start），报名、考勤、成绩、反馈、改进、通知等记录都不带过去；"
+                             "--retrain 把需要复训的学员重新报名（别名只保留这些人的）。OLD 不会被改动。",
+                             "Make the next program's master NEW from OLD: settings, notice templates, stages and owners, "
+                             "groups, assessments, tasks, sessions, materials and feedback themes carried over (dates moved "
+                             "so the first session is on --start), no enrollment, attendance, scores, feedback, "
+                             "improvements or notices; --retrain enrolls again those who need retraining (aliases kept "
+                             "for them only). OLD is left as it is."))
 @click.argument("old", type=click.Path(path_type=Path))
 @click.argument("new", type=click.Path(path_type=Path))
 @click.option("--start", type=DAY, metavar=T("日期", "DATE"),

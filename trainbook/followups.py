@@ -60,7 +60,10 @@ def work_out(master: Master, result: Progress) -> FollowupRun:
     else:
         behind = figures.index[figures["risk"] == "high"]
     withdrawn = people.index[people["status"] == "withdrawn"]
-    chosen = [*behind, *[s for s in withdrawn if s not in set(behind)]]
+    notes = _notes(master)
+    listed = [*behind, *[s for s in withdrawn if s not in set(behind)]]
+    kept = [s for s in notes if s in set(people.index) and s not in set(listed)]  # her notes are never dropped
+    chosen = [*listed, *kept]
     rows = pd.DataFrame(index=pd.Index(chosen, name="student_id"))
     rows = rows.join(people[["name", "department", "group_id", "mobile", "manager", "manager_mobile", "status"]])
     rows = rows.join(figures[["certificate", "risk", "needed", "attendance_rate", "attendance_rate_max", "task_rate",
@@ -75,12 +78,14 @@ def work_out(master: Master, result: Progress) -> FollowupRun:
     rows["suggestion"] = [("、" if lang == "zh" else ", ").join(actions[k] for k in keys) for keys in suggested]
     rows["lacks"] = [message("followup-withdrew", lang) if row["status"] == "withdrawn" else row["needed"]
                      for row in rows.to_dict("records")]
+    off = rows.index.isin(kept)
+    rows.loc[off, "lacks"] = message("followup-off-list", lang, as_of=result.as_of)
+    rows.loc[off, "suggestion"] = None
     rows["certificate"] = rows["certificate"].map(labels(CERTIFICATE, lang))
     rows["risk"] = rows["risk"].map(labels(RISK, lang))
     rows["status"] = rows["status"].map(labels(BY_KEY["enrollment"].column("status").choices, lang))
-    notes = _notes(master)
     rows["followup_note"] = rows.index.map(lambda s: notes.get(str(s)))
-    retrain = [str(s) for s, keys in zip(rows.index, suggested) if "retrain" in keys]
+    retrain = [str(s) for s, keys, gone in zip(rows.index, suggested, off) if "retrain" in keys and not gone]
     sheet = rows.reset_index().reindex(columns=BY_KEY["followup"].keys)
     return FollowupRun(result.as_of, lang, sheet, ended, retrain=retrain)
 

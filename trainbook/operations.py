@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, overload
 
 from pydantic import BaseModel
 
-from trainbook.errors import InputError, TrainbookError
+from trainbook.errors import InputError, TrainbookError, WriteError
 from trainbook.i18n import LANGS, Lang, Steps, default_lang, last_run, listing, message, quiet
 from trainbook.ids import assign_ids
 from trainbook.workbook import engine_for
@@ -380,7 +380,10 @@ def todo(book: object, as_of: dt.date | str | None = None, write: bool = True) -
     result = work_out(master, _day(as_of))
     if write:
         tables = {"stages": pd.DataFrame(first_rows("stages", master.lang))} if "stages" not in master.tables else {}
-        engine.write(master, Update(tables=tables, panels=[result.panel()]))
+        try:
+            engine.write(master, Update(tables=tables, panels=[result.panel()]))
+        except WriteError as exc:  # open in Excel: the list still stands, 首页 waits for the next time
+            result.unwritten = exc.message
     return result
 
 
@@ -397,7 +400,7 @@ def followup(book: object, as_of: dt.date | str | None = None, out: Path | str |
     engine, master, _ = _for_progress(book, False, quiet)
     target = Path(out) if out is not None else None
     if target is not None and target.suffix.lower() != ".csv":
-        raise InputError(message("bad-extension", master.lang, path=target, allowed=".csv"))
+        raise InputError(message("out-csv", master.lang, path=target))
     result = work_out(master, compute(master, _day(as_of)))
     if target is not None:
         from trainbook import values
@@ -447,8 +450,14 @@ def next_program(old: Path | str, new: Path | str, start: dt.date | str | None =
     if retrain:
         from trainbook.followups import work_out
         from trainbook.metrics import compute
+        from trainbook.policy.plan import program_ended
 
-        run = work_out(master, compute(master, _day(as_of)))
+        result = compute(master, _day(as_of))
+        if not program_ended(result.settings, result.plan, pd.Timestamp(result.as_of)):
+            last = result.plan["date"].max()
+            raise InputError(message("next-start-past", lang, as_of=result.as_of,
+                                     last=f"{last:%Y-%m-%d}" if pd.notna(last) else "—"))
+        run = work_out(master, result)
         enrolled = master.frame("enrollment")
         ids = enrolled["student_id"].astype(str) if "student_id" in enrolled else pd.Series(dtype=str)
         people = enrolled[ids.isin(set(run.retrain))].drop_duplicates("student_id").copy()
@@ -459,6 +468,7 @@ def next_program(old: Path | str, new: Path | str, start: dt.date | str | None =
     def copy(tmp: Path) -> None:
         shutil.copyfile(old, tmp)
 
+    new.parent.mkdir(parents=True, exist_ok=True)
     replace_atomically(new, copy, lang, None)
     fresh = FileEngine(new)
     emptied = fresh.read()
@@ -472,17 +482,18 @@ def next_program(old: Path | str, new: Path | str, start: dt.date | str | None =
 
 
 def collect(books: list[Path | str] | Path | str, out: Path | str, as_of: dt.date | str | None = None,
-            jobs: int = 1, on_step: Steps = quiet) -> CollectRun:
+            jobs: int = 1, on_step: Steps = quiet, lang: Lang | None = None) -> CollectRun:
     """Gather master workbooks (paths, or folders meaning every master in them) into `out`: the
     DuckDB database trainbook.duckdb and Parquet under parquet/<table>/program=<key>/ — programs,
     students, sessions, attendance, tasks, submissions, scores, feedback, progress as of `as_of`,
     and people across programs. A program collected again replaces its rows; a book that cannot be
-    read is skipped with its reason and the others land. `jobs` books are read at once."""
+    read is skipped with its reason and the others land. `jobs` books are read at once; `lang` is
+    what the run says (default: the command line's)."""
     from trainbook.batch import run_batch
     from trainbook.outputs import is_master
     from trainbook.warehouse import Collected, CollectRun, collect_one, store
 
-    lang = default_lang()
+    lang = lang or default_lang()
     paths: list[Path] = []
     for given in [books] if isinstance(books, (str, Path)) else books:
         given = Path(given)
@@ -501,10 +512,19 @@ def collect(books: list[Path | str] | Path | str, out: Path | str, as_of: dt.dat
     found = run_batch(collect_one, [(str(p), day, PROGRESS_NEEDS) for p in paths], jobs,
                       crashed=lambda item: Collected(item[0], reason=message("file-crashed", lang, path=item[0])),
                       broke=lambda item, exc: Collected(item[0], reason=message("internal-error", lang, detail=exc)))
+    newest: dict[str, Collected] = {}  # two books of one program: the one saved last is its state
+    for book in found:
+        if not book.reason:
+            if book.program not in newest or Path(book.path).stat().st_mtime >= Path(newest[book.program].path).stat().st_mtime:
+                newest[book.program] = book
+    for book in found:
+        if not book.reason and newest[book.program] is not book:
+            book.reason = message("collect-replaced", lang, path=book.path, by=newest[book.program].path)
+            book.tables = {}
     if all(book.reason for book in found):
         raise InputError("\n".join([message("collect-none", lang), *(f"  {b.path}: {b.reason}" for b in found)]))
     on_step(message("step-write", lang, name=str(target)))
-    store(target, found)
+    store(target, found, lang)
     return CollectRun(lang, target, found)
 
 

@@ -18,7 +18,7 @@ from trainbook import values
 from trainbook.i18n import Lang, listing, message
 from trainbook.metrics import Progress, compute
 from trainbook.metrics.roster import applicable, students
-from trainbook.metrics.tasks import DONE, assignments
+from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
 from trainbook.policy.plan import checkin_url, program_ended, unrecorded
 from trainbook.schema.buttons import BUTTONS, PANEL_COLUMN, TODO_ROW
 from trainbook.schema.columns import Choice, labels
@@ -50,6 +50,7 @@ class Item:
     row: int | None  # the first row concerned (Excel's number), if one
     action: str  # the button or command that settles it, in words
     urgency: str  # a key of URGENCY
+    owner: str = ""  # who the row itself names (an improvement action's 责任人), else the stage's owner
 
 
 @dataclass
@@ -61,28 +62,35 @@ class Todo:
     owners: dict[str, tuple[str, str]]  # stage → (owner, mobile)
     lang: Lang
     sheet_names: dict[str, str] = field(default_factory=dict)  # sheet key → its name in this workbook
+    unwritten: str = ""  # why 首页 could not show it (the workbook open in Excel, say)
 
     def owner(self, stage: str) -> str:
         return self.owners.get(stage, ("", ""))[0]
 
+    def who(self, item: Item) -> str:
+        return item.owner or self.owner(item.stage)
+
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
         if not self.items:
-            return message("todo-none", lang, as_of=self.as_of)
+            return message("todo-none", lang, as_of=self.as_of) + (
+                "\n" + message("todo-unwritten", lang, reason=self.unwritten) if self.unwritten else "")
         lines = [message("todo-head", lang, as_of=self.as_of, count=len(self.items))]
         urgency = labels(URGENCY, lang)
         for item in self.items:
-            owner = self.owner(item.stage) or message("todo-no-owner", lang)
+            owner = self.who(item) or message("todo-no-owner", lang)
             place = self.sheet_names.get(item.sheet, item.sheet) + (f"!{item.row}" if item.row else "")
             lines.append(f"  [{urgency[item.urgency]}] {STAGES[item.stage].label(lang)} · {owner}：{item.what}"
                          f"（{place}）→ {item.action}" if lang == "zh" else
                          f"  [{urgency[item.urgency]}] {STAGES[item.stage].label(lang)} · {owner}: {item.what} "
                          f"({place}) → {item.action}")
+        if self.unwritten:
+            lines.append(message("todo-unwritten", lang, reason=self.unwritten))
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         return {"as_of": self.as_of.isoformat(), "items": [
-            {"stage": STAGES[i.stage].label(self.lang), "owner": self.owner(i.stage) or None, "what": i.what,
+            {"stage": STAGES[i.stage].label(self.lang), "owner": self.who(i) or None, "what": i.what,
              "count": i.count, "sheet": self.sheet_names.get(i.sheet, i.sheet), "row": i.row, "action": i.action,
              "urgency": labels(URGENCY, self.lang)[i.urgency]} for i in self.items]}
 
@@ -93,7 +101,7 @@ class Todo:
                                     [message("todo-panel-stage", lang), message("todo-panel-what", lang)]]
         shown = self.items[:PANEL_ITEMS - 1] if len(self.items) > PANEL_ITEMS else self.items
         for item in shown:
-            owner = self.owner(item.stage)
+            owner = self.who(item)
             place = f"'{self.sheet_names.get(item.sheet, item.sheet)}'!A{item.row or 1}"
             rows.append([f"{STAGES[item.stage].label(lang)}{' · ' + owner if owner else ''}",
                          Link(f"[{urgency[item.urgency]}] {item.what} → {item.action}", place)])
@@ -276,18 +284,27 @@ def _tasks(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> l
     """Tasks past due with students who handed nothing in, and no overdue notice for them sent."""
     people = students(master)
     assigned = assignments(master, applicable(people, result.plan), people)
-    late = assigned[(assigned["due_at"].dt.normalize() < day) & ~assigned["status"].isin([*DONE, "exempt"])]
+    past = assigned[assigned["due_at"].dt.normalize() < day]
+    waiting = unrecorded_tasks(master)
+    items = []
+    if (missing := sorted(waiting & set(past["task_id"]))):  # past due and nothing imported: import first
+        tasks = master.frame("tasks")
+        ids = values.text(tasks["task_id"]) if "task_id" in tasks else pd.Series(dtype=object)
+        items.append(Item("tasks", message("todo-tasks-unrecorded", lang, count=len(missing), tasks=_ids(missing, lang)),
+                          len(missing), "tasks", _first_row(tasks, ids.isin(set(missing))),
+                          message("todo-import", lang, merge=_press("merge", lang)), "overdue"))
+    late = past[~past["status"].isin([*DONE, "exempt"]) & ~past["task_id"].isin(waiting)]
     if late.empty:
-        return []
+        return items
     notices = _notices_frame(master)
     chased = {str(nid) for nid in notices.loc[(notices["kind"] == "task-overdue") & (notices["status"] == "sent"),
                                                "notice_id"]}
     late = late[[f"task-overdue:{t}:{s}" not in chased for t, s in zip(late["task_id"], late["student_id"])]]
     if late.empty:
-        return []
+        return items
     tasks = master.frame("tasks")
     ids = values.text(tasks["task_id"]) if "task_id" in tasks else pd.Series(dtype=object)
-    return [Item("tasks", message("todo-tasks", lang, count=late["student_id"].nunique(),
+    return items + [Item("tasks", message("todo-tasks", lang, count=late["student_id"].nunique(),
                                   tasks=_ids(late["task_id"].unique(), lang)),
                  int(late["student_id"].nunique()), "tasks", _first_row(tasks, ids.isin(set(late["task_id"]))),
                  message("todo-then", lang, first=_press("notices", lang), then=_press("send", lang)), "overdue")]
@@ -356,18 +373,21 @@ def _certificates(master: Master, result: Progress, day: pd.Timestamp, lang: Lan
 
 
 def _actions(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
-    """Improvement actions past their due date and not done (a workbook with an 改进 sheet)."""
+    """Improvement actions past their due date and not done, per 责任人 the rows name."""
     if "actions" not in master.tables:
         return []
     actions = values.typed(master.frame("actions"), BY_KEY["actions"])
     if "due" not in actions or "status" not in actions:
         return []
     late = (pd.to_datetime(actions["due"]) < day) & ~actions["status"].isin(["done", "dropped"])
-    if not late.any():
-        return []
-    return [Item("feedback", message("todo-actions", lang, count=int(late.sum())), int(late.sum()), "actions",
-                 _first_row(actions, late), message("todo-type-in", lang, sheet=BY_KEY["actions"].name(lang)),
-                 "overdue")]
+    owners = values.text(actions["owner"]).fillna("") if "owner" in actions else pd.Series("", index=actions.index)
+    items = []
+    for owner in dict.fromkeys(owners[late]):
+        mine = late & (owners == owner)
+        items.append(Item("feedback", message("todo-actions", lang, count=int(mine.sum())), int(mine.sum()), "actions",
+                          _first_row(actions, mine), message("todo-action-done", lang, sheet=BY_KEY["actions"].name(lang)),
+                          "overdue", owner=str(owner)))
+    return items
 
 
 def _followup(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:

@@ -54,12 +54,9 @@ class CollectRun:
         done = [b for b in self.books if not b.reason]
         lines = [message("collect-done", lang, count=len({b.program for b in done}), path=self.out / DATABASE,
                          parquet=self.out / "parquet")]
-        last = {b.program: b.path for b in done}  # a program collected twice: the later book's rows stay
         for book in self.books:
             if book.reason:
                 lines.append(message("collect-skipped", lang, path=book.path, reason=book.reason))
-            elif last[book.program] != book.path:
-                lines.append(message("collect-replaced", lang, path=book.path, by=last[book.program]))
             else:
                 lines.append(message("collect-book", lang, program=book.program, students=len(book.tables["students"]),
                                      attendance=len(book.tables["attendance"])))
@@ -152,14 +149,20 @@ def _sql_type(column: Column) -> str:
     return {"DATE": "TIMESTAMP", "TIME": "VARCHAR", "BIGINT": "DOUBLE"}.get(kind, kind)
 
 
-def store(out: Path, books: list[Collected]) -> None:
+def store(out: Path, books: list[Collected], lang: Lang) -> None:
     """Each collected book's rows into the database (its earlier rows replaced), its Parquet
     partitions rewritten, and `people` worked out again over every program."""
     import duckdb
 
+    from trainbook.errors import WriteError
+
     out.mkdir(parents=True, exist_ok=True)
     done = [b for b in books if not b.reason]
-    with duckdb.connect(str(out / DATABASE)) as con:
+    try:
+        con = duckdb.connect(str(out / DATABASE))
+    except duckdb.IOException as exc:
+        raise WriteError(message("collect-locked", lang, path=out / DATABASE)) from exc
+    with con:
         for table in ("programs", *TABLES, "progress"):
             con.execute(_ddl(table))
         con.execute("BEGIN TRANSACTION")

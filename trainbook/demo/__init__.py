@@ -119,9 +119,10 @@ def _feedback(path: Path, lang: Lang, echo: Callable[[str], None]) -> None:
     master = read(path)
     rows, actions = master.frame("feedback_analysis"), master.frame("actions")
     scope = labels(FEEDBACK_SCOPE, lang)
-    echo(message("demo-feedback", lang, comments=int((rows["scope"] == scope["comment"]).sum()),
-                 themes=int((rows["scope"] == scope["theme"]).sum()), count=len(actions),
-                 actions=listing(actions["action_id"], lang)))
+    counts = {"comments": int((rows["scope"] == scope["comment"]).sum()),
+              "themes": int((rows["scope"] == scope["theme"]).sum())}
+    echo(message("demo-feedback", lang, **counts, count=len(actions), actions=listing(actions["action_id"], lang))
+         if len(actions) else message("demo-feedback-none", lang, **counts))
 
 
 def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = print) -> Path:
@@ -169,7 +170,8 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
                              retrain=True, as_of=FINISHED_AS_OF, force=True)
     echo("  " + following.summary())
     warehouse = folder / ("汇总" if zh else "warehouse")
-    for line in collect([path, finished, Path(following.path)], warehouse, as_of=FINISHED_AS_OF).summary().splitlines():
+    for line in collect([path, finished, Path(following.path)], warehouse, as_of=FINISHED_AS_OF,
+                        lang=lang).summary().splitlines():
         echo(line)
     echo(message("demo-collect", lang, path=warehouse))
     for line in history(warehouse, lang):

@@ -25,6 +25,8 @@ POSITIVE = (
     "感谢", "谢谢", "棒", "赞", "喜欢", "到位", "周到", "用心", "热情", "干货", "有帮助", "启发", "透彻", "易懂",
     "细致", "流畅", "顺利", "值得", "好评", "满分", "丰富", "充实", "深入浅出", "有条理", "及时", "方便", "舒适", "稳定",
     "幽默", "受用", "学到", "用得上", "很好的", "非常好", "好课", "讲得好", "准时", "给力", "点赞", "有意思", "详细",
+    "great", "excellent", "good", "useful", "helpful", "clear", "enjoy", "loved", "practical", "interesting",
+    "well organi", "thank",
 )
 NEGATIVE = (
     "卡顿", "很卡", "太卡", "有点卡", "一直卡", "老是卡", "卡住", "卡了", "掉线", "断线", "延迟", "听不清", "看不清", "听不懂",
@@ -34,17 +36,21 @@ NEGATIVE = (
     "不足", "欠缺", "缺少", "缺乏", "麻烦", "问题", "抱怨", "没用", "不满", "一般般", "杂音", "回音", "断断续续", "黑屏",
     "进不去", "打不开", "看不到", "不方便", "仓促", "赶", "太赶", "敷衍", "迟到", "不准时", "不稳定", "不清楚", "不清晰",
     "偏浅", "偏深", "偏多", "偏少", "太晚", "太早", "有点多", "有点少", "帮助不大", "意义不大", "作用不大", "消化不了",
+    "太小", "太大", "太吵", "太暗", "太闷", "太挤",
+    "terrible", "bad", "poor", "boring", "confusing", "froze", "lag", "too fast", "too slow", "unclear", "noisy",
+    "hard to", "couldn't", "could not", "broken", "problem", "waste", "late",
 )
 SUGGESTION = (
     "希望", "建议", "能否", "可否", "能不能", "可不可以", "如果能", "要是能", "若能", "最好", "期待", "期望", "应该",
     "可以增加", "可以多", "多一些", "多一点", "多些", "增加", "再多", "下次", "不妨",
+    "hope", "suggest", "would be nice", "would like", "please", "wish", "next time", "should", "could we",
 )
-NEGATIONS = ("不是很", "不是太", "不太", "不够", "并不", "一点也不", "一点都不", "毫无", "没什么", "没有什么", "没有", "没",
-             "不", "无")
-CONTRAST = re.compile("但是|但|不过|可是|然而|就是|只是")  # what comes after weighs more
+NEGATIONS = ("不是很", "不是太", "不太", "不够", "并不", "一点也不", "一点都不", "毫无", "没什么", "没有什么", "没有任何",
+             "没任何", "没有", "没", "不", "无", "not ", "not very ", "n't ", "never ", "no ")
+CONTRAST = re.compile("但是|但|不过|可是|然而|就是|只是| but |, but")  # what comes after weighs more
 _MARKS = r"[\s。.，,！!、…~-]*"
-NOTHING = re.compile(f"^{_MARKS}(无|没有|暂无|没|无意见|没有意见|暂无意见|无建议|没有建议|暂时没有|n/?a|none|no)?{_MARKS}$",
-                     re.IGNORECASE)
+_NONE_SAID = "无|没有|暂无|没|无意见|没有意见|暂无意见|无建议|没有建议|暂无建议|暂时没有|暂时没有意见|n/?a|none|no|nothing"
+NOTHING = re.compile(f"^{_MARKS}({_NONE_SAID})?{_MARKS}$", re.IGNORECASE)
 
 _CUES = sorted({*POSITIVE, *NEGATIVE}, key=len, reverse=True)  # the longest first: 不清楚 before 清楚
 _CUE = re.compile("|".join(map(re.escape, _CUES)))
@@ -56,14 +62,14 @@ def tone(comment: object) -> str | None:
     there is nothing to say (无, 暂无意见)."""
     if not isinstance(comment, str) or NOTHING.match(comment):
         return None
-    text = comment.strip()
+    text = comment.strip().lower()
     clauses = CONTRAST.split(text)
     negative = positive = 0.0
     for i, clause in enumerate(clauses):
         weight = 1.0 + 0.5 * (i > 0)  # after 但是: what is really meant
         for match in _CUE.finditer(clause):
             cue = match.group()
-            before = clause[max(0, match.start() - 4):match.start()]
+            before = clause[max(0, match.start() - 9):match.start()]
             is_negative = cue in NEGATIVE
             if _NEGATED.search(before) and not cue.startswith(("不", "没")):
                 is_negative = not is_negative  # 不太清楚, 一点也不枯燥, 没什么收获
@@ -88,7 +94,14 @@ def themes(comment: object, keywords: dict[str, tuple[str, ...]]) -> list[str]:
     if not isinstance(comment, str):
         return []
     text = comment.lower()
-    return [theme for theme, words in keywords.items() if any(word.lower() in text for word in words)]
+    return [theme for theme, words in keywords.items() if any(_contains(text, word.lower()) for word in words)]
+
+
+def _contains(text: str, word: str) -> bool:
+    """A Chinese keyword anywhere; a Latin one only from the start of a word (time, not sometimes)."""
+    if word.isascii():
+        return re.search(rf"(?<![a-z]){re.escape(word)}", text) is not None
+    return word in text
 
 
 def keyword_table(frame: pd.DataFrame) -> dict[str, tuple[str, ...]]:

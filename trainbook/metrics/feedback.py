@@ -137,16 +137,23 @@ def _item_findings(summary: pd.DataFrame, kind: str, names: dict[str, str], sett
         for item in ITEMS:
             mean = row[item]
             if pd.notna(mean) and mean < settings.improve_below:
-                found.append(Finding(f"{scope}{key}·{header[item]}", f"{scope} {who}",
+                found.append(Finding(_id(f"{scope}{key}·{header[item]}"), f"{scope} {who}",
                                      message("improve-low", lang, item=header[item], mean=f"{mean:.2f}",
                                              below=f"{settings.improve_below:g}"),
                                      message("improve-figures", lang, item=header[item], mean=f"{mean:.2f}",
                                              responses=int(row["responses"]))))
         if pd.notna(row["nps"]) and row["nps"] < 0:
-            found.append(Finding(f"{scope}{key}·NPS", f"{scope} {who}", message("improve-nps", lang),
+            found.append(Finding(_id(f"{scope}{key}·NPS"), f"{scope} {who}", message("improve-nps", lang),
                                  message("improve-figures", lang, item="NPS", mean=f"{row['nps']:.0f}",
                                          responses=int(row["responses"]))))
     return found
+
+
+def _id(text: str) -> str:
+    """An action's id: its finding in words, with nothing an id may not hold (设备/网络 → 设备-网络)."""
+    from trainbook.outputs import safe_name
+
+    return safe_name(text.replace("/", "-"))
 
 
 def _theme_findings(per_theme: pd.DataFrame, settings: Settings, lang: Lang) -> list[Finding]:
@@ -155,7 +162,7 @@ def _theme_findings(per_theme: pd.DataFrame, settings: Settings, lang: Lang) -> 
     found = []
     for theme, row in per_theme.iterrows():
         if row["negative"] >= settings.improve_min_comments:
-            found.append(Finding(f"{scope}·{theme}", f"{scope} {theme}",
+            found.append(Finding(_id(f"{scope}·{theme}"), f"{scope} {theme}",
                                  message("improve-theme", lang, theme=theme, count=int(row["negative"])),
                                  message("improve-theme-figures", lang, count=int(row["negative"]),
                                          total=int(row["comments"]))))
@@ -184,6 +191,7 @@ def actions(current: pd.DataFrame, findings: list[Finding], as_of: pd.Timestamp,
                 frame.at[row, "current"] = gone  # the first day it no longer holds, kept
         else:
             frame.at[row, "current"], frame.at[row, "figures"] = holds, finding.figures
+            frame.at[row, "problem"] = finding.problem  # trainbook's words, as the figures now stand
     known = set(ids.dropna())
     new = [f for f in findings if f.action_id not in known]
     if new:

@@ -35,6 +35,15 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
     return assigned.merge(subs[["task_id", "student_id", "status"]], on=["task_id", "student_id"], how="left")
 
 
+def unrecorded_tasks(master: Master) -> set[str]:
+    """Tasks with no submission row at all: their export has not been imported yet (a homework
+    export lists everyone it was set for, 未提交 included), so nobody is late with them yet."""
+    tasks = values.typed(master.frame("tasks"), BY_KEY["tasks"])
+    subs = master.frame("submissions")
+    handed = set(values.text(subs["task_id"]).dropna()) if "task_id" in subs else set()
+    return {str(t) for t in tasks.get("task_id", pd.Series(dtype=object)).dropna()} - handed
+
+
 def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
     assigned = assignments(master, pairs, people)

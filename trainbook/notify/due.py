@@ -12,7 +12,7 @@ from trainbook.i18n import Lang, message
 from trainbook.metrics import Progress
 from trainbook.metrics.attendance import session_statuses
 from trainbook.metrics.roster import applicable, students
-from trainbook.metrics.tasks import DONE, assignments
+from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
 from trainbook.policy.plan import checkin_url, program_ended, session_plan, unrecorded
 from trainbook.schema.columns import labels
 from trainbook.schema.settings import Settings
@@ -108,7 +108,8 @@ def due_notices(master: Master, progress: Progress, settings: Settings, todo: To
     open_ = tasks[~tasks["status"].isin([*DONE, "exempt"])]
     due_day = open_["due_at"].dt.normalize()
     soon = (due_day >= day) & (due_day <= day + pd.Timedelta(days=settings.task_reminder_days))
-    for kind, rows in (("task-reminder", open_[soon]), ("task-overdue", open_[due_day < day])):
+    imported = ~open_["task_id"].isin(unrecorded_tasks(master))  # a task nobody imported: nobody is told they are late
+    for kind, rows in (("task-reminder", open_[soon]), ("task-overdue", open_[(due_day < day) & imported])):
         for student_id, task_id, title, due_at in zip(rows["student_id"], rows["task_id"], rows["title"], rows["due_at"]):
             add(kind, str(task_id), str(student_id), {"task": title or task_id, "due_at": f"{due_at:%Y-%m-%d %H:%M}"})
     # risk: to the student and the tutor; to the manager too when high

@@ -27,7 +27,7 @@ THEMES: tuple[Theme, ...] = (
           "teacher, trainer, instructor, explain, accent"),
     Theme("内容", "Content", "内容、课程、知识、案例、理论、干货、新意",
           "content, course, topic, case, theory, material covered"),
-    Theme("难度", "Difficulty", "难、简单、太深、太浅、偏浅、偏深、基础、听不懂",
+    Theme("难度", "Difficulty", "太难、很难、有点难、偏难、难度、难懂、简单、太深、太浅、偏浅、偏深、基础、听不懂",
           "difficult, hard, easy, basic, advanced, lost"),
     Theme("节奏/时间", "Pace and time",
           "节奏、太快、太慢、有点快、有点慢、偏快、跟不上、时间、拖堂、课时、时长、太赶、仓促、休息",
