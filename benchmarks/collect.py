@@ -55,7 +55,9 @@ def main() -> None:
               f"{again[1]:.0f} | {again[0] / floor[0]:.2f} |", "",
               f"- reading the workbooks is {floor[0] / runs[1][0]:.0%} of a one-job collect; the rest is typing the "
               "rows, working out progress per program and DuckDB's inserts and Parquet writes",
-              "- peak memory is the parent's (each worker holds one program at a time)", END]
+              "- peak memory is the parent's: it holds every program's rows until it writes them in one transaction "
+              "(each worker holds one program at a time); writing each program as it arrives would bound it",
+              END]
     text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
     section = "\n".join(lines)
     if START in text:
