@@ -324,3 +324,20 @@ def test_after_the_end_needed_says_what_was_missed_not_what_to_do(tmp_path: Path
     assert a["certificate"] == "no"
     assert a["needed"].startswith("项目已结束，未达到结业要求：") and "出勤率低于 80%" in a["needed"]
     assert "还需" not in a["needed"] and "需 ≥" not in a["needed"]
+
+
+def test_a_task_whose_submissions_were_never_imported_is_not_yet_due(clean_book: Path) -> None:
+    """As with a session that has no records: nobody is late with a task nothing was imported for."""
+    before = trainbook.progress(clean_book, as_of="2026-11-29", write=False).students
+    tasks = trainbook.read(clean_book).frame("tasks")
+    added = pd.DataFrame([{"task_id": "T05", "title": "结课总结", "kind": "作业", "due_at": pd.Timestamp("2026-11-20 23:59"),
+                           "required": "是"}], index=[10_000])
+    write_tables(clean_book, {"tasks": pd.concat([tasks, added])})
+    waiting = trainbook.progress(clean_book, as_of="2026-11-29", write=False).students
+    assert (waiting["task_rate"].fillna(-1) == before["task_rate"].fillna(-1)).all()
+    subs = trainbook.read(clean_book).frame("submissions")
+    one = pd.DataFrame([{"task_id": "T05", "student_id": "S0001", "name": "黄刚", "status": "已提交"}], index=[100_000])
+    write_tables(clean_book, {"submissions": pd.concat([subs, one])})
+    imported = trainbook.progress(clean_book, as_of="2026-11-29", write=False).students
+    others = (imported.index != "S0001") & before["task_rate"].notna().to_numpy()
+    assert (imported.loc[others, "task_rate"] < before.loc[others, "task_rate"]).all(), "once imported, due for all"

@@ -47,7 +47,8 @@ def unrecorded_tasks(master: Master) -> set[str]:
 def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
     assigned = assignments(master, pairs, people)
-    due = assigned["due_at"] <= as_of + pd.Timedelta(days=1)
+    imported = ~assigned["task_id"].isin(unrecorded_tasks(master))  # a task nobody imported is not due yet
+    due = (assigned["due_at"] <= as_of + pd.Timedelta(days=1)) & imported
     exempt = assigned["status"] == "exempt"
     done = assigned["status"].isin(DONE)
     out: pd.DataFrame = pd.DataFrame(index=people.index)
