@@ -16,6 +16,7 @@ import trainbook
 from trainbook.cli import main
 from trainbook.policy.attendance import combine, statuses
 from trainbook.schema.dashboard import BLOCKS
+from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.file_engine import FileEngine
 
 from .conftest import init, write_tables
@@ -341,3 +342,27 @@ def test_a_task_whose_submissions_were_never_imported_is_not_yet_due(clean_book:
     imported = trainbook.progress(clean_book, as_of="2026-11-29", write=False).students
     others = (imported.index != "S0001") & before["task_rate"].notna().to_numpy()
     assert (imported.loc[others, "task_rate"] < before.loc[others, "task_rate"]).all(), "once imported, due for all"
+
+
+def test_risk_is_coloured_in_the_progress_sheet_and_stays_after_a_run(clean_book: Path) -> None:
+    import re
+    import zipfile
+
+    from trainbook.schema.dashboard import RISK_FILLS
+    from trainbook.workbook.package import sheet_parts
+
+    trainbook.progress(clean_book, as_of="2026-11-29")
+    with zipfile.ZipFile(clean_book) as zf:
+        part = next(p.part for p in sheet_parts(zf) if p.name == "学习进度")
+        xml = zf.read(part).decode()
+        styles = zf.read("xl/styles.xml").decode()
+    block = re.search(r'<conditionalFormatting sqref="([A-Z]+)2:[A-Z]+\d+">(.*?)</conditionalFormatting>', xml, re.S)
+    assert block is not None
+    column = "ABCDEFGHIJKLMNOPQRSTUVWXYZ"[BY_KEY["progress"].keys.index("risk")]
+    assert block.group(1) == column
+    assert [f.replace("&quot;", '"') for f in re.findall(r"<formula>(.*?)</formula>", block.group(2))] == [
+        '"高"', '"中"', '"低"']
+    for fill, _ in RISK_FILLS.values():
+        assert fill[1:].upper() in styles.upper()
+    rows = trainbook.read(clean_book).frame("progress")
+    assert set(rows["risk"].dropna()) <= {"高", "中", "低"} and len(rows) > 0

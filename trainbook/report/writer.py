@@ -20,7 +20,7 @@ from trainbook import values
 from trainbook.i18n import message
 from trainbook.report.content import Report, redacted
 from trainbook.schema.columns import Column
-from trainbook.schema.dashboard import RISK_COLOURS
+from trainbook.schema.dashboard import RISK_COLOURS, RISK_FILLS
 from trainbook.schema.report import (
     ACTION_TABLE,
     BAND_TABLE,
@@ -42,7 +42,6 @@ from trainbook.schema.report import (
 from trainbook.schema.sheets import RISK
 
 NUMBER_FORMATS = {"percent": "0.0%", "number": "0.0", "integer": "0", "date": "yyyy-mm-dd"}
-RISK_FILLS = dict(zip((c.key for c in RISK), (("#FFC7CE", "#9C0006"), ("#FFEB9C", "#9C5700"), ("#C6EFCE", "#006100"))))
 GRID = "#D9D9D9"
 TILES_PER_ROW, TILE_WIDTH = 4, 3  # tiles a row; columns a tile spans
 CHART_ROW, CHART_ROWS, CHART_COLUMNS = 9, 17, 6  # first row (0-based) of the charts; rows and columns each takes

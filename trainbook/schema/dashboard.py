@@ -57,4 +57,6 @@ KPIS = (  # the headline figures, by their key in metrics.dashboard.headline
     Column("high_risk", "高风险学员", "High risk", "integer"),
     Column("certificate", "结业证书 是/待定/否", "Certificate yes/pending/no"),
 )
+RISK_FILLS = {"high": ("#FFC7CE", "#9C0006"), "medium": ("#FFEB9C", "#9C5700"),
+              "low": ("#C6EFCE", "#006100")}  # a risk cell's fill and font, in 学习进度 and the manager report
 RISK_COLOURS = ("#C00000", "#FFC000", "#70AD47")  # 高 red, 中 amber, 低 green: the order the block lists them

@@ -14,6 +14,7 @@ from trainbook.schema.dashboard import (
     DATA_ROW,
     MAX_ROWS,
     RISK_COLOURS,
+    RISK_FILLS,
     RISKS,
     THEMES,
     TONE_COLOURS,
@@ -219,6 +220,13 @@ def _table_sheet(wb: Workbook, ws: Worksheet, sheet: Sheet, formats: _Formats, l
     ws.freeze_panes(1, frozen_cols)
     ws.repeat_rows(0)
     ws.autofilter(0, 0, 0, len(sheet.columns) - 1)
+    if sheet.key == "progress":  # 风险 in its colour, as the manager report has it
+        idx = sheet.keys.index("risk")
+        for choice in sheet.column("risk").choices:
+            fill, font = RISK_FILLS[choice.key]
+            ws.conditional_format(1, idx, sheet.rows, idx, {
+                "type": "cell", "criteria": "==", "value": f'"{choice.label(lang)}"',
+                "format": wb.add_format({"bg_color": fill, "font_color": font})})
     for idx, col in enumerate(sheet.columns):  # a generated sheet's column that names a row elsewhere is hers to fill
         rule = _validation_rule(col, lang) if sheet.role == "input" or col.refers_to else None
         if rule:
