@@ -509,7 +509,7 @@ def collect(books: list[Path | str] | Path | str, out: Path | str, as_of: dt.dat
         raise InputError(message("out-is-file", lang, path=target))
     day = _day(as_of)
     on_step(message("collect-reading", lang, count=len(paths)))
-    found = run_batch(collect_one, [(str(p), day, PROGRESS_NEEDS) for p in paths], jobs,
+    found = run_batch(collect_one, [(str(p), day, PROGRESS_NEEDS, lang) for p in paths], jobs,
                       crashed=lambda item: Collected(item[0], reason=message("file-crashed", lang, path=item[0])),
                       broke=lambda item, exc: Collected(item[0], reason=message("internal-error", lang, detail=exc)))
     newest: dict[str, Collected] = {}  # two books of one program: the one saved last is its state

@@ -76,14 +76,15 @@ def program_key(name: str, organizer: str, fallback: str) -> str:
     return re.sub(r"[=%\s/\\]+", "_", safe_name(text))
 
 
-def collect_one(item: tuple[str, dt.date, tuple[str, ...]]) -> Collected:
+def collect_one(item: tuple[str, dt.date, tuple[str, ...], Lang]) -> Collected:
     """One book, in a worker: its tables, or why it cannot be collected (never raises). `item`:
-    its path, the day progress is worked out as of, and the sheets progress cannot do without."""
+    its path, the day progress is worked out as of, the sheets progress cannot do without, and the
+    language to say why in."""
     from trainbook.errors import TrainbookError
     from trainbook.workbook.engine import require_columns
     from trainbook.workbook.file_engine import FileEngine
 
-    path, as_of, needs = item
+    path, as_of, needs, lang = item
     try:
         master = FileEngine(Path(path)).read()
         require_columns(master, needs)
@@ -91,7 +92,7 @@ def collect_one(item: tuple[str, dt.date, tuple[str, ...]]) -> Collected:
     except TrainbookError as exc:
         return Collected(path, reason=exc.message)
     except Exception as exc:  # this book's internal error, not the batch's
-        return Collected(path, reason=message("internal-error", "zh", detail=exc))
+        return Collected(path, reason=message("internal-error", lang, detail=exc))
 
 
 def tables_of(master: Master, as_of: dt.date, path: str) -> Collected:
