@@ -129,7 +129,7 @@ def _typed(rows: pd.DataFrame, columns: tuple[Column, ...], program: str) -> pd.
         elif kind == "TIME":
             rows[column.key] = rows[column.key].map(lambda t: t.strftime("%H:%M:%S") if isinstance(t, dt.time) else None)
         else:
-            rows[column.key] = rows[column.key].map(lambda v: str(v) if values.given(v) else None).astype(object)
+            rows[column.key] = values.text(rows[column.key]).astype(object)
     rows.insert(0, "program", program)
     return rows
 

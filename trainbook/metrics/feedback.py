@@ -78,11 +78,12 @@ def _comments(master: Master, plan: pd.DataFrame, settings: Settings, lang: Lang
     teacher = feedback["session_id"].map(plan["teacher"]) if "teacher" in plan else pd.Series(None, index=feedback.index)
     teacher_sizes = teacher.groupby(teacher).transform("size")
     feedback["teacher_place"] = teacher.where(teacher_sizes >= settings.min_group_size, other).fillna(other).astype(str)
-    said = feedback[feedback["comments"].map(lambda c: tone(c) is not None).astype(bool)].copy()
+    tones = feedback["comments"].map(tone).astype(object)  # None: blank, or nothing said (无, 暂无意见)
+    said = feedback[tones.notna().to_numpy()].copy()
     keywords = keyword_table(master.frame("themes") if "themes" in master.tables else
                              pd.DataFrame(first_rows("themes", lang)))
     said["themes"] = said["comments"].map(lambda c: themes(c, keywords))
-    said["tone"] = said["comments"].map(tone)
+    said["tone"] = tones[tones.notna()]
     return said[["place", "teacher_place", "comments", "themes", "tone"]]
 
 

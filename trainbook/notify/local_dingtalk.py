@@ -12,18 +12,12 @@ import time
 import urllib.parse
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
+
+from trainbook.notify.local_http import LocalJsonServer
 
 TOKEN_LIFETIME = 7200
 MAX_MESSAGE = 2048  # bytes of the whole msg object, for text-like types
-
-
-class _Quiet(ThreadingHTTPServer):
-    """A client that went away before its answer (a run killed mid-call) is no error of the server's."""
-
-    def handle_error(self, request: Any, client_address: Any) -> None:
-        pass
 
 
 @dataclass
@@ -58,39 +52,14 @@ class LocalDingTalk:
         self._tokens: dict[str, float] = {}  # token → when it expires
         self._tasks: dict[int, list[str]] = {}  # task id → its recipients DingTalk could not reach
         self._lock = threading.Lock()
-        self._server: ThreadingHTTPServer | None = None
+        self._server = LocalJsonServer(lambda method, path, body: self.answer(method, path, body))  # as patched
 
     def __enter__(self) -> LocalDingTalk:
-        api = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_GET(self) -> None:  # noqa: N802 — http.server's name
-                self._reply(api.answer("GET", self.path, b""))
-
-            def do_POST(self) -> None:  # noqa: N802
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                self._reply(api.answer("POST", self.path, body))
-
-            def _reply(self, answer: dict[str, Any]) -> None:
-                data = json.dumps(answer, ensure_ascii=False).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json;charset=utf-8")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *_: object) -> None:  # quiet
-                pass
-
-        self._server = _Quiet(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}"
+        self.url = self._server.start()
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        self._server.stop()
 
     def expire_tokens(self) -> None:
         """Every token issued so far stops working (as after its lifetime)."""

@@ -8,13 +8,12 @@ import base64
 import hashlib
 import hmac
 import json
-import threading
 import time
 import urllib.parse
 from collections.abc import Callable
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
+from trainbook.notify.local_http import LocalJsonServer
 from trainbook.notify.robot import PER_MINUTE
 
 MAX_BODY = 20_000
@@ -31,38 +30,14 @@ class LocalRobot:
         self.accepted_at: list[float] = []
         self.requests = 0
         self.url = ""
-        self._server: ThreadingHTTPServer | None = None
+        self._server = LocalJsonServer(lambda method, path, body: self.answer(path, body))
 
     def __enter__(self) -> LocalRobot:
-        robot = self
-
-        class Handler(BaseHTTPRequestHandler):
-            def do_POST(self) -> None:  # noqa: N802 — http.server's name
-                body = self.rfile.read(int(self.headers.get("Content-Length", 0)))
-                answer = robot.answer(self.path, body)
-                if answer is None:  # the connection drops without a reply
-                    self.close_connection = True
-                    self.connection.close()
-                    return
-                data = json.dumps(answer).encode()
-                self.send_response(200)
-                self.send_header("Content-Type", "application/json")
-                self.send_header("Content-Length", str(len(data)))
-                self.end_headers()
-                self.wfile.write(data)
-
-            def log_message(self, *_: object) -> None:  # quiet
-                pass
-
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        self.url = f"http://127.0.0.1:{self._server.server_address[1]}/robot/send?access_token=local-token"
+        self.url = self._server.start() + "/robot/send?access_token=local-token"
         return self
 
     def __exit__(self, *_: object) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
+        self._server.stop()
 
     def answer(self, path: str, body: bytes) -> dict[str, Any] | None:
         self.requests += 1
