@@ -109,3 +109,48 @@ def test_as_of_takes_the_date_forms_coordinators_type(demo_book) -> None:
         result = CliRunner().invoke(main, ["progress", str(demo_book), "--as-of", typed, "--format", "json"])
         assert result.exit_code == 0, result.output
         assert '"as_of": "2026-11-29"' in result.stdout
+
+
+def _on_a_terminal(args: list[str], cwd: Path) -> tuple[str, str]:
+    """Run the trainbook command with its error stream on a terminal (a pseudo-terminal), as a
+    coordinator's console: what it prints there, and on its output."""
+    import os
+    import pty
+    import subprocess
+    import sys
+
+    command = str(Path(sys.executable).with_name("trainbook"))
+    primary, secondary = pty.openpty()
+    with subprocess.Popen([command, *args], stdout=subprocess.PIPE, stderr=secondary, cwd=cwd) as done:
+        os.close(secondary)
+        shown = b""
+        while True:
+            try:
+                chunk = os.read(primary, 4096)
+            except OSError:  # the terminal closed with the command
+                break
+            if not chunk:
+                break
+            shown += chunk
+        out = done.stdout.read() if done.stdout else b""
+    os.close(primary)
+    return shown.decode(), out.decode()
+
+
+def test_long_commands_show_progress_on_a_terminal_only(tmp_path: Path) -> None:
+    from trainbook.demo import FINISHED_AS_OF, build_demo_book
+
+    book = build_demo_book(tmp_path / "结业.xlsx", finished=True)
+    shown, out = _on_a_terminal(["certificates", book.name, "--as-of", str(FINISHED_AS_OF)], tmp_path)
+    count = len(list((tmp_path / "结业-证书").glob("S*.pdf")))
+    assert f"生成第 1/{count} 份证书" in shown and f"生成第 {count}/{count} 份证书" in shown, shown
+    assert shown.endswith("\r\x1b[K"), "the status line is cleared at the end"
+    assert "生成第" not in out and "已生成" in out
+    shown, _ = _on_a_terminal(["qr", book.name], tmp_path)
+    assert "生成第 1/8 张签到页" in shown
+    shown, _ = _on_a_terminal(["init", "新.xlsm", "--macros"], tmp_path)
+    assert "创建 新.xlsm" in shown and "加入按钮和宏" in shown
+    shown, _ = _on_a_terminal(["buttons", "新.xlsm"], tmp_path)
+    assert "加入按钮和宏" in shown
+    quiet = CliRunner().invoke(main, ["qr", str(book)])  # not a terminal: the result alone
+    assert quiet.exit_code == 0 and "生成第" not in quiet.output

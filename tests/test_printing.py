@@ -4,6 +4,7 @@ verification codes, Chinese text that real PDF tools read, and QR codes that dec
 from __future__ import annotations
 
 import datetime as dt
+import io
 import subprocess
 from pathlib import Path
 
@@ -87,7 +88,8 @@ def test_qr_codes_decode_to_their_links_and_print_a_page_each(tmp_path: Path, so
     before = parts(book)
     run = trainbook.qr(book, out=tmp_path / "png")
     sessions = trainbook.read(book).frame("sessions")
-    assert len(run.files) == len(sessions) == 11
+    held = sessions[sessions["mode"] != "线上"]  # online sessions get no wall sheet
+    assert len(run.files) == len(held) == 8 and run.online == ["C02", "C05", "C08"]
     links = dict(zip(sessions["session_id"], sessions["checkin_url"]))
     for png in run.files:
         [found] = zxingcpp.read_barcodes(Image.open(png))
@@ -97,7 +99,10 @@ def test_qr_codes_decode_to_their_links_and_print_a_page_each(tmp_path: Path, so
         qr_part = next(p.part for p in sheet_parts(zf) if p.name == "签到二维码")
         shown = pictures_in(PackageEdit(zf), qr_part)
         media = [n for n in zf.namelist() if n.startswith("xl/media/")]
-    assert len(shown) == len(set(shown)) == 11 and len(media) == 11
+        for part in shown:  # each page's picture: its session's code, readable from the page
+            [found] = zxingcpp.read_barcodes(Image.open(io.BytesIO(zf.read(part))))
+            assert found.text in links.values()
+    assert len(shown) == len(set(shown)) == 8 and len(media) == 8
     after = parts(book)
     mine = {qr_part, "xl/workbook.xml", "[Content_Types].xml", next(
         p for p in after if p.endswith(".rels") and qr_part.rsplit("/", 1)[1] in p)}
@@ -109,9 +114,11 @@ def test_qr_codes_decode_to_their_links_and_print_a_page_each(tmp_path: Path, so
                                                                    text=True).stdout.splitlines() if line.startswith("Pages")))
     per_page = [subprocess.run(["pdftotext", "-f", str(i), "-l", str(i), str(pdf), "-"], capture_output=True,
                                text=True).stdout for i in range(1, pages + 1)]
-    qr_pages = [text for text in per_page if "请用钉钉扫码签到" in text]
-    assert len(qr_pages) == 11 and all(text.count("请用钉钉扫码签到") == 1 for text in qr_pages), "a page per session"
-    assert all(links[sid] in text for sid, text in zip(sessions["session_id"], qr_pages))
+    qr_pages = [text for text in per_page if "签到链接 https://" in text]
+    assert len(qr_pages) == 8, "a page per session held in a room"
+    for sid, text in zip(held["session_id"], qr_pages):  # its id and link, and nothing else
+        assert text.split() == ["课次编号", sid, "签到链接", links[sid]], text
+    assert not any("trainbook qr" in text for text in per_page), "the sheet's hint is not printed"
 
 
 def test_a_font_without_chinese_is_refused_and_nothing_written(finished: Path, tmp_path: Path,
@@ -121,7 +128,7 @@ def test_a_font_without_chinese_is_refused_and_nothing_written(finished: Path, t
     if latin is None:
         pytest.skip("no Latin-only font on this machine")
     monkeypatch.setenv("TRAINBOOK_CJK_FONT", latin)
-    with pytest.raises(trainbook.InputError, match="缺少证书要用的"):
+    with pytest.raises(trainbook.InputError, match="缺少要打印的"):
         trainbook.certificates(finished, as_of=FINISHED_AS_OF, out=tmp_path / "latin")
     assert not (tmp_path / "latin").exists()
     monkeypatch.setenv("TRAINBOOK_CJK_FONT", str(finished))  # not a font at all
@@ -132,7 +139,7 @@ def test_a_font_without_chinese_is_refused_and_nothing_written(finished: Path, t
 def test_qr_for_some_sessions_keeps_every_page_and_names_unknown_ones(tmp_path: Path) -> None:
     book = build_demo_book(tmp_path / "demo.xlsx")
     run = trainbook.qr(book, out=tmp_path / "png", sessions=[" c03 "])
-    assert [p.name for p in run.files] == ["C03.png"] and len(run.pictures) == 11, "the sheet keeps a page each"
+    assert [p.name for p in run.files] == ["C03.png"] and len(run.pictures) == 8, "the sheet keeps a page each"
     with pytest.raises(trainbook.InputError, match="没有课次 C99"):
         trainbook.qr(book, sessions=["C01", "C99"])
     (tmp_path / "a-file").write_text("")

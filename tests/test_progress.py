@@ -15,7 +15,7 @@ from click.testing import CliRunner
 import trainbook
 from trainbook.cli import main
 from trainbook.policy.attendance import combine, statuses
-from trainbook.schema.dashboard import BLOCKS
+from trainbook.schema.dashboard import BLOCKS, DATA_ROW
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.file_engine import FileEngine
 
@@ -231,11 +231,12 @@ def test_dashboard_charts_render_in_libreoffice(tmp_path: Path, soffice: str) ->
         themes = zf.read(charts[6]).decode()
     sessions = len(trainbook.read(book).frame("sessions"))
     held = sum(1 for d in trainbook.read(book).frame("sessions")["date"] if pd.Timestamp(d) <= T("2026-11-29"))
-    assert "$A$41:$A$" + str(40 + held) in first and held < sessions and "numCache" not in first
+    top = DATA_ROW + 1
+    assert f"$A${top}:$A${DATA_ROW + held}" in first and held < sessions and "numCache" not in first
     rated = len(trainbook.progress(book, as_of="2026-11-29", write=False).feedback_by_session)
-    assert "$N$41:$N$" + str(40 + rated) in feedback, "the feedback chart covers the sessions with feedback"
+    assert f"$N${top}:$N${DATA_ROW + rated}" in feedback, "the feedback chart covers the sessions with feedback"
     analysis = trainbook.read(book).frame("feedback_analysis")
-    assert "$Z$41:$Z$" + str(40 + int((analysis["scope"] == "主题").sum())) in themes, "a bar per theme"
+    assert f"$Z${top}:$Z${DATA_ROW + int((analysis['scope'] == '主题').sum())}" in themes, "a bar per theme"
     pdf = convert(soffice, book, "pdf", tmp_path / "pdf")
     text = subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout
     for title in ("各课次出勤率", "总评分布", "部门对比", "风险分布", "平均出勤率", "各课次满意度", "各讲师满意度",
@@ -255,7 +256,8 @@ def test_progress_button_writes_each_sheet_once(tmp_path: Path, demo_book: Path)
     actions = book.json()["actions"]
     names = [s.name for s in book.sheets]
     writes = [names[a["sheet_position"]] for a in actions if a["func"] == "setValues"]
-    assert sorted(writes) == sorted(["学习进度", "看板", "反馈分析", "改进", "首页", "首页"])  # 首页: last run, to-do
+    # 看板: its data blocks and its tiles; 首页: last run, to-do
+    assert sorted(writes) == sorted(["学习进度", "看板", "看板", "反馈分析", "改进", "首页", "首页"])
     assert sum(a["func"] == "setValues" and a["start_column"] == PANEL_LEFT for a in actions) == 1
     progress_write = next(a for a in actions if a["func"] == "setValues" and names[a["sheet_position"]] == "学习进度")
     assert progress_write["row_count"] == len(trainbook.read(demo_book).frame("enrollment"))  # all approved

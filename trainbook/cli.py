@@ -197,8 +197,9 @@ def init(path: Path, lang: str, macros: bool, force: bool) -> None:
     from trainbook.operations import init as init_book
 
     with _user_errors(_debug()):
-        init_book(path, lang=lang, overwrite=force, macros=macros)  # type: ignore[arg-type]
-        click.echo(f"已创建 {path}" if lang == "zh" else f"Created {path}")
+        with _status() as on_step:
+            init_book(path, lang=lang, overwrite=force, macros=macros, on_step=on_step)  # type: ignore[arg-type]
+        click.echo(message("created", lang, path=path))  # type: ignore[arg-type]
 
 
 @main.command(help=T("为 BOOK 写一份带按钮、启用宏的副本（.xlsm）；BOOK 本身不变。",
@@ -211,8 +212,9 @@ def buttons(book: Path, out: Path | None, force: bool) -> None:
     from trainbook.operations import buttons as add_buttons
 
     with _user_errors(_debug()):
-        target = add_buttons(book, out, overwrite=force)
-        click.echo(f"已创建 {target}" if LANG == "zh" else f"Created {target}")
+        with _status() as on_step:
+            target = add_buttons(book, out, overwrite=force, on_step=on_step)
+        click.echo(message("created", LANG, path=target))
 
 
 @main.command(help=T("重新生成随代码提交的中文模板（workbook_template.xlsx）。",
@@ -400,7 +402,8 @@ def todo(book: Path, as_of: dt.date | None, fmt: str) -> None:
     from trainbook.operations import todo as what_to_do
 
     with _user_errors(_debug()):
-        result = what_to_do(book, as_of=as_of)
+        with _status() as on_step:
+            result = what_to_do(book, as_of=as_of, on_step=on_step)
         if fmt == "json":
             click.echo(json.dumps(result.to_json(), ensure_ascii=False, indent=2))
         else:
@@ -602,7 +605,9 @@ def qr(book: Path, out: Path | None, sessions: str | None) -> None:
     from trainbook.operations import qr as make_qr
 
     with _user_errors(_debug()):
-        click.echo(make_qr(book, out=out, sessions=_listed(sessions)).summary())
+        with _status() as on_step:
+            run = make_qr(book, out=out, sessions=_listed(sessions), on_step=on_step)
+        click.echo(run.summary())
 
 
 @main.command(help=T("为结业证书为“是”的学员生成证书 PDF（每人一份，另有一份合并的供打印），验证码列入“证书”表。",
@@ -617,7 +622,9 @@ def certificates(book: Path, out: Path | None, as_of: dt.date | None) -> None:
     from trainbook.operations import certificates as write_certificates
 
     with _user_errors(_debug()):
-        click.echo(write_certificates(book, as_of=as_of, out=out).summary())
+        with _status() as on_step:
+            run = write_certificates(book, as_of=as_of, out=out, on_step=on_step)
+        click.echo(run.summary())
 
 
 @main.command(short_help=T("列出未结业的学员、所缺和建议措施（“跟进”表）。", "List who has not finished and what to offer."),
@@ -634,7 +641,9 @@ def followup(book: Path, as_of: dt.date | None, out: Path | None) -> None:
     from trainbook.operations import followup as follow_up
 
     with _user_errors(_debug()):
-        click.echo(follow_up(book, as_of=as_of, out=out).summary())
+        with _status() as on_step:
+            run = follow_up(book, as_of=as_of, out=out, on_step=on_step)
+        click.echo(run.summary())
 
 
 @main.command("next", short_help=T("用这个项目做下一期的主工作簿（可把需要复训的学员重新报名）。",
@@ -665,7 +674,10 @@ def next_(old: Path, new: Path, start: dt.date | None, name: str | None, retrain
     from trainbook.operations import next_program
 
     with _user_errors(_debug()):
-        click.echo(next_program(old, new, start=start, name=name, retrain=retrain, as_of=as_of, force=force).summary())
+        with _status() as on_step:
+            made = next_program(old, new, start=start, name=name, retrain=retrain, as_of=as_of, force=force,
+                                on_step=on_step)
+        click.echo(made.summary())
 
 
 @main.command(short_help=T("把多个项目汇总到 DuckDB 和 Parquet，供 SQL 分析。",

@@ -45,7 +45,8 @@ SHARE_READS = (*PROGRESS_NEEDS, "groups", "tasks", "submissions", "assessments",
                "materials", "notices", "review", "certificates", "stages", "themes", "actions")  # the to-do, the themes
 
 
-def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: bool = False) -> Path:
+def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: bool = False,
+         on_step: Steps = quiet) -> Path:
     """Create a new, empty master workbook in `lang` at `path` and return its path; with
     `macros`, a macro-enabled `.xlsm` whose home sheet has a button per operation."""
     from trainbook.workbook.safety import replace_atomically
@@ -63,6 +64,7 @@ def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: b
     path.parent.mkdir(parents=True, exist_ok=True)
 
     def produce(tmp: Path) -> None:
+        on_step(message("step-create", lang, name=path.name))
         if not macros:
             build_workbook(tmp, lang)
             return
@@ -71,6 +73,7 @@ def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: b
         plain = tmp.with_name(tmp.name + ".xlsx")
         try:
             build_workbook(plain, lang)
+            on_step(message("step-buttons", lang))
             write_macro_enabled(plain, tmp, lang)
         finally:
             plain.unlink(missing_ok=True)
@@ -79,7 +82,7 @@ def init(path: Path | str, lang: Lang = "zh", overwrite: bool = False, macros: b
     return path
 
 
-def buttons(book: Path | str, out: Path | str | None = None, overwrite: bool = False) -> Path:
+def buttons(book: Path | str, out: Path | str | None = None, overwrite: bool = False, on_step: Steps = quiet) -> Path:
     """Write a macro-enabled copy of the master `book` (an .xlsx) with the VBA project, the home
     sheet's buttons and the xlwings.conf sheet; `book` itself is only read. Given an .xlsm, bring
     it up to date in place (project, and the Python its buttons run on this PC)."""
@@ -97,6 +100,7 @@ def buttons(book: Path | str, out: Path | str | None = None, overwrite: bool = F
     if target.exists() and not in_place and not overwrite:
         raise InputError(message("buttons-exists", lang, path=target, book=book))
     version = file_version(book) if in_place else None
+    on_step(message("step-buttons", lang))
     replace_atomically(target, lambda tmp: write_macro_enabled(book, tmp, lang), lang, version)
     return target
 
@@ -367,7 +371,7 @@ def send_all(book: object, clock: Callable[[], float] = time.time, sleep: Callab
     return runs
 
 
-def todo(book: object, as_of: dt.date | str | None = None, write: bool = True) -> Todo:
+def todo(book: object, as_of: dt.date | str | None = None, write: bool = True, on_step: Steps = quiet) -> Todo:
     """What needs doing now, by stage and owner, most urgent first; with `write`, shown on 首页 too
     (and a 流程 sheet added to a workbook made before it had one)."""
     import pandas as pd
@@ -376,9 +380,12 @@ def todo(book: object, as_of: dt.date | str | None = None, write: bool = True) -
     from trainbook.todolist import work_out
 
     engine = engine_for(book)
+    on_step(message("step-read", default_lang(), name=_name(book)))
     master = engine.read()
+    on_step(message("step-compute", master.lang))
     result = work_out(master, _day(as_of))
     if write:
+        on_step(message("step-write", master.lang, name=_name(master.source)))
         tables = {"stages": pd.DataFrame(first_rows("stages", master.lang))} if "stages" not in master.tables else {}
         try:
             engine.write(master, Update(tables=tables, panels=[result.panel()]))
@@ -388,7 +395,7 @@ def todo(book: object, as_of: dt.date | str | None = None, write: bool = True) -
 
 
 def followup(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None,
-             write: bool = True) -> FollowupRun:
+             write: bool = True, on_step: Steps = quiet) -> FollowupRun:
     """The follow-up list as of `as_of`: after the end every approved student who has not completed
     (and those who withdrew), before it those at high risk — with what they lack, their last
     attendance, contacts and what to offer; with `write`, the 跟进 sheet (its 跟进记录 kept), and
@@ -397,7 +404,7 @@ def followup(book: object, as_of: dt.date | str | None = None, out: Path | str |
     from trainbook.metrics import compute
     from trainbook.schema.sheets import BY_KEY
 
-    engine, master, _ = _for_progress(book, False, quiet)
+    engine, master, _ = _for_progress(book, False, on_step)
     target = Path(out) if out is not None else None
     if target is not None and target.suffix.lower() != ".csv":
         raise InputError(message("out-csv", master.lang, path=target))
@@ -411,13 +418,15 @@ def followup(book: object, as_of: dt.date | str | None = None, out: Path | str |
         write_file(target, lambda tmp: table.to_csv(tmp, index=False, encoding="utf-8-sig"), master.lang)
         result.out = str(target)
     if write:
+        on_step(message("step-write", master.lang, name=_name(master.source)))
         outcome = last_run(master.lang, "followup", count=len(result.rows))
         engine.write(master, Update(tables={"followup": result.rows}, last_run=outcome))
     return result
 
 
 def next_program(old: Path | str, new: Path | str, start: dt.date | str | None = None, name: str | None = None,
-                 retrain: bool = False, as_of: dt.date | str | None = None, force: bool = False) -> NextProgram:
+                 retrain: bool = False, as_of: dt.date | str | None = None, force: bool = False,
+                 on_step: Steps = quiet) -> NextProgram:
     """Make the next program's master `new` from `old`: the setup and plan carried (sessions moved so
     the first is on `start`, the gaps kept; tasks and materials with them; settings with `name`), the
     records left behind; with `retrain`, those the follow-up list (as of `as_of`) sends to 复训
@@ -429,6 +438,7 @@ def next_program(old: Path | str, new: Path | str, start: dt.date | str | None =
 
     from trainbook.nextprogram import EMPTIED, plan_next
     from trainbook.outputs import refuse_target
+    from trainbook.printing.qr import hint
     from trainbook.workbook.file_engine import FileEngine
     from trainbook.workbook.safety import replace_atomically
 
@@ -444,6 +454,7 @@ def next_program(old: Path | str, new: Path | str, start: dt.date | str | None =
     if new.is_symlink() or new.is_dir():
         refuse_target(new, lang)
     day = _day(start) if start is not None else None
+    on_step(message("step-read", lang, name=old.name))
     master = engine.read()
     require_columns(master, PROGRESS_NEEDS)
     people = None
@@ -469,12 +480,13 @@ def next_program(old: Path | str, new: Path | str, start: dt.date | str | None =
         shutil.copyfile(old, tmp)
 
     new.parent.mkdir(parents=True, exist_ok=True)
+    on_step(message("step-create", lang, name=new.name))
     replace_atomically(new, copy, lang, None)
     fresh = FileEngine(new)
     emptied = fresh.read()
-    pages = ["qr"] if "qr" in emptied.names else []  # the QR pages' pictures and page breaks go too
+    pages = ["qr"] if "qr" in emptied.names else []  # the QR pages' pictures, page breaks and hint go too
     fresh.write(emptied, Update(emptied=[k for k in EMPTIED if k in emptied.names], pictures={k: [] for k in pages},
-                                row_breaks={k: [] for k in pages}))
+                                row_breaks={k: [] for k in pages}, panels=[hint(lang, False) for _ in pages]))
     fresh.write(fresh.read(), Update(tables=plan.tables, last_run=last_run(lang, "next", name=plan.name)))
     todo(new)  # 首页's 待办: what to fill first
     plan.path = str(new)
@@ -528,15 +540,17 @@ def collect(books: list[Path | str] | Path | str, out: Path | str, as_of: dt.dat
     return CollectRun(lang, target, found)
 
 
-def certificates(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None) -> CertificateRun:
+def certificates(book: object, as_of: dt.date | str | None = None, out: Path | str | None = None,
+                 on_step: Steps = quiet) -> CertificateRun:
     """Write a certificate PDF for every student whose certificate is 是 as of `as_of` (and one to
     print them all) into `out` (default: a folder beside the workbook), and list them with their
     verification codes in the certificates sheet."""
     from trainbook.printing.certificates import work_out
 
-    engine, master, _ = _for_progress(book, False, quiet)
+    engine, master, _ = _for_progress(book, False, on_step)
     folder = _folder(out, master, "证书" if master.lang == "zh" else "certificates")
-    result = work_out(master, _day(as_of), folder)
+    result = work_out(master, _day(as_of), folder, on_step)
+    on_step(message("step-write", master.lang, name=_name(master.source)))
     outcome = last_run(master.lang, "certificates", count=len(result.files))
     engine.write(master, Update(tables={"certificates": result.rows}, last_run=outcome))
     return result
@@ -556,7 +570,8 @@ def _beside(master: Master, what: str) -> Path:
     return (source.parent if source.parent != Path("") else Path.cwd()) / f"{source.stem}-{what}"
 
 
-def qr(book: object, out: Path | str | None = None, sessions: list[str] | None = None) -> QrRun:
+def qr(book: object, out: Path | str | None = None, sessions: list[str] | None = None,
+       on_step: Steps = quiet) -> QrRun:
     """A check-in QR code per session with a check-in link (or those in `sessions`): PNGs in `out`
     (default: a folder beside the workbook) and the 签到二维码 sheet, a printed page each."""
     from trainbook.printing.qr import work_out
@@ -564,14 +579,16 @@ def qr(book: object, out: Path | str | None = None, sessions: list[str] | None =
     from trainbook.workbook.master import layout_table
 
     engine = engine_for(book)
+    on_step(message("step-read", default_lang(), name=_name(book)))
     master = engine.read(["sessions", "settings"])
     require_columns(master, ["sessions", "qr"])
     folder = _folder(out, master, "签到二维码" if master.lang == "zh" else "check-in-qr")
-    result = work_out(master, folder, sessions)
+    result = work_out(master, folder, sessions, on_step)
+    on_step(message("step-write", master.lang, name=_name(master.source)))
     master.tables["qr"] = layout_table(BY_KEY["qr"], master.names["qr"], result.cells)
     outcome = last_run(master.lang, "qr", count=len(result.files))
     engine.write(master, Update(tables={"qr": result.cells}, pictures={"qr": result.pictures},
-                                row_breaks={"qr": result.breaks}, last_run=outcome))
+                                row_breaks={"qr": result.breaks}, last_run=outcome, panels=[result.hint()]))
     return result
 
 

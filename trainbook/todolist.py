@@ -20,7 +20,7 @@ from trainbook.metrics import Progress, compute
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
 from trainbook.policy.plan import checkin_url, program_ended, unrecorded
-from trainbook.schema.buttons import BUTTONS, PANEL_COLUMN, TODO_ROW
+from trainbook.schema.buttons import BUTTONS, PANEL_COLUMN, PANEL_WIDTHS, TODO_ROW
 from trainbook.schema.columns import Choice, labels
 from trainbook.schema.notice_templates import BY_KIND
 from trainbook.schema.sheets import BY_KEY, NOTICE_STATUS
@@ -109,7 +109,8 @@ class Todo:
             rows.append([None, message("todo-panel-more", lang, count=len(self.items) - len(shown))])
         if not self.items:
             rows.append([None, message("todo-none", lang, as_of=self.as_of)])
-        return Panel("home", PANEL_TOP, PANEL_LEFT, rows, PANEL_ITEMS + 2, 2, {PANEL_LEFT: 17, PANEL_LEFT + 1: 56})
+        return Panel("home", PANEL_TOP, PANEL_LEFT, rows, PANEL_ITEMS + 2, 2, dict(enumerate(PANEL_WIDTHS, PANEL_LEFT)),
+                     titled=True)
 
     def by_stage(self) -> pd.DataFrame:
         """Open items per stage and owner, as counts (for the manager report)."""

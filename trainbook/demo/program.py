@@ -28,10 +28,23 @@ def _label(choices: tuple[Choice, ...], key: str, lang: Lang) -> str:
 
 COMMENTS = {  # what the survey says, five equally likely answers per kind of session: the live sessions
     # stutter, the two 职场沟通 sessions go too fast, the rest is praise and a wish
-    "online": ("", "直播一直卡顿，后半段听不清", "网络太卡了，画面断断续续", "案例很实用，工作中用得上", "讲师讲得很清楚"),
-    "C03": ("", "讲得太快了，跟不上", "节奏有点快，希望放慢一点", "案例很实用，工作中用得上", "讲师讲得很清楚"),
-    "C04": ("", "讲得太快了，跟不上", "节奏有点快，希望放慢一点", "互动很多，很有意思", "讲师讲得很清楚"),
-    "": ("", "", "案例很实用，工作中用得上", "希望多一些练习时间", "讲师讲得很清楚"),
+    "zh": {
+        "online": ("", "直播一直卡顿，后半段听不清", "网络太卡了，画面断断续续", "案例很实用，工作中用得上", "讲师讲得很清楚"),
+        "C03": ("", "讲得太快了，跟不上", "节奏有点快，希望放慢一点", "案例很实用，工作中用得上", "讲师讲得很清楚"),
+        "C04": ("", "讲得太快了，跟不上", "节奏有点快，希望放慢一点", "互动很多，很有意思", "讲师讲得很清楚"),
+        "": ("", "", "案例很实用，工作中用得上", "希望多一些练习时间", "讲师讲得很清楚"),
+    },
+    "en": {
+        "online": ("", "The stream kept lagging and the sound dropped in the second half",
+                   "Bad network, the video kept freezing", "Practical cases, useful for real work",
+                   "The teacher explained everything clearly"),
+        "C03": ("", "Far too fast, I could not keep up", "The pace was a bit too fast, please slow down",
+                "Practical cases, useful for real work", "The teacher explained everything clearly"),
+        "C04": ("", "Far too fast, I could not keep up", "The pace was a bit too fast, please slow down",
+                "Lots of discussion, very engaging", "The teacher explained everything clearly"),
+        "": ("", "", "Practical cases, useful for real work", "Would like more time for practice",
+             "The teacher explained everything clearly"),
+    },
 }
 
 
@@ -165,8 +178,8 @@ def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFram
                 "overall": overall, "content": min(5, overall + rng.choice([0, 0, 1])),
                 "teacher": min(5, overall + rng.choice([0, 1])), "organization": rng.choice([3, 4, 5]),
                 "nps": min(10, overall * 2 + rng.choice([-1, 0, 0])),
-                "comments": rng.choice(COMMENTS.get(session["session_id"], COMMENTS["online"] if online else
-                                                    COMMENTS[""])),
+                "comments": rng.choice(COMMENTS[lang].get(session["session_id"], COMMENTS[lang]["online"] if online
+                                                          else COMMENTS[lang][""])),
                 "source": "问卷",
             })
     materials = pd.DataFrame([

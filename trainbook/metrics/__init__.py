@@ -106,16 +106,17 @@ def progress_update(master: Master, result: Progress) -> Update:
 
     analysis = analyse(master, result.plan, result.feedback_by_session, result.feedback_by_teacher, result.settings,
                        master.lang)
-    cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments,
-                                      result.as_of.isoformat(), master.lang, result.settings, note,
-                                      (result.feedback_by_session, result.feedback_by_teacher), analysis.themes)
+    cells, last_rows = dashboard.grid(result.students, result.sessions, result.departments, master.lang,
+                                      result.settings, (result.feedback_by_session, result.feedback_by_teacher),
+                                      analysis.themes)
     tables = {"progress": sheet_rows(result, master.lang), **feedback_tables(master, result, analysis)}
-    charts = {}
+    charts, panels = {}, []
     if "dashboard" in master.names:
         master.tables["dashboard"] = layout_table(BY_KEY["dashboard"], master.names["dashboard"], cells)
         tables["dashboard"] = cells
         charts = {"dashboard": (DATA_ROW + 1, last_rows)}
-    return Update(tables=tables, last_run=run, chart_ranges=charts)
+        panels = [dashboard.tiles(result.students, result.as_of.isoformat(), master.lang, note)]
+    return Update(tables=tables, last_run=run, chart_ranges=charts, panels=panels)
 
 
 def feedback_tables(master: Master, result: Progress, analysis: Analysis) -> dict[str, pd.DataFrame]:

@@ -7,14 +7,13 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, message
 from trainbook.schema.columns import labels
 from trainbook.schema.dashboard import (
     BLOCKS,
     DATA_ROW,
     DEPARTMENTS,
     FEEDBACK,
-    KPI_ROW,
     KPIS,
     MAX_ROWS,
     RISKS,
@@ -22,9 +21,12 @@ from trainbook.schema.dashboard import (
     SESSIONS,
     TEACHERS,
     THEMES,
+    TILE_COLUMNS,
+    TOP_ROWS,
 )
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import CERTIFICATE, RISK
+from trainbook.workbook.engine import Panel
 from trainbook.workbook.sheet_xml import column_letter
 
 
@@ -76,17 +78,27 @@ def bands(settings: Settings, lang: Lang) -> tuple[list[str], list[float]]:
     return shown, [0, *lines, 1e9]
 
 
-def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFrame, as_of: str,
-         lang: Lang, settings: Settings, note: str = "", feedback: tuple[pd.DataFrame, pd.DataFrame] | None = None,
+def tiles(students: pd.DataFrame, as_of: str, lang: Lang, note: str = "") -> Panel:
+    """The dashboard's top, written in place under its title: the as-of line (and what to do first,
+    when the figures cannot be trusted yet) and a tile per headline figure."""
+    labels_row: list[object] = []
+    figures_row: list[object] = []
+    for label, figure in kpis(students, lang):  # each in its tile's first cell (the tile's cells are merged)
+        labels_row += [label, *[None] * (TILE_COLUMNS - 1)]
+        figures_row += [figure, *[None] * (TILE_COLUMNS - 1)]
+    as_of_line = message("dashboard-as-of", lang, as_of=as_of) + (f"　{note}" if note else "")
+    return Panel("dashboard", 1, 0, [[as_of_line], labels_row, figures_row], TOP_ROWS - 1, len(KPIS) * TILE_COLUMNS)
+
+
+def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFrame, lang: Lang, settings: Settings,
+         feedback: tuple[pd.DataFrame, pd.DataFrame] | None = None,
          themes: pd.DataFrame | None = None) -> tuple[pd.DataFrame, dict[str, int]]:
-    """The dashboard's cells from row 2 on, as a frame whose columns are 0-based column positions,
-    and the last filled row of each data column (for the charts' ranges)."""
+    """The dashboard's data blocks, as a frame of its cells below the kept top rows whose columns are
+    0-based column positions, and the last filled row of each data column (for the charts' ranges).
+    A block with nothing to chart yet holds one row, "暂无数据", which its chart shows."""
     width = max(b.column + len(b.zh) for b in BLOCKS)
-    rows = DATA_ROW + MAX_ROWS - 1
-    cells = np.full((rows, width), None, dtype=object)
-    cells[0, 0] = ("截至 " if lang == "zh" else "As of ") + as_of + (f"　{note}" if note else "")
-    for i, (label, value) in enumerate(kpis(students, lang)):
-        cells[KPI_ROW - 2 + i, 0], cells[KPI_ROW - 2 + i, 1] = label, value
+    first = TOP_ROWS + 1  # the frame's first row (1-based)
+    cells = np.full((DATA_ROW + MAX_ROWS - first, width), None, dtype=object)
     blocks = {
         SESSIONS: np.array(list(zip(session_labels(sessions), sessions["attendance_rate"])), dtype=object),
         SCORES: np.array(score_bands(students, settings, lang), dtype=object),
@@ -102,15 +114,25 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
     last: dict[str, int] = {}
     for block, data in blocks.items():
         data = data[:MAX_ROWS]
-        top = DATA_ROW - 2
+        if not _charted(data, block.percent):
+            data = np.array([[message("dashboard-no-data", lang), *[None] * (len(block.zh) - 1)]], dtype=object)
+        top = DATA_ROW - first
         cells[top, block.column : block.column + len(block.zh)] = block.headers(lang)
         for j in range(len(block.zh)):
-            values: np.ndarray | list[Any] = data[:, j] if len(data) else []
+            values = data[:, j]
             cells[top + 1 : top + 1 + len(values), block.column + j] = [
                 float(v) if j and v is not None and not pd.isna(v) else v for v in values]
-            last[column_letter(block.column + j)] = DATA_ROW + max(len(values), 1)
+            last[column_letter(block.column + j)] = DATA_ROW + len(values)
     return pd.DataFrame(cells, columns=[str(c) for c in range(width)], dtype=object), last
 
+
+def _charted(data: np.ndarray, rates: bool) -> bool:
+    """Whether a block's rows give its chart anything to draw: a rate (0 % is one), or a count or
+    mean above 0 (bands, risks and themes all at 0 are a program with nothing recorded yet)."""
+    if not len(data):
+        return False
+    figures = pd.to_numeric(pd.Series(data[:, 1:].ravel(), dtype=object), errors="coerce")
+    return bool(figures.notna().any() if rates else (figures > 0).any())
 
 
 def session_labels(sessions: pd.DataFrame) -> list[str]:

@@ -18,7 +18,7 @@ from pypdf import PdfReader, PdfWriter
 
 from trainbook import values
 from trainbook.errors import InputError
-from trainbook.i18n import Lang, listing, message
+from trainbook.i18n import Lang, Steps, listing, message, quiet
 from trainbook.metrics import compute
 from trainbook.outputs import safe_name, staged, unique_names
 from trainbook.policy.plan import program_end, program_ended, session_plan
@@ -65,7 +65,7 @@ class CertificateRun:
                                    combined=self.combined.name if self.combined else ""), *missing])
 
 
-def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
+def work_out(master: Master, as_of: dt.date, folder: Path, on_step: Steps = quiet) -> CertificateRun:
     """Write the certificates of the students whose certificate is 是 as of `as_of` into `folder`."""
     lang = master.lang
     settings = read_settings(master)
@@ -101,7 +101,8 @@ def work_out(master: Master, as_of: dt.date, folder: Path) -> CertificateRun:
         # all set in one document: the font is cut and embedded once
         font = font_for(cjk_font(lang), "".join(t for _, texts in pages for t in texts.values()), Path(scratch), lang)
         combined = _document(font)
-        for record, texts in pages:
+        for n, (record, texts) in enumerate(pages, start=1):
+            on_step(message("step-certificate", lang, n=n, total=len(pages)))
             _page(combined, texts, _link(record, facts))
         combined.output(str(stage / combined_name))
         reader = PdfReader(stage / combined_name)
@@ -123,19 +124,17 @@ def _document(font: Path) -> FPDF:
 
 
 def _texts(record: dict[str, Any], facts: dict[str, str], lang: Lang) -> dict[str, str]:
-    """Everything a certificate says."""
-    zh = lang == "zh"
+    """Everything a certificate says, a line each: no name or title is ever broken across lines."""
     score = "—" if pd.isna(record["final_score"]) else f"{record['final_score']:.1f}"
     day = record["completed_on"]
-    dept = f"（{record['department']}）" if zh and record["department"] else (
-        f" ({record['department']})" if record["department"] else "")
-    body = (f"兹证明 {record['name']}{dept}完成“{facts['program']}”全部学习，总评{score}分，"
-            f"等级“{record['grade']}”，准予结业，特发此证。" if zh else
-            f"This certifies that {record['name']}{dept} has completed {facts['program']} with a final score "
-            f"of {score} ({record['grade']}).")
-    return {"title": "结业证书" if zh else "Certificate of Completion", "program": facts["program"], "body": body,
-            "organizer": facts["organizer"], "date": f"{day:%Y年%m月%d日}" if zh else f"{day:%d %B %Y}",
-            "code": ("验证码 " if zh else "Code ") + record["code"]}
+    department = record["department"] if isinstance(record["department"], str) else ""
+    return {"title": message("certificate-title", lang), "program": facts["program"],
+            "lead": message("certificate-lead", lang), "name": str(record["name"]),
+            "department": message("certificate-department", lang, department=department) if department else "",
+            "statement": message("certificate-statement", lang, program=facts["program"]),
+            "result": message("certificate-result", lang, score=score, grade=record["grade"]),
+            "organizer": facts["organizer"], "date": f"{day:%Y年%m月%d日}" if lang == "zh" else f"{day:%d %B %Y}",
+            "code": message("certificate-code", lang, code=record["code"])}
 
 
 def _link(record: dict[str, Any], facts: dict[str, str]) -> str:
@@ -145,29 +144,45 @@ def _link(record: dict[str, Any], facts: dict[str, str]) -> str:
     return str(record["code"])
 
 
+LINES = (  # what, font size (pt), top (mm), colour: centred one under another
+    ("title", 40, 28, (120, 80, 20)), ("program", 16, 50, (120, 80, 20)), ("lead", 16, 70, (30, 30, 30)),
+    ("name", 30, 80, (30, 30, 30)), ("department", 14, 96, (90, 90, 90)), ("statement", 18, 110, (30, 30, 30)),
+    ("result", 18, 122, (30, 30, 30)),
+)
+WIDTH = 237.0  # mm a centred line may take (the inner frame less a margin each side)
+SMALLEST = 9  # pt: a line shrinks to fit down to this
+
+
 def _page(pdf: FPDF, texts: dict[str, str], link: str) -> None:
-    """One A4 landscape certificate: a double frame, title, program, the statement, organizer and
-    date at the bottom right, the QR code and its verification code at the bottom left."""
+    """One A4 landscape certificate: a double frame; title, program, the name large and the
+    statement, each on its own line, shrunk to fit rather than broken; organizer and date at the
+    bottom right, the QR code and its verification code at the bottom left."""
     pdf.add_page()
     pdf.set_draw_color(150, 110, 40)
     pdf.set_line_width(1.2)
     pdf.rect(10, 10, 277, 190)
     pdf.set_line_width(0.4)
     pdf.rect(14, 14, 269, 182)
-    pdf.set_text_color(120, 80, 20)
-    for key, size, y in (("title", 40, 34), ("program", 16, 56)):
-        pdf.set_font("cjk", size=size)
-        pdf.set_xy(14, y)
-        pdf.cell(269, 18 if key == "title" else 10, texts[key], align="C")
+    for key, size, y, colour in LINES:
+        if texts[key]:
+            pdf.set_text_color(*colour)
+            _fitted(pdf, texts[key], size)
+            pdf.set_xy(14 + (269 - WIDTH) / 2, y)
+            pdf.cell(WIDTH, size * 0.5, texts[key], align="C")
     pdf.set_text_color(30, 30, 30)
-    pdf.set_font("cjk", size=18)
-    pdf.set_xy(40, 82)
-    pdf.multi_cell(217, 12, texts["body"], align="C")
-    pdf.set_font("cjk", size=14)
     for key, y in (("organizer", 150), ("date", 160)):
-        pdf.set_xy(160, y)
-        pdf.cell(100, 8, texts[key], align="R")
+        _fitted(pdf, texts[key], 14, 150)
+        pdf.set_xy(110, y)
+        pdf.cell(150, 8, texts[key], align="R")
     pdf.image(qrcode.make(link, border=1).get_image(), x=30, y=140, w=32, h=32)
     pdf.set_font("cjk", size=10)
     pdf.set_xy(22, 174)
     pdf.cell(48, 6, texts["code"], align="C")
+
+
+def _fitted(pdf: FPDF, text: str, size: float, width: float = WIDTH) -> None:
+    """The font set at `size`, or smaller (down to SMALLEST) until `text` fits `width` mm on one line."""
+    pdf.set_font("cjk", size=size)
+    while size > SMALLEST and pdf.get_string_width(text) > width:
+        size -= 0.5
+        pdf.set_font("cjk", size=size)

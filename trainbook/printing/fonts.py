@@ -1,6 +1,7 @@
-"""The CJK font certificates are set in. A PDF viewer cannot be trusted to have one (the standard
-CJK CID fonts render only where a viewer ships or finds a substitute), so the certificate embeds a
-subset of a font this computer has: only the glyphs it uses, a few KB, the same on every viewer."""
+"""The CJK font certificates and check-in pages are set in. A PDF viewer cannot be trusted to have
+one (the standard CJK CID fonts render only where a viewer ships or finds a substitute), so a
+certificate embeds a subset of a font this computer has: only the glyphs it uses, a few KB, the
+same on every viewer; a check-in page is drawn with it into its picture."""
 
 from __future__ import annotations
 
@@ -40,10 +41,9 @@ def cjk_font(lang: Lang) -> tuple[Path, int]:
     raise InputError(message("font-missing", lang))
 
 
-def font_for(font: tuple[Path, int], text: str, folder: Path, lang: Lang) -> Path:
-    """The font cut down to the characters of `text` (and printable ASCII), saved in `folder`:
-    a CJK font is tens of MB, and each PDF then embeds its own small subset of this one quickly.
-    A font that cannot show every character is refused before anything is written."""
+def covering(font: tuple[Path, int], text: str, lang: Lang) -> TTFont:
+    """The font, opened, once it is known to show every character of `text`; refused (before
+    anything is written) when it is no usable font or lacks one."""
     try:
         face = TTFont(str(font[0]), fontNumber=font[1], lazy=True)
         covered = set(face.getBestCmap() or {})
@@ -52,6 +52,13 @@ def font_for(font: tuple[Path, int], text: str, folder: Path, lang: Lang) -> Pat
     missing = sorted({ch for ch in text if not ch.isspace()} - {chr(c) for c in covered})
     if missing:
         raise InputError(message("font-lacks", lang, path=font[0], count=len(missing), chars="".join(missing[:10])))
+    return face
+
+
+def font_for(font: tuple[Path, int], text: str, folder: Path, lang: Lang) -> Path:
+    """The font cut down to the characters of `text` (and printable ASCII), saved in `folder`:
+    a CJK font is tens of MB, and each PDF then embeds its own small subset of this one quickly."""
+    face = covering(font, text, lang)
     logging.getLogger("fontTools").setLevel(logging.ERROR)  # its notes on tables it leaves out are not ours to show
     cutter = subset.Subsetter(subset.Options(name_IDs=["*"], notdef_outline=True, layout_features=[]))
     cutter.populate(text=text + "".join(chr(c) for c in range(32, 127)))

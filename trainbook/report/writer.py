@@ -20,7 +20,7 @@ from trainbook import values
 from trainbook.i18n import message
 from trainbook.report.content import Report, redacted
 from trainbook.schema.columns import Column
-from trainbook.schema.dashboard import RISK_COLOURS, RISK_FILLS
+from trainbook.schema.dashboard import RISK_COLOURS, RISK_FILLS, TILE_FILL, TILE_LABEL
 from trainbook.schema.report import (
     ACTION_TABLE,
     BAND_TABLE,
@@ -228,12 +228,12 @@ class _Writer:
         sheet.merge_range(0, 0, 0, last, text(self.title), self.format("title", bold=True, font_size=18))
         sheet.merge_range(1, 0, 1, last, text(r.period), self.format("period", font_color="#595959"))
         sheet.set_row(0, 30)
-        label = self.format("tile-label", font_color="#595959", bg_color="#F2F2F2", align="center")
+        label = self.format("tile-label", font_color=TILE_LABEL, bg_color=TILE_FILL, align="center")
         for i, column in enumerate(TILES):
             row, col = 3 + (i // TILES_PER_ROW) * 3, (i % TILES_PER_ROW) * TILE_WIDTH
             sheet.merge_range(row, col, row, col + TILE_WIDTH - 1, text(column.header(self.lang)), label)
             fmt = self.format(f"tile-{column.kind}", bold=True, font_size=18 if column.kind in NUMBER_FORMATS else 12,
-                              bg_color="#F2F2F2", align="center", num_format=NUMBER_FORMATS.get(column.kind, "@"))
+                              bg_color=TILE_FILL, align="center", num_format=NUMBER_FORMATS.get(column.kind, "@"))
             sheet.merge_range(row + 1, col, row + 1, col + TILE_WIDTH - 1, "", fmt)
             value = r.tiles[column.key]
             if _missing(value):

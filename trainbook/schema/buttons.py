@@ -38,6 +38,7 @@ class Button:
 
 MODULE = "trainbook"
 PANEL_COLUMN = 5  # F: the buttons; G: what each does
+PANEL_WIDTHS = (26, 56)  # characters: F holds a button (its longest caption on one line, in LibreOffice too), G its explanation
 PANEL_ROW = 4  # 0-based: the panel's title, beside the how-to; a button every other row below it
 BUTTONS: tuple[Button, ...] = (
     Button("Validate", "validate", "校验", "Validate",

@@ -81,6 +81,7 @@ class Sheet:
     rows: int = 1000  # rows covered by the template's drop-downs and formats
     hidden: bool = False  # trainbook's own bookkeeping, out of the coordinator's way
     added: bool = False  # newer than some masters: trainbook adds it, with its first rows, to one without it
+    top_rows: int = 1  # rows kept above what trainbook rewrites: the header, or a laid-out sheet's top (看板's tiles)
 
     def name(self, lang: Lang) -> str:
         return self.zh if lang == "zh" else self.en

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from trainbook.i18n import Lang
 from trainbook.schema.columns import YES_NO, Choice, Column, Sheet
+from trainbook.schema.dashboard import TOP_ROWS
 from trainbook.schema.stages import STAGES
 from trainbook.schema.themes import THEMES
 
@@ -416,7 +417,7 @@ PROGRESS = Sheet(
     tab_color=GENERATED_TAB,
 )
 
-DASHBOARD = Sheet("dashboard", "看板", "Dashboard", "generated", tab_color=GENERATED_TAB)
+DASHBOARD = Sheet("dashboard", "看板", "Dashboard", "generated", tab_color=GENERATED_TAB, top_rows=TOP_ROWS)
 QR = Sheet("qr", "签到二维码", "Check-in QR", "generated", tab_color=GENERATED_TAB)  # a printed page per session
 
 NOTICES = Sheet(

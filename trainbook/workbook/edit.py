@@ -112,21 +112,23 @@ def rows_for(table: Table, frame: pd.DataFrame) -> Rows:
         values[blank] = None
         arrays.append(values)
         positions.append(table.positions[column])
-    return Rows(arrays, positions, _heights(table, frame))
+    return Rows(arrays, positions, _heights(table, frame), first_row=table.sheet.top_rows + 1)
 
 
-LINE_HEIGHT = 13.5
+LINE_HEIGHT = 16  # points a line of 10-point text takes, with the CJK fonts' line spacing (YaHei, Noto)
 
 
 def _heights(table: Table, frame: pd.DataFrame) -> np.ndarray | None:
     """Row heights that show every line of the sheet's wrapped columns (spreadsheet programs do not
-    grow rows on opening)."""
+    grow rows on opening): each line of a cell's text (it may hold line breaks) takes as many
+    lines as its width needs, CJK characters counting two."""
     wrapped = [c for c in table.sheet.columns if c.wrap and c.key in frame]
     if not wrapped or frame.empty:
         return None
     lines = np.ones(len(frame))
     for col in wrapped:
-        text = frame[col.key].fillna("").astype(str)
-        width = text.str.len() + text.str.count(r"[^\x00-\x7f]")  # CJK characters are two wide
-        lines = np.maximum(lines, np.ceil(width.to_numpy() / (col.width * 1.15)))
+        pieces = frame[col.key].fillna("").astype(str).reset_index(drop=True).str.split("\n").explode()
+        width = pieces.str.len() + pieces.str.count(r"[^\x00-\x7f]")
+        needed = (-(-width.astype(float) // (col.width * 1.15))).clip(lower=1).groupby(level=0).sum()  # ceil
+        lines = np.maximum(lines, needed.to_numpy())
     return np.minimum(lines * LINE_HEIGHT, 409)

@@ -48,8 +48,9 @@ class Update:
 class Panel:
     """A block of cells on a sheet that is trainbook's alone: `rows` (text, numbers or Links) from
     the 0-based (`top`, `left`), and blank cells below them down to `height` rows, so that a shorter
-    block leaves nothing of an earlier one behind. `title` and `header` say which rows are which
-    (for their look); `widths` are the columns' widths where the sheet gives none."""
+    block leaves nothing of an earlier one behind. Its cells keep their look (the template's), or,
+    `titled`, its first row looks like the sheet's section titles and row `header` like its table
+    headers; `widths` are the columns' widths where the sheet gives none."""
 
     sheet: str
     top: int
@@ -58,17 +59,19 @@ class Panel:
     height: int
     width: int
     widths: dict[int, float] = field(default_factory=dict)
+    titled: bool = False
     header: int = 1  # the column headers' row (0-based; a title above them)
 
 
 @dataclass(frozen=True)
 class Picture:
-    """A PNG placed with its top-left corner on a cell (0-based row and column), `size` cm square."""
+    """A PNG placed with its top-left corner on a cell (0-based row and column), `width` × `height` cm."""
 
     png: bytes
     row: int
     col: int
-    size: float
+    width: float
+    height: float
     name: str = ""
 
 

@@ -145,7 +145,7 @@ class FileEngine:
                     if added := grown_headers(table, frame, master.lang):
                         xml = _with_headers(xml, added)
                     package.replace(part, replace_data_rows(xml, rows_for(table, frame), max(table.width - 1, 0),
-                                                            column_styles(xml)))
+                                                            column_styles(xml), table.sheet.top_rows))
                     continue
                 edit = table_edit(table, frame)
                 if not len(edit):
@@ -196,15 +196,16 @@ class FileEngine:
 
 
 def _with_panel(xml: bytes, panel: Panel) -> bytes:
-    """A sheet with `panel` written into its block of cells (each cell's value and link; a title and
-    header styled as the sheet's own section title and table header) and nothing else changed."""
+    """A sheet with `panel` written into its block of cells (each cell's value and link; a titled
+    panel's title and header styled as the sheet's own section title and table header) and nothing
+    else changed."""
     cells = [(panel.top + 1 + r, panel.left + c, value) for r in range(panel.height) for c in range(panel.width)
              for value in [panel.rows[r][c] if r < len(panel.rows) and c < len(panel.rows[r]) else None]]
     rows = np.array([r for r, _, _ in cells])
     cols = np.array([c for _, c, _ in cells])
     edit = TableEdit(rows, cols, np.array([v for _, _, v in cells], dtype=object), Rows([], []))
-    title, header = style_of(xml, "B5"), style_of(xml, "B12")  # the home sheet's section title and table header
     patched = b"".join(patch_sheet(xml, edit, {}, panel.top + panel.height, np.array([])).chunks)
+    title, header = (style_of(xml, "B5"), style_of(xml, "B12")) if panel.titled else (None, None)  # 首页's looks
     looks = {f"{column_letter(panel.left)}{panel.top + 1}": title} if title is not None else {}
     if header is not None:
         columns = range(panel.left, panel.left + panel.width)

@@ -21,13 +21,13 @@ import xlsxwriter
 
 from trainbook.errors import InputError
 from trainbook.i18n import Lang, message
-from trainbook.schema.buttons import BUTTONS, PANEL_COLUMN, PANEL_ROW
+from trainbook.schema.buttons import BUTTONS, PANEL_COLUMN, PANEL_ROW, PANEL_WIDTHS
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.edit import TableEdit
 from trainbook.workbook.package import NS_REL, PackageEdit, sheet_parts
 from trainbook.workbook.sheet_patch import patch_sheet
 from trainbook.workbook.sheet_xml import Rows, style_of, with_widths
-from trainbook.workbook.template import HOME_WIDTHS
+from trainbook.workbook.template import FONT, HOME_WIDTHS
 
 if TYPE_CHECKING:
     from pyopenvba import ExcelFile
@@ -43,7 +43,7 @@ VML = "application/vnd.openxmlformats-officedocument.vmlDrawing"
 VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/vmlDrawing"
 SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
-BUTTON_SIZE = (124, 30)  # pixels: the panel column is 17 characters wide; five CJK characters fit
+BUTTON_SIZE = (PANEL_WIDTHS[0] * 7, 30)  # pixels: as wide as the panel's column (a character is 7), less a margin
 CONF_NOTE = {
     "zh": ("trainbook 的按钮用 B 列写的 Python 运行（由 trainbook init --macros / trainbook buttons 写入）。"
            "换了电脑或 Python 时，改成那台电脑上装有 trainbook 的 python.exe 的完整路径，或重新运行 trainbook buttons。"),
@@ -218,8 +218,10 @@ def _buttons_vml(lang: Lang) -> bytes:
             "macro": button.macro, "caption": button.caption(lang), "width": width, "height": height,
             "x_offset": 2, "y_offset": 5})
     wb.close()
-    with zipfile.ZipFile(buffer) as zf:
-        return zf.read("xl/drawings/vmlDrawing1.vml")
+    with zipfile.ZipFile(buffer) as zf:  # printed with 首页, so its explanations point at something on paper
+        vml = zf.read("xl/drawings/vmlDrawing1.vml").replace(b"<x:PrintObject>False</x:PrintObject>", b"")
+    # captions in the workbook's font, 9 points: the longest (Check-in QR, 管理层报表) on one line in any program
+    return vml.replace(b'face="Calibri" size="220"', f'face="{FONT}" size="180"'.encode())
 
 
 def _renumbered(vml: bytes, package: PackageEdit) -> tuple[int, bytes]:

@@ -50,15 +50,15 @@ def set_pictures(package: PackageEdit, sheet_part: str, pictures: list[Picture])
         package.replace(media, [picture.png])
         rels.append(f'<Relationship Id="rId{n}" Type="{IMAGE_REL}" '
                     f'Target="{posixpath.relpath(media, posixpath.dirname(drawing))}"/>')
-        size = int(picture.size * EMU_PER_CM)
+        cx, cy = int(picture.width * EMU_PER_CM), int(picture.height * EMU_PER_CM)
         anchors.append(
             f'<xdr:oneCellAnchor><xdr:from><xdr:col>{picture.col}</xdr:col><xdr:colOff>0</xdr:colOff>'
             f'<xdr:row>{picture.row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>'
-            f'<xdr:ext cx="{size}" cy="{size}"/><xdr:pic><xdr:nvPicPr>'
+            f'<xdr:ext cx="{cx}" cy="{cy}"/><xdr:pic><xdr:nvPicPr>'
             f'<xdr:cNvPr id="{n + 1}" name={quoteattr(picture.name or f"Picture {n}")}/>'
             f'<xdr:cNvPicPr><a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr>'
             f'<xdr:blipFill><a:blip r:embed="rId{n}"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>'
-            f'<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{size}" cy="{size}"/></a:xfrm>'
+            f'<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'
             f'<a:prstGeom prst="rect"><a:avLst/></a:prstGeom></xdr:spPr></xdr:pic><xdr:clientData/>'
             f'</xdr:oneCellAnchor>')
     package.add_part(drawing, (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

@@ -204,9 +204,12 @@ class Rows:
             yield "".join(row + f"</{p}row>").encode()
 
 
-def replace_data_rows(xml: bytes, rows: Rows, last_col: int, styles: dict[int, int]) -> Iterator[bytes]:
-    """The sheet with its header row kept, every row below replaced by `rows`, and its links set
-    to those in `rows` — as a stream of chunks, so a large sheet is never held twice."""
+_ROW = re.compile(rb'\s*<(?:\w+:)?row\b[^<>]*\br="(\d+)"[^<>]*?(?:/>|>.*?</(?:\w+:)?row>)', re.S)
+
+
+def replace_data_rows(xml: bytes, rows: Rows, last_col: int, styles: dict[int, int], top: int = 1) -> Iterator[bytes]:
+    """The sheet with its `top` rows (the header) kept, every row below replaced by `rows`, and its
+    links set to those in `rows` — as a stream of chunks, so a large sheet is never held twice."""
     p = _prefix(xml)
     start = xml.find(f"<{p}sheetData".encode())
     open_end = xml.find(b">", start) + 1
@@ -216,8 +219,10 @@ def replace_data_rows(xml: bytes, rows: Rows, last_col: int, styles: dict[int, i
     else:
         body_end = xml.find(close, open_end)
         opening, body, tail_start = xml[start:open_end], xml[open_end:body_end], body_end + len(close)
-    header = re.match(rb'\s*<(?:\w+:)?row\b[^<>]*\br="1"[^<>]*?(?:/>|>.*?</(?:\w+:)?row>)', body, re.S)
-    yield _set_dimension(xml[:start], p, len(rows) + 1, last_col) + opening + (header.group(0) if header else b"")
+    kept = 0
+    while (row := _ROW.match(body, kept)) and int(row.group(1)) <= top:
+        kept = row.end()
+    yield _set_dimension(xml[:start], p, len(rows) + top, last_col) + opening + body[:kept]
     yield from rows.render(styles, p)
     yield close + _replace_links(xml[tail_start:], rows.links(), p)
 

@@ -6,18 +6,29 @@ import datetime as dt
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from trainbook.i18n import Lang, listing
+from trainbook.i18n import Lang, listing, message
+from trainbook.schema.buttons import PANEL_COLUMN, PANEL_WIDTHS
 from trainbook.schema.columns import Column, Parameter, Sheet, labels
 from trainbook.schema.dashboard import (
     BLOCKS,
-    CHART_ANCHORS,
+    COLUMN_WIDTH,
     DATA_ROW,
+    KPIS,
     MAX_ROWS,
+    PRINTED_ROWS,
     RISK_COLOURS,
     RISK_FILLS,
     RISKS,
+    SLOT_COLUMNS,
+    SLOT_ROWS,
+    SLOTS_PER_ROW,
     THEMES,
+    TILE_COLUMNS,
+    TILE_FILL,
+    TILE_LABEL,
     TONE_COLOURS,
+    TOP_ROWS,
+    chart_places,
 )
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
 from trainbook.schema.settings import PARAMETERS
@@ -40,7 +51,8 @@ NUMBER_FORMATS = {
 }
 FIXED_TIMESTAMP = dt.datetime(2026, 1, 1)
 LAST_RUN_CELLS = ("C12", "C13", "C14")  # operation, time, outcome on the home sheet
-HOME_WIDTHS = {0: 2, 1: 16, 2: 10, 3: 60, 4: 3, 5: 17, 6: 56}  # E–G: the buttons' panel in a .xlsm
+HOME_WIDTHS = {0: 2, 1: 16, 2: 10, 3: 60, 4: 3,  # E–G: the buttons' panel in a .xlsm
+               PANEL_COLUMN: PANEL_WIDTHS[0], PANEL_COLUMN + 1: PANEL_WIDTHS[1]}
 MARK_FILL = "#FFC7CE"
 
 HOME_TEXT: dict[Lang, dict[str, Any]] = {
@@ -319,18 +331,30 @@ def _first_rows(ws: Worksheet, sheet: Sheet, formats: _Formats, lang: Lang) -> N
 
 
 def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: Lang) -> None:
-    """Title, column formats and the four charts, drawn over the largest data blocks; `progress`
-    fills the blocks and trims the charts to what it wrote."""
+    """Title, the headline tiles (figures written by `progress`), the grid of charts drawn over the
+    largest data blocks, and a landscape page of the tiles and charts; `progress` fills the blocks
+    and trims the charts to what it wrote."""
     ws.hide_gridlines(2)
     ws.set_row(0, 30)
     ws.write(0, 0, name, formats.title)
-    ws.set_column(0, 0, 16)
-    ws.set_column(1, 1, 12)
     percent = wb.add_format({**formats.base, "num_format": "0.0%"})
-    for block, anchor in zip(BLOCKS, CHART_ANCHORS):
-        ws.set_column(block.column, block.column, 16)
-        for j in range(1, len(block.zh)):
-            ws.set_column(block.column + j, block.column + j, 12, percent if block.percent else None)
+    width = max(b.column + len(b.zh) for b in BLOCKS)
+    ws.set_column(0, width - 1, COLUMN_WIDTH)
+    for block in BLOCKS:
+        if block.percent:
+            ws.set_column(block.column + 1, block.column + len(block.zh) - 1, COLUMN_WIDTH, percent)
+    label = wb.add_format({**formats.base, "font_color": TILE_LABEL, "bg_color": TILE_FILL, "align": "center",
+                           "left": 2, "right": 2, "border_color": "#FFFFFF"})
+    figures = {size: wb.add_format({**formats.base, "bold": True, "font_size": size, "font_color": "#1F3864",
+                                    "bg_color": TILE_FILL, "align": "center", "shrink": True, "left": 2, "right": 2,
+                                    "border_color": "#FFFFFF"}) for size in (18, 12)}
+    ws.set_row(TOP_ROWS - 1, 34)
+    for i, column in enumerate(KPIS):  # a figure large; a text (the certificate counts) smaller, shrunk to fit
+        left = i * TILE_COLUMNS
+        ws.merge_range(TOP_ROWS - 2, left, TOP_ROWS - 2, left + TILE_COLUMNS - 1, column.header(lang), label)
+        ws.merge_range(TOP_ROWS - 1, left, TOP_ROWS - 1, left + TILE_COLUMNS - 1, "—",
+                       figures[18 if column.kind in NUMBER_FORMATS else 12])
+    for block, (row, col, columns) in zip(BLOCKS, chart_places()):
         chart = wb.add_chart({"type": block.chart_type, **({"subtype": block.subtype} if block.subtype else {})})
         categories = [name, DATA_ROW, block.column, DATA_ROW + MAX_ROWS - 1, block.column]
         for j in range(1, 1 + (block.charted or len(block.zh) - 1)):
@@ -350,18 +374,27 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
             if block.percent:
                 axis.update(num_format="0%", min=0, max=1)
             (chart.set_x_axis if block.chart_type == "bar" else chart.set_y_axis)(axis)
-        chart.set_size({"width": 560, "height": 300})
-        ws.insert_chart(anchor, chart)
+        if block.chart_type == "bar":  # the first category on top, as the block lists them
+            chart.set_y_axis({"reverse": True, "crossing": "max", "num_font": {"name": FONT}})
+        # a slot's size in pixels: a column of COLUMN_WIDTH characters, rows of 20; a small gap all round
+        chart.set_size({"width": columns * (COLUMN_WIDTH * 7 + 5) - 12, "height": SLOT_ROWS * 20 - 12})
+        ws.insert_chart(row, col, chart, {"x_offset": 6, "y_offset": 6})
+    ws.print_area(0, 0, PRINTED_ROWS - 1, SLOTS_PER_ROW * SLOT_COLUMNS - 1)
+    ws.fit_to_pages(1, 1)
 
 
 def _qr_sheet(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
-    """A page per session once `trainbook qr` has run: A4 portrait at 100 %, the code centred."""
+    """A page per session once `trainbook qr` has run: A4 portrait at 100 %, centred across the
+    page, rows of a fixed height so that a page's block of rows fills one sheet of paper."""
+    from trainbook.printing.qr import ROW_POINTS
+
     ws.set_portrait()
     ws.set_margins(left=0.6, right=0.6, top=0.6, bottom=0.6)
+    ws.center_horizontally()
+    ws.set_default_row(ROW_POINTS)
     ws.set_column(0, 7, QR_COLUMN_WIDTH)
     ws.hide_gridlines(2)
-    ws.write(0, 0, "点击“签到二维码”或运行 trainbook qr 生成，每个课次一页" if lang == "zh" else
-             "Click Check-in QR (or run trainbook qr): a page per session", formats.muted)
+    ws.write(0, 0, message("qr-hint", lang), formats.muted)
 
 
 def _home(ws: Worksheet, formats: _Formats, lang: Lang) -> None:

@@ -155,9 +155,8 @@ class XlwingsEngine:
             for n, picture in enumerate(pictures):
                 path = Path(folder) / f"{n}.png"
                 path.write_bytes(picture.png)
-                size = picture.size / 2.54 * 72  # cm → points
                 added = sheet.pictures.add(str(path), anchor=sheet.range((picture.row + 1, picture.col + 1)),
-                                           width=size, height=size)
+                                           width=picture.width / 2.54 * 72, height=picture.height / 2.54 * 72)  # cm → pt
                 added.name = picture.name or f"{PICTURE_PREFIX}{n}"
 
     def _row_breaks(self, sheet: Any, after: list[int]) -> None:
@@ -170,13 +169,13 @@ class XlwingsEngine:
 
     @staticmethod
     def _replace(sheet: Any, table: Table, rows: Rows) -> None:
-        """A generated sheet's data area: one clear and one write."""
-        width = max(table.width, 1)
-        old_last = int(table.frame.index.max()) if len(table.frame) else 1
-        if old_last >= 2:
-            sheet.range((2, 1), (old_last, width)).clear_contents()
+        """A generated sheet's data area, below its kept top rows: one clear and one write."""
+        width, first = max(table.width, 1), table.sheet.top_rows + 1
+        old_last = int(table.frame.index.max()) if len(table.frame) else sheet.used_range.last_cell.row  # laid out
+        if old_last >= first:
+            sheet.range((first, 1), (old_last, width)).clear_contents()
         if len(rows):
-            sheet.range((2, 1)).value = _matrix(rows, width)
+            sheet.range((first, 1)).value = _matrix(rows, width)
 
     @staticmethod
     def _patch(sheet: Any, table: Table, edit: TableEdit) -> None:
