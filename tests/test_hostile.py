@@ -269,6 +269,10 @@ FAR_SPELLINGS = {  # a far cell as an XML writer may spell it, and cells that gi
     "quotes.xlsx": b"<row r='3'><c r='XFD1048576'><v>1</v></c></row>",
     "lower.xlsx": b'<row r="3"><c r="xfd1048576"><v>1</v></c></row>',
     "unplaced.xlsx": b'<row r="3">' + b"<c><v>1</v></c>" * 20_000 + b"</row>",
+    # a row whose number is not its first attribute: 900,000 rows × 26 columns is past the budget
+    "row-number-later.xlsx": b'<row ht="15" r="900000"><c r="Z900000"><v>1</v></c></row>',
+    # within A–AZ and below row 1,000,000 each, but 800,000 rows × 52 columns together
+    "long-and-wide.xlsx": b'<row r="800000"><c r="AZ800000"><v>1</v></c></row>',
 }
 
 

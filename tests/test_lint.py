@@ -51,3 +51,27 @@ def test_no_module_imports_itself_through_others() -> None:
         graphlib.TopologicalSorter(graph).prepare()
     except graphlib.CycleError as cycle:
         raise AssertionError(f"import cycle: {' → '.join(cycle.args[1])}") from None
+
+
+def test_the_languages_are_handled_in_one_place() -> None:
+    """Every text is looked up in the catalogue (`i18n.message`, the validation codes) or is a
+    declaration's own pair picked by `i18n.pick`: no module outside i18n compares a language, and
+    every message it names is in the catalogue, in both languages."""
+    import ast
+    import re
+
+    from trainbook.i18n import MESSAGES
+
+    branches, unknown = [], []
+    for path in (ROOT / "trainbook").rglob("*.py"):
+        source = path.read_text(encoding="utf-8")
+        where = path.relative_to(ROOT)
+        for node in ast.walk(ast.parse(source)):
+            if isinstance(node, ast.Compare) and any(isinstance(c, ast.Constant) and c.value in ("zh", "en")
+                                                     for c in [node.left, *node.comparators]):
+                if path.name != "i18n.py":
+                    branches.append(f"{where}:{node.lineno}")
+        unknown += [f"{where}: {key}" for key in re.findall(r'\bmessage\(\s*"([^"{}]+)"', source) if key not in MESSAGES]
+    assert not branches, f"a language compared outside i18n: {branches}"
+    assert not unknown, f"messages named but not in the catalogue: {unknown}"
+    assert all(zh.strip() and en.strip() for zh, en in MESSAGES.values())

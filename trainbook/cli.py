@@ -16,7 +16,7 @@ from typing import Any, Literal
 import click
 
 from trainbook.errors import TrainbookError
-from trainbook.i18n import default_lang, listing, message
+from trainbook.i18n import Lang, default_lang, listing, message, pick
 from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE, PRIVATE
 
 INTERNAL_ERROR = 4
@@ -24,7 +24,7 @@ LANG = default_lang()  # the command line's own language, before any workbook is
 
 
 def T(zh: str, en: str) -> str:  # noqa: N802 — reads as a marker around each help text
-    return zh if LANG == "zh" else en
+    return pick(LANG, zh, en)
 
 
 CLICK_ZH = {  # click's own texts (its gettext messages), for a Chinese command line
@@ -56,10 +56,10 @@ CLICK_ZH = {  # click's own texts (its gettext messages), for a Chinese command 
 }
 
 
-def _click_speaks(lang: str) -> None:
+def _click_speaks(lang: Lang) -> None:
     """Put click's own texts (usage, option errors) into `lang`: its modules look each one up
     through their module-level gettext functions, which are pointed at CLICK_ZH here."""
-    if lang != "zh":
+    if pick(lang, False, True):  # English is click's own
         return
     import click.core
     import click.decorators
@@ -170,7 +170,7 @@ def _export_kind(value: str | None) -> str | None:
     from trainbook.importers.kinds import BY_KEY
 
     if value not in BY_KEY:
-        kinds = listing((f"{key}（{kind.label(LANG)}）" if LANG == "zh" else f"{key} ({kind.label(LANG)})"
+        kinds = listing((message("with-detail", LANG, name=key, detail=kind.label(LANG))
                          for key, kind in sorted(BY_KEY.items())), LANG)
         raise click.BadParameter(message("unknown-kind-option", LANG, value=value, kinds=kinds), param_hint="--kind")
     return value
@@ -462,7 +462,7 @@ def notices(book: Path, as_of: dt.date | None, out: Path | None, fmt: str) -> No
               help=T("要发送的通知类型，用逗号分隔（默认：群里只发适合群聊的：{}；加 --private 只发私人的：{}）。",
                      "Notice kinds to send, comma-separated (default: to a group those fit for it: {}; with --private "
                      "the personal ones: {}).").format(*(
-                  listing((BY_KIND[k].texts(LANG)[0] if LANG == "zh" else k for k in kinds), LANG)
+                  listing((pick(LANG, BY_KIND[k].texts(LANG)[0], k) for k in kinds), LANG)
                   for kinds in (GROUP_SAFE, PRIVATE))))
 @click.option("--dry-run", is_flag=True, help=T("只说会发什么、发给谁、用什么渠道，不联系任何人。",
                                                 "Say what would be sent, to whom and how; contact nobody."))

@@ -14,7 +14,7 @@ from typing import Any
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang, message
+from trainbook.i18n import Lang, listing, message
 from trainbook.metrics import Progress
 from trainbook.policy.plan import program_ended
 from trainbook.schema.columns import labels
@@ -75,7 +75,7 @@ def work_out(master: Master, result: Progress) -> FollowupRun:
     actions = labels(FOLLOWUP_ACTION, lang)
     suggested = [_suggest(row, settings.attendance_threshold, settings.task_threshold, settings.score_threshold, ended)
                  for row in rows.to_dict("records")]
-    rows["suggestion"] = [("、" if lang == "zh" else ", ").join(actions[k] for k in keys) for keys in suggested]
+    rows["suggestion"] = [listing([actions[k] for k in keys], lang) for keys in suggested]
     rows["lacks"] = [message("followup-withdrew", lang) if row["status"] == "withdrawn" else row["needed"]
                      for row in rows.to_dict("records")]
     off = rows.index.isin(kept)

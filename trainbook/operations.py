@@ -548,7 +548,7 @@ def certificates(book: object, as_of: dt.date | str | None = None, out: Path | s
     from trainbook.printing.certificates import work_out
 
     engine, master, _ = _for_progress(book, False, on_step)
-    folder = _folder(out, master, "证书" if master.lang == "zh" else "certificates")
+    folder = _folder(out, master, message("folder-certificates", master.lang))
     result = work_out(master, _day(as_of), folder, on_step)
     on_step(message("step-write", master.lang, name=_name(master.source)))
     outcome = last_run(master.lang, "certificates", count=len(result.files))
@@ -582,7 +582,7 @@ def qr(book: object, out: Path | str | None = None, sessions: list[str] | None =
     on_step(message("step-read", default_lang(), name=_name(book)))
     master = engine.read(["sessions", "settings"])
     require_columns(master, ["sessions", "qr"])
-    folder = _folder(out, master, "签到二维码" if master.lang == "zh" else "check-in-qr")
+    folder = _folder(out, master, message("folder-qr", master.lang))
     result = work_out(master, folder, sessions, on_step)
     on_step(message("step-write", master.lang, name=_name(master.source)))
     master.tables["qr"] = layout_table(BY_KEY["qr"], master.names["qr"], result.cells)
@@ -611,7 +611,7 @@ def share(book: object, out: Path | str | None = None, as_of: dt.date | str | No
     if by not in (None, "department"):
         raise InputError(message("share-by-unknown", lang, value=by))
     master.lang = lang  # the figures' words (what is still needed, 其他) in the report's language
-    what = "管理层报表" if lang == "zh" else "manager-report"
+    what = message("folder-report", lang)
     if by:
         if out and Path(out).suffix.lower() in (".xlsx", ".xlsm"):
             raise InputError(message("share-out-folder", lang, path=out))

@@ -80,10 +80,8 @@ class Todo:
         for item in self.items:
             owner = self.who(item) or message("todo-no-owner", lang)
             place = self.sheet_names.get(item.sheet, item.sheet) + (f"!{item.row}" if item.row else "")
-            lines.append(f"  [{urgency[item.urgency]}] {STAGES[item.stage].label(lang)} · {owner}：{item.what}"
-                         f"（{place}）→ {item.action}" if lang == "zh" else
-                         f"  [{urgency[item.urgency]}] {STAGES[item.stage].label(lang)} · {owner}: {item.what} "
-                         f"({place}) → {item.action}")
+            lines.append(message("todo-line", lang, urgency=urgency[item.urgency], stage=STAGES[item.stage].label(lang),
+                                 owner=owner, what=item.what, place=place, action=item.action))
         if self.unwritten:
             lines.append(message("todo-unwritten", lang, reason=self.unwritten))
         return "\n".join(lines)

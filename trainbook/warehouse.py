@@ -235,11 +235,14 @@ def history(out: Path, lang: Lang) -> list[str]:
     with duckdb.connect(str(out / DATABASE), read_only=True) as con:
         rows = con.execute("""
             SELECT p.person, any_value(p.name) AS name,
-                   string_agg(g.name || '：' || coalesce(r.certificate, '—'), ' → ' ORDER BY g.start_date) AS path
+                   string_agg(g.name || chr(31) || coalesce(r.certificate, '—'), chr(30) ORDER BY g.start_date) AS path
             FROM people p JOIN programs g USING (program) LEFT JOIN progress r USING (program, student_id)
             GROUP BY p.person HAVING count(DISTINCT p.program) > 1 ORDER BY name""").fetchall()
     certificate = {c.key: c.label(lang) for c in BY_KEY["progress"].column("certificate").choices}
-    for key, label in certificate.items():
-        rows = [(person, name, path.replace("：" + key, "：" + label)) for person, name, path in rows]
-    return [message("collect-history", lang, name=name, path=path if lang == "zh" else path.replace("：", ": "))
+
+    def step(part: str) -> str:  # 'program：是'
+        program, _, key = part.partition(chr(31))
+        return message("labelled", lang, label=program, value=certificate.get(key, key))
+
+    return [message("collect-history", lang, name=name, path=" → ".join(step(p) for p in path.split(chr(30))))
             for _, name, path in rows]

@@ -11,7 +11,7 @@ import pandas as pd
 
 from trainbook.demo.exports import program_exports
 from trainbook.demo.program import finished_program, sample_program
-from trainbook.i18n import Lang, listing, message
+from trainbook.i18n import Lang, listing, message, pick
 from trainbook.notify.local_dingtalk import LocalDingTalk
 from trainbook.notify.local_mail import LocalMail
 from trainbook.notify.local_robot import LocalRobot
@@ -81,8 +81,8 @@ def _owners(stages: pd.DataFrame) -> pd.DataFrame:
 
 def _program_facts(settings: pd.DataFrame, sessions: pd.DataFrame, lang: Lang) -> pd.DataFrame:
     """The settings sheet as the template has it, with the sample program's name, organizer and dates."""
-    facts = {"program_name": "2026 新员工入职培训" if lang == "zh" else "2026 New-hire Onboarding",
-             "organizer": "人力资源部 · 培训中心" if lang == "zh" else "HR · Training Center",
+    facts = {"program_name": pick(lang, "2026 新员工入职培训", "2026 New-hire Onboarding"),
+             "organizer": pick(lang, "人力资源部 · 培训中心", "HR · Training Center"),
              "start_date": f"{pd.Timestamp(sessions['date'].min()):%Y-%m-%d}",  # as typed: the value column is text
              "end_date": f"{pd.Timestamp(sessions['date'].max()):%Y-%m-%d}"}
     filled: pd.DataFrame = settings.copy()
@@ -102,16 +102,16 @@ def _send_private(path: Path, lang: Lang, echo: Callable[[str], None]) -> None:
     directory = {str(m): f"0931{i:012d}" for i, m in enumerate(dict.fromkeys(mobiles))}  # DingTalk's userids
     left = {str(people["dingtalk_userid"].dropna().iloc[-1])}
     with LocalDingTalk(directory=directory, invalid=left) as api, LocalMail() as mailbox:
-        app = App("本机演示应用" if lang == "zh" else "demo app", api.appkey, api.appsecret, api.agent_id, api.url)
-        mail = MailAccount("本机演示邮箱" if lang == "zh" else "demo mailbox", "127.0.0.1", mailbox.port, mailbox.user,
-                           mailbox.password, mailbox.user, "none", "人力资源部 · 培训中心" if lang == "zh" else "HR")
+        app = App(pick(lang, "本机演示应用", "demo app"), api.appkey, api.appsecret, api.agent_id, api.url)
+        mail = MailAccount(pick(lang, "本机演示邮箱", "demo mailbox"), "127.0.0.1", mailbox.port, mailbox.user,
+                           mailbox.password, mailbox.user, "none", pick(lang, "人力资源部 · 培训中心", "HR"))
         run = send_private(path, app=app, mail=mail)
     echo(message("demo-private", lang, summary=run.summary()))
     rows = read(path).frame("notices")
     done = rows[rows["channel"].notna() & (rows["channel"] != labels(NOTICE_CHANNEL, lang)["robot"])]
     for (kind, channel), who in done.groupby(["kind", "channel"])["recipient"]:
         count, names = len(who), listing(who.head(3), lang)
-        echo(f"  {kind} · {channel}：{count}（{names}…）" if lang == "zh" else f"  {kind} · {channel}: {count} ({names}…)")
+        echo(message("demo-channel", lang, kind=kind, channel=channel, count=count, names=names))
 
 
 def _feedback(path: Path, lang: Lang, echo: Callable[[str], None]) -> None:
@@ -127,25 +127,22 @@ def _feedback(path: Path, lang: Lang, echo: Callable[[str], None]) -> None:
 
 def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = print) -> Path:
     """Build the sample program in `folder`, merge its exports, validate, and say what happened."""
-    zh = lang == "zh"
     folder.mkdir(parents=True, exist_ok=True)
-    path = folder / ("培训项目-示例.xlsx" if zh else "demo-program.xlsx")
+    path = folder / pick(lang, "培训项目-示例.xlsx", "demo-program.xlsx")
     build_demo_book(path, lang, records=False)
-    exports = program_exports(sample_program("zh"), folder / ("钉钉导出" if zh else "dingtalk-exports"))
-    echo((f"已生成示例项目 {path}，以及 {len(exports)} 份钉钉导出（{exports[0].parent}）。") if zh else
-         (f"Built the sample program {path} and {len(exports)} DingTalk exports ({exports[0].parent})."))
+    exports = program_exports(sample_program("zh"), folder / pick(lang, "钉钉导出", "dingtalk-exports"))
+    echo(message("demo-built", lang, path=path, count=len(exports), folder=exports[0].parent))
     for line in merge(path, *exports).summary(lang).splitlines():
         echo(f"  {line}")
     echo(progress(path, as_of=AS_OF).summary())
     _feedback(path, lang, echo)
     report = validate(path, annotate=True, as_of=AS_OF)
-    echo(("示例里故意留了几处常见错误：" if zh else "The sample carries a few mistakes on purpose: ")
-         + report.summary(annotated=True))
+    echo(message("demo-mistakes", lang, summary=report.summary(annotated=True)))
     for line in report.lines():
         echo(line)
-    csv_out = folder / ("通知.csv" if zh else "notices.csv")
+    csv_out = folder / pick(lang, "通知.csv", "notices.csv")
     run = notices(path, as_of=AS_OF, out=csv_out)
-    json_out = folder / ("钉钉机器人消息.json" if zh else "robot-messages.json")
+    json_out = folder / pick(lang, "钉钉机器人消息.json", "robot-messages.json")
     notices(path, as_of=AS_OF, out=json_out, write=False)
     for line in run.summary().splitlines():
         echo(line)
@@ -153,23 +150,22 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
         sent = send(path, webhook=robot.url, secret=DEMO_SECRET)
     echo(message("demo-sent", lang, summary=sent.summary()))
     for payload in robot.received:
-        echo(f"  {payload['markdown']['title']}（@ {len(payload['at']['atMobiles'])} 人）" if zh else
-             f"  {payload['markdown']['title']} (mentions {len(payload['at']['atMobiles'])})")
+        echo(message("demo-robot-message", lang, title=payload["markdown"]["title"], count=len(payload["at"]["atMobiles"])))
     echo(message("demo-notice-files", lang, csv=csv_out.name, json=json_out.name))
     _send_private(path, lang, echo)
     echo(qr(path).summary())
     echo(share(path, as_of=AS_OF).summary())
     echo(share(path, as_of=AS_OF, by="department").summary())
-    finished = build_demo_book(folder / ("培训项目-结业示例.xlsx" if zh else "demo-program-finished.xlsx"), lang,
+    finished = build_demo_book(folder / pick(lang, "培训项目-结业示例.xlsx", "demo-program-finished.xlsx"), lang,
                                finished=True)
     echo(message("demo-finished", lang, path=finished.name))
     echo("  " + certificates(finished, as_of=FINISHED_AS_OF).summary())
-    echo("  " + followup(finished, as_of=FINISHED_AS_OF, out=folder / ("跟进名单.csv" if zh else "follow-up.csv")).summary())
-    following = next_program(finished, folder / ("培训项目-下一期.xlsx" if zh else "demo-program-next.xlsx"),
-                             start=NEXT_START, name="2027 新员工入职培训（第一期）" if zh else "2027 New-hire Onboarding",
+    echo("  " + followup(finished, as_of=FINISHED_AS_OF, out=folder / pick(lang, "跟进名单.csv", "follow-up.csv")).summary())
+    following = next_program(finished, folder / pick(lang, "培训项目-下一期.xlsx", "demo-program-next.xlsx"),
+                             start=NEXT_START, name=pick(lang, "2027 新员工入职培训（第一期）", "2027 New-hire Onboarding"),
                              retrain=True, as_of=FINISHED_AS_OF, force=True)
     echo("  " + following.summary())
-    warehouse = folder / ("汇总" if zh else "warehouse")
+    warehouse = folder / pick(lang, "汇总", "warehouse")
     for line in collect([path, finished, Path(following.path)], warehouse, as_of=FINISHED_AS_OF,
                         lang=lang).summary().splitlines():
         echo(line)
@@ -180,5 +176,5 @@ def run_demo(folder: Path, lang: Lang = "zh", echo: Callable[[str], None] = prin
     macro_book = buttons(path, overwrite=True)
     echo(message("demo-buttons", lang, path=macro_book, captions=listing((b.caption(lang) for b in BUTTONS), lang)))
     echo(to_do.summary())
-    echo(("打开工作簿查看：" if zh else "Open the workbook: ") + str(path.resolve()))
+    echo(message("demo-open", lang, path=path.resolve()))
     return path

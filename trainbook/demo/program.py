@@ -8,7 +8,7 @@ from typing import cast
 
 import pandas as pd
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 from trainbook.schema.columns import Choice, labels
 from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY, SUBMISSION_STATUS
 
@@ -51,11 +51,11 @@ COMMENTS = {  # what the survey says, five equally likely answers per kind of se
 def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFrame]:
     """The sample program's input sheets, by sheet key (deterministic for a given seed)."""
     rng = random.Random(seed)
-    yes, no = ("是", "否") if lang == "zh" else ("Yes", "No")
+    yes, no = pick(lang, ("是", "否"), ("Yes", "No"))
     groups = pd.DataFrame([
-        {"group_id": "G01", "name": "一班" if lang == "zh" else "Class 1", "tutor": "王老师",
+        {"group_id": "G01", "name": pick(lang, "一班", "Class 1"), "tutor": "王老师",
          "tutor_mobile": "13900001111", "capacity": 36},
-        {"group_id": "G02", "name": "二班" if lang == "zh" else "Class 2", "tutor": "李老师",
+        {"group_id": "G02", "name": pick(lang, "二班", "Class 2"), "tutor": "李老师",
          "tutor_mobile": "13900002222", "capacity": 36},
     ])
     students = []
@@ -126,15 +126,15 @@ def sample_program(lang: Lang = "zh", seed: int = 2026) -> dict[str, pd.DataFram
                 "note": "病假" if key == "excused" else "",
             })
     tasks = pd.DataFrame([
-        {"task_id": "T01", "title": "入职心得", "session_id": "C01", "kind": "作业" if lang == "zh" else "Homework",
+        {"task_id": "T01", "title": "入职心得", "session_id": "C01", "kind": pick(lang, "作业", "Homework"),
          "due_at": pd.Timestamp(2026, 11, 6, 23, 59), "required": yes, "max_points": 10},
-        {"task_id": "T02", "title": "产品知识小测", "session_id": "C02", "kind": "测验" if lang == "zh" else "Quiz",
+        {"task_id": "T02", "title": "产品知识小测", "session_id": "C02", "kind": pick(lang, "测验", "Quiz"),
          "due_at": pd.Timestamp(2026, 11, 13, 23, 59), "required": yes, "max_points": 20},
         {"task_id": "T03", "title": "阅读《信息安全手册》", "session_id": "C06",
-         "kind": "阅读" if lang == "zh" else "Reading", "due_at": pd.Timestamp(2026, 11, 20, 23, 59),
+         "kind": pick(lang, "阅读", "Reading"), "due_at": pd.Timestamp(2026, 11, 20, 23, 59),
          "required": no, "max_points": None},
         {"task_id": "T04", "title": "客户案例分析报告", "session_id": "C07",
-         "kind": "实践" if lang == "zh" else "Practice", "due_at": pd.Timestamp(2026, 12, 4, 23, 59),
+         "kind": pick(lang, "实践", "Practice"), "due_at": pd.Timestamp(2026, 12, 4, 23, 59),
          "required": yes, "max_points": 30},
     ])
     submissions = []

@@ -59,11 +59,11 @@ class MergeResult:
         kind = KINDS[self.kind].label(lang) if self.kind in KINDS else self.kind
         if self.already_imported:
             return message("merge-already", lang, path=self.path)
-        why = listing((f"{reason} {n}" if lang == "zh" else f"{reason}: {n}"
-                       for reason, n in self.skipped_because.items()), lang)
+        why = listing((message("counted", lang, label=reason, count=n) for reason, n in self.skipped_because.items()),
+                      lang)
         line = message("merge-result", lang, path=self.path, kind=kind, rows=self.rows, matched=self.matched,
-                       review=self.review, skipped=self.skipped, why=f"（{why}）" if lang == "zh" and why else
-                       (f" ({why})" if why else ""), inserted=self.inserted, updated=self.updated,
+                       review=self.review, skipped=self.skipped, why=message("why", lang, why=why) if why else "",
+                       inserted=self.inserted, updated=self.updated,
                        unchanged=self.unchanged, accounts=message("merge-review-accounts", lang, accounts=self.accounts)
                        if 0 < self.accounts < self.review else "")
         return "\n".join([line, *self.notes])

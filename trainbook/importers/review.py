@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang, listing, message
+from trainbook.i18n import Lang, clauses, listing, message
 from trainbook.ids import next_ids
 from trainbook.importers.identity import qualified
 from trainbook.importers.kinds import ExportKind, kind_named
@@ -23,12 +23,6 @@ from trainbook.schema.evidence import Evidence
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import REVIEW, REVIEW_DATA
 from trainbook.workbook.master import Master, append_rows
-
-REVIEW_REASONS = {
-    "zh": {"unknown": "无匹配学员", "ambiguous": "多个候选学员", "decorated": "姓名带附加内容，请确认是否为候选学员"},
-    "en": {"unknown": "no matching student", "ambiguous": "several candidates",
-           "decorated": "the name has something added: check whether it is the candidate"},
-}
 
 
 @dataclass
@@ -87,7 +81,7 @@ def resolve_reviews(master: Master, settings: Settings) -> Resolved:
         changed.update(landed.changed)
     aliases = master.frame("aliases")
     known = set(values.text(aliases["alias"]).dropna()) if "alias" in aliases else set()
-    note = "来自待确认" if master.lang == "zh" else "from Review"
+    note = message("from-review", master.lang)
     new = [{"alias": alias, "student_id": sid, "note": note}
            for alias, sid in zip(remembered(resolved, master.lang), chosen[done]) if alias and alias not in known]
     new = list({a["alias"]: a for a in new}.values())
@@ -107,7 +101,7 @@ def remembered(resolved: pd.DataFrame, lang: Lang) -> list[str | None]:
     accounts = values.text(resolved.get("raw_account", nothing))
     names = values.text(resolved.get("raw_name", nothing))
     departments = values.text(resolved.get("raw_department", nothing))
-    shared = resolved.get("reason", nothing) == REVIEW_REASONS[lang]["ambiguous"]
+    shared = resolved.get("reason", nothing) == message("review-ambiguous", lang)
     out: list[str | None] = []
     for account, name, department, several in zip(accounts, names, departments, shared):
         if isinstance(account, str):
@@ -148,7 +142,6 @@ def review_frame(parts: list[pd.DataFrame], kind: ExportKind, file: str, lang: L
     account = ["reason", "name", "department", "userid", "employee_no", "mobile"]
     groups = rows.groupby([rows[c].astype(object).where(rows[c].notna(), "") for c in account], sort=False)
     ids = next_ids(taken, "R", groups.ngroups)
-    reasons = REVIEW_REASONS[lang]
     payload = [c for c in rows.columns if c not in ("candidates", "reason", "matched_by", "source_row")]
     review, data = [], []
     for review_id, (_, group) in zip(ids, groups):
@@ -156,7 +149,7 @@ def review_frame(parts: list[pd.DataFrame], kind: ExportKind, file: str, lang: L
         review.append({
             "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.label(lang),
             "file": file, "raw_name": first["name"], "raw_department": first["department"],
-            "raw_account": first["userid"], "reason": reasons[first["reason"]],
+            "raw_account": first["userid"], "reason": message(f"review-{first['reason']}", lang),
             "candidates": first.get("candidates"), "student_id": None, "note": None, "count": group["source_row"].nunique(),
             "source_rows": _row_ranges(group["source_row"], lang), "evidence": describe(group, kind.gives, lang),
             "review_id": review_id})
@@ -192,7 +185,7 @@ def describe(records: pd.DataFrame, evidence: Evidence, lang: Lang) -> str:
             seen = list(dict.fromkeys(_shown(v, lang) for v in records[said.key].dropna()))
             more = "…" if len(seen) > 3 else ""
             parts.append(f"{said.label(lang)} {listing(seen[:3], lang)}{more}")
-    return ("；" if lang == "zh" else "; ").join(parts)
+    return clauses(parts, lang)
 
 
 def _shown(value: Any, lang: Lang) -> str:

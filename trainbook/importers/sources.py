@@ -16,6 +16,7 @@ from trainbook.importers.kinds import KINDS as ALL_KINDS
 from trainbook.importers.kinds import ExportKind, detect
 from trainbook.importers.reading import RawSheet, read_export
 from trainbook.importers.table import ExportTable, find_table
+from trainbook.schema.sheets import PASTE
 from trainbook.workbook.master import identify_sheets
 
 
@@ -43,7 +44,7 @@ def file_sources(path: Path, lang: Lang, kind_key: str | None = None) -> list[So
 
 
 def pasted_source(rows: list[list[Any]], lang: Lang, kind_key: str | None = None) -> Source:
-    name = "粘贴区" if lang == "zh" else "Paste"
+    name = PASTE.name(lang)
     digest = hashlib.sha256(json.dumps(rows, ensure_ascii=False, default=str).encode()).hexdigest()
     return Source(name, digest, *_picks(name, [RawSheet("paste", rows)], kind_key, lang)[0])
 

@@ -101,7 +101,7 @@ def progress_update(master: Master, result: Progress) -> Update:
     run = last_run(master.lang, "progress", students=len(result.students), high=at_risk)
     note = next_step(result, master.lang)
     if note:
-        run = (run[0], run[1], f"{run[2]}。{note}" if master.lang == "zh" else f"{run[2]}. {note}")
+        run = (run[0], run[1], message("then", master.lang, first=run[2], then=note))
     from trainbook.metrics.feedback import analyse
 
     analysis = analyse(master, result.plan, result.feedback_by_session, result.feedback_by_teacher, result.settings,
@@ -152,17 +152,15 @@ def summary(result: Progress, lang: Lang) -> str:
     rate, tasks, score = (_shown(s[c].mean(), f) for c, f in (("attendance_rate", "{:.1%}"), ("task_rate", "{:.1%}"),
                                                                ("final_score", "{:.1f}")))
     risk = s["risk"].value_counts()
-    zh = lang == "zh"
-    lines = [(f"截至 {result.as_of}：{len(s)} 名学员，平均出勤率 {rate}，任务完成率 {tasks}，平均总评 {score}；"
-              f"高风险 {risk.get('high', 0)} 名，中风险 {risk.get('medium', 0)} 名。") if zh else
-             (f"As of {result.as_of}: {len(s)} students, attendance {rate}, tasks {tasks}, mean final score "
-              f"{score}; {risk.get('high', 0)} at high risk, {risk.get('medium', 0)} at medium risk.")]
+    lines = [message("progress-headline", lang, as_of=result.as_of, students=len(s), rate=rate, tasks=tasks,
+                     score=score, high=risk.get("high", 0), medium=risk.get("medium", 0))]
     if step := next_step(result, lang):
         lines.append(step)
     if result.settings_ignored:
         lines.append(message("settings-ignored", lang, keys=listing(result.settings_ignored, lang)))
     for student_id, row in s[s["risk"] == "high"].iterrows():
-        lines.append(f"  {person(student_id, row['name'], row['department'], lang)}{'：' if zh else ': '}{row['needed']}")
+        lines.append("  " + message("labelled", lang, label=person(student_id, row["name"], row["department"], lang),
+                                    value=row["needed"]))
     return "\n".join(lines)
 
 

@@ -9,13 +9,12 @@ import numpy as np
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, message
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
 ITEMS = ("overall", "content", "teacher", "organization")
-OTHER: dict[Lang, str] = {"zh": "其他", "en": "Other"}  # where groups too small to show are folded
 
 
 def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
@@ -33,10 +32,18 @@ def by(students: pd.DataFrame, column: str) -> pd.DataFrame:
     })
 
 
+def tally(frame: pd.DataFrame, rows: str, columns: str, kinds: list[str]) -> pd.DataFrame:
+    """How many rows of `frame` there are per value of `rows` (the index) and each of `kinds` of
+    `columns` (0 for none): a cross table counted in one vectorised pass."""
+    if frame.empty:
+        return pd.DataFrame(0, index=pd.Index([], name=rows), columns=kinds)
+    counts = frame.groupby([rows, columns], sort=True).size().unstack(fill_value=0)
+    return counts.reindex(columns=kinds, fill_value=0).rename_axis(columns=None)
+
+
 def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Per held session: expected, each status, and the attendance rate of the session."""
-    counts = pd.crosstab(held["session_id"], held["status"]).reindex(
-        columns=["present", "late", "early_leave", "absent", "excused"], fill_value=0)
+    counts = tally(held, "session_id", "status", ["present", "late", "early_leave", "absent", "excused"])
     counts["expected"] = counts.sum(axis=1)
     attended = counts["present"] + settings.late_weight * counts["late"] + settings.early_weight * counts["early_leave"]
     counted = counts["expected"] - (0 if settings.excused_counts == "yes" else counts["excused"])
@@ -67,7 +74,7 @@ def feedback_responses(master: Master, plan: pd.DataFrame) -> pd.DataFrame:
 def feedback_summary(responses: pd.DataFrame, settings: Settings, lang: Lang) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Feedback per session and per teacher: item means, top-2-box, NPS, responses. Groups with fewer
     than min_group_size responses are folded into one 其他/Other row, so nobody can be singled out."""
-    other = OTHER[lang]
+    other = message("other", lang)  # where groups too small to show are folded
     return (_summarise(responses, "session_id", settings.min_group_size, other),
             _summarise(responses, "teacher_name", settings.min_group_size, other))
 

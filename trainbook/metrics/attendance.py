@@ -3,12 +3,11 @@ rate still reachable."""
 
 from __future__ import annotations
 
-import math
-
 import numpy as np
 import pandas as pd
 
 from trainbook import values
+from trainbook.metrics.aggregates import tally
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
@@ -37,7 +36,7 @@ def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp,
 def attendance_figures(pairs: pd.DataFrame, held: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Per student: planned, to date, counts per status, rate, best reachable rate, watch minutes,
     current run of absences."""
-    counts = pd.crosstab(held["student_id"], held["status"]).reindex(columns=list(STATUSES), fill_value=0)
+    counts = tally(held, "student_id", "status", list(STATUSES))
     out: pd.DataFrame = pd.DataFrame(index=pairs["student_id"].unique())
     out["sessions_planned"] = pairs.groupby("student_id").size()
     out["sessions_to_date"] = held.groupby("student_id").size()
@@ -53,26 +52,21 @@ def attendance_figures(pairs: pd.DataFrame, held: pd.DataFrame, settings: Settin
     best_den = out["counted"] + out["remaining"]
     out["attendance_rate_max"] = ((out["attended"] + out["remaining"]) / best_den).where(best_den > 0)
     out["watch_minutes"] = held.groupby("student_id")["watch_minutes"].sum(min_count=1)
-    out["absence_run"] = held.groupby("student_id")["status"].agg(_trailing_absences)
-    out["absence_run"] = pd.to_numeric(out["absence_run"]).fillna(0).astype(int)  # untyped when nothing is held
-    out["sessions_needed"] = [
-        _needed(a, c, r, settings.attendance_threshold)
-        for a, c, r in zip(out["attended"], out["counted"], out["remaining"])]
+    out["absence_run"] = trailing_absences(held).reindex(out.index, fill_value=0).astype(int)
+    # how many of the remaining sessions must still be attended to end at or above the threshold
+    total = out["counted"] + out["remaining"]
+    needed = np.ceil(settings.attendance_threshold * total.to_numpy() - out["attended"].to_numpy() - 1e-9)
+    out["sessions_needed"] = np.where(total.to_numpy() > 0, np.maximum(needed, 0), 0).astype(int)
     return out
 
 
-def _trailing_absences(statuses: pd.Series) -> int:
-    run = 0
-    for status in reversed(statuses.tolist()):
-        if status != "absent":
-            break
-        run += 1
-    return run
-
-
-def _needed(attended: float, counted: int, remaining: int, threshold: float) -> int:
-    """How many of the remaining sessions must still be attended to end at or above `threshold`."""
-    total = counted + remaining
-    if total <= 0:
-        return 0
-    return max(0, math.ceil(threshold * total - attended - 1e-9))
+def trailing_absences(held: pd.DataFrame) -> pd.Series:
+    """Per student, the absences at the end of their held sessions (in time order): after the last
+    session they did not miss, or all of them."""
+    if held.empty:
+        return pd.Series(dtype=int)
+    by = held.groupby("student_id", sort=False)
+    position = by.cumcount()
+    last_kept = position[(held["status"] != "absent").to_numpy()].groupby(held["student_id"]).max()
+    sizes = by.size()
+    return (sizes - 1 - last_kept.reindex(sizes.index, fill_value=-1)).astype(int)

@@ -72,7 +72,7 @@ def score_bands(students: pd.DataFrame, settings: Settings, lang: Lang) -> list[
 def bands(settings: Settings, lang: Lang) -> tuple[list[str], list[float]]:
     """The final-score bands of the settings' grade lines: labels and histogram edges."""
     lines = [float(settings.grade_pass), float(settings.grade_good), float(settings.grade_excellent)]
-    names = ("不合格", "合格", "良好", "优秀") if lang == "zh" else ("Fail", "Pass", "Good", "Excellent")
+    names = [message(f"band-{band}", lang) for band in ("fail", "pass", "good", "excellent")]
     shown = [f"{names[0]} <{lines[0]:g}", f"{names[1]} {lines[0]:g}–{lines[1]:g}", f"{names[2]} {lines[1]:g}–{lines[2]:g}",
              f"{names[3]} ≥{lines[2]:g}"]
     return shown, [0, *lines, 1e9]

@@ -12,8 +12,8 @@ from dataclasses import dataclass
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang, message
-from trainbook.metrics.aggregates import ITEMS, OTHER
+from trainbook.i18n import Lang, clauses, listing, message
+from trainbook.metrics.aggregates import ITEMS
 from trainbook.metrics.comments import TONES, keyword_table, themes, tone
 from trainbook.schema.columns import labels
 from trainbook.schema.settings import Settings
@@ -55,7 +55,7 @@ def analyse(master: Master, plan: pd.DataFrame, by_session: pd.DataFrame, by_tea
     if not comments.empty:
         tone_label = labels(TONES, lang)
         rows.append(pd.DataFrame({"scope": scope["comment"], "name": comments["place"].map(lambda p: names.get(p, p)),
-                                  "themes": comments["themes"].map(lambda t: "、".join(t) if lang == "zh" else ", ".join(t)),
+                                  "themes": comments["themes"].map(lambda t: listing(t, lang)),
                                   "tone": comments["tone"].map(tone_label), "text": comments["comments"]}))
     frame = pd.concat([r for r in rows if not r.empty], ignore_index=True) if any(not r.empty for r in rows) else \
         pd.DataFrame(columns=BY_KEY["feedback_analysis"].keys)
@@ -72,7 +72,7 @@ def _comments(master: Master, plan: pd.DataFrame, settings: Settings, lang: Lang
     for column in ("session_id", "comments"):
         if column not in feedback:
             feedback[column] = None
-    other = OTHER[lang]
+    other = message("other", lang)
     sizes = feedback.groupby("session_id")["session_id"].transform("size")
     feedback["place"] = feedback["session_id"].where(sizes >= settings.min_group_size, other).fillna(other).astype(str)
     teacher = feedback["session_id"].map(plan["teacher"]) if "teacher" in plan else pd.Series(None, index=feedback.index)
@@ -117,11 +117,11 @@ def _themes(comments: pd.DataFrame, settings: Settings, lang: Lang) -> pd.DataFr
     order = list(dict.fromkeys(t for ts in comments["themes"] for t in ts))
     out = _tones(tagged, "themes").reindex(order)
     out["negative_share"] = out["negative"] / out["comments"]
-    quotable = tagged[tagged["place"] != OTHER[lang]]
+    quotable = tagged[tagged["place"] != message("other", lang)]
     rank = {t.key: i for i, t in enumerate(TONES)}
     quotable = quotable.assign(rank=quotable["tone"].map(rank)).sort_values("rank", kind="stable")
     out["text"] = quotable.groupby("themes")["comments"].agg(
-        lambda c: ("；" if lang == "zh" else "; ").join(c.drop_duplicates().head(EXAMPLES))).reindex(order)
+        lambda c: clauses(list(c.drop_duplicates().head(EXAMPLES)), lang)).reindex(order)
     return out
 
 
@@ -132,7 +132,7 @@ def _item_findings(summary: pd.DataFrame, kind: str, names: dict[str, str], sett
     scope = labels(FEEDBACK_SCOPE, lang)[kind]
     header = {c.key: c.header(lang) for c in BY_KEY["feedback_analysis"].columns}
     for key, row in summary.iterrows():
-        if key == OTHER[lang] or pd.isna(row["overall"]):
+        if key == message("other", lang) or pd.isna(row["overall"]):
             continue
         who = names.get(str(key), str(key))
         for item in ITEMS:

@@ -51,8 +51,8 @@ def kinds_named(kinds: list[str] | None, default: tuple[str, ...], lang: Lang) -
     wanted = [kind_of(k) or k for k in kinds] if kinds else list(default)
     if unknown := [k for k in wanted if k not in BY_KIND]:
         raise InputError(message("send-unknown-kind", lang, kinds=listing(unknown, lang),
-                                 known=listing((f"{k}（{kind_label(k, lang)}）" if lang == "zh" else k for k in BY_KIND),
-                                               lang)))
+                                 known=listing((message("with-detail", lang, name=k, detail=kind_label(k, lang))
+                                                for k in BY_KIND), lang)))
     return wanted
 
 
@@ -76,7 +76,7 @@ class NoticeRun:
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
         counts = self.pending["kind"].value_counts()
-        kinds = listing((f"{kind_label(k, lang)} {counts[k]}" if lang == "zh" else f"{kind_label(k, lang)}: {counts[k]}"
+        kinds = listing((message("counted", lang, label=kind_label(k, lang), count=counts[k])
                          for k in BY_KIND if k in counts), lang)
         lines = [message("notices-result", lang, as_of=self.as_of, pending=len(self.pending), new=self.new,
                          cancelled=self.cancelled, kinds=kinds or "—")]
@@ -136,7 +136,7 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     return NoticeRun(as_of, rows.reindex(columns=COLUMNS), lang, new=int((~fresh["notice_id"].isin(pending.index)).sum()),
                      cancelled=len(gone) - len(still_cancelled), held=list(dict.fromkeys(held.values())),
                      unknown_status=[int(r) for r in old.loc[unknown, "row"]],
-                     no_mobile=list(dict.fromkeys(f"{r} ({s})" if lang == "en" else f"{r}（{s}）"
+                     no_mobile=list(dict.fromkeys(message("with-detail", lang, name=r, detail=s)
                                                   for r, s in zip(no_mobile["recipient"], no_mobile["student_id"]))))
 
 

@@ -108,14 +108,13 @@ def digests(run: NoticeRun, master: Master, kinds: Iterable[str] | None = None, 
 
 
 def _line(row: dict[str, Any], lang: Lang, audience: str, links: set[str]) -> str:
-    colon = "：" if lang == "zh" else ": "
     body = inert(row["body"], links)
     if audience == "student" and row["mobile"]:
         return f"- @{row['mobile']} {body}"  # the mention shows the name
     who = row["recipient"] if audience == "student" else row["student_id"]
     if audience == "student" and who and str(row["body"]).startswith(str(who)):
         return f"- {body}"  # the text names its reader already
-    return f"- {inert(who or row['student_id'], set())}{colon}{body}"
+    return "- " + message("labelled", lang, label=inert(who or row["student_id"], set()), value=body)
 
 
 def _payload(title: str, head: str, lines: list[tuple[str, str, Any]], keyword: str, rows: pd.DataFrame,

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, Any, cast
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang, message
+from trainbook.i18n import Lang, clauses, message
 from trainbook.metrics import Progress
 from trainbook.metrics.attendance import session_statuses
 from trainbook.metrics.roster import applicable, students
@@ -153,7 +153,7 @@ def _owner_digests(todo: Todo, base: dict[str, Any]) -> list[dict[str, Any]]:
                     "kind": "owner-todo", "student_id": None, "audience": "owner", "recipient": owner or None,
                     "mobile": mobile or None, "group_id": None,
                     "facts": {**base, "owner": owner, "stage": STAGES[stage].label(todo.lang), "count": len(items),
-                              "items": ("；" if todo.lang == "zh" else "; ").join(item.what for item in items)}})
+                              "items": clauses([item.what for item in items], todo.lang)}})
     return out
 
 

@@ -104,8 +104,8 @@ def send_private(engine: Engine, master: Master, app: App | None, mail: MailAcco
             continue  # tried already, and nothing about the person has changed since
         if channel is None:
             rows.loc[rows["notice_id"] == row.notice_id, "note"] = message(address, lang)
-            run.unreachable.append(f"{who.name or row.student_id}（{kind_label(row.kind, lang)}）" if lang == "zh"
-                                   else f"{who.name or row.student_id} ({kind_label(row.kind, lang)})")
+            run.unreachable.append(message("with-detail", lang, name=who.name or row.student_id,
+                                           detail=kind_label(row.kind, lang)))
             continue
         plan.append((row, channel, address))
     run.unreachable = list(dict.fromkeys(run.unreachable))

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 import pandas as pd
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, message
 
 if TYPE_CHECKING:  # for annotations only: importing this module loads no pydantic
     from trainbook.schema.settings import Settings
@@ -125,14 +125,14 @@ def slot_statuses(slots: pd.DataFrame, settings: Settings, lang: Lang) -> pd.Dat
 def _said(on: object, off: object, day: object, lang: Lang) -> str | None:
     """DingTalk's words on a slot, for the attendance row's note: '钉钉：上班迟到5分钟，下班正常'."""
     parts = []
-    for side, text in (("上班" if lang == "zh" else "in ", on), ("下班" if lang == "zh" else "out ", off)):
+    for side, text in (("said-in", on), ("said-out", off)):
         if isinstance(text, str) and text.strip():
-            parts.append(f"{side}{text.strip()}")
+            parts.append(message(side, lang, text=text.strip()))
     if isinstance(day, str) and day.strip() and not parts:
         parts.append(day.strip())
     if not parts:
         return None
-    return ("钉钉：" if lang == "zh" else "DingTalk: ") + ("，" if lang == "zh" else ", ").join(parts)
+    return message("said", lang, parts=message("said-and", lang).join(parts))
 
 
 def _online_statuses(online: pd.DataFrame, settings: Settings, lang: Lang) -> pd.DataFrame:
@@ -152,11 +152,9 @@ def _online_statuses(online: pd.DataFrame, settings: Settings, lang: Lang) -> pd
     best["watch_minutes"] = best["total"].round(1)
     best["checkin_at"] = best["joined"]
     best["checkout_at"] = pd.NaT
-    zh = lang == "zh"
     best["note"] = [
-        (f"观看 {t:g} 分钟（直播 {lv:g} + 回放 {rp:g}）" if zh else f"watched {t:g} min (live {lv:g} + replay {rp:g})")
-        + ("" if ok else (f"，不足 {settings.online_min_watch_ratio:.0%}" if zh
-                          else f", below {settings.online_min_watch_ratio:.0%}"))
+        message("watched", lang, total=t, live=lv, replay=rp)
+        + ("" if ok else message("watched-below", lang, ratio=settings.online_min_watch_ratio))
         for t, lv, rp, ok in zip(best["total"].round(1), best["live"].round(1), best["replay"].round(1), enough)]
     return best
 

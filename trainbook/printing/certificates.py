@@ -95,7 +95,7 @@ def work_out(master: Master, as_of: dt.date, folder: Path, on_step: Steps = quie
                               nameless=nameless)
     facts = {"program": program, "organizer": settings.organizer or "", "verify": settings.certificate_verify_template}
     pages = [(record, _texts(record, facts, lang)) for record in cast(list[dict[str, Any]], new.to_dict("records"))]
-    combined_name = "结业证书-全部.pdf" if lang == "zh" else "certificates-all.pdf"
+    combined_name = message("certificates-combined", lang)
     names = unique_names([combined_name, *(record["file"] for record in new.to_dict("records"))])[1:]
     with tempfile.TemporaryDirectory() as scratch, staged(folder, lang) as stage:  # every file whole, or none
         # all set in one document: the font is cut and embedded once
@@ -133,7 +133,7 @@ def _texts(record: dict[str, Any], facts: dict[str, str], lang: Lang) -> dict[st
             "department": message("certificate-department", lang, department=department) if department else "",
             "statement": message("certificate-statement", lang, program=facts["program"]),
             "result": message("certificate-result", lang, score=score, grade=record["grade"]),
-            "organizer": facts["organizer"], "date": f"{day:%Y年%m月%d日}" if lang == "zh" else f"{day:%d %B %Y}",
+            "organizer": facts["organizer"], "date": message("certificate-date", lang, day=day),
             "code": message("certificate-code", lang, code=record["code"])}
 
 

@@ -34,10 +34,6 @@ from trainbook.workbook.master import Master
 BLOCK, ROW_POINTS, FOOTER_ROW = 46, 16, 43
 PAGE_CM = (15.6, 22.0)  # the picture: within the sheet's eight columns (15.9 cm), printed centred
 DOTS_PER_CM = 80  # about 200 dpi: sharp on paper, a few dozen KB a page
-WEEKDAYS = {"zh": ("周一", "周二", "周三", "周四", "周五", "周六", "周日"),
-            "en": ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")}
-MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-          "November", "December")
 
 
 @dataclass
@@ -146,8 +142,9 @@ def work_out(master: Master, folder: Path, only: list[str] | None = None, on_ste
 
 def _when(start: pd.Timestamp, end: pd.Timestamp, lang: Lang) -> str:
     """'2026年11月2日（周一）09:00–11:00' / 'Monday 2 November 2026, 09:00–11:00'."""
-    return message("qr-when", lang, year=start.year, month=start.month, month_name=MONTHS[start.month - 1],
-                   day=start.day, weekday=WEEKDAYS[lang][start.weekday()], start=f"{start:%H:%M}", end=f"{end:%H:%M}")
+    return message("qr-when", lang, year=start.year, month=start.month, month_name=message(f"month-{start.month}", lang),
+                   day=start.day, weekday=message(f"weekday-{start.weekday()}", lang), start=f"{start:%H:%M}",
+                   end=f"{end:%H:%M}")
 
 
 def _font(lang: Lang, text: str) -> tuple[str, int]:

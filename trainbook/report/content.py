@@ -12,9 +12,9 @@ from typing import Any
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, message
 from trainbook.metrics import Progress
-from trainbook.metrics.aggregates import OTHER, by, by_session, feedback_overall, feedback_responses, feedback_summary
+from trainbook.metrics.aggregates import by, by_session, feedback_overall, feedback_responses, feedback_summary
 from trainbook.metrics.dashboard import headline, risk_counts, score_bands, session_labels
 from trainbook.schema.columns import labels
 from trainbook.schema.report import (
@@ -30,8 +30,6 @@ from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import ACTION_STATUS, BY_KEY, CERTIFICATE, GRADE, RISK
 from trainbook.workbook.master import Master
 
-NO_DEPARTMENT: dict[Lang, str] = {"zh": "未填部门", "en": "No department"}
-WHOLE_PROGRAM: dict[Lang, str] = {"zh": "整个项目", "en": "Whole program"}
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
 _MOBILE_IN_TEXT = re.compile(r"(?<!\d)(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})(?!\d)")
 _EMAIL_IN_TEXT = re.compile(r"[^@\s]+@[^@\s]+\.\w{2,}")
@@ -108,7 +106,7 @@ def _improvement(master: Master, result: Progress, lang: Lang) -> tuple[pd.DataF
 def _people(master: Master, result: Progress, lang: Lang) -> pd.DataFrame:
     """Each student's progress figures with a masked mobile, the group's name and a department label."""
     people: pd.DataFrame = result.students.copy()
-    people["department"] = people["department"].fillna(NO_DEPARTMENT[lang])
+    people["department"] = people["department"].fillna(message("no-department", lang))
     enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
     if "mobile" in enrollment:
         mobiles = enrollment.dropna(subset=["student_id"]).drop_duplicates("student_id").set_index("student_id")["mobile"]
@@ -126,8 +124,8 @@ def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, 
     names = dict(zip(plan.index, session_labels(plan)))
     statuses = result.statuses[result.statuses["student_id"].isin(people.index)]
     by_session_, by_teacher_ = feedback_summary(responses, settings, lang)
-    by_session_ = by_session_.reindex(_in_order(by_session_.index, plan.index, OTHER[lang]))
-    by_teacher_ = by_teacher_.reindex(_in_order(by_teacher_.index, plan["teacher"], OTHER[lang]))
+    by_session_ = by_session_.reindex(_in_order(by_session_.index, plan.index, message("other", lang)))
+    by_teacher_ = by_teacher_.reindex(_in_order(by_teacher_.index, plan["teacher"], message("other", lang)))
     overall = feedback_overall(responses, settings)
     comments = _comments(responses, names, settings.min_group_size, lang) if settings.share_comments == "yes" else None
     return Report(
@@ -144,13 +142,12 @@ def _report(master: Master, result: Progress, lang: Lang, people: pd.DataFrame, 
 
 
 def _period(settings: Settings, result: Progress, lang: Lang, department: str | None) -> str:
-    zh = lang == "zh"
-    parts = [f"部门：{department}" if zh else f"Department: {department}"] if department else []
+    parts = [message("report-department", lang, department=department)] if department else []
     if settings.organizer:
         parts.append(settings.organizer)
     if settings.start_date or settings.end_date:
         parts.append(f"{settings.start_date or '…'} – {settings.end_date or '…'}")
-    parts.append(f"数据截至 {result.as_of:%Y-%m-%d}" if zh else f"Data as of {result.as_of:%Y-%m-%d}")
+    parts.append(message("report-data-as-of", lang, as_of=f"{result.as_of:%Y-%m-%d}"))
     return " · ".join(parts)
 
 
@@ -167,9 +164,9 @@ def _departments(people: pd.DataFrame, minimum: int, lang: Lang) -> pd.DataFrame
     """Per department, those most at risk first; departments of fewer than `minimum` students are
     folded into one 其他 row, listed last."""
     sizes = people.groupby("department")["department"].transform("size")
-    folded = people.assign(department=people["department"].where(sizes >= minimum, OTHER[lang]))
+    folded = people.assign(department=people["department"].where(sizes >= minimum, message("other", lang)))
     table = by(folded, "department").rename_axis("department").reset_index()
-    table["last"] = table["department"] == OTHER[lang]
+    table["last"] = table["department"] == message("other", lang)
     table = table.sort_values(["last", "high_risk", "medium_risk", "attendance_rate"],
                               ascending=[True, False, False, True], kind="stable")
     return table.reindex(columns=DEPARTMENTS.keys)
@@ -203,7 +200,7 @@ def _comments(responses: pd.DataFrame, names: dict[str, str], minimum: int, lang
     given = responses[values.present(responses["comments"]) & (sizes >= minimum)]
     order = {session: i for i, session in enumerate(names)}
     table = pd.DataFrame({"order": [order.get(s, len(order)) for s in given["session_id"]],
-                          "session": [names.get(s, s) if isinstance(s, str) else WHOLE_PROGRAM[lang]
+                          "session": [names.get(s, s) if isinstance(s, str) else message("whole-program", lang)
                                       for s in given["session_id"]],
                           "comments": given["comments"].astype(str).str.strip()})
     return table.sort_values(["order", "comments"], kind="stable")[["session", "comments"]].reset_index(drop=True)

@@ -187,17 +187,17 @@ class _Writer:
                     "type": "3_color_scale", "min_color": "#F8696B", "mid_color": "#FFEB84", "max_color": "#63BE7B"})
 
     def feedback(self, sheet: Worksheet) -> None:
-        r, zh = self.report, self.lang == "zh"
+        r = self.report
         title = self.format("block-title", bold=True, font_size=12)
         blocks: list[tuple[str, str, tuple[Column, ...], pd.DataFrame]] = [
-            ("feedback", "各课次反馈" if zh else "Feedback by session", FEEDBACK_BY_SESSION, r.feedback_by_session),
-            ("teachers", "各讲师反馈" if zh else "Feedback by teacher", FEEDBACK_BY_TEACHER, r.feedback_by_teacher)]
+            ("feedback", message("report-feedback-sessions", self.lang), FEEDBACK_BY_SESSION, r.feedback_by_session),
+            ("teachers", message("report-feedback-teachers", self.lang), FEEDBACK_BY_TEACHER, r.feedback_by_teacher)]
         if r.themes is not None and not r.themes.empty:
-            blocks.append(("themes", "评论主题" if zh else "Comment themes", THEME_TABLE, r.themes))
+            blocks.append(("themes", message("report-themes", self.lang), THEME_TABLE, r.themes))
         if r.actions is not None and not r.actions.empty:
-            blocks.append(("actions", "改进措施" if zh else "Improvement actions", ACTION_TABLE, r.actions))
+            blocks.append(("actions", message("report-actions", self.lang), ACTION_TABLE, r.actions))
         if r.comments is not None:
-            blocks.append(("comments", "意见建议（不含姓名）" if zh else "Comments (without names)", COMMENTS, r.comments))
+            blocks.append(("comments", message("report-comments", self.lang), COMMENTS, r.comments))
         top = 0
         for key, heading, columns, frame in blocks:
             sheet.write_string(top, 0, text(heading), title)
@@ -296,7 +296,7 @@ class _Writer:
                 axis["max"] = chart.axis_max
             (drawn.set_x_axis if block.chart_type == "bar" else drawn.set_y_axis)(axis)
         drawn.set_legend({"position": "bottom"} if len(chart.series) > 1 else {"none": True})
-        drawn.set_title({"name": block.chart_zh if self.lang == "zh" else block.chart_en,
+        drawn.set_title({"name": block.chart(self.lang),
                          "name_font": {"size": 12, "bold": True}})
         drawn.set_size({"width": CHART_COLUMNS * 80 - 8, "height": CHART_ROWS * 20 - 8})
         return drawn

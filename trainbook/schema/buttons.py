@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 
 
 @dataclass(frozen=True)
@@ -21,10 +21,10 @@ class Button:
     explain_en: str
 
     def caption(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def explain(self, lang: Lang) -> str:
-        return self.explain_zh if lang == "zh" else self.explain_en
+        return pick(lang, self.explain_zh, self.explain_en)
 
     @property
     def macro(self) -> str:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 
 Kind = Literal[
     "text", "id", "mobile", "email", "url", "date", "time", "datetime", "number", "integer", "percent",
@@ -23,7 +23,7 @@ class Choice:
     en: str
 
     def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 def labels(choices: tuple[Choice, ...], lang: Lang) -> dict[str, str]:
@@ -58,7 +58,7 @@ class Column:
     also: tuple[str, ...] = ()  # other header texts that name this column (e.g. 关联课次)
 
     def header(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def choice_labels(self, lang: Lang) -> list[str]:
         return [c.label(lang) for c in self.choices]
@@ -84,7 +84,7 @@ class Sheet:
     top_rows: int = 1  # rows kept above what trainbook rewrites: the header, or a laid-out sheet's top (看板's tiles)
 
     def name(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def column(self, key: str) -> Column:
         for col in self.columns:
@@ -97,7 +97,7 @@ class Sheet:
         return [c.key for c in self.columns]
 
     def note(self, lang: Lang) -> str:
-        return self.note_zh if lang == "zh" else self.note_en
+        return pick(lang, self.note_zh, self.note_en)
 
 
 @dataclass(frozen=True)
@@ -116,7 +116,7 @@ class Parameter:
     choices: tuple[Choice, ...] = field(default=())
 
     def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def explain(self, lang: Lang) -> str:
-        return self.explain_zh if lang == "zh" else self.explain_en
+        return pick(lang, self.explain_zh, self.explain_en)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 from trainbook.schema.columns import Column
 
 TOP_ROWS = 4  # title, as-of line, tile labels, tile values (1-based rows 1–4)
@@ -39,7 +39,10 @@ class Block:
     slots: int = 1  # grid places the chart takes, side by side
 
     def headers(self, lang: Lang) -> tuple[str, ...]:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
+
+    def chart(self, lang: Lang) -> str:
+        return pick(lang, self.chart_zh, self.chart_en)
 
 
 SESSIONS = Block(0, ("课次", "出勤率"), ("Session", "Attendance"), "各课次出勤率", "Attendance by session", "bar", True)

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 
 FieldType = Literal["text", "datetime", "number", "integer", "flag"]
 Target = Literal["attendance", "enrollment", "scores", "submissions", "feedback"]
@@ -29,7 +29,7 @@ class Field:
     headers: tuple[str, ...] = ()  # for the identity columns: the export headers that hold them
 
     def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 @dataclass(frozen=True)

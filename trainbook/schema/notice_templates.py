@@ -5,7 +5,7 @@ from __future__ import annotations
 import string
 from dataclasses import dataclass
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 
 
 @dataclass(frozen=True)
@@ -20,7 +20,7 @@ class NoticeTemplate:
     group_safe: bool = False
 
     def texts(self, lang: Lang) -> tuple[str, str, str]:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
 
 NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (

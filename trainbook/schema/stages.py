@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 
 
 @dataclass(frozen=True)
@@ -19,10 +19,10 @@ class Stage:
     does_en: str
 
     def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def does(self, lang: Lang) -> str:
-        return self.does_zh if lang == "zh" else self.does_en
+        return pick(lang, self.does_zh, self.does_en)
 
 
 STAGES: tuple[Stage, ...] = (

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 
 
 @dataclass(frozen=True)
@@ -16,10 +16,10 @@ class Theme:
     keywords_en: str
 
     def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def keywords(self, lang: Lang) -> str:
-        return self.keywords_zh if lang == "zh" else self.keywords_en
+        return pick(lang, self.keywords_zh, self.keywords_en)
 
 
 THEMES: tuple[Theme, ...] = (

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, pick
 
 Severity = Literal["error", "warning", "info"]
 
@@ -22,7 +22,7 @@ class Code:
     en: str
 
     def message(self, lang: Lang, **values: object) -> str:
-        return (self.zh if lang == "zh" else self.en).format(**values)
+        return pick(lang, self.zh, self.en).format(**values)
 
 
 CODES: tuple[Code, ...] = (

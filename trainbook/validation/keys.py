@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang
+from trainbook.i18n import Lang, message
 from trainbook.schema.sheets import BY_KEY, SHEETS
 from trainbook.validation.report import Finding
 from trainbook.values import normalize
@@ -89,15 +89,15 @@ def check_possible_duplicates(master: Master) -> Iterator[Finding]:
     lang = master.lang
     probes: list[tuple[str, list[str], pd.DataFrame]] = []
     if "mobile" in frame:
-        probes.append(("mobile", ["手机号" if lang == "zh" else "mobile number"],
+        probes.append(("mobile", [message("probe-mobile", lang)],
                        pd.DataFrame({"m": values.mobile(frame["mobile"])})))
     if "name" in frame and "department" in frame:
-        probes.append(("name", ["姓名和部门" if lang == "zh" else "name and department"],
+        probes.append(("name", [message("probe-name", lang)],
                        pd.DataFrame({"n": values.text(frame["name"]).map(normalize, na_action="ignore"),
                                      "d": values.text(frame["department"]).map(normalize, na_action="ignore")})))
-    for column, zh, en in (("dingtalk_userid", "钉钉 UserId", "DingTalk UserId"), ("employee_no", "工号", "employee number")):
+    for column in ("dingtalk_userid", "employee_no"):
         if column in frame:  # said only for rows the mobile or name did not give away already
-            probes.append((column, [zh if lang == "zh" else en], pd.DataFrame({"u": values.text(frame[column])})))
+            probes.append((column, [message(f"probe-{column}", lang)], pd.DataFrame({"u": values.text(frame[column])})))
     # a row without an id yet is a student too: the same findings whether or not ids were assigned first
     who = student.where(student.notna(), pd.Series([f"#{r}" for r in frame.index], index=frame.index))
     reported: set[int] = set()
@@ -120,8 +120,8 @@ def check_possible_duplicates(master: Master) -> Iterator[Finding]:
 def _student(label: str, lang: Lang) -> str:
     """'学员 S0013', or — for a row not yet given an id — '第 7 行的学员'."""
     if label.startswith("#"):
-        return f"第 {label[1:]} 行的学员" if lang == "zh" else f"the student on row {label[1:]}"
-    return f"学员 {label}" if lang == "zh" else f"student {label}"
+        return message("student-on-row", lang, row=label[1:])
+    return message("student-labelled", lang, student=label)
 
 
 def check_references(master: Master) -> Iterator[Finding]:

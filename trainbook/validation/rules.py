@@ -8,7 +8,7 @@ from typing import cast
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import listing, message
+from trainbook.i18n import listing, message, pick
 from trainbook.schema.notice_templates import PLACEHOLDERS, unknown_placeholders
 from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.sheets import BY_KEY
@@ -139,7 +139,7 @@ def check_settings(master: Master) -> Iterator[Finding]:
 def check_templates(master: Master) -> Iterator[Finding]:
     """unknown-placeholder in the notice templates' subject and body."""
     frame = master.frame("templates")
-    names = listing((f"{{{zh if master.lang == 'zh' else en}}}" for zh, en in PLACEHOLDERS.values()), master.lang)
+    names = listing((f"{{{pick(master.lang, zh, en)}}}" for zh, en in PLACEHOLDERS.values()), master.lang)
     for column in ("subject", "body"):
         if column not in frame:
             continue

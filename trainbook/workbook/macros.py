@@ -44,14 +44,6 @@ VML_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/v
 SHEET = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
 SHEET_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/worksheet"
 BUTTON_SIZE = (PANEL_WIDTHS[0] * 7, 30)  # pixels: as wide as the panel's column (a character is 7), less a margin
-CONF_NOTE = {
-    "zh": ("trainbook 的按钮用 B 列写的 Python 运行（由 trainbook init --macros / trainbook buttons 写入）。"
-           "换了电脑或 Python 时，改成那台电脑上装有 trainbook 的 python.exe 的完整路径，或重新运行 trainbook buttons。"),
-    "en": ("trainbook's buttons run the Python named in column B (written by trainbook init --macros / trainbook "
-           "buttons). On another computer or Python, put the full path of the python.exe that has trainbook "
-           "installed there, or run trainbook buttons again."),
-}
-PANEL_TITLE = {"zh": "按钮", "en": "Buttons"}
 
 
 def vba_project() -> bytes:
@@ -193,7 +185,7 @@ def _add_panel(package: PackageEdit, home: str, lang: Lang) -> None:
     rows = [PANEL_ROW + 1 + 2 * i for i in range(len(BUTTONS))]
     cells = TableEdit(np.array([PANEL_ROW + 1, *[r + 1 for r in rows]]),
                       np.array([PANEL_COLUMN, *[PANEL_COLUMN + 1] * len(rows)]),
-                      np.array([PANEL_TITLE[lang], *[b.explain(lang) for b in BUTTONS]], dtype=object),
+                      np.array([message("buttons-title", lang), *[b.explain(lang) for b in BUTTONS]], dtype=object),
                       Rows([], []))
     style = style_of(xml, "B5")
     patched = b"".join(patch_sheet(xml, cells, {PANEL_COLUMN: style} if style else {}, 1, np.array([])).chunks)
@@ -237,7 +229,7 @@ def _add_conf_sheet(package: PackageEdit, lang: Lang) -> None:
     """The visible, grey `xlwings.conf` sheet: keys in A, values in B, what it is for in D."""
     pairs = list(interpreters().items())
     rows = Rows([np.array([k for k, _ in pairs], dtype=object), np.array([v or None for _, v in pairs], dtype=object),
-                 np.array([CONF_NOTE[lang], None], dtype=object)], [0, 1, 3], first_row=1)
+                 np.array([message("conf-note", lang), None], dtype=object)], [0, 1, 3], first_row=1)
     body = b"".join(rows.render({}, ""))
     color = BY_KEY["settings"].tab_color.lstrip("#")
     xml = (b'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'

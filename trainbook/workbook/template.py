@@ -55,83 +55,6 @@ HOME_WIDTHS = {0: 2, 1: 16, 2: 10, 3: 60, 4: 3,  # E–G: the buttons' panel in 
                PANEL_COLUMN: PANEL_WIDTHS[0], PANEL_COLUMN + 1: PANEL_WIDTHS[1]}
 MARK_FILL = "#FFC7CE"
 
-HOME_TEXT: dict[Lang, dict[str, Any]] = {
-    "zh": {
-        "title": "trainbook 培训主工作簿",
-        "subtitle": "一个项目一个工作簿：报名、分组、课次、考勤、任务、成绩和反馈都在这里。",
-        "steps_title": "三步用起来",
-        "steps": [
-            "① 在蓝色标签的输入表里填写或粘贴数据（钉钉导出可整体粘贴到“粘贴区”）。",
-            "② 点击“校验”，到“校验结果”里按链接逐条修正标红的单元格。",
-            "③ 点击“合并导入”导入钉钉数据，“计算进度”更新学习进度和看板，“生成通知”“发送通知”通知学员。",
-        ],
-        "cli": ("命令行：trainbook validate / merge / progress / notices / send 本文件.xlsx；"
-                "要按钮：trainbook buttons 本文件.xlsx"),
-        "sheets_title": "工作表一览",
-        "sheet_headers": ("工作表", "类型", "用途"),
-        "roles": {"input": "输入", "generated": "生成", "system": "系统"},
-        "last_run_title": "最近一次运行",
-        "last_run_labels": ("操作", "时间", "结果"),
-        "last_run_empty": ("—", "—", "尚未运行"),
-    },
-    "en": {
-        "title": "trainbook master workbook",
-        "subtitle": "One workbook per program: enrollment, groups, sessions, attendance, tasks, scores and feedback.",
-        "steps_title": "Three steps",
-        "steps": [
-            "1. Fill in or paste data in the blue input sheets (a DingTalk export goes whole into Paste).",
-            "2. Click Validate, then follow each link in Issues to fix the cells marked red.",
-            "3. Click Merge to bring in DingTalk data, Progress to update progress and the dashboard, "
-            "Notices and Send to tell students.",
-        ],
-        "cli": ("Command line: trainbook validate / merge / progress / notices / send this-file.xlsx; "
-                "buttons: trainbook buttons this-file.xlsx"),
-        "sheets_title": "Sheets",
-        "sheet_headers": ("Sheet", "Kind", "Purpose"),
-        "roles": {"input": "input", "generated": "generated", "system": "system"},
-        "last_run_title": "Last run",
-        "last_run_labels": ("Operation", "Time", "Result"),
-        "last_run_empty": ("—", "—", "not run yet"),
-    },
-}
-
-PURPOSE: dict[str, tuple[str, str]] = {
-    "home": ("按钮、说明和最近一次运行结果", "Buttons, how-to and the last run"),
-    "enrollment": ("学员名单与报名信息", "Students and their enrollment"),
-    "groups": ("分组与班主任", "Groups and tutors"),
-    "sessions": ("课次安排：日期、时间、形式、地点", "Sessions: date, time, mode, place"),
-    "attendance": ("每个课次每位学员的出勤", "Attendance per session and student"),
-    "tasks": ("作业、测验等任务", "Homework, quizzes and other tasks"),
-    "submissions": ("任务提交情况", "Task submissions"),
-    "assessments": ("考核项及权重", "Assessments and their weights"),
-    "scores": ("考核成绩", "Assessment scores"),
-    "feedback": ("课程评价问卷", "Course feedback"),
-    "materials": ("课程资料", "Course materials"),
-    "aliases": ("钉钉导出中的别名/账号对应的学员", "Names and accounts in exports, mapped to students"),
-    "stages": ("项目流程的各个环节及责任人", "The program's stages and who owns each"),
-    "themes": ("评论归类用的主题和关键词（关键词用“、”隔开，可增删）",
-               "Themes for sorting comments, and their keywords (editable)"),
-    "actions": ("按反馈提出的改进措施：措施、责任人、截止日期、状态由你填写", "Improvement actions from the feedback: "
-                "the measure, owner, due date and status are yours"),
-    "paste": ("粘贴钉钉导出，再点“合并导入”", "Paste a DingTalk export, then click Merge"),
-    "progress": ("每位学员的出勤率、完成率、成绩和风险", "Each student's rates, scores and risk"),
-    "dashboard": ("项目看板与图表", "Program dashboard and charts"),
-    "followup": ("未结业学员的跟进名单：所缺、建议措施；跟进记录由你填写", "Who has not finished: what they lack, "
-                 "what to offer; the follow-up notes are yours"),
-    "feedback_analysis": ("各课次、讲师的满意度，评论的主题和语气",
-                          "Satisfaction per session and teacher; comment themes and tone"),
-    "notices": ("生成的通知及发送状态", "Generated notices and their status"),
-    "qr": ("每个课次一页的签到二维码，直接打印", "A check-in QR code per session, a page each, to print"),
-    "certificates": ("已颁发的结业证书及验证码", "Certificates issued, with their verification codes"),
-    "review": ("导入时未能确认身份的记录", "Imported rows whose person needs confirming"),
-    "issues": ("校验发现的问题及位置链接", "Validation findings with links"),
-    "imports": ("每次导入的记录", "A log of every import"),
-    "settings": ("项目信息与考勤、考核规则参数", "Program facts and policy parameters"),
-    "templates": ("通知的标题和正文模板", "Notice subjects and bodies"),
-    "review_data": ("待确认记录的原始数据（隐藏，供 trainbook 使用）", "The records behind Review (hidden, for trainbook)"),
-}
-
-
 class _Formats:
     """The few cell formats the template uses, created once per workbook."""
 
@@ -191,7 +114,7 @@ def build_workbook(path: Path, lang: Lang = "zh") -> None:
     wb = xlsxwriter.Workbook(str(path), {
         "strings_to_formulas": False, "strings_to_urls": False, "strings_to_numbers": False,
     })
-    wb.set_properties({"title": HOME_TEXT[lang]["title"], "author": "trainbook",
+    wb.set_properties({"title": message("home-title", lang), "author": "trainbook",
                        "created": FIXED_TIMESTAMP})
     wb.set_calc_mode("auto")
     formats = _Formats(wb)
@@ -246,28 +169,24 @@ def _table_sheet(wb: Workbook, ws: Worksheet, sheet: Sheet, formats: _Formats, l
 
 
 def _validation_rule(col: Column, lang: Lang) -> dict[str, Any] | None:
-    zh = lang == "zh"
     if col.choices:
         labels = col.choice_labels(lang)
         return {"validate": "list", "source": labels, "error_type": "stop",
-                "error_title": "请从下拉列表选择" if zh else "Choose from the list",
-                "error_message": ("可选值：" if zh else "Allowed: ") + listing(labels, lang)}
+                "error_title": message("rule-choose-title", lang),
+                "error_message": message("rule-choose", lang, allowed=listing(labels, lang))}
     if col.refers_to and not col.many:
         target = BY_KEY[col.refers_to]
         source = f"='{target.name(lang)}'!$A$2:$A${target.rows + 1}"
         return {"validate": "list", "source": source, "error_type": "warning",
-                "error_title": "编号不在列表中" if zh else "Unknown ID",
-                "error_message": (f"请先在“{target.name(lang)}”表中登记该编号。" if zh
-                                  else f"Add this ID to {target.name(lang)} first.")}
+                "error_title": message("rule-unknown-id-title", lang),
+                "error_message": message("rule-unknown-id", lang, sheet=target.name(lang))}
     if col.kind == "date":
         return {"validate": "date", "criteria": ">=", "value": dt.date(2000, 1, 1), "error_type": "stop",
-                "error_title": "日期无效" if zh else "Invalid date",
-                "error_message": "请输入日期，如 2026-03-01。" if zh else "Enter a date, e.g. 2026-03-01."}
+                "error_title": message("rule-date-title", lang), "error_message": message("rule-date", lang)}
     if col.kind == "time":
         return {"validate": "time", "criteria": "between", "minimum": dt.time(0, 0),
                 "maximum": dt.time(23, 59, 59), "error_type": "stop",
-                "error_title": "时间无效" if zh else "Invalid time",
-                "error_message": "请输入时间，如 09:00。" if zh else "Enter a time, e.g. 09:00."}
+                "error_title": message("rule-time-title", lang), "error_message": message("rule-time", lang)}
     if col.kind in ("integer", "number", "percent") and (col.min is not None or col.max is not None):
         rule: dict[str, Any] = {"validate": "integer" if col.kind == "integer" else "decimal",
                                 "error_type": "warning"}
@@ -277,8 +196,8 @@ def _validation_rule(col: Column, lang: Lang) -> dict[str, Any] | None:
         else:
             rule.update(criteria=">=", value=col.min)
             shown = f"≥ {col.min:g}"
-        rule["error_title"] = "超出范围" if zh else "Out of range"
-        rule["error_message"] = (f"允许的范围：{shown}" if zh else f"Allowed range: {shown}")
+        rule["error_title"] = message("rule-range-title", lang)
+        rule["error_message"] = message("rule-range", lang, range=shown)
         return rule
     return None
 
@@ -365,7 +284,7 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
                               **({"data_labels": {"value": True, "category": True}} if block.chart_type == "pie" else {}),
                               **({"points": [{"fill": {"color": c}} for c in RISK_COLOURS]} if block is RISKS else {}),
                               **({"fill": {"color": TONE_COLOURS[j - 1]}} if block is THEMES else {})})
-        chart.set_title({"name": block.chart_zh if lang == "zh" else block.chart_en,
+        chart.set_title({"name": block.chart(lang),
                          "name_font": {"name": FONT, "size": 12}})
         chart.set_legend({"none": (block.charted == 1 or len(block.zh) == 2) and block.chart_type != "pie",
                           "position": "bottom"})
@@ -398,29 +317,28 @@ def _qr_sheet(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
 
 
 def _home(ws: Worksheet, formats: _Formats, lang: Lang) -> None:
-    text = HOME_TEXT[lang]
     ws.hide_gridlines(2)
     for col, width in HOME_WIDTHS.items():
         if col <= 3:
             ws.set_column(col, col, width)
     ws.set_row(1, 32)
-    ws.write(1, 1, text["title"], formats.title)
-    ws.write(2, 1, text["subtitle"], formats.subtitle)
-    ws.write(4, 1, text["steps_title"], formats.section)
-    for i, step in enumerate(text["steps"]):
-        ws.write(5 + i, 1, step)
-    ws.write(8, 1, text["cli"], formats.muted)
-    ws.write(10, 1, text["last_run_title"], formats.section)  # rows 12–14: LAST_RUN_CELLS
-    for i, (label, value) in enumerate(zip(text["last_run_labels"], text["last_run_empty"])):
-        ws.write(11 + i, 1, label, formats.table_header)
+    ws.write(1, 1, message("home-title", lang), formats.title)
+    ws.write(2, 1, message("home-subtitle", lang), formats.subtitle)
+    ws.write(4, 1, message("home-steps-title", lang), formats.section)
+    for i in range(3):
+        ws.write(5 + i, 1, message(f"home-step-{i + 1}", lang))
+    ws.write(8, 1, message("home-cli", lang), formats.muted)
+    ws.write(10, 1, message("home-last-run-title", lang), formats.section)  # rows 12–14: LAST_RUN_CELLS
+    for i, (label, value) in enumerate(zip(("operation", "time", "result"), ("—", "—", message("home-not-run", lang)))):
+        ws.write(11 + i, 1, message(f"home-last-run-{label}", lang), formats.table_header)
         ws.merge_range(11 + i, 2, 11 + i, 3, value, formats.cell)
-    ws.write(15, 1, text["sheets_title"], formats.section)
+    ws.write(15, 1, message("home-sheets-title", lang), formats.section)
     top = 16
-    for i, header in enumerate(text["sheet_headers"]):
-        ws.write(top, 1 + i, header, formats.table_header)
+    for i, header in enumerate(("sheet", "kind", "purpose")):
+        ws.write(top, 1 + i, message(f"home-header-{header}", lang), formats.table_header)
     for i, sheet in enumerate(s for s in SHEETS if s.key != "home" and not s.hidden):
         row = top + 1 + i
         name = sheet.name(lang)
         ws.write_url(row, 1, f"internal:'{name}'!A1", formats.link, name)
-        ws.write(row, 2, text["roles"][sheet.role], formats.cell)
-        ws.write(row, 3, PURPOSE[sheet.key][0 if lang == "zh" else 1], formats.cell)
+        ws.write(row, 2, message(f"role-{sheet.role}", lang), formats.cell)
+        ws.write(row, 3, message(f"purpose-{sheet.key}", lang), formats.cell)

@@ -6,7 +6,7 @@ from typing import ClassVar, cast
 
 import pandas as pd
 
-from trainbook.i18n import Lang, listing, message
+from trainbook.i18n import Lang, listing, message, pick
 from trainbook.importers import parsing
 from trainbook.importers.table import ExportTable
 from trainbook.schema.evidence import IDENTITY, Evidence
@@ -25,10 +25,10 @@ class ExportKind:
     nothing: ClassVar[tuple[str, str]] = ("没有可导入的内容", "nothing to import")
 
     def label(self, lang: Lang) -> str:
-        return self.zh if lang == "zh" else self.en
+        return pick(lang, self.zh, self.en)
 
     def skip_reason(self, lang: Lang) -> str:
-        return self.nothing[0] if lang == "zh" else self.nothing[1]
+        return pick(lang, self.nothing[0], self.nothing[1])
 
     def score(self, table: ExportTable) -> int:
         """How well `table` looks like this kind: 0 = not at all."""

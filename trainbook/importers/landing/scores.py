@@ -5,12 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from trainbook.i18n import message
 from trainbook.importers.landing.rows import Landed, ids_by_title, names, put, same_number
 from trainbook.workbook.master import Master
 
 
 def land(master: Master, found: pd.DataFrame, stamp: str, assessment: str | None = None) -> Landed:
-    what = "考核项" if master.lang == "zh" else "assessment"
+    what = message("what-assessment", master.lang)
     ids = ids_by_title(master, "assessments", "assessment_id", found["title"], assessment, what)
     best = found.assign(assessment_id=ids).sort_values("score").drop_duplicates(
         ["assessment_id", "student_id"], keep="last").sort_index()  # the best attempt counts

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook import values
+from trainbook.i18n import message
 from trainbook.importers.landing.rows import Landed, ids_by_title, names, put, same_choice
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import BY_KEY, SUBMISSION_STATUS
@@ -13,7 +14,7 @@ from trainbook.workbook.master import Master
 
 
 def land(master: Master, found: pd.DataFrame, stamp: str) -> Landed:
-    what = "任务" if master.lang == "zh" else "task"
+    what = message("what-task", master.lang)
     ids = ids_by_title(master, "tasks", "task_id", found["title"], None, what)
     tasks = values.typed(master.frame("tasks"), BY_KEY["tasks"])
     due = dict(zip(tasks["task_id"], tasks["due_at"])) if "due_at" in tasks else {}
