@@ -146,14 +146,12 @@ _UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\'](\d+)')
 _ROW_TAG = re.compile(rb'<row r="(\d+)"')
 _UNUSUAL_REF = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]+\d{7})')  # a cell past column Z or row 999,999
 _PLACED = re.compile(rb'<(?:c/?|row)>|<c(?: (?!r=")|[\t\r\n])')  # placed by position, or spelled otherwise
-# Any cell or row tag that does not begin with an ordinary reference (a cell in A–AZ and rows below
+# Any cell or row tag that does not begin with an ordinary reference (a cell in A–Z and rows below
 # 1,000,000, given first): either of the two above, or a row whose number is not its first attribute,
-# in one pass. Most sheets have none, and then that pass and the row tags' are all they cost (and a
-# sheet so long that 52 columns would break the budget one more, for a cell past Z).
-_SUSPECT = re.compile(rb'<c(?! r="[Aa]?[A-Za-z]\d{1,6}")[\s/>]|<row(?! r="\d{1,6}")[\s/>]')
-_PAST_Z = re.compile(rb'<c r="[Aa][A-Za-z]')
+# in one pass. Most sheets have none, and then that pass and the row tags' are all they cost; a wide
+# sheet (usually a short one) has the closer looks.
+_SUSPECT = re.compile(rb'<c(?! r="[A-Za-z]\d{1,6}")[\s/>]|<row(?! r="\d{1,6}")[\s/>]')
 _ROW_UNPLACED = re.compile(rb'<row(?! r=")[\s/>]')  # a row whose number, if it has one, is not found by _ROW_TAG
-ORDINARY_COLUMNS = 52  # A–AZ
 _REF = re.compile(rb' r="([A-Za-z]+)(\d+)"')
 CHUNK = 8 * 1024**2
 OVERLAP = 256  # longer than any tag's start, so that no reference is cut between two chunks unseen
@@ -180,15 +178,14 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: 
     rows give no reference (placed one after another) or spell it unusually is parsed."""
     rows = cols = 1
     unusual = unplaced = suspect = False
-    for data, _ in _chunks(zf, info):
+    for data, last in _chunks(zf, info):
         rows = max(rows, max(map(int, _ROW_TAG.findall(data)), default=0))
-        suspect = suspect or _SUSPECT.search(data) is not None  # a match is whole: a tag cut at a piece's end is not one
-    if not suspect:  # every cell in A–AZ, every row below 1,000,000
-        cols = ORDINARY_COLUMNS
-        if rows * cols > MAX_CELLS and not any(_PAST_Z.search(data) for data, _ in _chunks(zf, info)):
-            cols = 26
-        _refuse_beyond(rows, cols, path, lang)
-        return rows * cols
+        # a tag cut at a piece's end looks unusual: it is looked at again, whole, at the next one's start
+        found = None if suspect else _SUSPECT.search(data)
+        suspect = suspect or (found is not None and (last or found.start() < len(data) - OVERLAP // 2))
+    if not suspect:  # every cell in A–Z, every row below 1,000,000
+        _refuse_beyond(rows, 26, path, lang)
+        return rows * 26
     for data, last in _chunks(zf, info):
         unusual = unusual or _UNUSUAL_REF.search(data) is not None
         found = _PLACED.search(data)  # one in the margin of a piece is looked at again, whole, in the next
