@@ -75,3 +75,14 @@ def test_the_languages_are_handled_in_one_place() -> None:
     assert not branches, f"a language compared outside i18n: {branches}"
     assert not unknown, f"messages named but not in the catalogue: {unknown}"
     assert all(zh.strip() and en.strip() for zh, en in MESSAGES.values())
+
+
+def test_one_clock_says_what_day_it_is() -> None:
+    """Only trainbook.clock asks the computer what day and time it is (a backup's stamp, in
+    workbook/safety.py, is the file system's own), so that fixing the clock fixes a whole run."""
+    import re
+
+    asking = [f"{path.relative_to(ROOT)}" for path in (ROOT / "trainbook").rglob("*.py")
+              if path.name not in ("clock.py", "safety.py")
+              and re.search(r"date\.today\(\)|datetime\.now\(\)", path.read_text(encoding="utf-8"))]
+    assert not asking, asking

@@ -368,3 +368,20 @@ def test_risk_is_coloured_in_the_progress_sheet_and_stays_after_a_run(clean_book
         assert fill[1:].upper() in styles.upper()
     rows = trainbook.read(clean_book).frame("progress")
     assert set(rows["risk"].dropna()) <= {"高", "中", "低"} and len(rows) > 0
+
+
+def test_every_operation_asks_one_clock(demo_book: Path) -> None:
+    """Left without an as-of day, an operation works as of the clock's today, and 首页's last run
+    says the clock's time: fixed, the whole run is as of that moment."""
+    from trainbook import clock
+
+    moment = dt.datetime(2026, 11, 29, 9, 30)
+    with clock.fixed(moment):
+        result = trainbook.progress(demo_book)
+        notices = trainbook.notices(demo_book, write=False)
+        report = trainbook.validate(demo_book)
+    assert result.as_of == notices.as_of == moment.date()
+    assert result.students.equals(trainbook.progress(demo_book, as_of="2026-11-29", write=False).students)
+    home = python_calamine.CalamineWorkbook.from_path(str(demo_book)).get_sheet_by_name("首页").to_python()
+    assert ["2026-11-29 09:30"] == [c for row in home for c in row if str(c).startswith("2026-11-29 09")]
+    assert report.errors == trainbook.validate(demo_book, as_of="2026-11-29").errors

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 import re
 from collections.abc import Callable
 from typing import Literal, TypeVar
+
+from trainbook import clock
 
 Lang = Literal["zh", "en"]
 _T = TypeVar("_T")
@@ -934,5 +935,5 @@ def quiet(_: str) -> None:
 
 def last_run(lang: Lang, operation: str, **outcome: object) -> tuple[str, str, str]:
     """What the home sheet shows about the run that just happened: operation, time, outcome."""
-    now = dt.datetime.now().strftime("%Y-%m-%d %H:%M")
+    now = clock.now().strftime("%Y-%m-%d %H:%M")
     return message(f"run-{operation}", lang), now, message(f"outcome-{operation}", lang, **outcome)

@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, overload
 
 from pydantic import BaseModel
 
+from trainbook.clock import now as moment
+from trainbook.clock import seconds, today
 from trainbook.errors import InputError, TrainbookError, WriteError
 from trainbook.i18n import LANGS, Lang, Steps, default_lang, last_run, listing, message, quiet
 from trainbook.ids import assign_ids
@@ -119,7 +121,7 @@ def _day(as_of: dt.date | str | None) -> dt.date:
     """The day an operation works as of: the one given (a date or its text), else today."""
     import pandas as pd
 
-    return pd.Timestamp(as_of).date() if as_of is not None else dt.date.today()
+    return pd.Timestamp(as_of).date() if as_of is not None else today()
 
 
 def _name(target: object) -> str:
@@ -295,7 +297,7 @@ def notices(book: object, as_of: dt.date | str | None = None, out: Path | str | 
     from trainbook.workbook.edit import unchanged
 
     engine, master, ids = _for_progress(book, write, on_step)
-    result = work_out(master, _day(as_of), now or dt.datetime.now().replace(microsecond=0))
+    result = work_out(master, _day(as_of), now or moment())
     if out is not None:
         write_out(result, master, Path(out))
     rows = sheet_rows(result)
@@ -308,7 +310,7 @@ def notices(book: object, as_of: dt.date | str | None = None, out: Path | str | 
 
 def send(book: object, robot: str | None = None, webhook: str | None = None, secret: str | None = None,
          keyword: str | None = None, kinds: list[str] | None = None, dry_run: bool = False,
-         clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+         clock: Callable[[], float] = seconds, sleep: Callable[[float], None] = time.sleep,
          on_step: Steps = quiet) -> SendRun:
     """Send the pending notices of the notices sheet to a DingTalk robot as digests (group-safe
     kinds unless `kinds` names others) and mark those it accepted 已发送. On any refusal it stops,
@@ -325,7 +327,7 @@ def send(book: object, robot: str | None = None, webhook: str | None = None, sec
 def send_private(book: object, app: str | App | None = None, mail: str | MailAccount | None = None,
                  kinds: list[str] | None = None,
                  dry_run: bool = False, appkey: str | None = None, appsecret: str | None = None,
-                 agent_id: str | int | None = None, clock: Callable[[], float] = time.time,
+                 agent_id: str | int | None = None, clock: Callable[[], float] = seconds,
                  sleep: Callable[[float], None] = time.sleep, on_step: Steps = quiet) -> PrivateRun:
     """Send each pending personal notice (报名确认, 缺勤跟进, 学习预警 and its copies, 结业通知…; or the
     `kinds` named) to its own recipient: a DingTalk work notice through the app (`app`, or the
@@ -347,7 +349,7 @@ def send_private(book: object, app: str | App | None = None, mail: str | MailAcc
     return send_each(engine, master, account, mailer, kinds, dry_run, clock, sleep, on_step)
 
 
-def send_all(book: object, clock: Callable[[], float] = time.time, sleep: Callable[[float], None] = time.sleep,
+def send_all(book: object, clock: Callable[[], float] = seconds, sleep: Callable[[float], None] = time.sleep,
              on_step: Steps = quiet) -> list[SendRun | PrivateRun]:
     """What the 发送通知 button does: the group digests to the robot (when one is set up in the
     settings or the environment), then each personal notice to its own recipient (when an app or a

@@ -9,7 +9,7 @@ from typing import Any
 
 import pandas as pd
 
-from trainbook import values
+from trainbook import clock, values
 from trainbook.i18n import Lang, listing, message
 from trainbook.importers.identity import PASSED_OVER, Roster, match_rows
 from trainbook.importers.kinds import BY_KEY as KINDS
@@ -149,7 +149,7 @@ def merge_source(master: Master, source: Source, settings: Settings, session: st
         result.changed["review"] = pd.concat([waiting, review], ignore_index=True)
         result.changed["review_data"] = pd.concat([waiting_data, data], ignore_index=True)
     result.changed["imports"] = pd.concat([imports, pd.DataFrame([{
-        "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.label(lang),
+        "imported_at": now or clock.now(), "kind": kind.label(lang),
         "file": source.name, "sha256": source.digest, "rows": result.rows, "matched": result.matched,
         "inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
         "review": result.review}])], ignore_index=True)

@@ -12,7 +12,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from trainbook import values
+from trainbook import clock, values
 from trainbook.i18n import Lang, clauses, listing, message
 from trainbook.ids import next_ids
 from trainbook.importers.identity import qualified
@@ -147,7 +147,7 @@ def review_frame(parts: list[pd.DataFrame], kind: ExportKind, file: str, lang: L
     for review_id, (_, group) in zip(ids, groups):
         first = group.iloc[0]
         review.append({
-            "imported_at": now or dt.datetime.now().replace(microsecond=0), "kind": kind.label(lang),
+            "imported_at": now or clock.now(), "kind": kind.label(lang),
             "file": file, "raw_name": first["name"], "raw_department": first["department"],
             "raw_account": first["userid"], "reason": message(f"review-{first['reason']}", lang),
             "candidates": first.get("candidates"), "student_id": None, "note": None, "count": group["source_row"].nunique(),

@@ -16,7 +16,7 @@ from typing import Any
 
 import pandas as pd
 
-from trainbook import values
+from trainbook import clock, values
 from trainbook.errors import InputError
 from trainbook.i18n import MESSAGES, Lang, listing, message
 from trainbook.metrics import compute
@@ -84,7 +84,7 @@ class NoticeRun:
         if self.unknown_status:
             lines.append(message("notices-unknown-status", lang, rows=listing(self.unknown_status, lang),
                                  choices=listing(labels(NOTICE_STATUS, lang).values(), lang)))
-        if self.as_of > dt.date.today():
+        if self.as_of > clock.today():
             lines.append(message("notices-future", lang, as_of=self.as_of))
         if self.no_mobile:
             lines.append(message("notices-no-mobile", lang, count=len(self.no_mobile),

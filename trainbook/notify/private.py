@@ -21,6 +21,7 @@ from typing import Any
 import pandas as pd
 
 from trainbook import values
+from trainbook.clock import today
 from trainbook.errors import InputError, WriteError
 from trainbook.i18n import Lang, Steps, last_run, listing, message
 from trainbook.notify import NoticeRun, current, kind_label, kinds_named, mark, sheet_rows
@@ -181,7 +182,7 @@ def _write(engine: Engine, master: Master, rows: pd.DataFrame, enrollment: pd.Da
            lang: Lang) -> None:
     """The notices as they now stand, and the DingTalk users found, into the workbook; if it cannot
     be written now, the journal keeps what was sent for the next command."""
-    tables = {"notices": sheet_rows(NoticeRun(dt.date.today(), rows, lang))}
+    tables = {"notices": sheet_rows(NoticeRun(today(), rows, lang))}
     if enrollment is not None:
         tables["enrollment"] = enrollment
     outcome = last_run(lang, "send-private", notices=sum(run.sent.values()))
@@ -247,9 +248,9 @@ def _with_userids(master: Master, people: pd.DataFrame, found: dict[str, str | N
 
 def _sent_today(rows: pd.DataFrame, clock: Callable[[], float], links: set[str], lang: Lang) -> set[tuple[str, str]]:
     """(userid, text) of the work notices that went out today (DingTalk would drop a repeat)."""
-    today = dt.datetime.fromtimestamp(clock()).date()
+    day = dt.datetime.fromtimestamp(clock()).date()
     sent = rows[(rows["status"] == "sent") & (rows["channel"] == "worknotice") & rows["sent_to"].notna()]
-    sent = sent[pd.to_datetime(sent["sent_at"], errors="coerce").dt.date == today]
+    sent = sent[pd.to_datetime(sent["sent_at"], errors="coerce").dt.date == day]
     return {(str(row.sent_to), _text(row, links, lang)) for row in sent.itertuples(index=False)}
 
 

@@ -8,6 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from trainbook.clock import today
 from trainbook.errors import InputError, WriteError
 from trainbook.i18n import Lang, Steps, last_run, message
 from trainbook.notify import NoticeRun, current, kinds_named, mark, sheet_rows
@@ -50,7 +51,7 @@ def send_pending(engine: Engine, master: Master, name: str | None, webhook: str 
     lang = master.lang
     wanted = kinds_named(kinds, GROUP_SAFE, lang)
     rows = current(master)
-    run = NoticeRun(dt.date.today(), rows, lang)
+    run = NoticeRun(today(), rows, lang)
     other = int((~run.pending["kind"].isin(wanted)).sum())
     held = int((run.pending["kind"].isin(wanted) & run.pending["body"].isna()).sum())
     if dry_run and webhook:

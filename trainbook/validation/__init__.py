@@ -7,6 +7,7 @@ from collections.abc import Callable, Iterable, Iterator
 
 import pandas as pd
 
+from trainbook import clock
 from trainbook.validation.cells import check_cells, check_structure
 from trainbook.validation.keys import check_duplicates, check_possible_duplicates, check_references
 from trainbook.validation.report import Finding, Issue, Report, Reports, build_issues
@@ -32,7 +33,7 @@ def run_checks(master: Master, as_of: dt.date | None = None) -> Report:
     """Validate an in-memory master; findings are data, this never raises on bad rows. Findings
     about what should have happened by now (sessions held but not recorded) are as of `as_of`
     (default: today)."""
-    day = pd.Timestamp(as_of or dt.date.today())
+    day = pd.Timestamp(as_of or clock.today())
 
     def findings() -> Iterator[Finding]:
         for check in CHECKS:
