@@ -741,6 +741,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "why-absences-in-a-row": ("最近连续缺勤 {n} 次", "{n} absences in a row"),
     "provisional": ("（暂定：还有 {n} 项考核未评分）", " (provisional: {n} assessments not graded yet)"),
     "dashboard-as-of": ("截至 {as_of}", "As of {as_of}"),
+    "dashboard-as-of-note": ("截至 {as_of}　{note}", "As of {as_of}. {note}"),
     "dashboard-no-data": ("暂无数据", "No data yet"),
     "qr-hint": ("点击“签到二维码”或运行 trainbook qr 生成，每个线下课次一页", "Click Check-in QR (or run trainbook qr): a page per session held in a room"),
     "qr-when": ("{year}年{month}月{day}日（{weekday}）{start}–{end}", "{weekday} {day} {month_name} {year}, {start}–{end}"),

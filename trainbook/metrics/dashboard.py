@@ -86,7 +86,7 @@ def tiles(students: pd.DataFrame, as_of: str, lang: Lang, note: str = "") -> Pan
     for label, figure in kpis(students, lang):  # each in its tile's first cell (the tile's cells are merged)
         labels_row += [label, *[None] * (TILE_COLUMNS - 1)]
         figures_row += [figure, *[None] * (TILE_COLUMNS - 1)]
-    as_of_line = message("dashboard-as-of", lang, as_of=as_of) + (f"　{note}" if note else "")
+    as_of_line = message("dashboard-as-of-note" if note else "dashboard-as-of", lang, as_of=as_of, note=note)
     return Panel("dashboard", 1, 0, [[as_of_line], labels_row, figures_row], TOP_ROWS - 1, len(KPIS) * TILE_COLUMNS)
 
 

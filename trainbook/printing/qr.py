@@ -113,7 +113,7 @@ def work_out(master: Master, folder: Path, only: list[str] | None = None, on_ste
                               str(row["title"]) if values.given(row["title"]) else str(session_id),
                               _when(row["start_at"], row["end_at"], lang),
                               message("qr-where", lang, place=where) if where else "", message("qr-scan", lang), link))
-    face = _font(lang, "".join(page.texts() for page in pages)) if pages else None
+    face = _font(lang, "".join(page.texts() for page in pages)) if pages else ("", 0)
     texts: list[str | None] = []  # the sheet from row 2 on
     pngs: dict[str, bytes] = {}
     for n, page in enumerate(pages):
@@ -121,7 +121,6 @@ def work_out(master: Master, folder: Path, only: list[str] | None = None, on_ste
         code = qrcode.make(page.link, border=2).get_image()
         if wanted is None or page.session_id.upper() in wanted:
             pngs[page.session_id] = _png(code)
-        assert face is not None
         top = n * BLOCK  # 0-based row of the page's first row
         run.pictures.append(Picture(_png(_draw(page, code, face)), top, 0, *PAGE_CM, f"trainbook-qr-{page.session_id}"))
         footer = top + FOOTER_ROW  # 0-based; the cells start at row 2 (0-based 1)
