@@ -219,3 +219,34 @@ def test_every_choice_setting_is_typed_with_exactly_its_choices() -> None:
         if param.kind == "choice":
             allowed = set(typing.get_args(Settings.model_fields[param.key].annotation))
             assert allowed == {c.key for c in param.choices}, param.key
+
+
+def test_a_warm_validate_of_an_unchanged_file_reads_nothing(demo_book: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In a running Python (the buttons' server, a notebook), validating a file again as of the same
+    day answers from what the first call found; any change to the file, another day or annotating
+    reads it afresh."""
+    reads: list[Path] = []
+    read = FileEngine.read
+
+    def counted(self: FileEngine, keys: object = None) -> object:
+        reads.append(self.path)
+        return read(self, keys)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(FileEngine, "read", counted)
+    first = trainbook.validate(demo_book, as_of=AS_OF)
+    again = trainbook.validate(str(demo_book), as_of=AS_OF)
+    assert len(reads) == 1 and again.flatten() == first.flatten() and again is not first
+    again.issues.clear()  # a caller's copy: what it does to it is its own
+    assert trainbook.validate(demo_book, as_of=AS_OF).flatten() == first.flatten() and len(reads) == 1
+    trainbook.validate(demo_book, as_of=AS_OF + dt.timedelta(days=1))
+    assert len(reads) == 2, "another day is another question"
+    enrollment = trainbook.read(demo_book).frame("enrollment").copy()
+    enrollment.loc[enrollment.index[0], "mobile"] = "123"
+    write_tables(demo_book, {"enrollment": enrollment})
+    changed = trainbook.validate(demo_book, as_of=AS_OF)
+    finding = ("enrollment", int(enrollment.index[0]), "mobile", "invalid-mobile")
+    where = ("sheet", "row", "column", "code")
+    assert finding in changed.flatten(where) and finding not in first.flatten(where)
+    before = len(reads)
+    trainbook.validate(demo_book, annotate=True, as_of=AS_OF)
+    assert len(reads) > before, "annotating always reads and writes"

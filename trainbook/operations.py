@@ -161,16 +161,49 @@ def validate(target: object, annotate: bool = False, on_step: Steps = quiet,
     return _validate(target, annotate, on_step, as_of)
 
 
+# A warm call's answer (a running Python: the buttons' server, a notebook, a batch): the report of a
+# workbook file as it is, by the file's identity and the day. A file that changed in any way is
+# another key; one with sends waiting in its journal is read afresh (reading records them).
+_REPORTS: dict[tuple[object, ...], Report] = {}
+REPORTS_KEPT = 8
+
+
+def _identity(target: object, day: dt.date) -> tuple[object, ...] | None:
+    """What a validation of `target` as of `day` depends on, for a workbook file on disk; None for
+    anything else (a book open in Excel changes without its file changing)."""
+    from trainbook.workbook.journal import journal_path
+
+    if not isinstance(target, (str, Path)):
+        return None
+    path = Path(target)
+    try:
+        info = path.resolve().stat()
+    except OSError:
+        return None
+    if journal_path(path).exists():
+        return None
+    return str(path.resolve()), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, day
+
+
 def _validate(target: object, annotate: bool, on_step: Steps, as_of: dt.date | str | None) -> Report:
+    import copy
+
     from trainbook.validation import run_checks
     from trainbook.validation.annotate import annotation
 
+    key = None if annotate else _identity(target, _day(as_of))
+    if key is not None and key in _REPORTS:
+        return copy.deepcopy(_REPORTS[key])
     engine = engine_for(target)
     on_step(message("step-read", default_lang(), name=_name(target)))
     master = engine.read()
     ids = assign_ids(master) if annotate else {}
     on_step(message("step-check", master.lang))
     report = run_checks(master, _day(as_of))
+    if key is not None:
+        while len(_REPORTS) >= REPORTS_KEPT:
+            _REPORTS.pop(next(iter(_REPORTS)))
+        _REPORTS[key] = copy.deepcopy(report)
     if annotate:
         on_step(message("step-write", master.lang, name=_name(master.source)))
         update = annotation(report, master)
