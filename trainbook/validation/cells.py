@@ -58,7 +58,10 @@ def check_cells(master: Master) -> Iterator[Finding]:
 
 
 def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:
-    """Every single-cell check of one column. Each distinct value is checked once."""
+    """Every single-cell check of one column. Each distinct value is checked once; an empty column
+    nobody has to fill has nothing to check."""
+    if not (col.required and col.auto_id is None) and raw.isna().all():
+        return
     codes, table = distinct(raw.to_numpy(dtype=object))
     for finding in _check_values(sheet, col, pd.Series(table, dtype=object), lang):
         # a finding about a distinct value stands for every row holding that value

@@ -110,16 +110,18 @@ def check_settings(master: Master) -> Iterator[Finding]:
     if not {"key", "value"} <= set(frame.columns):
         return
     keys = values.text(frame["key"]).map(normalize, na_action="ignore")
+    given = values.present(frame["value"])
+    kinds = keys.map(lambda key: PARAMETERS[key].kind if key in PARAMETERS else None)
+    dates = values.date(frame.loc[kinds == "date", "value"])  # each kind's values typed once, together
+    numbers = values.number(frame.loc[kinds.isin(["integer", "number"]), "value"])
     for row, key in cast(Iterator[tuple[int, str]], keys.dropna().items()):  # indexed by Excel row
         param = PARAMETERS.get(key)
         raw = frame.loc[[row], "value"]
-        if key == "program_name" and not values.present(raw).iloc[0]:  # notices and certificates carry it
+        if key == "program_name" and not given[row]:  # notices and certificates carry it
             yield Finding("program-name-missing", "settings", "value", [row], raw.tolist())
-        if param is None or param.kind == "text":
+        if param is None or param.kind == "text" or not given[row]:
             continue
-        if not values.present(raw).iloc[0]:
-            continue
-        if param.kind == "date" and values.date(raw).isna().iloc[0]:
+        if param.kind == "date" and pd.isna(dates[row]):
             yield Finding("invalid-date", "settings", "value", [row], raw.tolist())
         elif param.kind == "choice" and values.choice(raw, param.choices).isna().iloc[0]:
             labels = listing((c.label(master.lang) for c in param.choices), master.lang)
@@ -127,7 +129,7 @@ def check_settings(master: Master) -> Iterator[Finding]:
             fix = "" if meant is None else message("did-you-mean", master.lang, label=meant)
             yield Finding("invalid-choice", "settings", "value", [row], raw.tolist(), {"choices": [labels], "fix": [fix]})
         elif param.kind in ("integer", "number"):
-            number = values.number(raw).iloc[0]
+            number = numbers[row]
             if pd.isna(number) or (param.kind == "integer" and number != round(number)):
                 yield Finding("invalid-number", "settings", "value", [row], raw.tolist())
             elif (param.min is not None and number < param.min) or (
