@@ -154,7 +154,7 @@ def startup() -> dict[str, float]:
     results["in a running Python: calamine read"] = warm["read"]
     results["in a running Python: trainbook.validate again"] = warm["validate"]
     for name, secs in results.items():
-        print(f"startup {name:50} {secs:8.3f} s", flush=True)
+        print(f"startup {name:50} {secs:8.4f} s", flush=True)
     return results
 
 
@@ -188,7 +188,7 @@ def report(all_results: dict[str, dict[str, tuple[float, float]]], start: dict[s
              "importing pandas (about 0.6 s) is most of the time.", "",
              "## start-up (small program, medians)", "", "| run | seconds |", "|---|---:|"]
     for name, secs in start.items():
-        lines.append(f"| {name} | {secs:.3f} |")
+        lines.append(f"| {name} | {secs:.4f} |")
     floor, warm_floor = start["floor: import pandas, pydantic; calamine read"], start["in a running Python: calamine read"]
     lines += ["",
               f"- `trainbook --help`: {start['trainbook --help'] / start['bare python -c pass']:.1f}× a bare Python "
@@ -196,7 +196,7 @@ def report(all_results: dict[str, dict[str, tuple[float, float]]], start: dict[s
               f"- `trainbook validate`: {start['trainbook validate'] / floor:.2f}× the floor of a pandas tool "
               "(target ≤ 1.25)",
               f"- `trainbook.validate` again in a running Python: "
-              f"{start['in a running Python: trainbook.validate again'] / warm_floor:.2f}× a calamine read of the "
+              f"{start['in a running Python: trainbook.validate again'] / warm_floor:.3g}× a calamine read of the "
               "same file in that Python (target ≤ 2)", ""]
     for size, results in all_results.items():
         floor = results["floor: python-calamine read"][0]

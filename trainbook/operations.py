@@ -161,7 +161,7 @@ def validate(target: object, annotate: bool = False, on_step: Steps = quiet,
     return _validate(target, annotate, on_step, as_of)
 
 
-# A warm call's answer (a running Python: the buttons' server, a notebook, a batch): the report of a
+# A warm call's answer (a running Python: a notebook, a batch): the report of a
 # workbook file as it is, by the file's identity and the day. A file that changed in any way is
 # another key; one with sends waiting in its journal is read afresh (reading records them).
 _REPORTS: dict[tuple[object, ...], Report] = {}
