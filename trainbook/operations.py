@@ -175,14 +175,14 @@ def _identity(target: object, day: dt.date) -> tuple[object, ...] | None:
 
     if not isinstance(target, (str, Path)):
         return None
-    path = Path(target)
+    path = Path(target).resolve()
     try:
-        info = path.resolve().stat()
+        info = path.stat()
     except OSError:
         return None
     if journal_path(path).exists():
         return None
-    return str(path.resolve()), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, day
+    return str(path), info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino, day
 
 
 def _validate(target: object, annotate: bool, on_step: Steps, as_of: dt.date | str | None) -> Report:
@@ -191,7 +191,8 @@ def _validate(target: object, annotate: bool, on_step: Steps, as_of: dt.date | s
     from trainbook.validation import run_checks
     from trainbook.validation.annotate import annotation
 
-    key = None if annotate else _identity(target, _day(as_of))
+    day = _day(as_of)
+    key = None if annotate else _identity(target, day)
     if key is not None and key in _REPORTS:
         return copy.deepcopy(_REPORTS[key])
     engine = engine_for(target)
@@ -199,7 +200,7 @@ def _validate(target: object, annotate: bool, on_step: Steps, as_of: dt.date | s
     master = engine.read()
     ids = assign_ids(master) if annotate else {}
     on_step(message("step-check", master.lang))
-    report = run_checks(master, _day(as_of))
+    report = run_checks(master, day)
     if key is not None:
         while len(_REPORTS) >= REPORTS_KEPT:
             _REPORTS.pop(next(iter(_REPORTS)))

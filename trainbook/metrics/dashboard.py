@@ -10,7 +10,6 @@ import pandas as pd
 from trainbook.i18n import Lang, message
 from trainbook.schema.columns import labels
 from trainbook.schema.dashboard import (
-    BLOCKS,
     DATA_ROW,
     DEPARTMENTS,
     FEEDBACK,
@@ -23,6 +22,7 @@ from trainbook.schema.dashboard import (
     THEMES,
     TILE_COLUMNS,
     TOP_ROWS,
+    WIDTH,
 )
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import CERTIFICATE, RISK
@@ -96,9 +96,8 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
     """The dashboard's data blocks, as a frame of its cells below the kept top rows whose columns are
     0-based column positions, and the last filled row of each data column (for the charts' ranges).
     A block with nothing to chart yet holds one row, "暂无数据", which its chart shows."""
-    width = max(b.column + len(b.zh) for b in BLOCKS)
     first = TOP_ROWS + 1  # the frame's first row (1-based)
-    cells = np.full((DATA_ROW + MAX_ROWS - first, width), None, dtype=object)
+    cells = np.full((DATA_ROW + MAX_ROWS - first, WIDTH), None, dtype=object)
     blocks = {
         SESSIONS: np.array(list(zip(session_labels(sessions), sessions["attendance_rate"])), dtype=object),
         SCORES: np.array(score_bands(students, settings, lang), dtype=object),
@@ -123,7 +122,7 @@ def grid(students: pd.DataFrame, sessions: pd.DataFrame, departments: pd.DataFra
             cells[top + 1 : top + 1 + len(values), block.column + j] = [
                 float(v) if j and v is not None and not pd.isna(v) else v for v in values]
             last[column_letter(block.column + j)] = DATA_ROW + len(values)
-    return pd.DataFrame(cells, columns=[str(c) for c in range(width)], dtype=object), last
+    return pd.DataFrame(cells, columns=[str(c) for c in range(WIDTH)], dtype=object), last
 
 
 def _charted(data: np.ndarray, rates: bool) -> bool:

@@ -59,6 +59,7 @@ THEMES = Block(25, ("主题", "负面", "建议", "正面"), ("Theme", "Negative
                "评论主题（按语气）", "Comment themes by tone", "bar", False, subtype="stacked", slots=SLOTS_PER_ROW)
 TONE_COLOURS = ("#C00000", "#FFC000", "#70AD47")  # 负面 red, 建议 amber, 正面 green: the block's order
 BLOCKS = (SESSIONS, SCORES, DEPARTMENTS, RISKS, FEEDBACK, TEACHERS, THEMES)  # in the grid's order
+WIDTH = max(b.column + len(b.zh) for b in BLOCKS)  # the sheet's columns: every block's
 
 
 def chart_places() -> list[tuple[int, int, int]]:

@@ -145,13 +145,13 @@ _UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\'](\d+)')
 # around '=', single quotes, an attribute before it) or left out sends the sheet to an exact parse.
 _ROW_TAG = re.compile(rb'<row r="(\d+)"')
 _UNUSUAL_REF = re.compile(rb' r="(?:[A-Za-z]{2}|[A-Za-z]+\d{7})')  # a cell past column Z or row 999,999
-_PLACED = re.compile(rb'<(?:c/?|row)>|<c(?: (?!r=")|[\t\r\n])')  # placed by position, or spelled otherwise
+# a cell or row placed by position, or spelled otherwise (its number after another attribute)
+_PLACED = re.compile(rb'<(?:c|row)(?:/?>| (?!r=")|[\t\r\n])')
 # Any cell or row tag that does not begin with an ordinary reference (a cell in A–Z and rows below
 # 1,000,000, given first): either of the two above, or a row whose number is not its first attribute,
 # in one pass. Most sheets have none, and then that pass and the row tags' are all they cost; a wide
 # sheet (usually a short one) has the closer looks.
 _SUSPECT = re.compile(rb'<c(?! r="[A-Za-z]\d{1,6}")[\s/>]|<row(?! r="\d{1,6}")[\s/>]')
-_ROW_UNPLACED = re.compile(rb'<row(?! r=")[\s/>]')  # a row whose number, if it has one, is not found by _ROW_TAG
 _REF = re.compile(rb' r="([A-Za-z]+)(\d+)"')
 CHUNK = 8 * 1024**2
 OVERLAP = 256  # longer than any tag's start, so that no reference is cut between two chunks unseen
@@ -190,7 +190,6 @@ def _check_extent(zf: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, lang: 
         unusual = unusual or _UNUSUAL_REF.search(data) is not None
         found = _PLACED.search(data)  # one in the margin of a piece is looked at again, whole, in the next
         unplaced = unplaced or (found is not None and (last or found.start() < len(data) - OVERLAP // 2))
-        unplaced = unplaced or _ROW_UNPLACED.search(data) is not None
     if unplaced:
         rows, cols = _placed_extent(zf, info)
     elif unusual:

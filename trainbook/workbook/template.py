@@ -28,6 +28,7 @@ from trainbook.schema.dashboard import (
     TILE_LABEL,
     TONE_COLOURS,
     TOP_ROWS,
+    WIDTH,
     chart_places,
 )
 from trainbook.schema.notice_templates import NOTICE_TEMPLATES
@@ -257,8 +258,7 @@ def _dashboard(wb: Workbook, ws: Worksheet, name: str, formats: _Formats, lang: 
     ws.set_row(0, 30)
     ws.write(0, 0, name, formats.title)
     percent = wb.add_format({**formats.base, "num_format": "0.0%"})
-    width = max(b.column + len(b.zh) for b in BLOCKS)
-    ws.set_column(0, width - 1, COLUMN_WIDTH)
+    ws.set_column(0, WIDTH - 1, COLUMN_WIDTH)
     for block in BLOCKS:
         if block.percent:
             ws.set_column(block.column + 1, block.column + len(block.zh) - 1, COLUMN_WIDTH, percent)
