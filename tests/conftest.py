@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import tempfile
 
 os.environ.setdefault("XLWINGS_LICENSE_KEY", "noncommercial")  # xlwings' JSON-book engine, tests only
+os.environ["XDG_CACHE_HOME"] = tempfile.mkdtemp(prefix="trainbook-cache-")  # not the user's cache
 
 import datetime as dt  # noqa: E402
 import shutil

@@ -58,6 +58,14 @@ def far_cell_without_dimension(path: Path) -> Path:
                  {"xl/worksheets/sheet1.xml": re.sub(rb"<dimension[^>]*/>", b"", sheet)})
 
 
+def far_master(demo_book: Path, path: Path) -> Path:
+    """The demo master with one more attendance row, reaching Excel's last column and row."""
+    with zipfile.ZipFile(demo_book) as zf:
+        sheet = zf.read("xl/worksheets/sheet5.xml")
+    return rezip(demo_book, path, {"xl/worksheets/sheet5.xml": sheet.replace(
+        b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')})
+
+
 def dtd_in(part: str, demo_book: Path, tmp_path: Path) -> Path:
     with zipfile.ZipFile(demo_book) as zf:
         xml = zf.read(part)
@@ -86,7 +94,7 @@ def test_far_cells_are_refused_even_where_the_range_is_not_declared(demo_book: P
 
 
 def test_a_batch_reports_every_good_book_beside_a_bad_one(demo_book: Path, clean_book: Path, tmp_path: Path) -> None:
-    far = far_cell_without_dimension(tmp_path / "far.xlsx")
+    far = far_master(demo_book, tmp_path / "far.xlsx")
     code, out, err, _, _ = trainbook_process("validate", "--jobs", "2", "--format", "json",
                                              str(demo_book), str(far), str(clean_book))
     files = json.loads(out)["files"]
@@ -421,3 +429,46 @@ def test_a_sheet_that_only_declares_a_far_range_is_read(tmp_path: Path, demo_boo
             zout.writestr(info, data)
     result = CliRunner().invoke(main, ["merge", str(demo_book), str(declared), "--dry-run", "--force"])
     assert result.exit_code == 0, result.output
+
+
+def test_a_sheet_is_scanned_once_while_it_stays_as_it_is(demo_book: Path, tmp_path: Path,
+                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """How far a sheet reaches is remembered by the digest of its stored bytes: a new process
+    reading an unchanged sheet does not scan it again, a changed sheet is scanned, a sheet that was
+    refused is refused again, and a cache that cannot be read or written costs a scan, not a read."""
+    from trainbook.workbook import checked, package
+    from trainbook.workbook.engine import Update
+    from trainbook.workbook.file_engine import FileEngine
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    scanned: list[str] = []
+    scan = package._check_extent
+    monkeypatch.setattr(package, "_check_extent", lambda zf, info, *rest: scanned.append(info.filename) or
+                        scan(zf, info, *rest))
+
+    def read(book: Path) -> list[str]:
+        scanned.clear()
+        monkeypatch.setattr(checked, "_known", None)  # a new process: what the cache file says
+        FileEngine(book).read()
+        return sorted(scanned)
+
+    first = read(demo_book)
+    assert "xl/worksheets/sheet5.xml" in first and read(demo_book) == []
+    engine = FileEngine(demo_book)
+    master = engine.read()
+    attendance = master.frame("attendance").copy()
+    attendance.iloc[0, attendance.columns.get_loc("note")] = "补签"
+    engine.write(master, Update(tables={"attendance": attendance}))
+    assert read(demo_book) == ["xl/worksheets/sheet5.xml"]  # only the sheet that changed
+
+    far = far_master(demo_book, tmp_path / "far-master.xlsx")
+    for _ in range(2):
+        with pytest.raises(trainbook.InputError, match="XFD1048576"):
+            read(far)
+
+    for broken in ("not json", "[1, 2]"):
+        checked.cache_file().write_text(broken, encoding="utf-8")
+        assert "xl/worksheets/sheet5.xml" in read(demo_book) and read(demo_book) == []
+    checked.cache_file().unlink()
+    checked.cache_file().mkdir()  # a folder where the file should be: nothing can be kept
+    assert read(demo_book) == first and read(demo_book) == first

@@ -228,9 +228,9 @@ def test_a_warm_validate_of_an_unchanged_file_reads_nothing(demo_book: Path, mon
     reads: list[Path] = []
     read = FileEngine.read
 
-    def counted(self: FileEngine, keys: object = None) -> object:
+    def counted(self: FileEngine, keys: object = None, lazy: bool = False) -> object:
         reads.append(self.path)
-        return read(self, keys)  # type: ignore[arg-type]
+        return read(self, keys, lazy)  # type: ignore[arg-type]
 
     monkeypatch.setattr(FileEngine, "read", counted)
     first = trainbook.validate(demo_book, as_of=AS_OF)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import string
 from collections.abc import Callable
 from typing import Literal, TypeVar
 
@@ -925,6 +926,11 @@ def message(key: str, lang: Lang, **values: object) -> str:
     """Render the message `key` in `lang` with its placeholders filled."""
     zh, en = MESSAGES[key]
     return zh.format(**values) if lang == "zh" else singular(en.format(**values))
+
+
+def placeholders(key: str) -> tuple[str, ...]:
+    """The names the message `key` fills in, in order."""
+    return tuple(name for _, name, _, _ in string.Formatter().parse(MESSAGES[key][0]) if name)
 
 
 Steps = Callable[[str], None]  # told what a long operation is doing, for a terminal's status line

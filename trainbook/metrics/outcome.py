@@ -9,7 +9,7 @@ from typing import Any, cast
 import numpy as np
 import pandas as pd
 
-from trainbook.i18n import Lang, clauses, message
+from trainbook.i18n import Lang, clauses, message, placeholders
 from trainbook.metrics.scores import grade
 from trainbook.schema.columns import labels
 from trainbook.schema.settings import Settings
@@ -54,9 +54,8 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ende
     if ended:  # nothing can still be done: say what was missed instead of what is needed
         out["needed"] = [_missed(b, row, settings, lang) if cert != "yes" else message("on-track", lang)
                          for b, row, cert in zip(below_each, records, out["certificate"])]
-    out["reasons"] = [_reasons(row, risk, lang, settings, a, t, sc, k, b)
-                      for row, risk, a, t, sc, k, b in zip(records, out["risk"], attendance_lost, tasks_lost,
-                                                           score_lost, streak, below_each)]
+    out["reasons"] = _reasons(f, out["risk"], lang, settings, attendance_lost, tasks_lost, score_lost, streak,
+                              below_each)
     return out
 
 
@@ -99,18 +98,36 @@ def _needed(row: dict[str, Any], task_max: float, titles: dict[Hashable, Any], m
     return clauses(parts, lang) if parts else message("on-track", lang)
 
 
-def _reasons(row: dict[str, Any], risk: str, lang: Lang, settings: Settings, attendance_lost: bool, tasks_lost: bool,
-             score_lost: bool, streak: bool, below: dict[str, bool]) -> str:
-    """Each figure's arithmetic, in a fixed shape (tests read the numbers back)."""
-    why = [message(key, lang, n=row["absence_run"]) for key, hit in (
-        ("why-attendance-lost", attendance_lost), ("why-tasks-lost", tasks_lost), ("why-score-lost", score_lost),
-        ("why-absences-in-a-row", streak)) if hit]
-    if risk == "medium":
-        why += [_below(key, settings, lang) for key, hit in below.items() if hit]
-    shown = {k: (_pct(v) if k.endswith("rate") or k.endswith("rate_max") else
-                 _num(v) if isinstance(v, float) else v) for k, v in row.items()}
-    final = shown["final_score"]
-    if row.get("ungraded") and pd.notna(row["final_score"]):
-        final = f"{final}{message('provisional', lang, n=len(row['ungraded']))}"
-    return message("reasons", lang, **{**shown, "final_score": final, "risk": labels(RISK, lang)[risk],
-                                       "why": message("why", lang, why=clauses(why, lang)) if why else ""})
+def _reasons(f: pd.DataFrame, risk: pd.Series, lang: Lang, settings: Settings, attendance_lost: pd.Series,
+             tasks_lost: pd.Series, score_lost: pd.Series, streak: pd.Series, below: list[dict[str, bool]]) -> list[str]:
+    """Each figure's arithmetic, in a fixed shape (tests read the numbers back). The figures are
+    put in words column by column (each distinct value once); only the sentence is per student."""
+    shown = {name: _shown(f[name], name) for name in REASON_FIGURES}
+    provisional = {n: message("provisional", lang, n=n) for n in {len(u) for u in f["ungraded"] if u}}
+    shown["final_score"] = [f"{text}{provisional[len(u)]}" if u and pd.notna(score) else text
+                            for text, u, score in zip(shown["final_score"], f["ungraded"], f["final_score"])]
+    risk_label = labels(RISK, lang)
+    lost = pd.DataFrame({"why-attendance-lost": attendance_lost, "why-tasks-lost": tasks_lost,
+                         "why-score-lost": score_lost, "why-absences-in-a-row": streak}).fillna(False).to_numpy(bool)
+    sentences = []
+    for i, (level, run) in enumerate(zip(risk, f["absence_run"])):
+        why = [message(key, lang, n=run) for key, hit in zip(WHY_KEYS, lost[i]) if hit]
+        if level == "medium":
+            why += [_below(key, settings, lang) for key, hit in below[i].items() if hit]
+        sentences.append(message("reasons", lang, **{name: column[i] for name, column in shown.items()},
+                                 risk=risk_label[level], why=message("why", lang, why=clauses(why, lang)) if why else ""))
+    return sentences
+
+
+WHY_KEYS = ("why-attendance-lost", "why-tasks-lost", "why-score-lost", "why-absences-in-a-row")
+REASON_FIGURES = tuple(name for name in placeholders("reasons") if name not in ("risk", "why"))
+
+
+def _shown(column: pd.Series, name: str) -> list[object]:
+    """A figure as the explanation shows it: rates as percentages, other fractional numbers as
+    short as they go, '—' for none, whole counts as they are — worked out once per distinct value."""
+    codes, uniques = pd.factorize(column, use_na_sentinel=False)
+    rate = name.endswith(("rate", "rate_max"))
+    words = np.array([_pct(v) if rate else _num(v) if isinstance(v, float) else v for v in uniques.tolist()],
+                     dtype=object)
+    return cast(list[object], words[codes].tolist())

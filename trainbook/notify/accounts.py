@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Literal
 
 from trainbook.errors import InputError
+from trainbook.folders import user_folder
 from trainbook.i18n import Lang, message
 
 Kind = Literal["robots", "apps", "mail"]
@@ -19,11 +20,7 @@ Kind = Literal["robots", "apps", "mail"]
 
 def accounts_file(kind: Kind) -> Path:
     """The user's file of `kind` accounts: the config folder (APPDATA on Windows), never a workbook."""
-    if sys.platform == "win32":
-        base = Path(os.environ.get("APPDATA") or Path.home() / "AppData" / "Roaming")
-    else:
-        base = Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
-    return base / "trainbook" / f"{kind}.json"
+    return user_folder("config") / f"{kind}.json"
 
 
 def saved(kind: Kind, lang: Lang) -> dict[str, dict[str, str]]:

@@ -8,6 +8,8 @@ from collections.abc import Callable, Iterable, Iterator
 import pandas as pd
 
 from trainbook import clock
+from trainbook.schema.columns import Sheet
+from trainbook.schema.sheets import BY_KEY
 from trainbook.validation.cells import check_cells, check_structure
 from trainbook.validation.keys import check_duplicates, check_possible_duplicates, check_references
 from trainbook.validation.report import Finding, Issue, Report, Reports, build_issues
@@ -22,10 +24,12 @@ from trainbook.validation.rules import (
 )
 from trainbook.workbook.master import Master
 
+# Checks of one sheet on its own, run as each sheet comes in (while larger ones are still read),
+# then the checks across sheets.
+SHEET_CHECKS: tuple[Callable[[Master, Sheet], Iterable[Finding]], ...] = (check_structure, check_cells, check_duplicates)
 CHECKS: tuple[Callable[[Master], Iterable[Finding]], ...] = (
-    check_structure, check_cells, check_duplicates, check_possible_duplicates, check_references,
-    check_session_times, check_ceilings, check_weights, check_capacity, check_settings,
-    check_templates,
+    check_possible_duplicates, check_references, check_session_times, check_ceilings, check_weights,
+    check_capacity, check_settings, check_templates,
 )
 
 
@@ -36,6 +40,9 @@ def run_checks(master: Master, as_of: dt.date | None = None) -> Report:
     day = pd.Timestamp(as_of or clock.today())
 
     def findings() -> Iterator[Finding]:
+        for key in master.arrived(BY_KEY):
+            for sheet_check in SHEET_CHECKS:
+                yield from sheet_check(master, BY_KEY[key])
         for check in CHECKS:
             yield from check(master)
         yield from check_unrecorded(master, day)

@@ -10,8 +10,7 @@ import pandas as pd
 from trainbook import values
 from trainbook.i18n import Lang, listing, message
 from trainbook.outputs import safe_name
-from trainbook.schema.columns import Column
-from trainbook.schema.sheets import SHEETS
+from trainbook.schema.columns import Column, Sheet
 from trainbook.uniques import distinct
 from trainbook.validation.report import Finding
 from trainbook.workbook.master import Master
@@ -30,39 +29,37 @@ def _finding(code: str, sheet: str, column: str, raw: pd.Series, mask: pd.Series
                        for k, v in extra.items()})
 
 
-def check_structure(master: Master) -> Iterator[Finding]:
+def check_structure(master: Master, sheet: Sheet) -> Iterator[Finding]:
     """missing-sheet, missing-column and duplicate-column."""
-    for sheet in SHEETS:
-        if sheet.role not in CHECKED_ROLES or not sheet.columns:
-            continue
-        table = master.tables.get(sheet.key)
-        if table is None:
-            yield Finding("missing-sheet", sheet.key)
-            continue
-        for key in table.missing_required:
-            yield Finding("missing-column", sheet.key, key, rows=[1])
-        for key, others in table.repeated.items():
-            yield Finding("duplicate-column", sheet.key, key, rows=[1], values=[table.header(key)],
-                          extra={"others": [", ".join(column_letter(i) for i in others)]})
+    if sheet.role not in CHECKED_ROLES or not sheet.columns:
+        return
+    table = master.tables.get(sheet.key)
+    if table is None:
+        yield Finding("missing-sheet", sheet.key)
+        return
+    for key in table.missing_required:
+        yield Finding("missing-column", sheet.key, key, rows=[1])
+    for key, others in table.repeated.items():
+        yield Finding("duplicate-column", sheet.key, key, rows=[1], values=[table.header(key)],
+                      extra={"others": [", ".join(column_letter(i) for i in others)]})
 
 
-def check_cells(master: Master) -> Iterator[Finding]:
+def check_cells(master: Master, sheet: Sheet) -> Iterator[Finding]:
     """required-missing, invalid-*, out-of-range and formula-text, column by column."""
-    for sheet in SHEETS:
-        table = master.tables.get(sheet.key)
-        if (sheet.role != "input" and sheet.key != "review") or table is None:  # 待确认 holds imported text
-            continue
-        for col in sheet.columns:
-            if col.key in table.frame:
-                yield from check_column(sheet.key, col, table.frame[col.key], master.lang)
+    table = master.tables.get(sheet.key)
+    if (sheet.role != "input" and sheet.key != "review") or table is None:  # 待确认 holds imported text
+        return
+    for col in sheet.columns:
+        if col.key in table.frame:
+            yield from check_column(sheet.key, col, table.frame[col.key], master.lang)
 
 
 def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:
     """Every single-cell check of one column. Each distinct value is checked once; an empty column
     nobody has to fill has nothing to check."""
-    if not (col.required and col.auto_id is None) and raw.isna().all():
-        return
     codes, table = distinct(raw.to_numpy(dtype=object))
+    if not (col.required and col.auto_id is None) and len(table) == 1:  # nothing but blanks
+        return
     for finding in _check_values(sheet, col, pd.Series(table, dtype=object), lang):
         # a finding about a distinct value stands for every row holding that value
         slot = {value_at: i for i, value_at in enumerate(finding.rows)}

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 
 import numpy as np
 import pandas as pd
 
 from trainbook import values
 from trainbook.i18n import Lang, message
+from trainbook.schema.columns import Sheet
 from trainbook.schema.sheets import BY_KEY, SHEETS
+from trainbook.uniques import distinct
 from trainbook.validation.report import Finding
 from trainbook.values import normalize
 from trainbook.workbook.master import Master
@@ -33,8 +35,9 @@ def ids(master: Master, sheet: str) -> set[str] | None:
 
 
 def _repeats(frame: pd.DataFrame, columns: list[str], column: str, code: str, sheet: str,
-             shown: pd.Series, **extra: pd.Series) -> Iterator[Finding]:
-    """One finding per row whose `columns` repeat an earlier row's, naming the other rows."""
+             shown: pd.Series, labelled: bool = False) -> Iterator[Finding]:
+    """One finding per row whose `columns` repeat an earlier row's, naming the other rows (and,
+    `labelled`, the repeated values joined: "C01 + S0001")."""
     key = np.zeros(len(frame), dtype=np.int64)
     complete = np.ones(len(frame), dtype=bool)
     for name in columns:  # one integer per key combination: hashing ints beats hashing tuples
@@ -46,36 +49,34 @@ def _repeats(frame: pd.DataFrame, columns: list[str], column: str, code: str, sh
     if not dup.any():
         return
     groups = keys[dup].groupby(keys[dup], sort=False).groups
-    rows, others, vals = [], [], []
-    extras: dict[str, list[object]] = {k: [] for k in extra}
+    rows, others, vals, labels = [], [], [], []
     for group in groups.values():
         members = sorted(group)
         for row in members[1:]:
             rows.append(row)
             others.append("、".join(str(r) for r in members if r != row))
             vals.append(shown[row])
-            for k, series in extra.items():
-                extras[k].append(series[members[0]])
-    yield Finding(code, sheet, column, rows, vals, {"other_rows": others, **extras})
+            if labelled:
+                labels.append(" + ".join(str(frame.at[members[0], name]) for name in columns))
+    extra: dict[str, Sequence[object]] = {"other_rows": others, "key": labels} if labelled else {"other_rows": others}
+    yield Finding(code, sheet, column, rows, vals, extra)
 
 
-def check_duplicates(master: Master) -> Iterator[Finding]:
+def check_duplicates(master: Master, sheet: Sheet) -> Iterator[Finding]:
     """duplicate-id and duplicate-record."""
-    for sheet in SHEETS:
-        table = master.tables.get(sheet.key)
-        if sheet.role == "generated" or table is None:
-            continue
-        if sheet.id_column and sheet.id_column in table.frame:
-            id_text = values.text(table.frame[sheet.id_column]).map(normalize, na_action="ignore")
-            frame = pd.DataFrame({"id": id_text})
-            yield from _repeats(frame, ["id"], sheet.id_column, "duplicate-id", sheet.key,
-                                table.frame[sheet.id_column])
-        if sheet.natural_key and all(k in table.frame for k in sheet.natural_key):
-            frame = pd.DataFrame({k: values.text(table.frame[k]) for k in sheet.natural_key})
-            first, *rest = sheet.natural_key
-            label = frame[first].str.cat(frame[rest], sep=" + ")
-            yield from _repeats(frame, list(sheet.natural_key), rest[-1], "duplicate-record", sheet.key,
-                                frame[rest[-1]], key=label)
+    table = master.tables.get(sheet.key)
+    if sheet.role == "generated" or table is None:
+        return
+    if sheet.id_column and sheet.id_column in table.frame:
+        id_text = values.text(table.frame[sheet.id_column]).map(normalize, na_action="ignore")
+        frame = pd.DataFrame({"id": id_text})
+        yield from _repeats(frame, ["id"], sheet.id_column, "duplicate-id", sheet.key,
+                            table.frame[sheet.id_column])
+    if sheet.natural_key and all(k in table.frame for k in sheet.natural_key):
+        frame = pd.DataFrame({k: values.text(table.frame[k]) for k in sheet.natural_key})
+        last = sheet.natural_key[-1]
+        yield from _repeats(frame, list(sheet.natural_key), last, "duplicate-record", sheet.key, frame[last],
+                            labelled=True)
 
 
 def check_possible_duplicates(master: Master) -> Iterator[Finding]:
@@ -140,15 +141,16 @@ def check_references(master: Master) -> Iterator[Finding]:
             if allowed is None:
                 continue
             raw = table.frame[col.key]
-            refs = values.text(raw)
             if col.many:
-                tokens = refs.str.split(values.LIST_SEPARATORS, regex=True).explode().dropna()
+                tokens = values.text(raw).str.split(values.LIST_SEPARATORS, regex=True).explode().dropna()
                 tokens = tokens[tokens != ""]
                 unknown = tokens[~tokens.isin(allowed)]
                 shown = unknown
-            else:
-                unknown = refs[refs.notna() & ~refs.isin(allowed)]
-                shown = raw[unknown.index]
+            else:  # each distinct value looked up once
+                codes, distinct_values = distinct(raw.to_numpy(dtype=object))
+                refs = values.text(pd.Series(distinct_values, dtype=object))
+                stranger = (refs.notna() & ~refs.isin(allowed)).to_numpy()[codes]
+                unknown = shown = raw[stranger]
             if len(unknown):
                 target = master.tables[col.refers_to].name
                 yield Finding(UNKNOWN_CODE[col.refers_to], sheet.key, col.key, unknown.index.tolist(),

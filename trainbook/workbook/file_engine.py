@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import re
 import zipfile
 from collections.abc import Iterable
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape, quoteattr
@@ -18,8 +20,16 @@ from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook import journal
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
 from trainbook.workbook.engine import Panel, Update, added_sheet, grown_headers, require_sheets
-from trainbook.workbook.master import Master, identify_sheets, refuse_non_master, table_from_values
-from trainbook.workbook.package import NS_MAIN, NS_REL, PackageEdit, check_workbook_file, read_or_refuse, sheet_parts
+from trainbook.workbook.master import Master, Table, identify_sheets, refuse_non_master, table_from_values
+from trainbook.workbook.package import (
+    NS_MAIN,
+    NS_REL,
+    CellBudget,
+    PackageEdit,
+    check_workbook_file,
+    read_or_refuse,
+    sheet_parts,
+)
 from trainbook.workbook.pictures import set_pictures, set_row_breaks
 from trainbook.workbook.safety import check_replaceable, file_version, remove_leftovers, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
@@ -44,6 +54,7 @@ from trainbook.workbook.sheet_xml import (
 from trainbook.workbook.template import LAST_RUN_CELLS
 
 STYLES_PART = "xl/styles.xml"
+READERS = min(2, os.cpu_count() or 1)  # sheets read side by side
 WORKBOOK_PART = "xl/workbook.xml"
 
 
@@ -60,14 +71,16 @@ class FileEngine:
             self.lang = identify_sheets([p.name for p in sheet_parts(zf)])[1]
         return self.lang
 
-    def read(self, keys: Iterable[str] | None = None) -> Master:
-        """Read the sheets named by `keys` (default: every declared sheet that has columns)."""
-        check_workbook_file(self.path, self.lang)
+    def read(self, keys: Iterable[str] | None = None, lazy: bool = False) -> Master:
+        """Read the sheets named by `keys` (default: every declared sheet that has columns). The
+        sheets are read side by side; `lazy` returns before they are all in (`Master.arrived`)."""
+        check_workbook_file(self.path, self.lang, extents=False)  # each sheet's reach: before it is read
         remove_leftovers(self.path.parent, self.path.name)  # of runs killed while writing it
         version = file_version(self.path)
         with read_or_refuse(self.path, self.lang):
             workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))
-        names = list(workbook.sheet_names)
+            names = list(workbook.sheet_names)
+            workbook.close()
         refuse_non_master(names, self.path, self.lang)
         found, lang = identify_sheets(names)
         self.lang = lang
@@ -76,14 +89,9 @@ class FileEngine:
         done = journal.sent(self.path)  # what a run sent but could not record is recorded by the next
         if done and "notices" not in wanted and "notices" in found:
             wanted.append("notices")
-        try:
-            with read_or_refuse(self.path, lang):
-                for key in wanted:
-                    if key in found:
-                        values = workbook.get_sheet_by_name(found[key]).to_python(skip_empty_area=False)
-                        master.tables[key] = table_from_values(BY_KEY[key], found[key], values)
-        finally:
-            workbook.close()
+        master.pending = self._reading({key: found[key] for key in wanted if key in found}, lang)
+        if done or not lazy:
+            master.wait()
         if done:
             master.settled = journal.settle(master, done)
             if master.settled:
@@ -91,6 +99,32 @@ class FileEngine:
             else:
                 journal.clear_if_held(self.path, lang, done)
         return master
+
+    def _reading(self, sheets: dict[str, str], lang: Lang) -> dict[str, Future[Table]]:
+        """The sheets (key → name) being read into tables, side by side: the fast reader lets go of
+        Python while it parses, so the largest sheet — attendance, often most of the file — is read
+        in one thread while the others are read (and, lazily, checked) in another. Each sheet's
+        reach is checked before it is read."""
+        with zipfile.ZipFile(self.path) as zf:
+            parts = {p.name: p.part for p in sheet_parts(zf)}
+            sizes = {info.filename: info.file_size for info in zf.infolist()}
+        budget = CellBudget(self.path, lang)
+
+        def table(key: str) -> Table:
+            with read_or_refuse(self.path, lang):
+                budget.check(parts.get(sheets[key], ""))
+                workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))  # one per thread
+                try:
+                    values = workbook.get_sheet_by_name(sheets[key]).to_python(skip_empty_area=False)
+                finally:
+                    workbook.close()
+            return table_from_values(BY_KEY[key], sheets[key], values)
+
+        pool = ThreadPoolExecutor(READERS)
+        largest_first = sorted(sheets, key=lambda key: -sizes.get(parts.get(sheets[key], ""), 0))
+        futures = {key: pool.submit(table, key) for key in largest_first}
+        pool.shutdown(wait=False)
+        return futures
 
     def _record_sent(self, master: Master) -> None:
         """Write the sends the journal holds into the notices sheet before anything else — or, if

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from functools import cache
+from itertools import chain
 from pathlib import Path
 from typing import Any
 
@@ -145,16 +147,16 @@ def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table
             positions.setdefault(text, idx)
     body = values[1:]
     width = len(headers)
-    if any(len(row) != width for row in body):
+    if set(map(len, body)) - {width}:
         body = [(list(row) + [None] * width)[:width] for row in body]
-    cells = np.array(body, dtype=object).reshape(len(body), width)
+    cells = np.fromiter(chain.from_iterable(body), dtype=object, count=len(body) * width).reshape(len(body), width)
     columns = list(positions.values())
     picked = cells[:, columns]
     blank = (picked == "") | (picked == None)  # noqa: E711 (element-wise)
     picked[blank] = None
     keep = ~blank.all(axis=1) if columns else np.zeros(len(body), dtype=bool)
-    frame = pd.DataFrame(picked[keep], index=pd.Index(np.arange(2, 2 + len(body))[keep]),
-                         columns=list(positions), dtype=object)
+    frame = pd.DataFrame(picked if keep.all() else picked[keep], index=pd.Index(np.arange(2, 2 + len(body))[keep]),
+                         columns=list(positions), dtype=object, copy=False)  # the frame's own array: no copy
     # New rows go below the last row that holds data: formulas filled down ahead of the data (their
     # cached results empty) are rows to fill, not rows to append after.
     last = int(frame.index.max()) if len(frame) else 1
@@ -172,9 +174,32 @@ class Master:
     names: dict[str, str] = field(default_factory=dict)  # sheet key → its name in this workbook
     version: tuple[int, int] | None = None  # the file's version when read (file engine)
     settled: bool = False  # the notices sheet holds sends from the journal that the workbook does not yet
+    # sheets still being read (a lazy read): each joins `tables` through arrived() or wait()
+    pending: dict[str, Future[Table]] = field(default_factory=dict)
 
     def table(self, key: str) -> Table | None:
         return self.tables.get(key)
+
+    def arrived(self, keys: Iterable[str]) -> Iterator[str]:
+        """`keys` in the order their sheets are there: those read already (or not read at all)
+        first, then each still being read as it comes in — its refusal, if it was refused, raised."""
+        keys = list(keys)
+        coming = {self.pending[key]: key for key in keys if key in self.pending}
+        yield from (key for key in keys if key not in self.pending)
+        try:
+            for future in as_completed(coming):
+                key = coming[future]
+                self.tables[key] = future.result()
+                del self.pending[key]
+                yield key
+        finally:
+            for future in self.pending.values():
+                future.cancel()  # after a refusal, the sheets not yet begun are not read
+
+    def wait(self) -> None:
+        """Every sheet still being read, in `tables`."""
+        for _ in self.arrived(list(self.pending)):
+            pass
 
     def compact(self) -> None:
         """Share one object per distinct cell value (a read makes one per cell): big sheets of

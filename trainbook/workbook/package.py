@@ -10,6 +10,7 @@ import copy
 import posixpath
 import re
 import struct
+import threading
 import zipfile
 import zlib
 from collections.abc import Iterable, Iterator
@@ -25,6 +26,7 @@ from defusedxml import DefusedXmlException
 
 from trainbook.errors import InputError, TrainbookError
 from trainbook.i18n import Lang, message
+from trainbook.workbook import checked
 from trainbook.workbook.sheet_xml import column_index, column_letter
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
@@ -87,8 +89,10 @@ def check_xls_file(path: Path, lang: Lang) -> None:
             at += 4 + size
 
 
-def check_workbook_file(path: Path, lang: Lang) -> None:
-    """Refuse, with a message naming the file and what to do, anything that is not a sound .xlsx."""
+def check_workbook_file(path: Path, lang: Lang, extents: bool = True) -> None:
+    """Refuse, with a message naming the file and what to do, anything that is not a sound .xlsx.
+    Without `extents`, how far its sheets reach is left to a CellBudget, sheet by sheet, before each
+    is read."""
     if not path.is_file():
         raise InputError(message("file-not-regular" if path.exists() else "file-missing", lang, path=path))
     with path.open("rb") as fh:
@@ -99,32 +103,37 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
             raise InputError(message("file-legacy-xls", lang, path=path))
     if not head.startswith(ZIP_MAGIC):
         raise InputError(message("file-not-workbook", lang, path=path))
-    try:
-        with zipfile.ZipFile(path) as zf:
-            infos = zf.infolist()
-            names = {i.filename for i in infos}
-            total = sum(i.file_size for i in infos)
-            packed = sum(i.compress_size for i in infos) or 1
-            if "xl/workbook.xml" not in names:
-                raise InputError(message("file-not-workbook", lang, path=path))
-            if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO or any(
-                    i.file_size > RATIO_FROM and i.file_size / max(i.compress_size, 1) > MAX_RATIO for i in infos):
-                raise InputError(message("file-unsafe", lang, path=path, detail="zip bomb"))
-            _parse(zf.read("xl/workbook.xml"))
-            for info in infos:
-                if info.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(zf, info):
-                    raise InputError(message("file-unsafe", lang, path=path, detail=f"DTD: {info.filename}"))
-            cells = 0
+    with _damage_refused(path, lang), zipfile.ZipFile(path) as zf:
+        infos = zf.infolist()
+        names = {i.filename for i in infos}
+        total = sum(i.file_size for i in infos)
+        packed = sum(i.compress_size for i in infos) or 1
+        if "xl/workbook.xml" not in names:
+            raise InputError(message("file-not-workbook", lang, path=path))
+        if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO or any(
+                i.file_size > RATIO_FROM and i.file_size / max(i.compress_size, 1) > MAX_RATIO for i in infos):
+            raise InputError(message("file-unsafe", lang, path=path, detail="zip bomb"))
+        _parse(zf.read("xl/workbook.xml"))
+        for info in infos:
+            if info.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(zf, info):
+                raise InputError(message("file-unsafe", lang, path=path, detail=f"DTD: {info.filename}"))
+            if info.filename.endswith("sharedStrings.xml"):  # a reader sizes its table by the count given
+                with zf.open(info) as fh:
+                    found = _UNIQUE_COUNT.search(fh.read(4096))
+                if found and int(found.group(1)) > info.file_size:  # more strings than bytes to hold them
+                    raise InputError(message("file-unsafe", lang, path=path, detail="sharedStrings uniqueCount"))
+        if extents:
+            budget = CellBudget(path, lang)
             for info in infos:  # a sheet that reaches far would make a reader allocate all of it
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    cells += _check_extent(zf, info, path, lang)
-                    if cells > MAX_TOTAL_CELLS:
-                        raise InputError(message("file-too-many-cells", lang, path=path, cells=f"{cells:,}"))
-                elif info.filename.endswith("sharedStrings.xml"):  # a reader sizes its table by the count given
-                    with zf.open(info) as fh:
-                        found = _UNIQUE_COUNT.search(fh.read(4096))
-                    if found and int(found.group(1)) > info.file_size:  # more strings than bytes to hold them
-                        raise InputError(message("file-unsafe", lang, path=path, detail="sharedStrings uniqueCount"))
+                    budget.add(_check_extent(zf, info, path, lang))
+
+
+@contextmanager
+def _damage_refused(path: Path, lang: Lang) -> Iterator[None]:
+    """Around a look inside the package: damage, cut-short data and unsafe XML become an InputError."""
+    try:
+        yield
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, zipfile.LargeZipFile, NotImplementedError,
             UnicodeDecodeError, expat.ExpatError) as exc:  # cut short, damaged, or a zip feature not supported
         raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
@@ -132,6 +141,37 @@ def check_workbook_file(path: Path, lang: Lang) -> None:
         raise InputError(message("file-unsafe", lang, path=path, detail=type(exc).__name__)) from exc
     except SyntaxError as exc:  # ParseError
         raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
+
+
+class CellBudget:
+    """The cells one file's sheets may span together, spent sheet by sheet as each is checked — from
+    several threads at once when sheets are read side by side."""
+
+    def __init__(self, path: Path, lang: Lang) -> None:
+        self.path, self.lang = path, lang
+        self.cells = 0
+        self._lock = threading.Lock()
+
+    def add(self, cells: int) -> None:
+        with self._lock:
+            self.cells += cells
+            if self.cells > MAX_TOTAL_CELLS:
+                raise InputError(message("file-too-many-cells", self.lang, path=self.path, cells=f"{self.cells:,}"))
+
+    def check(self, part: str) -> None:
+        """Refuse the worksheet in `part`, about to be read, if it reaches far or the budget runs
+        out. A part the package does not hold under that name (a relationship spelled in a way a
+        reader may resolve otherwise) has every XML part checked instead."""
+        with _damage_refused(self.path, self.lang), zipfile.ZipFile(self.path) as zf:
+            infos = zf.infolist()
+            named = [i for i in infos if i.filename == part] or [i for i in infos if i.filename.endswith(".xml")]
+            for info in named:
+                key = checked.digest(info, stored_bytes(zf, info))
+                cells = checked.known(key)
+                if cells is None:
+                    cells = _check_extent(zf, info, self.path, self.lang)
+                    checked.remember(key, cells)
+                self.add(cells)
 
 
 MAX_CELLS = 20_000_000  # a sheet's rectangle: 40 × the largest benchmark program's biggest sheet, far below a crash
@@ -427,14 +467,20 @@ def _write_part(zout: zipfile.ZipFile, name: str, chunks: Chunks, size: int, old
             out.write(chunk)
 
 
+def stored_bytes(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """One member's bytes as the zip stores them (compressed)."""
+    assert zf.fp is not None
+    zf.fp.seek(info.header_offset)
+    header = zf.fp.read(LOCAL_HEADER_SIZE)
+    name_len, extra_len = struct.unpack("<HH", header[26:30])
+    zf.fp.seek(info.header_offset + LOCAL_HEADER_SIZE + name_len + extra_len)
+    return zf.fp.read(info.compress_size)
+
+
 def _copy_raw(zin: zipfile.ZipFile, zout: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
     """Copy one member's compressed bytes as they are: no inflate, no deflate."""
-    assert zin.fp is not None and zout.fp is not None
-    zin.fp.seek(info.header_offset)
-    header = zin.fp.read(LOCAL_HEADER_SIZE)
-    name_len, extra_len = struct.unpack("<HH", header[26:30])
-    zin.fp.seek(info.header_offset + LOCAL_HEADER_SIZE + name_len + extra_len)
-    raw = zin.fp.read(info.compress_size)
+    assert zout.fp is not None
+    raw = stored_bytes(zin, info)
     new = copy.copy(info)
     new.flag_bits &= ~0x08  # sizes go in the local header, no data descriptor follows
     new.header_offset = zout.fp.tell()

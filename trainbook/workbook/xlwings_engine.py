@@ -61,7 +61,8 @@ class XlwingsEngine:
     def language(self) -> Lang:
         return identify_sheets([sheet.name for sheet in self.book.sheets])[1]
 
-    def read(self, keys: Iterable[str] | None = None) -> Master:
+    def read(self, keys: Iterable[str] | None = None, lazy: bool = False) -> Master:
+        """Every sheet is in when this returns: Excel hands over one range at a time, whatever `lazy` asks."""
         names = [sheet.name for sheet in self.book.sheets]
         refuse_non_master(names, self.book.name, default_lang())
         found, lang = identify_sheets(names)
