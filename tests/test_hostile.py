@@ -139,11 +139,16 @@ def test_a_repeated_header_is_a_finding(blank_book: Path) -> None:
     assert "报名!C1" in line and "T 列" in line
 
 
-@pytest.mark.parametrize("how", ["header-row-deleted", "attendance-renamed", "attendance-missing"])
+@pytest.mark.parametrize("how", ["header-row-deleted", "attendance-header-deleted", "attendance-renamed",
+                                 "attendance-missing"])
 def test_a_master_without_what_progress_needs_is_refused(how: str, demo_book: Path) -> None:
+    """Refused whole — attendance's headers too, though that sheet is still being read while
+    progress starts on the others."""
     wb = openpyxl.load_workbook(demo_book)
     if how == "header-row-deleted":
         wb["报名"].delete_rows(1)
+    elif how == "attendance-header-deleted":
+        wb["考勤"].delete_rows(1)
     elif how == "attendance-renamed":
         wb["考勤"].title = "出勤记录"
     else:
@@ -465,6 +470,11 @@ def test_a_sheet_is_scanned_once_while_it_stays_as_it_is(demo_book: Path, tmp_pa
     for _ in range(2):
         with pytest.raises(trainbook.InputError, match="XFD1048576"):
             read(far)
+    before = far.read_bytes()
+    for operation in (trainbook.progress, trainbook.validate):  # each reads attendance while it starts on the rest
+        with pytest.raises(trainbook.InputError, match="XFD1048576"):
+            operation(far)
+    assert far.read_bytes() == before
 
     for broken in ("not json", "[1, 2]"):
         checked.cache_file().write_text(broken, encoding="utf-8")

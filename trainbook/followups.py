@@ -47,7 +47,7 @@ def work_out(master: Master, result: Progress) -> FollowupRun:
     """The 跟进 sheet from the master and its progress as of `result.as_of`, notes kept."""
     lang, settings = master.lang, result.settings
     ended = program_ended(settings, result.plan, pd.Timestamp(result.as_of))
-    people = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    people = master.typed("enrollment")
     for column in ("student_id", "name", "department", "group_id", "mobile", "manager", "manager_mobile",
                    "review_status", "status"):
         if column not in people:
@@ -68,7 +68,7 @@ def work_out(master: Master, result: Progress) -> FollowupRun:
     rows = rows.join(people[["name", "department", "group_id", "mobile", "manager", "manager_mobile", "status"]])
     rows = rows.join(figures[["certificate", "risk", "needed", "attendance_rate", "attendance_rate_max", "task_rate",
                               "final_score"]])
-    groups = values.typed(master.frame("groups"), BY_KEY["groups"])
+    groups = master.typed("groups")
     tutors = dict(zip(groups["group_id"], groups["tutor"])) if {"group_id", "tutor"} <= set(groups) else {}
     rows["tutor"] = rows["group_id"].map(tutors)
     rows["last_attended"] = _last_attended(result).reindex(rows.index)

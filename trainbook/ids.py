@@ -6,7 +6,10 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook import values
+from trainbook.schema.sheets import SHEETS
 from trainbook.workbook.master import Master
+
+AUTO_ID_SHEETS = tuple(s.key for s in SHEETS if any(c.auto_id for c in s.columns))  # no other sheet is looked at
 
 
 def next_ids(taken: pd.Series, prefix: str, count: int) -> list[str]:
@@ -20,7 +23,10 @@ def assign_ids(master: Master) -> dict[str, pd.DataFrame]:
     """Fill every blank auto-id cell of a row that holds anything else; returns the changed sheets
     (already applied to `master`)."""
     changed = {}
-    for key, table in master.tables.items():
+    for key in AUTO_ID_SHEETS:
+        table = master.tables.get(key)
+        if table is None:
+            continue
         for column in table.sheet.columns:
             if column.auto_id is None or column.key not in table.frame:
                 continue

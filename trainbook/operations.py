@@ -199,7 +199,7 @@ def _validate(target: object, annotate: bool, on_step: Steps, as_of: dt.date | s
     on_step(message("step-read", default_lang(), name=_name(target)))
     master = engine.read(lazy=True)  # checked sheet by sheet as they come in
     if annotate:
-        master.wait()
+        master.tables.wait()
     ids = assign_ids(master) if annotate else {}
     on_step(message("step-check", master.lang))
     report = run_checks(master, day)
@@ -316,7 +316,7 @@ def _for_progress(book: object, write: bool, on_step: Steps,
     changed sheets are returned)."""
     engine = engine_for(book)
     on_step(message("step-read", default_lang(), name=_name(book)))
-    master = engine.read(keys)
+    master = engine.read(keys, lazy=True)  # attendance, the largest, is worked on last
     require_columns(master, PROGRESS_NEEDS)
     ids = assign_ids(master) if write else {}
     on_step(message("step-compute", master.lang))

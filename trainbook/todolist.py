@@ -141,7 +141,7 @@ def work_out(master: Master, as_of: dt.date, progress: Progress | None = None) -
 
 def owners(master: Master) -> dict[str, tuple[str, str]]:
     """stage → (owner, mobile), from the 流程 sheet (empty for a workbook without one)."""
-    frame = values.typed(master.frame("stages"), BY_KEY["stages"])
+    frame = master.typed("stages")
     if "stage" not in frame:
         return {}
     frame = frame.dropna(subset=["stage"]).drop_duplicates("stage")
@@ -164,7 +164,7 @@ def _first_row(frame: pd.DataFrame, mask: pd.Series) -> int | None:
 
 def _first_steps(master: Master, lang: Lang) -> list[Item]:
     """For a workbook still empty: what to fill first — the program's facts, its sessions, its students."""
-    settings = values.typed(master.frame("settings"), BY_KEY["settings"])
+    settings = master.typed("settings")
     named = "key" in settings and "value" in settings and settings.loc[settings["key"] == "program_name", "value"].map(
         values.given).any()
     plan, people = master.frame("sessions"), master.frame("enrollment")
@@ -185,7 +185,7 @@ def _first_steps(master: Master, lang: Lang) -> list[Item]:
 
 
 def _approvals(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
-    people = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    people = master.typed("enrollment")
     if "review_status" not in people:
         return []
     waiting = people["review_status"] == "pending"
@@ -203,7 +203,7 @@ LANDS_IN = {"attendance": "attendance", "enrollment": "enrollment", "scores": "a
 def _reviews(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
     from trainbook.importers.kinds import kind_named
 
-    review = values.typed(master.frame("review"), BY_KEY["review"])
+    review = master.typed("review")
     if "review_id" not in review or review["review_id"].isna().all():
         return []
     review = review[review["review_id"].notna()]
@@ -311,8 +311,8 @@ def _tasks(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> l
 
 def _scores(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
     """Assessments some students have a score for and others not; after the end, any without all."""
-    plan = values.typed(master.frame("assessments"), BY_KEY["assessments"])
-    scores = values.typed(master.frame("scores"), BY_KEY["scores"])
+    plan = master.typed("assessments")
+    scores = master.typed("scores")
     if "assessment_id" not in plan or "assessment_id" not in scores or result.students.empty:
         return []
     ended = program_ended(result.settings, result.plan, day)
@@ -375,7 +375,7 @@ def _actions(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) ->
     """Improvement actions past their due date and not done, per 责任人 the rows name."""
     if "actions" not in master.tables:
         return []
-    actions = values.typed(master.frame("actions"), BY_KEY["actions"])
+    actions = master.typed("actions")
     if "due" not in actions or "status" not in actions:
         return []
     late = (pd.to_datetime(actions["due"]) < day) & ~actions["status"].isin(["done", "dropped"])

@@ -161,20 +161,22 @@ def _account(result: MergeResult, rows: pd.Index, evidence: pd.Index, landed: La
     """Every export row in exactly one place: landed (`matched`), queued for review, or skipped
     with its reason (`elsewhere`: rows passed over, with their reason's message key). A row with
     any evidence landed counts as landed."""
-    landed_rows = set(landed.rows)
-    review_rows = set(reviewed.astype(int)) - landed_rows
+    landed_rows = pd.Index(landed.rows).unique()
+    review_rows = pd.Index(reviewed.astype(int)).unique()
+    review_rows = review_rows[~review_rows.isin(landed_rows)]
     result.matched, result.review = len(landed_rows), len(review_rows)
-    left = [r for r in rows if r not in landed_rows and r not in review_rows]
+    left = rows[~rows.isin(landed_rows) & ~rows.isin(review_rows)]
     result.skipped = len(left)
-    if left:
-        with_evidence = set(evidence)
+    if len(left):
+        with_evidence = left.isin(evidence)
         passed = pd.concat([elsewhere, landed.passed])
         passed = passed[~passed.index.duplicated()]
-        reasons: dict[str, int] = {kind.skip_reason(result.lang): sum(r not in with_evidence for r in left)}
-        for r in left:
-            if r in with_evidence:
-                why = message(passed[r], result.lang) if r in passed.index else message("skip-no-session", result.lang)
-                reasons[why] = reasons.get(why, 0) + 1
+        reasons: dict[str, int] = {kind.skip_reason(result.lang): int((~with_evidence).sum())}
+        why = passed.reindex(left[with_evidence]).fillna("skip-no-session")  # each row's reason, as a message key
+        counts = why.value_counts()
+        for key in pd.unique(why):  # in the order the rows give them
+            reason = message(str(key), result.lang)
+            reasons[reason] = reasons.get(reason, 0) + int(counts[key])
         result.skipped_because = {reason: n for reason, n in reasons.items() if n}
 
 

@@ -68,6 +68,9 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     people = students(master)
     plan = session_plan(master)
     pairs = applicable(people, plan)
+    # attendance last: after a lazy read it may still be coming in
+    tasks, scores = task_figures(master, pairs, people, day), score_figures(master, people, settings)
+    feedback_sessions, feedback_teachers = feedback_summary(feedback_responses(master, plan), settings, master.lang)
     missing = unrecorded(master, plan, day)
     held = session_statuses(master, pairs, day, missing.index)
     figures = people[["name", "department", "group_id"]].join(attendance_figures(pairs, held, settings))
@@ -75,13 +78,13 @@ def compute(master: Master, as_of: dt.date) -> Progress:
                    "forgiven", "counted", "remaining", "absence_run", "sessions_needed"):
         figures[column] = figures[column].fillna(0).astype(int)
     figures["attended"] = figures["attended"].fillna(0)
-    figures = figures.join(task_figures(master, pairs, people, day)).join(score_figures(master, people, settings))
+    figures = figures.join(tasks).join(scores)
     ended = program_ended(settings, plan, day)
     figures = figures.join(verdicts(figures, assessments(master), settings, ended, master.lang))
     students_out = figures.reindex(columns=SHEET_COLUMNS[1:])
     students_out.index.name = "student_id"
     per_session = by_session(held, plan, settings)
-    feedback_sessions, feedback_teachers = feedback_summary(feedback_responses(master, plan), settings, master.lang)
+    master.tables.wait()  # every sheet read is in (or refused) before the figures are given out
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
                     by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang,
                     ignored, [session_label(str(i), row) for i, row in missing.iterrows()], settings, plan, held)

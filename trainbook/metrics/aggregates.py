@@ -8,10 +8,8 @@ from typing import cast
 import numpy as np
 import pandas as pd
 
-from trainbook import values
 from trainbook.i18n import Lang, message
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
 ITEMS = ("overall", "content", "teacher", "organization")
@@ -63,7 +61,7 @@ def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFram
 
 def feedback_responses(master: Master, plan: pd.DataFrame) -> pd.DataFrame:
     """The rated feedback responses (those with an overall rating), each with its session's teacher."""
-    frame = values.typed(master.frame("feedback"), BY_KEY["feedback"])
+    frame = master.typed("feedback")
     for column in ("session_id", "student_id", *ITEMS, "nps"):
         if column not in frame:
             frame[column] = np.nan

@@ -68,7 +68,7 @@ def analyse(master: Master, plan: pd.DataFrame, by_session: pd.DataFrame, by_tea
 def _comments(master: Master, plan: pd.DataFrame, settings: Settings, lang: Lang) -> pd.DataFrame:
     """Every comment with its session's place (its id, or 其他 when the session has too few
     responses), its teacher's, its themes and its tone — never who wrote it."""
-    feedback = values.typed(master.frame("feedback"), BY_KEY["feedback"])
+    feedback = master.typed("feedback")
     for column in ("session_id", "comments"):
         if column not in feedback:
             feedback[column] = None

@@ -4,14 +4,12 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trainbook import values
-from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
 
 def students(master: Master) -> pd.DataFrame:
     """Approved students who have not withdrawn, indexed by student_id."""
-    frame = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    frame = master.typed("enrollment")
     for column in ("name", "department", "group_id", "review_status", "status", "joined_on"):
         if column not in frame:
             frame[column] = None

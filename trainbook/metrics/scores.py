@@ -3,18 +3,17 @@ the remaining assessments would need for the final score to pass."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from trainbook import values
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
 DIMENSIONS = ("knowledge", "skill", "attitude")
 
 
 def assessments(master: Master) -> pd.DataFrame:
-    frame = values.typed(master.frame("assessments"), BY_KEY["assessments"])
+    frame = master.typed("assessments")
     for column in ("assessment_id", "title", "dimension", "weight", "max_score"):
         if column not in frame:
             frame[column] = None
@@ -26,7 +25,7 @@ def score_figures(master: Master, people: pd.DataFrame, settings: Settings) -> p
     """Per student: score_<dimension>, final_score (over what is graded so far), the weight still
     to be graded, and the score (out of 100) the rest would need for the final to reach the threshold."""
     plan = assessments(master)
-    scores = values.typed(master.frame("scores"), BY_KEY["scores"])
+    scores = master.typed("scores")
     for column in ("assessment_id", "student_id", "score"):
         if column not in scores:
             scores[column] = None
@@ -50,8 +49,11 @@ def score_figures(master: Master, people: pd.DataFrame, settings: Settings) -> p
     need = (settings.score_threshold * total - earned) / out["ungraded_weight"]
     out["score_needed"] = need.where(out["ungraded_weight"] > 1e-9).round(1)
     out["final_reachable"] = ((earned + 100 * out["ungraded_weight"]) / total) >= settings.score_threshold - 1e-9
-    done = scores.groupby("student_id")["assessment_id"].agg(set)
-    out["ungraded"] = [[a for a in plan.index if a not in done.get(s, set())] for s in out.index]
+    graded_pairs = np.zeros((len(out), len(plan)), dtype=bool)  # student × assessment, in the plan's order
+    graded_pairs[out.index.get_indexer(pd.Index(scores["student_id"])),
+                 plan.index.get_indexer(pd.Index(scores["assessment_id"]))] = True
+    ids = plan.index.to_numpy(dtype=object)
+    out["ungraded"] = [ids[~row].tolist() for row in graded_pairs]
     return out
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook import values
-from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
 DONE = ("submitted", "late")
@@ -15,7 +14,7 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
     """(task_id, title, student_id, due_at, status) for every required task and each student it
     applies to: a task tied to a session applies to whoever that session applies to, others to
     everyone; `status` is the submission's (missing when nothing was handed in)."""
-    tasks = values.typed(master.frame("tasks"), BY_KEY["tasks"])
+    tasks = master.typed("tasks")
     for column in ("task_id", "title", "session_id", "due_at", "required"):
         if column not in tasks:
             tasks[column] = None
@@ -27,7 +26,7 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
     everyone = people.reset_index()[["student_id"]].merge(
         tasks[tasks["session_id"].isna()][["task_id", "title", "due_at"]], how="cross")
     assigned = pd.concat([own.drop(columns="session_id"), everyone], ignore_index=True)
-    subs = values.typed(master.frame("submissions"), BY_KEY["submissions"])
+    subs = master.typed("submissions")
     for column in ("task_id", "student_id", "status"):
         if column not in subs:
             subs[column] = None
@@ -38,7 +37,7 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
 def unrecorded_tasks(master: Master) -> set[str]:
     """Tasks with no submission row at all: their export has not been imported yet (a homework
     export lists everyone it was set for, 未提交 included), so nobody is late with them yet."""
-    tasks = values.typed(master.frame("tasks"), BY_KEY["tasks"])
+    tasks = master.typed("tasks")
     subs = master.frame("submissions")
     handed = set(values.text(subs["task_id"]).dropna()) if "task_id" in subs else set()
     return {str(t) for t in tasks.get("task_id", pd.Series(dtype=object)).dropna()} - handed

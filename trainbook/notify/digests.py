@@ -36,8 +36,8 @@ class Digest:
 
 def group_names(master: Master) -> dict[str, tuple[str, str]]:
     """student_id → (group_id, group name) for the digests."""
-    enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
-    groups = values.typed(master.frame("groups"), BY_KEY["groups"])
+    enrollment = master.typed("enrollment")
+    groups = master.typed("groups")
     names = dict(zip(groups.get("group_id", []), groups.get("name", [])))
     return {sid: (gid or "", names.get(gid) or gid or "") for sid, gid in
             zip(enrollment.get("student_id", []), enrollment.get("group_id", [None] * len(enrollment)))

@@ -16,7 +16,7 @@ from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
 from trainbook.policy.plan import checkin_url, program_ended, session_plan, unrecorded
 from trainbook.schema.columns import labels
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import BY_KEY, GRADE, RISK
+from trainbook.schema.sheets import GRADE, RISK
 from trainbook.schema.stages import BY_KEY as STAGES
 from trainbook.workbook.master import Master
 
@@ -36,13 +36,13 @@ def due_notices(master: Master, progress: Progress, settings: Settings, todo: To
     mobile, group_id and `facts` (placeholder key → value); with `todo`, a digest of each stage's
     open items to its owner (one a day while there are any)."""
     day = pd.Timestamp(progress.as_of)
-    enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    enrollment = master.typed("enrollment")
     for column in ("student_id", "name", "mobile", "group_id", "review_status", "status", "manager",
                    "manager_mobile", "joined_on", "department"):
         if column not in enrollment:
             enrollment[column] = None
     everyone = enrollment.dropna(subset=["student_id"]).drop_duplicates("student_id").set_index("student_id")
-    groups = values.typed(master.frame("groups"), BY_KEY["groups"])
+    groups = master.typed("groups")
     for column in ("group_id", "name", "tutor", "tutor_mobile"):
         if column not in groups:
             groups[column] = None
@@ -121,7 +121,7 @@ def due_notices(master: Master, progress: Progress, settings: Settings, todo: To
         for student_id, row in figures[figures["certificate"] == "yes"].iterrows():
             add("completion", "", str(student_id), _figures(row, master.lang))
     # materials: once per version (or publication) of the last recent_days
-    materials = values.typed(master.frame("materials"), BY_KEY["materials"])
+    materials = master.typed("materials")
     for column in ("material_id", "title", "session_id", "link", "version", "published_at"):
         if column not in materials:
             materials[column] = None

@@ -30,7 +30,7 @@ from trainbook.notify.mail import MailAccount, Mailer, MailRefused
 from trainbook.notify.robot import Pacer
 from trainbook.notify.worknotice import MAX_MESSAGE, PER_MINUTE, App, WorkNotices
 from trainbook.schema.notice_templates import PRIVATE
-from trainbook.schema.sheets import BY_KEY, NOTICE_CHANNEL
+from trainbook.schema.sheets import NOTICE_CHANNEL
 from trainbook.workbook import journal
 from trainbook.workbook.engine import Engine, Update
 from trainbook.workbook.journal import Outcome
@@ -196,7 +196,7 @@ def _write(engine: Engine, master: Master, rows: pd.DataFrame, enrollment: pd.Da
 
 def _people(master: Master) -> pd.DataFrame:
     """The enrollment, typed, by student id (first row of an id that is repeated)."""
-    enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    enrollment = master.typed("enrollment")
     enrollment = enrollment.reindex(columns=["student_id", "name", "mobile", "email", "dingtalk_userid"])
     enrollment = enrollment.assign(row=enrollment.index)
     return enrollment[enrollment["student_id"].notna()].drop_duplicates("student_id").set_index("student_id")

@@ -9,14 +9,13 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
 
 def session_plan(master: Master) -> pd.DataFrame:
     """Sessions indexed by session_id, in time order, with start_at, end_at and group_set (the
     groups a session is for; empty = everyone). Choices are keys (mode 'online', required 'yes')."""
-    frame = values.typed(master.frame("sessions"), BY_KEY["sessions"])
+    frame = master.typed("sessions")
     for column in ("session_id", "date", "start", "end", "title", "teacher", "groups", "required", "mode"):
         if column not in frame:
             frame[column] = None

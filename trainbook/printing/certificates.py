@@ -80,7 +80,7 @@ def work_out(master: Master, as_of: dt.date, folder: Path, on_step: Steps = quie
     plan = session_plan(master)
     end = program_end(settings, plan)
     completed_on = end.date() if pd.notna(end) else as_of
-    old = values.typed(master.frame("certificates"), BY_KEY["certificates"]).reindex(columns=COLUMNS)
+    old = master.typed("certificates").reindex(columns=COLUMNS)
     rows = []
     for student_id, row in graduates.iterrows():
         code = verification_code(program, str(student_id), completed_on)

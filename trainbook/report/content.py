@@ -27,7 +27,7 @@ from trainbook.schema.report import (
     THEME_TABLE,
 )
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import ACTION_STATUS, BY_KEY, CERTIFICATE, GRADE, RISK
+from trainbook.schema.sheets import ACTION_STATUS, CERTIFICATE, GRADE, RISK
 from trainbook.workbook.master import Master
 
 RISK_ORDER = {"high": 0, "medium": 1, "low": 2}
@@ -94,7 +94,7 @@ def _improvement(master: Master, result: Progress, lang: Lang) -> tuple[pd.DataF
     themes = analyse(master, result.plan, result.feedback_by_session, result.feedback_by_teacher, result.settings,
                      lang).themes
     themes = themes.rename_axis("theme").reset_index().reindex(columns=[c.key for c in THEME_TABLE])
-    actions = values.typed(master.frame("actions"), BY_KEY["actions"]).dropna(subset=["action_id"])
+    actions = master.typed("actions").dropna(subset=["action_id"])
     actions = actions.reindex(columns=[c.key for c in ACTION_TABLE])
     if "status" in actions:
         actions["status"] = actions["status"].map(labels(ACTION_STATUS, lang))
@@ -107,11 +107,11 @@ def _people(master: Master, result: Progress, lang: Lang) -> pd.DataFrame:
     """Each student's progress figures with a masked mobile, the group's name and a department label."""
     people: pd.DataFrame = result.students.copy()
     people["department"] = people["department"].fillna(message("no-department", lang))
-    enrollment = values.typed(master.frame("enrollment"), BY_KEY["enrollment"])
+    enrollment = master.typed("enrollment")
     if "mobile" in enrollment:
         mobiles = enrollment.dropna(subset=["student_id"]).drop_duplicates("student_id").set_index("student_id")["mobile"]
         people["mobile"] = mobiles.reindex(people.index).map(masked_mobile)
-    groups = values.typed(master.frame("groups"), BY_KEY["groups"])
+    groups = master.typed("groups")
     names = dict(zip(groups["group_id"], groups["name"])) if {"group_id", "name"} <= set(groups) else {}
     people["group"] = [names.get(g) or g for g in people["group_id"]]
     return people

@@ -40,7 +40,7 @@ def run_checks(master: Master, as_of: dt.date | None = None) -> Report:
     day = pd.Timestamp(as_of or clock.today())
 
     def findings() -> Iterator[Finding]:
-        for key in master.arrived(BY_KEY):
+        for key in master.tables.arrived(BY_KEY):
             for sheet_check in SHEET_CHECKS:
                 yield from sheet_check(master, BY_KEY[key])
         for check in CHECKS:

@@ -81,7 +81,7 @@ class Engine(Protocol):
         ...
 
     def read(self, keys: Iterable[str] | None = None, lazy: bool = False) -> Master:
-        """The sheets named by `keys`; with `lazy`, some may still be coming (`Master.arrived`)."""
+        """The sheets named by `keys`; with `lazy`, some may still be coming (`Tables`)."""
         ...
 
     def write(self, master: Master, update: Update) -> None: ...
@@ -134,14 +134,18 @@ def grown_headers(table: Table, frame: pd.DataFrame, lang: Lang) -> dict[int, st
 
 
 def require_columns(master: Master, keys: Iterable[str]) -> None:
-    """Refuse, before anything is computed, to work on a sheet whose required headers are not in
-    row 1 (renamed, or pushed down by a title row): its rows could not be read or written."""
+    """Refuse, before anything is computed from it, to work on a sheet whose required headers are
+    not in row 1 (renamed, or pushed down by a title row): its rows could not be read or written.
+    A sheet still being read is refused when it comes in, before anything can use it."""
+
+    def refuse_without_columns(table: Table) -> None:
+        if table.missing_required:
+            column = table.sheet.column(table.missing_required[0]).header(master.lang)
+            raise InputError(message("master-missing-column", master.lang, path=master.source, sheet=table.name,
+                                     column=column))
+
     for key in keys:
-        table = master.tables.get(key)
         if key not in master.names:
             raise InputError(message("sheet-missing", master.lang, path=master.source,
                                      sheet=BY_KEY[key].name(master.lang)))
-        if table is not None and table.missing_required:
-            column = BY_KEY[key].column(table.missing_required[0]).header(master.lang)
-            raise InputError(message("master-missing-column", master.lang, path=master.source, sheet=table.name,
-                                     column=column))
+        master.tables.when_in(key, refuse_without_columns)

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import os
 import re
+import sys
 import zipfile
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
+from functools import cache
 from pathlib import Path
-from typing import Any
+from typing import Any, cast
 from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
@@ -22,6 +24,7 @@ from trainbook.workbook.edit import TableEdit, rows_for, table_edit
 from trainbook.workbook.engine import Panel, Update, added_sheet, grown_headers, require_sheets
 from trainbook.workbook.master import Master, Table, identify_sheets, refuse_non_master, table_from_values
 from trainbook.workbook.package import (
+    BIG_PART,
     NS_MAIN,
     NS_REL,
     CellBudget,
@@ -58,6 +61,26 @@ READERS = min(2, os.cpu_count() or 1)  # sheets read side by side
 WORKBOOK_PART = "xl/workbook.xml"
 
 
+@cache
+def _malloc_trim() -> Callable[[int], int] | None:
+    if not sys.platform.startswith("linux"):
+        return None
+    import ctypes
+
+    try:
+        return cast(Callable[[int], int], ctypes.CDLL("libc.so.6").malloc_trim)
+    except (OSError, AttributeError):  # not glibc
+        return None
+
+
+def give_back_memory() -> None:
+    """Hand the system back what a reading thread's parse used and freed: glibc keeps a thread's
+    freed pages for that thread, so a large sheet parsed in one would stay in the process's size."""
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
 class FileEngine:
     """A master workbook file on disk."""
 
@@ -73,7 +96,7 @@ class FileEngine:
 
     def read(self, keys: Iterable[str] | None = None, lazy: bool = False) -> Master:
         """Read the sheets named by `keys` (default: every declared sheet that has columns). The
-        sheets are read side by side; `lazy` returns before they are all in (`Master.arrived`)."""
+        sheets are read side by side; `lazy` returns before they are all in (`Tables`)."""
         check_workbook_file(self.path, self.lang, extents=False)  # each sheet's reach: before it is read
         remove_leftovers(self.path.parent, self.path.name)  # of runs killed while writing it
         version = file_version(self.path)
@@ -89,9 +112,9 @@ class FileEngine:
         done = journal.sent(self.path)  # what a run sent but could not record is recorded by the next
         if done and "notices" not in wanted and "notices" in found:
             wanted.append("notices")
-        master.pending = self._reading({key: found[key] for key in wanted if key in found}, lang)
+        master.tables.expect(self._reading({key: found[key] for key in wanted if key in found}, lang))
         if done or not lazy:
-            master.wait()
+            master.tables.wait()
         if done:
             master.settled = journal.settle(master, done)
             if master.settled:
@@ -100,29 +123,37 @@ class FileEngine:
                 journal.clear_if_held(self.path, lang, done)
         return master
 
-    def _reading(self, sheets: dict[str, str], lang: Lang) -> dict[str, Future[Table]]:
-        """The sheets (key → name) being read into tables, side by side: the fast reader lets go of
-        Python while it parses, so the largest sheet — attendance, often most of the file — is read
-        in one thread while the others are read (and, lazily, checked) in another. Each sheet's
-        reach is checked before it is read."""
+    def _reading(self, sheets: dict[str, str], lang: Lang) -> dict[str, Future[Callable[[], Table]]]:
+        """The sheets (key → name) being read, side by side: the fast reader lets go of Python
+        while it parses, so the largest sheet — attendance, often most of the file — is parsed in
+        one thread while the others are parsed (and made tables, and lazily worked on) meanwhile.
+        Each sheet's reach is checked before it is parsed; its rows are made where it is looked up."""
         with zipfile.ZipFile(self.path) as zf:
             parts = {p.name: p.part for p in sheet_parts(zf)}
             sizes = {info.filename: info.file_size for info in zf.infolist()}
         budget = CellBudget(self.path, lang)
 
-        def table(key: str) -> Table:
+        def parse(key: str) -> Callable[[], Table]:
             with read_or_refuse(self.path, lang):
                 budget.check(parts.get(sheets[key], ""))
                 workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))  # one per thread
                 try:
-                    values = workbook.get_sheet_by_name(sheets[key]).to_python(skip_empty_area=False)
+                    parsed = [workbook.get_sheet_by_name(sheets[key])]
                 finally:
                     workbook.close()
-            return table_from_values(BY_KEY[key], sheets[key], values)
+
+            def table() -> Table:
+                with read_or_refuse(self.path, lang):
+                    values = parsed.pop().to_python(skip_empty_area=False)  # the parse let go of here
+                if sizes.get(parts.get(sheets[key], ""), 0) > BIG_PART:
+                    give_back_memory()
+                return table_from_values(BY_KEY[key], sheets[key], values)
+
+            return table
 
         pool = ThreadPoolExecutor(READERS)
         largest_first = sorted(sheets, key=lambda key: -sizes.get(parts.get(sheets[key], ""), 0))
-        futures = {key: pool.submit(table, key) for key in largest_first}
+        futures = {key: pool.submit(parse, key) for key in largest_first}
         pool.shutdown(wait=False)
         return futures
 
@@ -163,6 +194,8 @@ class FileEngine:
             master.settled = False
 
     def _write(self, master: Master, update: Update) -> None:
+        master.tables.wait()  # a sheet refused while it was read stops the write
+        give_back_memory()  # what reading and working out freed, before a large sheet is rewritten
         missing = require_sheets(master, update)
         with zipfile.ZipFile(self.path) as zf:
             package = PackageEdit(zf)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
 from concurrent.futures import Future, as_completed
 from dataclasses import dataclass, field
 from functools import cache
@@ -18,7 +18,7 @@ from trainbook.i18n import LANGS, Lang
 from trainbook.schema.columns import Sheet
 from trainbook.schema.sheets import BY_KEY, SHEETS
 from trainbook.uniques import distinct
-from trainbook.values import normalize
+from trainbook.values import normalize, typed
 from trainbook.workbook.sheet_xml import column_letter
 
 
@@ -96,9 +96,18 @@ class Table:
     last_row: int = 1
     repeated: dict[str, list[int]] = field(default_factory=dict)  # a declared column headed twice: later positions
 
+    _typed: tuple[pd.DataFrame, pd.DataFrame] | None = field(default=None, repr=False)  # (rows, them typed)
+
     def __post_init__(self) -> None:
         if self.original.empty and len(self.original.columns) == 0:
             self.original = self.frame.copy(deep=False)
+
+    def typed(self) -> pd.DataFrame:
+        """The rows with every declared column parsed to its type (`values.typed`), worked out once
+        for the rows the table holds; a copy the caller may change."""
+        if self._typed is None or self._typed[0] is not self.frame:
+            self._typed = (self.frame, typed(self.frame, self.sheet))
+        return self._typed[1].copy(deep=False)
 
     def letter(self, column: str) -> str:
         return column_letter(self.positions[column])
@@ -163,6 +172,79 @@ def table_from_values(sheet: Sheet, name: str, values: list[list[Any]]) -> Table
     return Table(sheet, name, headers, positions, frame, last_row=last, repeated=repeated)
 
 
+class Tables(MutableMapping[str, Table]):
+    """A master's tables by sheet key. After a lazy read some sheets are still coming: they are
+    in it already, and looking one up waits for it — and raises what refused it, if anything did.
+
+    A sheet comes as a future of what finishes it: the reading thread does what needs no Python
+    (parsing), the thread that looks the table up makes its rows, so that they live in that
+    thread's memory (a reading thread's would hold on to pages after it is done)."""
+
+    def __init__(self, tables: Mapping[str, Table] | None = None) -> None:
+        self._ready: dict[str, Table] = dict(tables or {})
+        self._coming: dict[str, Future[Callable[[], Table]]] = {}
+        self._checks: dict[str, Callable[[Table], None]] = {}
+
+    def expect(self, coming: Mapping[str, Future[Callable[[], Table]]]) -> None:
+        """Sheets being read (elsewhere), each made a table when it is first looked up."""
+        self._coming.update(coming)
+
+    def when_in(self, key: str, check: Callable[[Table], None]) -> None:
+        """Run `check` on a table the moment it is in: now, or when a sheet still coming arrives
+        (before anything can use it)."""
+        if key in self._coming:
+            self._checks[key] = check
+        elif key in self._ready:
+            check(self._ready[key])
+
+    def __getitem__(self, key: str) -> Table:
+        if key in self._coming:
+            table = self._coming[key].result()()
+            if key in self._checks:
+                self._checks[key](table)
+            self._ready[key] = table
+            del self._coming[key]
+        return self._ready[key]
+
+    def __setitem__(self, key: str, table: Table) -> None:
+        coming = self._coming.pop(key, None)
+        if coming is not None:
+            coming.cancel()
+        self._ready[key] = table
+
+    def __delitem__(self, key: str) -> None:
+        if self._coming.pop(key, None) is None:
+            del self._ready[key]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter([*self._ready, *self._coming])
+
+    def __len__(self) -> int:
+        return len(self._ready) + len(self._coming)
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._ready or key in self._coming
+
+    def arrived(self, keys: Iterable[str]) -> Iterator[str]:
+        """`keys` in the order their sheets are there: those in already (or not read at all) first,
+        then each still coming as it comes in — its refusal, if it was refused, raised."""
+        keys = list(keys)
+        coming = {self._coming[key]: key for key in keys if key in self._coming}
+        yield from (key for key in keys if key not in self._coming)
+        try:
+            for future in as_completed(coming):
+                self[coming[future]]  # noqa: B018 (taken in)
+                yield coming[future]
+        finally:
+            for future in self._coming.values():
+                future.cancel()  # after a refusal, the sheets not yet begun are not read
+
+    def wait(self) -> None:
+        """Every sheet still coming, in; the first refusal among them raised."""
+        for _ in self.arrived(list(self._coming)):
+            pass
+
+
 @dataclass
 class Master:
     """The master workbook's contents, whichever engine read them."""
@@ -170,36 +252,17 @@ class Master:
     source: Path | str
     lang: Lang
     sheet_names: list[str]
-    tables: dict[str, Table] = field(default_factory=dict)
+    tables: Tables = field(default_factory=lambda: Tables())
     names: dict[str, str] = field(default_factory=dict)  # sheet key → its name in this workbook
     version: tuple[int, int] | None = None  # the file's version when read (file engine)
     settled: bool = False  # the notices sheet holds sends from the journal that the workbook does not yet
-    # sheets still being read (a lazy read): each joins `tables` through arrived() or wait()
-    pending: dict[str, Future[Table]] = field(default_factory=dict)
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.tables, Tables):
+            self.tables = Tables(self.tables)
 
     def table(self, key: str) -> Table | None:
         return self.tables.get(key)
-
-    def arrived(self, keys: Iterable[str]) -> Iterator[str]:
-        """`keys` in the order their sheets are there: those read already (or not read at all)
-        first, then each still being read as it comes in — its refusal, if it was refused, raised."""
-        keys = list(keys)
-        coming = {self.pending[key]: key for key in keys if key in self.pending}
-        yield from (key for key in keys if key not in self.pending)
-        try:
-            for future in as_completed(coming):
-                key = coming[future]
-                self.tables[key] = future.result()
-                del self.pending[key]
-                yield key
-        finally:
-            for future in self.pending.values():
-                future.cancel()  # after a refusal, the sheets not yet begun are not read
-
-    def wait(self) -> None:
-        """Every sheet still being read, in `tables`."""
-        for _ in self.arrived(list(self.pending)):
-            pass
 
     def compact(self) -> None:
         """Share one object per distinct cell value (a read makes one per cell): big sheets of
@@ -210,12 +273,19 @@ class Master:
                 codes, shared = distinct(table.frame[column].to_numpy(dtype=object))
                 table.frame[column] = pd.Series(shared[codes], index=table.frame.index, dtype=object)
             table.original = table.frame.copy(deep=False)
+            table._typed = None
 
     def apply(self, changed: dict[str, pd.DataFrame]) -> None:
         """Take the rows an operation wants for some sheets (so later steps of it see them)."""
         for key, frame in changed.items():
             if key in self.tables:
                 self.tables[key].frame = frame
+                self.tables[key]._typed = None  # of the rows it held: let go
+
+    def typed(self, key: str) -> pd.DataFrame:
+        """The sheet's rows typed (`Table.typed`), or an empty typed frame when the sheet is absent."""
+        table = self.tables.get(key)
+        return table.typed() if table is not None else typed(self.frame(key), BY_KEY[key])
 
     def frame(self, key: str) -> pd.DataFrame:
         """The sheet's rows, or an empty frame with its declared columns when the sheet is absent."""
@@ -241,10 +311,9 @@ def records(master: Master, key: str) -> list[BaseModel]:
     Rows that break a rule of the declaration are left out: `validate()` says where they are.
     """
     from trainbook.schema.models import row_model
-    from trainbook.values import typed
 
     model = row_model(key)
-    frame = typed(master.frame(key), BY_KEY[key])
+    frame = master.typed(key)
     out = []
     for row in frame.astype(object).to_dict("records"):
         try:

@@ -5,18 +5,17 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from trainbook import values
 from trainbook.i18n import message
 from trainbook.importers.landing.rows import Landed, ids_by_title, names, put, same_choice
 from trainbook.schema.columns import labels
-from trainbook.schema.sheets import BY_KEY, SUBMISSION_STATUS
+from trainbook.schema.sheets import SUBMISSION_STATUS
 from trainbook.workbook.master import Master
 
 
 def land(master: Master, found: pd.DataFrame, stamp: str) -> Landed:
     what = message("what-task", master.lang)
     ids = ids_by_title(master, "tasks", "task_id", found["title"], None, what)
-    tasks = values.typed(master.frame("tasks"), BY_KEY["tasks"])
+    tasks = master.typed("tasks")
     due = dict(zip(tasks["task_id"], tasks["due_at"])) if "due_at" in tasks else {}
     found = found.assign(task_id=ids)
     late = found["at"].notna() & (found["at"] > found["task_id"].map(due))
