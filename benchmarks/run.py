@@ -1,8 +1,8 @@
 """Time trainbook against the python-calamine read floor and the naive pandas/openpyxl way.
 
 Every measurement is a whole process (start-up and imports included), with its peak memory;
-trainbook and the floor take the best of three runs, the slow naive runs one; the start-up
-figures are medians of seven.
+each trainbook run is the median of three, each just after its floor (the median of those three);
+the slow naive runs once; the start-up figures are medians of seven.
 
     python benchmarks/run.py [small medium large] [--out docs/benchmarks.md]
 """
@@ -79,32 +79,23 @@ CACHE = OUT / "cache"  # the runs' cache folder (XDG_CACHE_HOME), not the user's
 COLLECT = ("<!-- collect -->", "<!-- /collect -->")  # benchmarks/collect.py's section, kept when this one rewrites
 
 
-def measure(cmd: list[str], expect: tuple[int, ...] = (0, 1), repeat: int = 1,
-            prepare: Callable[[], object] = lambda: None) -> tuple[float, float]:
-    """Best wall seconds of `repeat` runs and peak resident MB of one whole process (this parent
-    imports no pandas, so the child's peak, which Linux counts from fork, is its own)."""
-    runs = []
-    for _ in range(repeat):
-        prepare()
-        runs.append(_once(cmd, expect))
-    return min(r[0] for r in runs), max(r[1] for r in runs)
-
-
 def paired(cmd: list[str], floor: list[str], expect: tuple[int, ...] = (0, 1),
            prepare: Callable[[], object] = lambda: None, repeat: int = 3) -> tuple[float, float, float]:
     """Medians of `repeat` whole runs of `cmd` and of its floor, alternating (the machine's moods
     fall on both): seconds, peak MB, the floor's seconds."""
     ours, floors, peaks = [], [], []
     for _ in range(repeat):
-        floors.append(_once(floor, (0,))[0])
+        floors.append(once(floor, (0,))[0])
         prepare()
-        secs, mb = _once(cmd, expect)
+        secs, mb = once(cmd, expect)
         ours.append(secs)
         peaks.append(mb)
     return statistics.median(ours), max(peaks), statistics.median(floors)
 
 
-def _once(cmd: list[str], expect: tuple[int, ...]) -> tuple[float, float]:
+def once(cmd: list[str], expect: tuple[int, ...] = (0, 1)) -> tuple[float, float]:
+    """Wall seconds and peak resident MB of one whole process (this parent imports no pandas, so
+    the child's peak, which Linux counts from fork, is its own)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL)
     _, status, usage = os.wait4(proc.pid, 0)
@@ -135,7 +126,7 @@ def bench(size: str) -> dict[str, tuple[float, float, float]]:
     copy = book.with_name(f"{book.stem}-copy.xlsx")
     floor, floor_both = [py, "-c", FLOOR, str(book)], [py, "-c", FLOOR, str(book), str(punches)]
     shutil.rmtree(CACHE, ignore_errors=True)
-    _once([*TRAINBOOK, "validate", str(book)], (0, 1))  # the master's sheets, checked once
+    once([*TRAINBOOK, "validate", str(book)])  # the master's sheets, checked once
     checked = {p: p.read_bytes() for p in CACHE.rglob("*.json")}
 
     def as_left(book_copy: bool = True) -> None:
@@ -162,8 +153,8 @@ def bench(size: str) -> dict[str, tuple[float, float, float]]:
         "trainbook merge (punch export)": paired([*TRAINBOOK, "merge", str(copy), str(punches)], floor_both,
                                                  prepare=as_left, expect=(0,)),
     }
-    naive = {"naive read: pandas read_excel (openpyxl)": measure([py, "-c", NAIVE_READ, str(book)]),
-             "naive write: openpyxl load + save": measure([py, "-c", NAIVE_WRITE, str(fresh_copy(book))])}
+    naive = {"naive read: pandas read_excel (openpyxl)": once([py, "-c", NAIVE_READ, str(book)]),
+             "naive write: openpyxl load + save": once([py, "-c", NAIVE_WRITE, str(fresh_copy(book))])}
     results |= {name: (secs, mb, results["trainbook validate"][2]) for name, (secs, mb) in naive.items()}
     for name, (secs, mb, under) in results.items():
         print(f"{size:7} {name:45} {secs:8.2f} s {mb:8.0f} MB  floor {under:6.2f} s", flush=True)
@@ -194,7 +185,7 @@ def startup() -> dict[str, float]:
 
 def median(cmd: list[str], repeat: int = 7) -> float:
     """Median wall seconds of `repeat` whole processes."""
-    return statistics.median(_once(cmd, (0, 1))[0] for _ in range(repeat))
+    return statistics.median(once(cmd, (0, 1))[0] for _ in range(repeat))
 
 
 def machine() -> str:

@@ -458,6 +458,10 @@ def test_a_sheet_is_scanned_once_while_it_stays_as_it_is(demo_book: Path, tmp_pa
         return sorted(scanned)
 
     first = read(demo_book)
+    assert read(demo_book) == first  # the demo's sheets are small: scanned each time, nothing kept
+    assert not checked.cache_file().exists()
+    monkeypatch.setattr(package, "REMEMBERED_FROM", 0)  # as if they were large
+    assert read(demo_book) == first
     assert "xl/worksheets/sheet5.xml" in first and read(demo_book) == []
     engine = FileEngine(demo_book)
     master = engine.read()

@@ -198,8 +198,6 @@ def _validate(target: object, annotate: bool, on_step: Steps, as_of: dt.date | s
     engine = engine_for(target)
     on_step(message("step-read", default_lang(), name=_name(target)))
     master = engine.read(lazy=True)  # checked sheet by sheet as they come in
-    if annotate:
-        master.tables.wait()
     ids = assign_ids(master) if annotate else {}
     on_step(message("step-check", master.lang))
     report = run_checks(master, day)

@@ -33,24 +33,21 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ende
     tasks_lost = task_max < settings.task_threshold - 1e-9
     score_lost = ~f["final_reachable"].fillna(True).astype(bool)
     lost = attendance_lost.fillna(False) | tasks_lost.fillna(False) | score_lost
-    below = ((f["attendance_rate"] < settings.attendance_threshold - 1e-9).fillna(False)
-             | (f["task_rate"] < settings.task_threshold - 1e-9).fillna(False)
-             | (f["final_score"] < settings.score_threshold - 1e-9).fillna(False))
+    under = pd.DataFrame({  # below each threshold so far (a figure not there yet is not below)
+        "attendance": (f["attendance_rate"] < settings.attendance_threshold - 1e-9).fillna(False),
+        "tasks": (f["task_rate"] < settings.task_threshold - 1e-9).fillna(False),
+        "score": (f["final_score"] < settings.score_threshold - 1e-9).fillna(False)})
+    below = under.any(axis=1)
     streak = f["absence_run"] >= settings.consecutive_absences
     out["risk"] = np.where(lost | streak, "high", np.where(below, "medium", "low"))
     out["grade"] = [grade(v, settings) for v in f["final_score"]]
-    met = (~(f["attendance_rate"] < settings.attendance_threshold - 1e-9).fillna(False)
-           & ~(f["task_rate"] < settings.task_threshold - 1e-9).fillna(False)
-           & (f["final_score"] >= settings.score_threshold - 1e-9).fillna(False))
+    met = ~under["attendance"] & ~under["tasks"] & (f["final_score"] >= settings.score_threshold - 1e-9).fillna(False)
     out["certificate"] = np.where(lost, "no", np.where(ended, np.where(met, "yes", "no"), "pending"))
     titles = plan["title"].to_dict() if "title" in plan else {}
     maxima = plan["max_score"].to_dict() if "max_score" in plan else {}
     records = cast(list[dict[str, Any]], f.to_dict("records"))  # plain dicts: a row Series per student would cost seconds
     out["needed"] = [_needed(row, tm, titles, maxima, settings, lang) for row, tm in zip(records, task_max)]
-    below_each = cast(list[dict[str, bool]], pd.DataFrame({
-        "attendance": (f["attendance_rate"] < settings.attendance_threshold - 1e-9).fillna(False),
-        "tasks": (f["task_rate"] < settings.task_threshold - 1e-9).fillna(False),
-        "score": (f["final_score"] < settings.score_threshold - 1e-9).fillna(False)}).to_dict("records"))
+    below_each = cast(list[dict[str, bool]], under.to_dict("records"))
     if ended:  # nothing can still be done: say what was missed instead of what is needed
         out["needed"] = [_missed(b, row, settings, lang) if cert != "yes" else message("on-track", lang)
                          for b, row, cert in zip(below_each, records, out["certificate"])]

@@ -133,6 +133,9 @@ class FileEngine:
             sizes = {info.filename: info.file_size for info in zf.infolist()}
         budget = CellBudget(self.path, lang)
 
+        def size(key: str) -> int:
+            return sizes.get(parts.get(sheets[key], ""), 0)
+
         def parse(key: str) -> Callable[[], Table]:
             with read_or_refuse(self.path, lang):
                 budget.check(parts.get(sheets[key], ""))
@@ -145,15 +148,14 @@ class FileEngine:
             def table() -> Table:
                 with read_or_refuse(self.path, lang):
                     values = parsed.pop().to_python(skip_empty_area=False)  # the parse let go of here
-                if sizes.get(parts.get(sheets[key], ""), 0) > BIG_PART:
+                if size(key) > BIG_PART:
                     give_back_memory()
                 return table_from_values(BY_KEY[key], sheets[key], values)
 
-            return table
+            return cache(table)  # made once, however often it is asked for
 
         pool = ThreadPoolExecutor(READERS)
-        largest_first = sorted(sheets, key=lambda key: -sizes.get(parts.get(sheets[key], ""), 0))
-        futures = {key: pool.submit(parse, key) for key in largest_first}
+        futures = {key: pool.submit(parse, key) for key in sorted(sheets, key=size, reverse=True)}
         pool.shutdown(wait=False)
         return futures
 

@@ -252,7 +252,7 @@ class Master:
     source: Path | str
     lang: Lang
     sheet_names: list[str]
-    tables: Tables = field(default_factory=lambda: Tables())
+    tables: Tables = field(default_factory=Tables)
     names: dict[str, str] = field(default_factory=dict)  # sheet key → its name in this workbook
     version: tuple[int, int] | None = None  # the file's version when read (file engine)
     settled: bool = False  # the notices sheet holds sends from the journal that the workbook does not yet

@@ -91,8 +91,8 @@ def check_xls_file(path: Path, lang: Lang) -> None:
 
 def check_workbook_file(path: Path, lang: Lang, extents: bool = True) -> None:
     """Refuse, with a message naming the file and what to do, anything that is not a sound .xlsx.
-    Without `extents`, how far its sheets reach is left to a CellBudget, sheet by sheet, before each
-    is read."""
+    Without `extents`, how far its sheets reach is left to `CellBudget.check`, sheet by sheet, just
+    before each is read."""
     if not path.is_file():
         raise InputError(message("file-not-regular" if path.exists() else "file-missing", lang, path=path))
     with path.open("rb") as fh:
@@ -126,7 +126,7 @@ def check_workbook_file(path: Path, lang: Lang, extents: bool = True) -> None:
             budget = CellBudget(path, lang)
             for info in infos:  # a sheet that reaches far would make a reader allocate all of it
                 if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
-                    budget.add(_check_extent(zf, info, path, lang))
+                    budget.spend(zf, info)
 
 
 @contextmanager
@@ -152,26 +152,28 @@ class CellBudget:
         self.cells = 0
         self._lock = threading.Lock()
 
-    def add(self, cells: int) -> None:
+    def spend(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
+        """Refuse the worksheet `info` if it reaches far or the file's budget runs out. A large
+        sheet found sound before (by the digest of its stored bytes) is not scanned again."""
+        key = checked.digest(info, stored_bytes(zf, info)) if info.file_size > REMEMBERED_FROM else None
+        cells = checked.known(key) if key else None
+        if cells is None:
+            cells = _check_extent(zf, info, self.path, self.lang)
+            if key:
+                checked.remember(key, cells)
         with self._lock:
             self.cells += cells
             if self.cells > MAX_TOTAL_CELLS:
                 raise InputError(message("file-too-many-cells", self.lang, path=self.path, cells=f"{self.cells:,}"))
 
     def check(self, part: str) -> None:
-        """Refuse the worksheet in `part`, about to be read, if it reaches far or the budget runs
-        out. A part the package does not hold under that name (a relationship spelled in a way a
-        reader may resolve otherwise) has every XML part checked instead."""
+        """`spend` on the worksheet in `part`, about to be read. A part the package does not hold
+        under that name (a relationship spelled in a way a reader may resolve otherwise) has every
+        XML part checked instead."""
         with _damage_refused(self.path, self.lang), zipfile.ZipFile(self.path) as zf:
             infos = zf.infolist()
-            named = [i for i in infos if i.filename == part] or [i for i in infos if i.filename.endswith(".xml")]
-            for info in named:
-                key = checked.digest(info, stored_bytes(zf, info))
-                cells = checked.known(key)
-                if cells is None:
-                    cells = _check_extent(zf, info, self.path, self.lang)
-                    checked.remember(key, cells)
-                self.add(cells)
+            for info in [i for i in infos if i.filename == part] or [i for i in infos if i.filename.endswith(".xml")]:
+                self.spend(zf, info)
 
 
 MAX_CELLS = 20_000_000  # a sheet's rectangle: 40 × the largest benchmark program's biggest sheet, far below a crash
@@ -179,6 +181,7 @@ MAX_TOTAL_CELLS = 60_000_000  # all sheets of a file together
 _PROLOG_ITEM = re.compile(r"\s+|<\?.*?\?>|<!--.*?-->", re.S)  # what may stand before a DTD or the first element
 PROLOG_START, PROLOG_LIMIT = 64 * 1024, 4 * 1024**2
 RATIO_FROM = 1024**2  # members smaller than this may compress as well as they like
+REMEMBERED_FROM = 1024**2  # a sheet smaller than this is scanned in a moment: not worth a digest and a cache entry
 _UNIQUE_COUNT = re.compile(rb'\buniqueCount\s*=\s*["\'](\d+)')
 
 # Searches with a literal start, each one pass at C speed. A reference spelled otherwise (spaces
