@@ -59,11 +59,14 @@ def student_groups(master: Master) -> dict[str, str]:
 def their_sessions(students: pd.Series, sessions: pd.DataFrame, groups: dict[str, str]) -> pd.DataFrame:
     """Every (student, session) where the session is for everyone or for the student's group, with
     the session's day and its rank among the student's sessions of that day (1 = first)."""
-    pairs = pd.DataFrame({"student_id": pd.unique(students.dropna())}).merge(sessions[[*SESSION, "groups"]],
-                                                                              how="cross")
-    group = pairs["student_id"].map(groups)
-    ok = [not gs or g in gs for g, gs in zip(group, pairs["groups"])]
-    pairs = pairs[np.asarray(ok, dtype=bool)].drop(columns="groups").sort_values(["student_id", "start_at"])
+    pairs = pd.DataFrame({"student_id": pd.unique(students.dropna())}).merge(
+        sessions[SESSION].assign(at=np.arange(len(sessions))), how="cross")
+    # whether each group (and no group: the last row) may attend each session, looked up per pair
+    codes, named = pd.factorize(pairs["student_id"].map(groups))
+    allowed = np.array([[not gs or g in gs for gs in sessions["groups"]] for g in [*named, None]],
+                       dtype=bool).reshape(len(named) + 1, len(sessions))
+    ok: np.ndarray = allowed[codes, pairs["at"].to_numpy(dtype=np.int64)]
+    pairs = pairs[ok].drop(columns="at").sort_values(["student_id", "start_at"])
     pairs["day"] = pairs["start_at"].dt.normalize()
     pairs["rank"] = pairs.groupby(["student_id", "day"]).cumcount() + 1
     return pairs.reset_index(drop=True)

@@ -15,7 +15,7 @@ from trainbook.policy.attendance import KEY, combine, slot_statuses, statuses
 from trainbook.schema.columns import labels
 from trainbook.schema.evidence import Evidence
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY
+from trainbook.schema.sheets import ATTENDANCE_STATUS
 from trainbook.workbook.master import Master
 
 
@@ -39,7 +39,7 @@ def land(master: Master, matched: pd.DataFrame, kind: Evidence, stamp: str, sett
 def upsert(master: Master, found: pd.DataFrame, stamp: str) -> tuple[dict[str, int], pd.DataFrame]:
     """Combine new statuses with the attendance sheet: per (session, student) the best status wins."""
     existing = master.frame("attendance")
-    typed = values.typed(existing, BY_KEY["attendance"]) if len(existing) else existing
+    typed = master.typed("attendance")
     old = pd.DataFrame({
         "session_id": values.text(typed["session_id"]) if len(typed) else [],
         "student_id": values.text(typed["student_id"]) if len(typed) else [],

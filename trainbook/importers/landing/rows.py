@@ -82,9 +82,14 @@ def same_choice(old: pd.Series, new: pd.Series, choices: tuple[Choice, ...]) -> 
 
 
 def same_time(old: pd.Series, new: pd.Series) -> np.ndarray:
-    a, b = values.datetime(old.astype(object)), values.datetime(new.astype(object))
+    a, b = _moments(old), _moments(new)
     close = (a - b).abs() < pd.Timedelta(seconds=1)
     return cast(np.ndarray, (close.fillna(False) | (a.isna() & b.isna())).to_numpy())
+
+
+def _moments(s: pd.Series) -> pd.Series:
+    """Date-times of a column: as they are when already typed (evidence), parsed when raw (a sheet's cells)."""
+    return s if pd.api.types.is_datetime64_any_dtype(s) else values.datetime(s.astype(object))
 
 
 def same_number(old: pd.Series, new: pd.Series) -> np.ndarray:
