@@ -16,7 +16,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 
-from run import COLLECT, FLOOR, OUT, TRAINBOOK, machine, measure  # noqa: E402
+from run import COLLECT, FLOOR, OUT, TRAINBOOK, machine, once  # noqa: E402
 from sizes import SIZES  # noqa: E402
 
 DOC = HERE.parent / "docs" / "benchmarks.md"
@@ -37,12 +37,14 @@ def main() -> None:
     folder.mkdir()
     books = [Path(shutil.copy(book, folder / f"program-{i:02d}.xlsx")) for i in range(1, args.programs + 1)]
     warehouse = OUT / "warehouse"
-    floor = measure([sys.executable, "-c", FLOOR, *map(str, books)])
-    runs = {jobs: measure([*TRAINBOOK, "collect", str(folder), "--out", str(warehouse), "--as-of", "2026-06-01",
-                           "--jobs", str(jobs)], expect=(0,), prepare=lambda: shutil.rmtree(warehouse, True))
-            for jobs in sorted({1, args.jobs})}
-    again = measure([*TRAINBOOK, "collect", str(folder), "--out", str(warehouse), "--as-of", "2026-06-01",
-                     "--jobs", str(args.jobs)], expect=(0,))
+    floor = once([sys.executable, "-c", FLOOR, *map(str, books)])
+    runs = {}
+    for jobs in sorted({1, args.jobs}):
+        shutil.rmtree(warehouse, True)  # a first collect each time
+        runs[jobs] = once([*TRAINBOOK, "collect", str(folder), "--out", str(warehouse), "--as-of", "2026-06-01",
+                           "--jobs", str(jobs)], expect=(0,))
+    again = once([*TRAINBOOK, "collect", str(folder), "--out", str(warehouse), "--as-of", "2026-06-01",
+                  "--jobs", str(args.jobs)], expect=(0,))
     students, sessions = SIZES["medium"]
     lines = [START, "## collect", "",
              f"{args.programs} medium programs ({students:,} students × {sessions} sessions each, "

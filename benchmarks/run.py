@@ -77,6 +77,7 @@ wb.save(sys.argv[1])
 TRAINBOOK = [sys.executable, "-m", "trainbook.cli"]
 CACHE = OUT / "cache"  # the runs' cache folder (XDG_CACHE_HOME), not the user's
 COLLECT = ("<!-- collect -->", "<!-- /collect -->")  # benchmarks/collect.py's section, kept when this one rewrites
+PROFILES = ("<!-- profiles -->", "<!-- /profiles -->")  # where the time goes, written by hand: kept too
 
 
 def paired(cmd: list[str], floor: list[str], expect: tuple[int, ...] = (0, 1),
@@ -252,9 +253,9 @@ def main() -> None:
     start = startup()
     results = {size: bench(size) for size in args.sizes or list(SIZES)}
     previous = args.out.read_text(encoding="utf-8") if args.out.exists() else ""
-    kept = previous[previous.index(COLLECT[0]):previous.index(COLLECT[1]) + len(COLLECT[1])] \
-        if COLLECT[0] in previous else ""
-    args.out.write_text(report(results, start) + (f"\n{kept}\n" if kept else ""), encoding="utf-8")
+    kept = "".join(f"\n{previous[previous.index(start_mark):previous.index(end_mark) + len(end_mark)]}\n"
+                   for start_mark, end_mark in (PROFILES, COLLECT) if start_mark in previous)
+    args.out.write_text(report(results, start) + kept, encoding="utf-8")
     print(f"wrote {args.out}")
 
 
