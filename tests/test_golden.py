@@ -14,6 +14,7 @@ import pytest
 import python_calamine
 
 import trainbook
+from trainbook.importers.sources import file_sources, likely_kinds
 from trainbook.workbook.engine import Update
 from trainbook.workbook.file_engine import FileEngine
 
@@ -68,6 +69,13 @@ def test_a_golden_export_lands_exactly_as_expected(tmp_path: Path, case: str) ->
     assert sum(got["skipped_because"].values()) == counts["skipped"], "every skipped row has its reason"
     assert {k: got[k] for k in ("counts", "skipped_because", "attendance", "review")} == \
            {k: want[k] for k in ("counts", "skipped_because", "attendance", "review")}
+
+
+@pytest.mark.parametrize("case", CASES)
+def test_a_golden_exports_kind_is_told_from_its_first_rows(case: str) -> None:
+    """What the master is read for while the export is parsed: the kinds its full read finds."""
+    path = golden.HERE / f"{case}.xlsx"
+    assert likely_kinds(path, "zh") == [source.kind for source in file_sources(path, "zh")]
 
 
 def _cells(path: Path) -> list[list[list[Any]]]:

@@ -16,6 +16,7 @@ from click.testing import CliRunner
 import trainbook
 from trainbook.cli import main
 from trainbook.demo import exports
+from trainbook.importers.kinds import BY_KEY as BY_KIND
 from trainbook.importers.kinds import KINDS
 from trainbook.importers.parsing import minutes, when
 
@@ -624,14 +625,13 @@ def _sheet_part(path: Path, name: str) -> str:
         return next(p.part for p in sheet_parts(zf) if p.name == name)
 
 
-def test_a_button_book_from_before_gets_its_review_data_sheet(roster_book: Path) -> None:
-    from trainbook.importers.sources import pasted_source
-    from trainbook.operations import _merge_all
+def test_a_button_book_from_before_gets_its_review_data_sheet(tmp_path: Path, roster_book: Path) -> None:
     from trainbook.workbook.xlwings_engine import XlwingsEngine
 
     book = json_book(_without_review_data(roster_book))
-    rows = [["姓名", "部门", "打卡时间"], ["陌生人", "销售部", "2026-11-02 08:50"]]
-    [result] = _merge_all(XlwingsEngine(book), [pasted_source(rows, "zh")])
+    export = tmp_path / "p.csv"
+    export.write_text("姓名,部门,打卡时间\n陌生人,销售部,2026-11-02 08:50\n", encoding="utf-8")
+    [result] = trainbook.merge(XlwingsEngine(book), export)
     assert result.review == 1
     actions = book.json()["actions"]
     added = next(a for a in actions if a["func"] == "addSheet")
@@ -787,8 +787,9 @@ MINIMAL = {  # a name column and the one or two columns that make the kind (the 
 
 
 @pytest.mark.parametrize("key", sorted(MINIMAL))
-def test_every_kind_is_recognised_at_its_minimal_shape(key: str) -> None:
+def test_every_kind_is_recognised_at_its_minimal_shape(tmp_path: Path, key: str) -> None:
     from trainbook.importers.kinds import detect
+    from trainbook.importers.sources import likely_kinds
     from trainbook.importers.table import find_table
 
     table = find_table("Sheet1", MINIMAL[key])
@@ -796,6 +797,43 @@ def test_every_kind_is_recognised_at_its_minimal_shape(key: str) -> None:
     kind, found = detect([table])
     assert kind.key == key
     assert len(kind.read(found, "zh")) >= 1, "its one row carries evidence"
+    export = exports.xlsx(tmp_path / "export.xlsx", {"Sheet1": MINIMAL[key]})
+    assert [k.key for k in likely_kinds(export, "zh") or []] == [key], "told from the file's first rows too"
+
+
+def test_a_first_look_that_guesses_wrong_costs_time_not_results(tmp_path: Path, roster_book: Path, program,
+                                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    """The master's sheets read for the kind an export's first rows suggest are only a head start:
+    the sheets its full read calls for are read too, and the others let go unwritten."""
+    from trainbook.importers import merge, sources
+
+    s3 = person(program, "S0003")
+    punches = exports.punch_records(tmp_path / "原始记录.xlsx", [(s3, dt.datetime(2026, 11, 2, 8, 50))],
+                                    D(2026, 11, 2), D(2026, 11, 8))
+    homework = exports.xlsx(tmp_path / "作业.xlsx", {"作业": [
+        ["作业名称", "姓名", "部门", "提交状态", "提交时间", "得分"],
+        ["入职心得", s3["name"], s3["department"], "已提交", "2026-11-05 20:00", 9]]})
+    kept: list[set[str]] = []
+    needs = merge.read_what_merging_needs
+
+    def spied(engine, master, *args):  # type: ignore[no-untyped-def]
+        needs(engine, master, *args)
+        kept.append(set(master.tables))
+
+    monkeypatch.setattr(merge, "read_what_merging_needs", spied)
+    monkeypatch.setattr(sources, "likely_kinds", lambda path, lang, kind=None: [BY_KIND["homework"]])
+    before = parts(roster_book)
+    [result] = trainbook.merge(roster_book, punches)
+    assert (result.kind, result.inserted) == ("punch_records", 1)
+    assert attendance(roster_book)[("C01", "S0003")]["status"] == "出勤"
+    assert "attendance" in kept[-1] and not {"submissions", "tasks"} & kept[-1]
+    after = parts(roster_book)
+    assert after[_sheet_part(roster_book, "任务提交")] == before[_sheet_part(roster_book, "任务提交")]
+
+    monkeypatch.setattr(sources, "likely_kinds", lambda path, lang, kind=None: None)  # not told: read after
+    [result] = trainbook.merge(roster_book, homework)
+    assert (result.kind, result.inserted) == ("homework", 1)
+    assert trainbook.read(roster_book).frame("submissions")["student_id"].tolist() == ["S0003"]
 
 
 def test_resolving_one_account_resolves_it_everywhere_and_remembers_the_account(tmp_path: Path,

@@ -225,19 +225,29 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
     are nearly all strangers to the program or whose rows fall on none of its sessions — unless
     `force`. With no exports it lands what the coordinator decided on the review sheet.
     """
-    from trainbook.importers.sources import file_sources
+    from trainbook.importers.merge import begin_reading
+    from trainbook.importers.sources import file_sources, likely_kinds
 
     engine = engine_for(book)
     lang = default_lang()  # what is said of the export files is the command line's, not the workbook's
+    paths = list(map(Path, exports))
+    likely = [likely_kinds(path, lang, kind) for path in paths]
+    # the master is read while the exports are (the reader lets go of Python while it parses)
+    master = begin_reading(engine, None if None in likely else [k for kinds in likely if kinds for k in kinds])
     sources = []
-    for path in map(Path, exports):
-        on_step(message("step-read", lang, name=path.name))
-        sources.extend(file_sources(path, lang, kind))
-    return _merge_all(engine, sources, session, assessment, dry_run, again, force=force, on_step=on_step)
+    try:
+        for path in paths:
+            on_step(message("step-read", lang, name=path.name))
+            sources.extend(file_sources(path, lang, kind))
+    except BaseException:
+        master.tables.let_go()
+        raise
+    return _merge_all(engine, master, sources, session, assessment, dry_run, again, force=force, on_step=on_step)
 
 
 def merge_pasted(book: object) -> MergeRun:
     """Merge what was pasted into the paste sheet, then empty that sheet (the 合并导入 button)."""
+    from trainbook.importers.merge import begin_reading
     from trainbook.importers.sources import pasted_source
 
     engine = engine_for(book)
@@ -245,20 +255,21 @@ def merge_pasted(book: object) -> MergeRun:
     rows = [row for row in engine.raw("paste") if any(c not in (None, "") for c in row)]
     if not rows:
         raise InputError(message("paste-empty", lang))
-    return _merge_all(engine, [pasted_source(rows, lang)], clear=["paste"])
+    source = pasted_source(rows, lang)
+    return _merge_all(engine, begin_reading(engine, [source.kind]), [source], clear=["paste"])
 
 
-def _merge_all(engine: Engine, sources: list[Source], session: str | None = None, assessment: str | None = None,
-               dry_run: bool = False, again: bool = False, clear: list[str] | None = None, force: bool = False,
-               on_step: Steps = quiet) -> MergeRun:
+def _merge_all(engine: Engine, master: Master, sources: list[Source], session: str | None = None,
+               assessment: str | None = None, dry_run: bool = False, again: bool = False,
+               clear: list[str] | None = None, force: bool = False, on_step: Steps = quiet) -> MergeRun:
     import pandas as pd
 
     from trainbook.importers.landing import sheets_for
-    from trainbook.importers.merge import MergeRun, merge_source, refusal, sheets_to_read
+    from trainbook.importers.merge import MergeRun, merge_source, read_what_merging_needs, refusal
     from trainbook.importers.review import resolve_reviews
     from trainbook.policy.settings import settings_and_ignored
 
-    master = engine.read(sheets_to_read(engine, sources) + (["assessments"] if assessment else []))
+    read_what_merging_needs(engine, master, sources, assessment is not None)
     require_columns(master, [key for s in sources for key in ("enrollment", *sheets_for(s.kind.gives))])
     for value, sheet, column, key in ((session, "sessions", "session_id", "merge-no-such-session"),
                                       (assessment, "assessments", "assessment_id", "merge-no-such-assessment")):

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import html
 import os
 import re
 import secrets
@@ -65,13 +66,8 @@ def is_master(path: Path) -> bool:
             workbook = zf.read("xl/workbook.xml").decode("utf-8", errors="replace")
     except (OSError, KeyError, zipfile.BadZipFile):
         return False
-    names = [unescape(n) for n in re.findall(r'<(?:\w+:)?sheet\b[^<>]*\bname="([^"]*)"', workbook)]
+    names = [html.unescape(n) for n in re.findall(r'<(?:\w+:)?sheet\b[^<>]*\bname="([^"]*)"', workbook)]
     return len(identify_sheets(names)[0]) >= MASTER_SHEETS
-
-
-def unescape(text: str) -> str:
-    return text.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'").replace(
-        "&amp;", "&")
 
 
 def refuse_target(target: Path, lang: Lang) -> None:

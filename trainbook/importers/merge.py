@@ -4,6 +4,7 @@ idempotent. Nothing is guessed: what cannot be matched goes to the review sheet.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
@@ -203,10 +204,24 @@ def _logged_kind(imports: pd.DataFrame, digest: str) -> str:
     return found.key if found else ""
 
 
-def sheets_to_read(engine: Engine, sources: list[Source]) -> list[str]:
-    """The sheets a merge of `sources` reads and may change: the roster and plan, the logs, and
-    each export's target sheets — and those of the exports waiting in the review sheet."""
-    wanted = set(BASE_SHEETS) | {key for s in sources for key in sheets_for(s.kind.gives)}
-    waiting = engine.read(["review"]).frame("review").get("kind", pd.Series(dtype=object)).dropna()
-    wanted |= {key for k in set(waiting) if (found := kind_named(k)) for key in sheets_for(found.gives)}
-    return sorted(wanted)
+def begin_reading(engine: Engine, kinds: Iterable[ExportKind] | None) -> Master:
+    """The master a merge works on, being read (lazily) while the exports are: the roster and plan,
+    the logs, and the target sheets of `kinds` — the kinds the exports most likely hold, or None
+    when they are not known yet."""
+    return engine.read(sorted(set(BASE_SHEETS) | _targets(kinds or [])), lazy=True)
+
+
+def read_what_merging_needs(engine: Engine, master: Master, sources: list[Source], assessment: bool) -> None:
+    """Add to `master` the sheets a merge of `sources` reads and may change — each export's target
+    sheets and those of the exports waiting in the review sheet — and let go of those read for
+    kinds the files turned out not to hold."""
+    waiting = master.frame("review").get("kind", pd.Series(dtype=object)).dropna()
+    needed = set(BASE_SHEETS) | _targets(s.kind for s in sources) | \
+        _targets(found for k in set(waiting) if (found := kind_named(k))) | ({"assessments"} if assessment else set())
+    engine.read_more(master, sorted(needed))
+    for key in _targets(KINDS.values()) & (set(master.tables) - needed):
+        del master.tables[key]
+
+
+def _targets(kinds: Iterable[ExportKind]) -> set[str]:
+    return {key for kind in kinds for key in sheets_for(kind.gives)}

@@ -33,6 +33,7 @@ MAX_ROWS = 1_048_576  # Excel's rows in a sheet
 MAX_COLUMNS = 16_384  # Excel's columns
 MAX_LINES_IN_CELL = 20  # more line breaks in one text-export cell: a quote that never closed swallowed the rows
 MAX_CELL_TEXT = 32_767  # Excel's characters in a cell
+PEEK_ROWS = 50  # a first look at an export: its title rows, headers and some data
 
 
 @dataclass
@@ -74,6 +75,30 @@ def read_export(path: Path, lang: Lang) -> list[RawSheet]:
             if any(cell.count("\n") > MAX_LINES_IN_CELL for cell in row):
                 raise InputError(message("export-open-quote", lang, path=path, row=number))
     return _within_limits([RawSheet(path.stem, rows)], path, lang)
+
+
+def first_rows(path: Path, lang: Lang) -> list[RawSheet] | None:
+    """The first PEEK_ROWS rows of every sheet of an xlsx file, streamed: the rest is not parsed
+    (enough to tell an export's kind while a large file is still to be read). None for another
+    container, or a workbook the stream cannot follow — its full read says what is wrong. A
+    package `read_export` refuses outright (not a sound zip, unsafe XML) is refused here first."""
+    if not path.is_file():
+        return None
+    with path.open("rb") as fh:
+        if not fh.read(8).startswith(ZIP_MAGIC):
+            return None
+    check_workbook_file(path, lang, extents=False)  # how far its sheets reach does not matter to a stream
+    import openpyxl
+
+    try:
+        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+        try:
+            return [RawSheet(sheet.title, [list(row) for row in sheet.iter_rows(max_row=PEEK_ROWS, values_only=True)])
+                    for sheet in book.worksheets]
+        finally:
+            book.close()
+    except Exception:  # noqa: BLE001 (a hint only: the full read below reports the fault)
+        return None
 
 
 def _within_limits(sheets: list[RawSheet], path: Path, lang: Lang) -> list[RawSheet]:

@@ -14,7 +14,7 @@ from trainbook.i18n import Lang, listing, message
 from trainbook.importers.kinds import BY_KEY as KINDS
 from trainbook.importers.kinds import KINDS as ALL_KINDS
 from trainbook.importers.kinds import ExportKind, detect
-from trainbook.importers.reading import RawSheet, read_export
+from trainbook.importers.reading import RawSheet, first_rows, read_export
 from trainbook.importers.table import ExportTable, find_table
 from trainbook.schema.sheets import PASTE
 from trainbook.workbook.master import identify_sheets
@@ -41,6 +41,20 @@ def file_sources(path: Path, lang: Lang, kind_key: str | None = None) -> list[So
         return [Source(path.name, digest, *picked[0])]
     return [Source(f"{path.name}/{table.sheet}", hashlib.sha256(f"{digest}/{table.sheet}".encode()).hexdigest(),
                    kind, table) for kind, table in picked]
+
+
+def likely_kinds(path: Path, lang: Lang, kind_key: str | None = None) -> list[ExportKind] | None:
+    """The kinds of export a file most likely holds, told from its sheets' first rows (`kind_key`
+    when it is given), or None when they cannot be told without reading it in full."""
+    if kind_key:
+        return [KINDS[kind_key]]
+    sheets = first_rows(path, lang)
+    if sheets is None:
+        return None
+    try:
+        return [kind for kind, _ in _picks(path.name, sheets, None, lang)]
+    except InputError:  # no table found in the first rows: the full read tells
+        return None
 
 
 def pasted_source(rows: list[list[Any]], lang: Lang, kind_key: str | None = None) -> Source:

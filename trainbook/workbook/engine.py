@@ -84,6 +84,11 @@ class Engine(Protocol):
         """The sheets named by `keys`; with `lazy`, some may still be coming (`Tables`)."""
         ...
 
+    def read_more(self, master: Master, keys: Iterable[str]) -> None:
+        """Add the sheets named by `keys` that `master` was not read with (still coming, after a
+        lazy read), from the same file."""
+        ...
+
     def write(self, master: Master, update: Update) -> None: ...
 
     def ready_to_write(self, master: Master) -> None:

@@ -9,9 +9,9 @@ import zipfile
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor
 from functools import cache
+from html import escape
 from pathlib import Path
 from typing import Any, cast
-from xml.sax.saxutils import escape, quoteattr
 
 import numpy as np
 import python_calamine
@@ -87,6 +87,7 @@ class FileEngine:
     def __init__(self, path: Path | str, lang: Lang | None = None) -> None:
         self.path = Path(path)
         self.lang = lang or default_lang()
+        self._budget = CellBudget(self.path, self.lang)
 
     def language(self) -> Lang:
         check_workbook_file(self.path, self.lang)
@@ -112,6 +113,7 @@ class FileEngine:
         done = journal.sent(self.path)  # what a run sent but could not record is recorded by the next
         if done and "notices" not in wanted and "notices" in found:
             wanted.append("notices")
+        self._budget = CellBudget(self.path, lang)  # the cells of every sheet this read takes, together
         master.tables.expect(self._reading({key: found[key] for key in wanted if key in found}, lang))
         if done or not lazy:
             master.tables.wait()
@@ -123,6 +125,13 @@ class FileEngine:
                 journal.clear_if_held(self.path, lang, done)
         return master
 
+    def read_more(self, master: Master, keys: Iterable[str]) -> None:
+        """Add the sheets named by `keys` that `master` was not read with, read as `read` reads them
+        (side by side, coming in lazily) and counted in the same budget of cells."""
+        wanted = {key: master.names[key] for key in keys if key in master.names and key not in master.tables}
+        if wanted:
+            master.tables.expect(self._reading(wanted, master.lang))
+
     def _reading(self, sheets: dict[str, str], lang: Lang) -> dict[str, Future[Callable[[], Table]]]:
         """The sheets (key → name) being read, side by side: the fast reader lets go of Python
         while it parses, so the largest sheet — attendance, often most of the file — is parsed in
@@ -131,7 +140,7 @@ class FileEngine:
         with zipfile.ZipFile(self.path) as zf:
             parts = {p.name: p.part for p in sheet_parts(zf)}
             sizes = {info.filename: info.file_size for info in zf.infolist()}
-        budget = CellBudget(self.path, lang)
+        budget = self._budget
 
         def size(key: str) -> int:
             return sizes.get(parts.get(sheets[key], ""), 0)
@@ -302,7 +311,7 @@ WORKSHEET_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.wo
 def _add_sheet(package: PackageEdit, headers: list[str], name: str, hidden: bool) -> str:
     """A new sheet at the end of the workbook holding only its header row; returns its part."""
     part = package.free_name("xl/worksheets/sheet{}.xml")
-    cells = "".join(f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{escape(h)}</t></is></c>'
+    cells = "".join(f'<c r="{column_letter(i)}1" t="inlineStr"><is><t>{escape(h, quote=False)}</t></is></c>'
                     for i, h in enumerate(headers))
     package.add_part(part, (f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n<worksheet xmlns="{NS_MAIN}">'
                             f'<sheetData><row r="1">{cells}</row></sheetData></worksheet>').encode(), WORKSHEET_TYPE)
@@ -313,7 +322,7 @@ def _add_sheet(package: PackageEdit, headers: list[str], name: str, hidden: bool
     declare = "" if bound else f' xmlns:r="{NS_REL}"'
     sheet_id = max((int(n) for n in re.findall(rb'<(?:\w+:)?sheet\b[^<>]*\bsheetId="(\d+)"', workbook)), default=0) + 1
     state = ' state="hidden"' if hidden else ""
-    element = f'<sheet name={quoteattr(name)} sheetId="{sheet_id}"{state}{declare} {prefix}:id="{rid}"/>'
+    element = f'<sheet name="{escape(name)}" sheetId="{sheet_id}"{state}{declare} {prefix}:id="{rid}"/>'
     at = re.search(rb"</(?:\w+:)?sheets>", workbook)
     assert at is not None  # a sound workbook (check_workbook_file) lists its sheets
     package.replace(WORKBOOK_PART, [workbook[: at.start()] + element.encode() + workbook[at.start():]])

@@ -213,8 +213,12 @@ class Tables(MutableMapping[str, Table]):
         self._ready[key] = table
 
     def __delitem__(self, key: str) -> None:
-        if self._coming.pop(key, None) is None:
+        coming = self._coming.pop(key, None)
+        if coming is None:
             del self._ready[key]
+        else:  # a sheet not begun is not read; one being read is let go when it is done
+            coming.cancel()
+            self._checks.pop(key, None)
 
     def __iter__(self) -> Iterator[str]:
         return iter([*self._ready, *self._coming])
@@ -238,6 +242,11 @@ class Tables(MutableMapping[str, Table]):
         finally:
             for future in self._coming.values():
                 future.cancel()  # after a refusal, the sheets not yet begun are not read
+
+    def let_go(self) -> None:
+        """Stop waiting for the sheets still coming: those not begun are not read."""
+        for key in list(self._coming):
+            del self[key]
 
     def wait(self) -> None:
         """Every sheet still coming, in; the first refusal among them raised."""

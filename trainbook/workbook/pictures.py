@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import posixpath
 import re
-from xml.sax.saxutils import quoteattr
+from html import escape
 
 from trainbook.workbook.engine import Picture
 from trainbook.workbook.package import NS_REL, PackageEdit, relationships, rels_part, resolve_target
@@ -55,7 +55,7 @@ def set_pictures(package: PackageEdit, sheet_part: str, pictures: list[Picture])
             f'<xdr:oneCellAnchor><xdr:from><xdr:col>{picture.col}</xdr:col><xdr:colOff>0</xdr:colOff>'
             f'<xdr:row>{picture.row}</xdr:row><xdr:rowOff>0</xdr:rowOff></xdr:from>'
             f'<xdr:ext cx="{cx}" cy="{cy}"/><xdr:pic><xdr:nvPicPr>'
-            f'<xdr:cNvPr id="{n + 1}" name={quoteattr(picture.name or f"Picture {n}")}/>'
+            f'<xdr:cNvPr id="{n + 1}" name="{escape(picture.name or f"Picture {n}")}"/>'
             f'<xdr:cNvPicPr><a:picLocks noChangeAspect="1"/></xdr:cNvPicPr></xdr:nvPicPr>'
             f'<xdr:blipFill><a:blip r:embed="rId{n}"/><a:stretch><a:fillRect/></a:stretch></xdr:blipFill>'
             f'<xdr:spPr><a:xfrm><a:off x="0" y="0"/><a:ext cx="{cx}" cy="{cy}"/></a:xfrm>'

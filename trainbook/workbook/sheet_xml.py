@@ -11,7 +11,7 @@ import math
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from xml.sax.saxutils import escape, quoteattr
+from html import escape
 
 import numpy as np
 import pandas as pd
@@ -103,7 +103,7 @@ def _cell_body(value: object, style: int | None, p: str) -> str | None:
         return f"{s}><{p}v>{float(value) if isinstance(value, np.floating) else value!r}</{p}v></{p}c>"
     if isinstance(value, (dt.datetime, dt.date, dt.time)):
         return f"{s}><{p}v>{excel_serial(value)!r}</{p}v></{p}c>"
-    text = escape(_ILLEGAL_XML.sub("", str(value)))
+    text = escape(_ILLEGAL_XML.sub("", str(value)), quote=False)
     return f'{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{text}</{p}t></{p}is></{p}c>'
 
 
@@ -265,7 +265,7 @@ def set_texts(xml: bytes, texts: dict[str, str]) -> bytes:
         def cell(match: re.Match[bytes], text: str = text, ref: str = ref) -> bytes:
             style = re.search(rb'\ss="\d+"', match.group(1))
             s = style.group(0).decode() if style else ""
-            body = escape(_ILLEGAL_XML.sub("", text))
+            body = escape(_ILLEGAL_XML.sub("", text), quote=False)
             return (f'<{p}c r="{ref}"{s} t="inlineStr"><{p}is><{p}t xml:space="preserve">{body}</{p}t>'
                     f"</{p}is></{p}c>").encode()
 
@@ -348,7 +348,7 @@ def set_links_within(xml: bytes, links: list[tuple[str, str]], rows: range, cols
         return ref is not None and int(ref.group(2)) in rows and column_index(ref.group(1)) in cols
 
     kept = [m.group(0) for m in re.finditer(f"<{p}hyperlink\\b[^>]*?/>".encode(), xml) if not within(m.group(0))]
-    new = [f'<{p}hyperlink ref="{ref}" location={quoteattr(loc)} display={quoteattr(ref)}/>'.encode()
+    new = [f'<{p}hyperlink ref="{ref}" location="{escape(loc)}" display="{escape(ref)}"/>'.encode()
            for ref, loc in links]
     start = max(xml.rfind(f"</{p}sheetData>".encode()), xml.rfind(f"<{p}sheetData/>".encode()))
     head, tail = xml[:start], xml[start:]
@@ -363,7 +363,7 @@ def _replace_links(tail: bytes, links: list[tuple[str, str]], p: str) -> bytes:
     tail = re.sub(f"<{p}hyperlinks>.*?</{p}hyperlinks>|<{p}hyperlinks/>".encode(), b"", tail, flags=re.S)
     if not links:
         return tail
-    body = "".join(f'<{p}hyperlink ref="{ref}" location={quoteattr(loc)} display={quoteattr(ref)}/>'
+    body = "".join(f'<{p}hyperlink ref="{ref}" location="{escape(loc)}" display="{escape(ref)}"/>'
                    for ref, loc in links)
     return _insert_before(tail, f"<{p}hyperlinks>{body}</{p}hyperlinks>".encode(), _AFTER_HYPERLINKS, p)
 

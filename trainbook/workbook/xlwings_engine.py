@@ -69,16 +69,18 @@ class XlwingsEngine:
         # the full path: what an operation prints goes beside the workbook, and a button's Python
         # runs in the interpreter's folder, not the workbook's
         master = Master(self.book.fullname, lang, names, names=found)
-        wanted = list(keys) if keys is not None else [k for k in found if BY_KEY[k].columns]
-        for key in wanted:
-            if key not in found:
-                continue
-            sheet = self.book.sheets[found[key]]
-            last = sheet.used_range.last_cell
-            values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
-            master.tables[key] = table_from_values(BY_KEY[key], found[key], values or [[]])
+        self.read_more(master, keys if keys is not None else [k for k in found if BY_KEY[k].columns])
         master.settled = journal.settle(master, journal.sent(Path(self.book.fullname)))  # kept until written to the file
         return master
+
+    def read_more(self, master: Master, keys: Iterable[str]) -> None:
+        """Add the sheets named by `keys` that `master` was not read with."""
+        for key in keys:
+            if key in master.names and key not in master.tables:
+                sheet = self.book.sheets[master.names[key]]
+                last = sheet.used_range.last_cell
+                values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
+                master.tables[key] = table_from_values(BY_KEY[key], master.names[key], values or [[]])
 
     def raw(self, key: str) -> list[list[Any]]:
         found, _ = identify_sheets([sheet.name for sheet in self.book.sheets])
