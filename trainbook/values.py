@@ -40,6 +40,9 @@ FORMULA_START = ("=", "+", "@", "\t", "\r")
 LIST_SEPARATORS = r"[,，、;；\s]+"  # between the ids of a list cell, e.g. 适用分组 "G1，G2"
 
 
+FEW = 64  # cells a parser runs over as they are: finding their distinct values would cost more
+
+
 def per_unique(parse: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
     """Run an element-wise parser once per distinct value and spread the results over the rows.
 
@@ -49,7 +52,7 @@ def per_unique(parse: Callable[..., pd.Series]) -> Callable[..., pd.Series]:
 
     @functools.wraps(parse)
     def wrapper(s: pd.Series, *args: object) -> pd.Series:
-        if len(s) < 64:
+        if len(s) < FEW:
             return parse(s.astype(object), *args)
         codes, table = distinct(s.to_numpy(dtype=object))
         result = parse(pd.Series(table, dtype=object), *args)
@@ -65,7 +68,8 @@ def per_value(dtype: type = object) -> Callable[[Callable[..., object]], Callabl
     def decorate(parse: Callable[..., object]) -> Callable[..., pd.Series]:
         @functools.wraps(parse)
         def wrapper(s: pd.Series, *args: object) -> pd.Series:
-            codes, table = distinct(s.to_numpy(dtype=object))
+            cells = s.to_numpy(dtype=object)
+            codes, table = distinct(cells) if len(cells) >= FEW else (slice(None), cells)
             results: np.ndarray = np.empty(len(table), dtype=dtype)
             results[:] = [parse(v, *args) for v in table]
             return pd.Series(results[codes], index=s.index, dtype=dtype)
