@@ -24,7 +24,7 @@ from trainbook.workbook.package import (
     check_xls_file,
     read_or_refuse,
 )
-from trainbook.workbook.sheet_xml import column_letter
+from trainbook.workbook.refs import column_letter
 
 UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 UTF8_BOM = b"\xef\xbb\xbf"

@@ -27,7 +27,7 @@ from trainbook.schema.dashboard import (
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import CERTIFICATE, RISK
 from trainbook.workbook.engine import Panel
-from trainbook.workbook.sheet_xml import column_letter
+from trainbook.workbook.refs import column_letter
 
 
 def headline(students: pd.DataFrame, lang: Lang) -> dict[str, object]:

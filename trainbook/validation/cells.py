@@ -14,7 +14,7 @@ from trainbook.schema.columns import Column, Sheet
 from trainbook.uniques import distinct
 from trainbook.validation.report import Finding
 from trainbook.workbook.master import Master
-from trainbook.workbook.sheet_xml import column_letter
+from trainbook.workbook.refs import column_letter
 
 CHECKED_ROLES = ("input", "system")
 

@@ -1,18 +1,20 @@
-"""Reading and writing master workbooks: a file engine and an xlwings engine behind one interface."""
+"""Reading and writing master workbooks: a file engine and an xlwings engine behind one interface
+(`engine.Engine`), each imported when a workbook is opened with it."""
 
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from trainbook.workbook.engine import Engine, Update
-from trainbook.workbook.file_engine import FileEngine
-from trainbook.workbook.master import Master, Table
+if TYPE_CHECKING:
+    from trainbook.workbook.engine import Engine
 
 
 def engine_for(target: Any) -> Engine:
     """A FileEngine for a path, an XlwingsEngine for an xlwings Book, or the engine itself."""
     if isinstance(target, (str, Path)):
+        from trainbook.workbook.file_engine import FileEngine
+
         return FileEngine(target)
     if hasattr(target, "read") and hasattr(target, "write"):
         return target  # type: ignore[no-any-return]
@@ -21,4 +23,4 @@ def engine_for(target: Any) -> Engine:
     return XlwingsEngine(target)
 
 
-__all__ = ["Engine", "FileEngine", "Master", "Table", "Update", "engine_for"]
+__all__ = ["engine_for"]

@@ -34,13 +34,13 @@ from trainbook.workbook.package import (
     sheet_parts,
 )
 from trainbook.workbook.pictures import set_pictures, set_row_breaks
+from trainbook.workbook.refs import column_letter
 from trainbook.workbook.safety import check_replaceable, file_version, remove_leftovers, replace_atomically
 from trainbook.workbook.sheet_patch import grow_ranges, patch_sheet
 from trainbook.workbook.sheet_xml import (
     Link,
     Rows,
     clear_rows,
-    column_letter,
     column_styles,
     ensure_mark_style,
     mark_ranges,

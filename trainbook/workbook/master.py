@@ -19,7 +19,7 @@ from trainbook.schema.columns import Sheet
 from trainbook.schema.sheets import BY_KEY, SHEETS
 from trainbook.uniques import distinct
 from trainbook.values import normalize, typed
-from trainbook.workbook.sheet_xml import column_letter
+from trainbook.workbook.refs import column_letter
 
 
 @cache

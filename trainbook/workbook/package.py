@@ -27,7 +27,7 @@ from defusedxml import DefusedXmlException
 from trainbook.errors import InputError, TrainbookError
 from trainbook.i18n import Lang, message
 from trainbook.workbook import checked
-from trainbook.workbook.sheet_xml import column_index, column_letter
+from trainbook.workbook.refs import column_index, column_letter
 
 NS_MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 NS_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"

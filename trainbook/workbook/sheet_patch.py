@@ -17,7 +17,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from trainbook.workbook.edit import TableEdit
-from trainbook.workbook.sheet_xml import CarriedFormula, Rows, _cell_body, _prefix, column_index, column_letter
+from trainbook.workbook.refs import column_index, column_letter
+from trainbook.workbook.sheet_xml import CarriedFormula, Rows, _cell_body, _prefix
 
 _ROW = re.compile(rb"<(?:\w+:)?row\b([^<>]*?)(/?)>")
 _ROW_START = re.compile(rb"<(\w+:)?row[\s/>]")

@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook.uniques import distinct
+from trainbook.workbook.refs import column_index, column_letter
 
 EXCEL_EPOCH = dt.datetime(1899, 12, 30)
 UNIX_EPOCH_SERIAL = 25569.0  # 1970-01-01 as an Excel serial
@@ -31,24 +32,6 @@ _AFTER_HYPERLINKS = ("printOptions", "pageMargins", "pageSetup", "headerFooter",
                      "drawing", "legacyDrawing", "legacyDrawingHF", "drawingHF", "picture",
                      "oleObjects", "controls", "webPublishItems", "tableParts", "extLst")
 _AFTER_CONDITIONAL = ("dataValidations", "hyperlinks", *_AFTER_HYPERLINKS)
-
-
-def column_index(letters: bytes | str) -> int:
-    """Excel letters → 0-based column index (A → 0, AA → 26)."""
-    index = 0
-    for ch in letters if isinstance(letters, str) else letters.decode():
-        index = index * 26 + ord(ch.upper()) - 64
-    return index - 1
-
-
-def column_letter(index: int) -> str:
-    """0-based column index → Excel letters (0 → A, 26 → AA)."""
-    letters = ""
-    index += 1
-    while index:
-        index, rem = divmod(index - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
 
 
 @dataclass(frozen=True)
