@@ -486,3 +486,38 @@ def test_a_sheet_is_scanned_once_while_it_stays_as_it_is(demo_book: Path, tmp_pa
     checked.cache_file().unlink()
     checked.cache_file().mkdir()  # a folder where the file should be: nothing can be kept
     assert read(demo_book) == first and read(demo_book) == first
+
+
+def test_a_sheet_parsed_early_is_taken_only_while_the_file_is_as_it_was(demo_book: Path, tmp_path: Path) -> None:
+    """A command begins parsing its workbook's largest sheet before it imports pandas: the read
+    takes that parse while the file is the version it was parsed from; after a change, and after a
+    refusal (to be said in the workbook's language), the read parses the sheet itself."""
+    import shutil
+
+    from trainbook.workbook import early
+    from trainbook.workbook.engine import Update
+    from trainbook.workbook.file_engine import FileEngine
+
+    book = Path(shutil.copy(demo_book, tmp_path / "book.xlsx"))
+    as_read = FileEngine(book).read().frame("attendance")
+    early.begin(book)
+    assert [key[2] for key in early._begun] == ["考勤"]
+    assert FileEngine(book).read().frame("attendance").equals(as_read) and not early._begun, "taken"
+
+    changed = Path(shutil.copy(demo_book, tmp_path / "changed.xlsx"))
+    engine = FileEngine(changed)
+    master = engine.read()
+    attendance = master.frame("attendance").copy()
+    attendance.iloc[0, attendance.columns.get_loc("note")] = "补签"
+    engine.write(master, Update(tables={"attendance": attendance}))
+    early.begin(book)
+    shutil.copy(changed, book)  # the file changes after its sheet was begun
+    assert FileEngine(book).read().frame("attendance").iloc[0]["note"] == "补签"
+    assert len(early._begun) == 1, "the parse of the earlier version is not taken"
+    early._begun.clear()
+
+    far = far_master(demo_book, tmp_path / "far.xlsx")
+    early.begin(far)
+    with pytest.raises(trainbook.InputError, match="XFD1048576"):
+        FileEngine(far).read()
+    assert not early._begun

@@ -228,6 +228,14 @@ def template(path: Path) -> None:
         click.echo(str(path))
 
 
+def _begin_reading(book: Path) -> None:
+    """Begin parsing BOOK's largest sheet — for a command that reads every sheet — while the
+    operation's modules (pandas among them) are imported."""
+    from trainbook.workbook.early import begin
+
+    begin(book)
+
+
 def _validate_one(args: tuple[str, bool, bool]) -> dict[str, Any]:
     """Validate one file in a worker; never raises (unless --debug asks to see it), so one bad file
     cannot stop a batch."""
@@ -322,6 +330,8 @@ def as_of_option(help_text: str) -> Callable[[Callable[..., None]], Callable[...
 @click.option("--jobs", type=AtLeastOne(), metavar="N", default=1, show_default=True,
               help=T("同时校验的工作簿数。", "Validate this many workbooks in parallel."))
 def validate(books: tuple[Path, ...], fmt: str, annotate: bool, jobs: int) -> None:
+    if len(books) == 1:
+        _begin_reading(books[0])
     with _user_errors(_debug()):
         label = T("校验", "Validating")
         results = _run_batch(_validate_one, [(str(b), annotate, _debug()) for b in books], jobs, label)
@@ -381,6 +391,7 @@ def merge(book: Path, exports: tuple[Path, ...], kind: str | None, session: str 
                      "Work out progress as of this date (default: today), e.g. 2026-11-29."))
 @FORMAT_OPTION
 def progress(book: Path, as_of: dt.date | None, fmt: str) -> None:
+    _begin_reading(book)
     from trainbook.operations import progress as compute_progress
 
     with _user_errors(_debug()):
@@ -420,6 +431,7 @@ def todo(book: Path, as_of: dt.date | None, fmt: str) -> None:
                      "Also write the pending notices: .csv (for Excel) or .json (DingTalk robot messages)."))
 @FORMAT_OPTION
 def notices(book: Path, as_of: dt.date | None, out: Path | None, fmt: str) -> None:
+    _begin_reading(book)
     from trainbook.operations import notices as make_notices
 
     with _user_errors(_debug()):
@@ -619,6 +631,7 @@ def qr(book: Path, out: Path | None, sessions: str | None) -> None:
                      "The folder for the PDFs (default: '<book>-certificates' beside the workbook)."))
 @as_of_option(T("按这一天判断谁已结业（默认：今天）。", "Decide who has completed as of this date (default: today)."))
 def certificates(book: Path, out: Path | None, as_of: dt.date | None) -> None:
+    _begin_reading(book)
     from trainbook.operations import certificates as write_certificates
 
     with _user_errors(_debug()):
@@ -638,6 +651,7 @@ def certificates(book: Path, out: Path | None, as_of: dt.date | None) -> None:
 @click.option("--out", type=click.Path(path_type=Path), metavar=T("文件.csv", "FILE.csv"),
               help=T("另存名单为 .csv（UTF-8，Excel 可直接打开）。", "Also write the list to a .csv (UTF-8, opens in Excel)."))
 def followup(book: Path, as_of: dt.date | None, out: Path | None) -> None:
+    _begin_reading(book)
     from trainbook.operations import followup as follow_up
 
     with _user_errors(_debug()):

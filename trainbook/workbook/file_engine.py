@@ -16,10 +16,11 @@ from typing import Any, cast
 import numpy as np
 import python_calamine
 
-from trainbook.errors import InputError, WriteError
+from trainbook.errors import InputError, TrainbookError, WriteError
 from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook import journal
+from trainbook.workbook.early import take
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
 from trainbook.workbook.engine import Panel, Update, added_sheet, grown_headers, require_sheets
 from trainbook.workbook.master import Master, Table, identify_sheets, refuse_non_master, table_from_values
@@ -88,6 +89,7 @@ class FileEngine:
         self.path = Path(path)
         self.lang = lang or default_lang()
         self._budget = CellBudget(self.path, self.lang)
+        self._version: tuple[int, int] | None = None
 
     def language(self) -> Lang:
         check_workbook_file(self.path, self.lang)
@@ -114,6 +116,7 @@ class FileEngine:
         if done and "notices" not in wanted and "notices" in found:
             wanted.append("notices")
         self._budget = CellBudget(self.path, lang)  # the cells of every sheet this read takes, together
+        self._version = version  # a sheet parsed early (`early.begin`) is taken only of this version
         master.tables.expect(self._reading({key: found[key] for key in wanted if key in found}, lang))
         if done or not lazy:
             master.tables.wait()
@@ -146,13 +149,23 @@ class FileEngine:
             return sizes.get(parts.get(sheets[key], ""), 0)
 
         def parse(key: str) -> Callable[[], Table]:
-            with read_or_refuse(self.path, lang):
-                budget.check(parts.get(sheets[key], ""))
-                workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))  # one per thread
+            parsed = []
+            if (early := take(self.path, self._version, sheets[key])) is not None:
                 try:
-                    parsed = [workbook.get_sheet_by_name(sheets[key])]
-                finally:
-                    workbook.close()
+                    sheet, cells = early.result()
+                except TrainbookError:  # parsed again below, to be refused in the workbook's language
+                    pass
+                else:
+                    budget.charge(cells)
+                    parsed.append(sheet)
+            if not parsed:
+                with read_or_refuse(self.path, lang):
+                    budget.check(parts.get(sheets[key], ""))
+                    workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))  # one per thread
+                    try:
+                        parsed.append(workbook.get_sheet_by_name(sheets[key]))
+                    finally:
+                        workbook.close()
 
             def table() -> Table:
                 with read_or_refuse(self.path, lang):

@@ -152,28 +152,34 @@ class CellBudget:
         self.cells = 0
         self._lock = threading.Lock()
 
-    def spend(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> None:
-        """Refuse the worksheet `info` if it reaches far or the file's budget runs out. A large
-        sheet found sound before (by the digest of its stored bytes) is not scanned again."""
+    def spend(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> int:
+        """Refuse the worksheet `info` if it reaches far or the file's budget runs out; returns its
+        cells. A large sheet found sound before (by the digest of its stored bytes) is not scanned
+        again."""
         key = checked.digest(info, stored_bytes(zf, info)) if info.file_size > REMEMBERED_FROM else None
         cells = checked.known(key) if key else None
         if cells is None:
             cells = _check_extent(zf, info, self.path, self.lang)
             if key:
                 checked.remember(key, cells)
+        self.charge(cells)
+        return cells
+
+    def charge(self, cells: int) -> None:
+        """Count `cells` against the file's budget (also those of a sheet checked by another budget)."""
         with self._lock:
             self.cells += cells
             if self.cells > MAX_TOTAL_CELLS:
                 raise InputError(message("file-too-many-cells", self.lang, path=self.path, cells=f"{self.cells:,}"))
 
-    def check(self, part: str) -> None:
-        """`spend` on the worksheet in `part`, about to be read. A part the package does not hold
-        under that name (a relationship spelled in a way a reader may resolve otherwise) has every
-        XML part checked instead."""
+    def check(self, part: str) -> int:
+        """`spend` on the worksheet in `part`, about to be read; returns its cells. A part the
+        package does not hold under that name (a relationship spelled in a way a reader may resolve
+        otherwise) has every XML part checked instead."""
         with _damage_refused(self.path, self.lang), zipfile.ZipFile(self.path) as zf:
             infos = zf.infolist()
-            for info in [i for i in infos if i.filename == part] or [i for i in infos if i.filename.endswith(".xml")]:
-                self.spend(zf, info)
+            return sum(self.spend(zf, info) for info in
+                       [i for i in infos if i.filename == part] or [i for i in infos if i.filename.endswith(".xml")])
 
 
 MAX_CELLS = 20_000_000  # a sheet's rectangle: 40 × the largest benchmark program's biggest sheet, far below a crash

@@ -1,0 +1,57 @@
+"""A workbook's largest sheet, parsed while a command imports what works on it.
+
+A command about to read a whole workbook calls `begin` before it imports pandas and the rest of
+trainbook (a third of a second): the largest sheet — attendance, often most of the file — is
+parsed on the other core meanwhile (python-calamine lets go of Python while it parses), and the
+read takes it (`take`) if the file is still that version. Nothing here imports pandas.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from concurrent.futures import Future, ThreadPoolExecutor
+from pathlib import Path
+
+import python_calamine
+
+from trainbook.errors import TrainbookError
+from trainbook.i18n import default_lang
+from trainbook.workbook.package import CellBudget, check_workbook_file, read_or_refuse, sheet_parts
+from trainbook.workbook.safety import file_version
+
+Parsed = tuple[python_calamine.CalamineSheet, int]  # a parsed sheet, and the cells it was counted for
+_begun: dict[tuple[Path, tuple[int, int], str], Future[Parsed]] = {}
+
+
+def begin(path: Path | str) -> None:
+    """Begin parsing the largest sheet of the workbook at `path`, checked for far-reaching cells
+    first, for a read of it later in this process. Whatever is wrong with the file is left to that
+    read to say, in the workbook's language."""
+    path = Path(path)
+    lang = default_lang()
+    try:
+        check_workbook_file(path, lang, extents=False)
+        version = file_version(path)
+        with zipfile.ZipFile(path) as zf:
+            sizes = {info.filename: info.file_size for info in zf.infolist()}
+            largest = max(sheet_parts(zf), key=lambda sheet: sizes.get(sheet.part, 0))
+    except (TrainbookError, OSError, zipfile.BadZipFile, ValueError):  # ValueError: no sheets
+        return
+
+    def parse() -> Parsed:
+        with read_or_refuse(path, lang):
+            cells = CellBudget(path, lang).check(largest.part)
+            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
+            try:
+                return workbook.get_sheet_by_name(largest.name), cells
+            finally:
+                workbook.close()
+
+    pool = ThreadPoolExecutor(1)
+    _begun[(path.resolve(), version, largest.name)] = pool.submit(parse)
+    pool.shutdown(wait=False)
+
+
+def take(path: Path, version: tuple[int, int] | None, name: str) -> Future[Parsed] | None:
+    """The sheet `name` as begun for this version of the file, once; None when it was not."""
+    return _begun.pop((path.resolve(), version, name), None) if version is not None else None
