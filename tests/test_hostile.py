@@ -500,7 +500,7 @@ def test_a_sheet_parsed_early_is_taken_only_while_the_file_is_as_it_was(demo_boo
 
     book = Path(shutil.copy(demo_book, tmp_path / "book.xlsx"))
     as_read = FileEngine(book).read().frame("attendance")
-    early.begin(book)
+    early.begin(book)  # an earlier command's head start nobody took is let go
     assert [key[2] for key in early._begun] == ["考勤"]
     assert FileEngine(book).read().frame("attendance").equals(as_read) and not early._begun, "taken"
 

@@ -97,7 +97,7 @@ def first_rows(path: Path, lang: Lang) -> list[RawSheet] | None:
                     for sheet in book.worksheets]
         finally:
             book.close()
-    except Exception:  # noqa: BLE001 (a hint only: the full read below reports the fault)
+    except Exception:  # a hint only: the full read reports the fault
         return None
 
 

@@ -14,7 +14,6 @@ from pathlib import Path
 
 import python_calamine
 
-from trainbook.errors import TrainbookError
 from trainbook.i18n import default_lang
 from trainbook.workbook.package import CellBudget, check_workbook_file, read_or_refuse, sheet_parts
 from trainbook.workbook.safety import file_version
@@ -25,8 +24,8 @@ _begun: dict[tuple[Path, tuple[int, int], str], Future[Parsed]] = {}
 
 def begin(path: Path | str) -> None:
     """Begin parsing the largest sheet of the workbook at `path`, checked for far-reaching cells
-    first, for a read of it later in this process. Whatever is wrong with the file is left to that
-    read to say, in the workbook's language."""
+    first, for a read of it later in this process (one workbook at a time). Whatever is wrong with
+    the file is left to that read to say, in the workbook's language."""
     path = Path(path)
     lang = default_lang()
     try:
@@ -35,7 +34,7 @@ def begin(path: Path | str) -> None:
         with zipfile.ZipFile(path) as zf:
             sizes = {info.filename: info.file_size for info in zf.infolist()}
             largest = max(sheet_parts(zf), key=lambda sheet: sizes.get(sheet.part, 0))
-    except (TrainbookError, OSError, zipfile.BadZipFile, ValueError):  # ValueError: no sheets
+    except Exception:  # a head start only: the read says what is wrong with the file
         return
 
     def parse() -> Parsed:
@@ -48,6 +47,7 @@ def begin(path: Path | str) -> None:
                 workbook.close()
 
     pool = ThreadPoolExecutor(1)
+    _begun.clear()  # one at a time: an earlier head start nobody took is let go
     _begun[(path.resolve(), version, largest.name)] = pool.submit(parse)
     pool.shutdown(wait=False)
 

@@ -16,7 +16,7 @@ from typing import Any, cast
 import numpy as np
 import python_calamine
 
-from trainbook.errors import InputError, TrainbookError, WriteError
+from trainbook.errors import InputError, WriteError
 from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook import journal
@@ -153,7 +153,7 @@ class FileEngine:
             if (early := take(self.path, self._version, sheets[key])) is not None:
                 try:
                     sheet, cells = early.result()
-                except TrainbookError:  # parsed again below, to be refused in the workbook's language
+                except Exception:  # parsed again below, to be refused in the workbook's language
                     pass
                 else:
                     budget.charge(cells)
