@@ -6,6 +6,9 @@ come out exactly as expected, and every row is accounted for."""
 from __future__ import annotations
 
 import json
+import re
+import warnings
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -76,6 +79,23 @@ def test_a_golden_exports_kind_is_told_from_its_first_rows(case: str) -> None:
     """What the master is read for while the export is parsed: the kinds its full read finds."""
     path = golden.HERE / f"{case}.xlsx"
     assert likely_kinds(path, "zh") == [source.kind for source in file_sources(path, "zh")]
+
+
+def test_a_first_look_says_nothing_of_what_it_makes_of_the_file(tmp_path: Path) -> None:
+    """An export whose styles lack the default one (as some generators write them) is looked at in
+    silence: the stream's opinion of it is no message for the coordinator."""
+    source = golden.HERE / "daily_two_rows.xlsx"
+    bare = tmp_path / "bare-styles.xlsx"
+    with zipfile.ZipFile(source) as zin, zipfile.ZipFile(bare, "w", zipfile.ZIP_DEFLATED) as zout:
+        for info in zin.infolist():
+            data = zin.read(info)
+            if info.filename == "xl/styles.xml":
+                data = re.sub(rb"<cellStyleXfs.*?</cellStyleXfs>|<cellStyles.*?</cellStyles>", b"", data, flags=re.S)
+            zout.writestr(info, data)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        assert [k.key for k in likely_kinds(bare, "zh") or []] == ["daily_stats"]
+    assert not said, [str(w.message) for w in said]
 
 
 def _cells(path: Path) -> list[list[list[Any]]]:

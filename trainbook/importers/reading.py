@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import io
+import warnings
 from dataclasses import dataclass
 from itertools import chain
 from pathlib import Path
@@ -91,12 +92,14 @@ def first_rows(path: Path, lang: Lang) -> list[RawSheet] | None:
     import openpyxl
 
     try:
-        book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
-        try:
-            return [RawSheet(sheet.title, [list(row) for row in sheet.iter_rows(max_row=PEEK_ROWS, values_only=True)])
-                    for sheet in book.worksheets]
-        finally:
-            book.close()
+        with warnings.catch_warnings():  # what the stream thinks of the file's styles is nobody's business
+            warnings.simplefilter("ignore")
+            book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
+            try:
+                return [RawSheet(sheet.title, [list(row) for row in sheet.iter_rows(max_row=PEEK_ROWS, values_only=True)])
+                        for sheet in book.worksheets]
+            finally:
+                book.close()
     except Exception:  # a hint only: the full read reports the fault
         return None
 
