@@ -43,11 +43,17 @@ def file_sources(path: Path, lang: Lang, kind_key: str | None = None) -> list[So
                    kind, table) for kind, table in picked]
 
 
+LOOK_FIRST_FROM = 1024**2  # a smaller export is read whole sooner than a first look's reader is imported
+
+
 def likely_kinds(path: Path, lang: Lang, kind_key: str | None = None) -> list[ExportKind] | None:
     """The kinds of export a file most likely holds, told from its sheets' first rows (`kind_key`
-    when it is given), or None when they cannot be told without reading it in full."""
+    when it is given), or None when they cannot be told without reading it in full — or it is
+    small enough to be read in full at once."""
     if kind_key:
         return [KINDS[kind_key]]
+    if not path.is_file() or path.stat().st_size < LOOK_FIRST_FROM:
+        return None
     sheets = first_rows(path, lang)
     if sheets is None:
         return None
