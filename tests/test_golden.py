@@ -108,18 +108,23 @@ def test_a_first_look_says_nothing_of_what_it_makes_of_the_file(tmp_path: Path) 
     assert not said, [str(w.message) for w in said]
 
 
-def _cells(path: Path) -> list[list[list[Any]]]:
+def _layout(path: Path) -> tuple[list[list[list[Any]]], list[bytes]]:
+    """Every sheet's cells, and the used ranges the sheets declare (a streaming reader trusts them)."""
     book = python_calamine.CalamineWorkbook.from_path(str(path))
     try:
-        return [book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names]
+        cells = [book.get_sheet_by_name(name).to_python(skip_empty_area=False) for name in book.sheet_names]
     finally:
         book.close()
+    with zipfile.ZipFile(path) as zf:
+        declared = [re.search(rb"<dimension[^>]*>", zf.read(name)) for name in sorted(zf.namelist())
+                    if name.startswith("xl/worksheets/sheet")]
+    return cells, [d.group(0) if d else b"" for d in declared]
 
 
 @pytest.mark.parametrize("case", CASES)
 def test_the_committed_golden_export_is_what_its_code_makes(tmp_path: Path, case: str) -> None:
     made = golden.build(case, tmp_path)
-    assert _cells(made) == _cells(golden.HERE / f"{case}.xlsx"), f"run python -m tests.data.golden ({case} is stale)"
+    assert _layout(made) == _layout(golden.HERE / f"{case}.xlsx"), f"run python -m tests.data.golden ({case} is stale)"
 
 
 def _grid(path: Path, labels: list[str], title: str = "打卡时间 统计日期：2026-06-15 至 2026-06-21") -> Path:

@@ -9,6 +9,8 @@ when a committed one differs from what this makes).
 from __future__ import annotations
 
 import datetime as dt
+import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,6 +28,10 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     merges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    declared: str | None = None  # the used range the sheet claims, where it is not what it holds
+
+
+AS_DINGTALK_DECLARES = "A1"  # an export as DingTalk writes it claims A1, however many cells it holds
 
 
 def write(path: Path, sheets: list[Sheet]) -> Path:
@@ -43,6 +49,18 @@ def write(path: Path, sheets: list[Sheet]) -> Path:
         for r1, c1, r2, c2 in sheet.merges:
             ws.merge_range(r1, c1, r2, c2, str(sheet.rows[r1][c1] or ""))
     book.close()
+    claims = {f"xl/worksheets/sheet{n}.xml": sheet.declared for n, sheet in enumerate(sheets, start=1) if sheet.declared}
+    if claims:
+        parts = {}
+        with zipfile.ZipFile(path) as zin:
+            for info in zin.infolist():
+                data = zin.read(info)
+                if info.filename in claims:
+                    data = re.sub(rb'<dimension ref="[^"]*"/>', f'<dimension ref="{claims[info.filename]}"/>'.encode(), data)
+                parts[info] = data
+        with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as zout:
+            for info, data in parts.items():
+                zout.writestr(info, data)
     return path
 
 
@@ -141,7 +159,7 @@ def daily_two_rows() -> list[Sheet]:
                  "", "0", "0", ""])
     merges = _title(rows, width) + [(2, c, 3, c) for c in range(8)] + [(2, c, 2, c + 1) for c in range(8, 20, 2)]
     merges += [(2, c, 3, c) for c in (20, 21, 22)]
-    return [Sheet("每日统计", rows, merges)]
+    return [Sheet("每日统计", rows, merges, declared=AS_DINGTALK_DECLARES)]
 
 
 def monthly_new_style() -> list[Sheet]:
@@ -193,7 +211,7 @@ def monthly_old_style() -> list[Sheet]:
                  "不在考勤组并打卡", "\n", ""])
     merges = _title(rows, width) + [(2, c, 3, c) for c in range(len(ident) + len(stats))]
     merges += [(2, c, 3, c) for c in range(width - len(days), width)]
-    return [Sheet("月度汇总", rows, merges)]
+    return [Sheet("月度汇总", rows, merges, declared=AS_DINGTALK_DECLARES)]
 
 
 def leave_approval() -> list[Sheet]:

@@ -96,12 +96,18 @@ def first_rows(path: Path, lang: Lang) -> list[RawSheet] | None:
             warnings.simplefilter("ignore")
             book = openpyxl.load_workbook(path, read_only=True, data_only=True, keep_links=False)
             try:
-                return [RawSheet(sheet.title, [list(row) for row in sheet.iter_rows(max_row=PEEK_ROWS, values_only=True)])
-                        for sheet in book.worksheets]
+                return [RawSheet(sheet.title, _head(sheet)) for sheet in book.worksheets]
             finally:
                 book.close()
     except Exception:  # a hint only: the full read reports the fault
         return None
+
+
+def _head(sheet: Any) -> list[list[Any]]:
+    """A streamed sheet's first rows as they are: DingTalk declares every sheet's range as A1
+    whatever it holds, and a stream that believed it would cut each row to one cell."""
+    sheet.reset_dimensions()
+    return [list(row) for row in sheet.iter_rows(max_row=PEEK_ROWS, values_only=True)]
 
 
 def _within_limits(sheets: list[RawSheet], path: Path, lang: Lang) -> list[RawSheet]:
