@@ -66,6 +66,19 @@ def far_master(demo_book: Path, path: Path) -> Path:
         b"</sheetData>", b'<row r="1048576"><c r="XFD1048576"><v>1</v></c></row></sheetData>')})
 
 
+def noted(book: Path) -> Path:
+    """`book` with a note on its first attendance row, written as trainbook writes: only that sheet changes."""
+    from trainbook.workbook.engine import Update
+    from trainbook.workbook.file_engine import FileEngine
+
+    engine = FileEngine(book)
+    master = engine.read()
+    attendance = master.frame("attendance").copy()
+    attendance.iloc[0, attendance.columns.get_loc("note")] = "补签"
+    engine.write(master, Update(tables={"attendance": attendance}))
+    return book
+
+
 def dtd_in(part: str, demo_book: Path, tmp_path: Path) -> Path:
     with zipfile.ZipFile(demo_book) as zf:
         xml = zf.read(part)
@@ -442,7 +455,6 @@ def test_a_sheet_is_scanned_once_while_it_stays_as_it_is(demo_book: Path, tmp_pa
     reading an unchanged sheet does not scan it again, a changed sheet is scanned, a sheet that was
     refused is refused again, and a cache that cannot be read or written costs a scan, not a read."""
     from trainbook.workbook import checked, package
-    from trainbook.workbook.engine import Update
     from trainbook.workbook.file_engine import FileEngine
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
@@ -463,11 +475,7 @@ def test_a_sheet_is_scanned_once_while_it_stays_as_it_is(demo_book: Path, tmp_pa
     monkeypatch.setattr(package, "REMEMBERED_FROM", 0)  # as if they were large
     assert read(demo_book) == first
     assert "xl/worksheets/sheet5.xml" in first and read(demo_book) == []
-    engine = FileEngine(demo_book)
-    master = engine.read()
-    attendance = master.frame("attendance").copy()
-    attendance.iloc[0, attendance.columns.get_loc("note")] = "补签"
-    engine.write(master, Update(tables={"attendance": attendance}))
+    noted(demo_book)
     assert read(demo_book) == ["xl/worksheets/sheet5.xml"]  # only the sheet that changed
 
     far = far_master(demo_book, tmp_path / "far-master.xlsx")
@@ -495,7 +503,6 @@ def test_a_sheet_parsed_early_is_taken_only_while_the_file_is_as_it_was(demo_boo
     import shutil
 
     from trainbook.workbook import early
-    from trainbook.workbook.engine import Update
     from trainbook.workbook.file_engine import FileEngine
 
     book = Path(shutil.copy(demo_book, tmp_path / "book.xlsx"))
@@ -504,12 +511,7 @@ def test_a_sheet_parsed_early_is_taken_only_while_the_file_is_as_it_was(demo_boo
     assert [key[2] for key in early._begun] == ["考勤"]
     assert FileEngine(book).read().frame("attendance").equals(as_read) and not early._begun, "taken"
 
-    changed = Path(shutil.copy(demo_book, tmp_path / "changed.xlsx"))
-    engine = FileEngine(changed)
-    master = engine.read()
-    attendance = master.frame("attendance").copy()
-    attendance.iloc[0, attendance.columns.get_loc("note")] = "补签"
-    engine.write(master, Update(tables={"attendance": attendance}))
+    changed = noted(Path(shutil.copy(demo_book, tmp_path / "changed.xlsx")))
     early.begin(book)
     shutil.copy(changed, book)  # the file changes after its sheet was begun
     assert FileEngine(book).read().frame("attendance").iloc[0]["note"] == "补签"

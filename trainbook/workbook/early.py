@@ -14,7 +14,7 @@ from pathlib import Path
 
 import python_calamine
 
-from trainbook.i18n import default_lang
+from trainbook.i18n import Lang, default_lang
 from trainbook.workbook.package import CellBudget, check_workbook_file, read_or_refuse, sheet_parts
 from trainbook.workbook.safety import file_version
 
@@ -37,19 +37,22 @@ def begin(path: Path | str) -> None:
     except Exception:  # a head start only: the read says what is wrong with the file
         return
 
-    def parse() -> Parsed:
-        with read_or_refuse(path, lang):
-            cells = CellBudget(path, lang).check(largest.part)
-            workbook = python_calamine.CalamineWorkbook.from_path(str(path))
-            try:
-                return workbook.get_sheet_by_name(largest.name), cells
-            finally:
-                workbook.close()
-
     pool = ThreadPoolExecutor(1)
     _begun.clear()  # one at a time: an earlier head start nobody took is let go
-    _begun[(path.resolve(), version, largest.name)] = pool.submit(parse)
+    _begun[(path.resolve(), version, largest.name)] = pool.submit(
+        parse_sheet, path, largest.name, largest.part, lang, CellBudget(path, lang))
     pool.shutdown(wait=False)
+
+
+def parse_sheet(path: Path, name: str, part: str, lang: Lang, budget: CellBudget) -> Parsed:
+    """The sheet `name` (stored in `part`) parsed, once `budget` has checked how far it reaches."""
+    with read_or_refuse(path, lang):
+        cells = budget.check(part)
+        workbook = python_calamine.CalamineWorkbook.from_path(str(path))  # one per thread
+        try:
+            return workbook.get_sheet_by_name(name), cells
+        finally:
+            workbook.close()
 
 
 def take(path: Path, version: tuple[int, int] | None, name: str) -> Future[Parsed] | None:

@@ -20,7 +20,7 @@ from trainbook.errors import InputError, WriteError
 from trainbook.i18n import Lang, default_lang, message
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook import journal
-from trainbook.workbook.early import take
+from trainbook.workbook.early import parse_sheet, take
 from trainbook.workbook.edit import TableEdit, rows_for, table_edit
 from trainbook.workbook.engine import Panel, Update, added_sheet, grown_headers, require_sheets
 from trainbook.workbook.master import Master, Table, identify_sheets, refuse_non_master, table_from_values
@@ -159,13 +159,7 @@ class FileEngine:
                     budget.charge(cells)
                     parsed.append(sheet)
             if not parsed:
-                with read_or_refuse(self.path, lang):
-                    budget.check(parts.get(sheets[key], ""))
-                    workbook = python_calamine.CalamineWorkbook.from_path(str(self.path))  # one per thread
-                    try:
-                        parsed.append(workbook.get_sheet_by_name(sheets[key]))
-                    finally:
-                        workbook.close()
+                parsed.append(parse_sheet(self.path, sheets[key], parts.get(sheets[key], ""), lang, budget)[0])
 
             def table() -> Table:
                 with read_or_refuse(self.path, lang):

@@ -77,18 +77,18 @@ class XlwingsEngine:
         """Add the sheets named by `keys` that `master` was not read with."""
         for key in keys:
             if key in master.names and key not in master.tables:
-                sheet = self.book.sheets[master.names[key]]
-                last = sheet.used_range.last_cell
-                values = sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value
+                values = self._values(master.names[key])
                 master.tables[key] = table_from_values(BY_KEY[key], master.names[key], values or [[]])
 
     def raw(self, key: str) -> list[list[Any]]:
         found, _ = identify_sheets([sheet.name for sheet in self.book.sheets])
-        if key not in found:
-            return []
-        sheet = self.book.sheets[found[key]]
+        return self._values(found[key]) if key in found else []
+
+    def _values(self, name: str) -> list[list[Any]]:
+        """A sheet's cell values from A1 to its last used cell, row 1 first."""
+        sheet = self.book.sheets[name]
         last = sheet.used_range.last_cell
-        return sheet.range((1, 1), (last.row, last.column)).options(ndim=2).value or []
+        return sheet.range((1, 1), (max(last.row, 1), max(last.column, 1))).options(ndim=2).value or []
 
     def ready_to_write(self, master: Master) -> None:
         """A book open in Excel can always take a write."""
