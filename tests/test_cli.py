@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -154,3 +156,34 @@ def test_long_commands_show_progress_on_a_terminal_only(tmp_path: Path) -> None:
     assert "加入按钮和宏" in shown
     quiet = CliRunner().invoke(main, ["qr", str(book)])  # not a terminal: the result alone
     assert quiet.exit_code == 0 and "生成第" not in quiet.output
+
+
+PLUGIN_SEARCHES = """
+import importlib.metadata, os, sys
+os.environ.pop("PYDANTIC_DISABLE_PLUGINS", None)
+searched = []
+real = importlib.metadata.entry_points
+importlib.metadata.entry_points = lambda **kw: searched.append(kw) or real(**kw)
+import trainbook
+if sys.argv[1] == "cli":
+    from trainbook.cli import main
+    try:
+        main(["validate", sys.argv[2], "--format", "json"])
+    except SystemExit:
+        pass
+else:
+    trainbook.validate(sys.argv[2])
+print("searched" if searched else "not searched", file=sys.stderr)
+"""
+
+
+def test_a_command_skips_pydantics_search_for_plugins_a_program_using_trainbook_keeps_it(clean_book: Path) -> None:
+    """The search reads every installed package's metadata at each start; a command's process is
+    trainbook's own, a program that imports trainbook is not."""
+    def searched(front: str) -> str:
+        run = subprocess.run([sys.executable, "-c", PLUGIN_SEARCHES, front, str(clean_book)],
+                             capture_output=True, text=True, check=True)
+        return run.stderr.strip().splitlines()[-1]
+
+    assert searched("cli") == "not searched"
+    assert searched("library") == "searched"

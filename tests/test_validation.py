@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+from collections.abc import Iterable
 from pathlib import Path
 
 import openpyxl
@@ -11,8 +13,12 @@ import pytest
 
 import trainbook
 from trainbook.demo import AS_OF
+from trainbook.schema.sheets import SHEETS
 from trainbook.validation.catalogue import CODES
+from trainbook.validation.cells import check_cells
+from trainbook.validation.report import Finding
 from trainbook.workbook.file_engine import FileEngine
+from trainbook.workbook.master import Master, Tables
 
 from .conftest import clean_tables, named, write_tables
 
@@ -250,3 +256,41 @@ def test_a_warm_validate_of_an_unchanged_file_reads_nothing(demo_book: Path, mon
     before = len(reads)
     trainbook.validate(demo_book, annotate=True, as_of=AS_OF)
     assert len(reads) > before, "annotating always reads and writes"
+
+
+def test_the_cell_checks_find_together_what_they_find_column_by_column(blank_book: Path) -> None:
+    """The cell checks run once over every column of many sheets; what each column holds is
+    judged by its own declaration all the same: a value allowed in one column and not in the
+    next, a number in range for one and not for another."""
+    tables = planted_tables(blank_book)
+    e, g, f = tables["enrollment"], tables["groups"].astype(object), tables["feedback"].astype(object)
+    e.loc[5, "status"] = "迟到"  # an attendance status, no enrollment status
+    e.loc[6, "review_status"] = "在读"  # an enrollment status, not a review status
+    g.loc[2, "capacity"] = 0.5  # below 1 and not whole
+    f.loc[1, "nps"], f.loc[2, "overall"] = 10, 10  # the top of one scale, beyond the other
+    a = tables["attendance"].astype(object)
+    a.loc[0, "watch_minutes"] = 0.5  # a number as any other, where 0.5 is no whole number of places
+    tables["groups"], tables["feedback"], tables["attendance"] = g, f, a
+    write_tables(blank_book, tables)
+    master = FileEngine(blank_book).read()
+    sheets = [sheet for sheet in SHEETS if sheet.key in master.tables]
+
+    def found(findings: Iterable[Finding]) -> list[tuple[object, ...]]:
+        return sorted(((f.code, f.sheet, f.column, row, str(value), str(f.extra))
+                       for f in findings for row, value in zip(f.rows, f.values)), key=str)
+
+    alone = []
+    for sheet in sheets:
+        table = master.tables[sheet.key]
+        for column in table.frame.columns:
+            one = Master(master.source, master.lang, master.sheet_names,
+                         Tables({sheet.key: dataclasses.replace(table, frame=table.frame[[column]])}))
+            alone += check_cells(one, [sheet])
+    together = found(check_cells(master, sheets))
+    assert together == found(alone)
+    where = {(code, sheet, column, row) for code, sheet, column, row, *_ in together}
+    assert {("invalid-choice", "enrollment", "status", 7), ("invalid-choice", "enrollment", "review_status", 8),
+            ("invalid-number", "groups", "capacity", 4), ("out-of-range", "groups", "capacity", 4),
+            ("out-of-range", "feedback", "overall", 4)} <= where
+    assert not where & {("out-of-range", "feedback", "nps", 3), ("out-of-range", "attendance", "watch_minutes", 2),
+                        ("invalid-number", "attendance", "watch_minutes", 2)}

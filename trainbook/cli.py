@@ -15,6 +15,7 @@ from typing import Any, Literal
 
 import click
 
+from trainbook import process
 from trainbook.errors import TrainbookError
 from trainbook.i18n import Lang, default_lang, listing, message, pick
 from trainbook.schema.notice_templates import BY_KIND, GROUP_SAFE, PRIVATE
@@ -140,6 +141,7 @@ WholeGroup.group_class = WholeGroup
 @click.version_option(package_name="trainbook")
 @click.pass_context
 def main(ctx: click.Context, debug: bool) -> None:
+    process.begin()
     ctx.obj = {"debug": debug}
     ctx.call_on_close(gc.freeze)  # nothing is left to collect: exit without a last sweep of all that was imported
 

@@ -286,9 +286,12 @@ def typed(frame: pd.DataFrame, sheet: Sheet) -> pd.DataFrame:
 def column_number(raw: pd.Series, col: Column) -> pd.Series:
     """Numbers of a column; a percent column reads 30, '30%' and 0.3 all as 0.3."""
     parsed = number(raw)
-    if col.kind == "percent":
-        parsed = parsed.where(parsed.isna() | (parsed <= 1), parsed / 100)
-    return parsed
+    return as_share(parsed) if col.kind == "percent" else parsed
+
+
+def as_share(parsed: pd.Series) -> pd.Series:
+    """A percent column's numbers as shares: 30 becomes 0.3 ('30%' and 0.3 already are)."""
+    return parsed.where(parsed.isna() | (parsed <= 1), parsed / 100)
 
 
 def id_sets(s: pd.Series) -> pd.Series:

@@ -10,7 +10,7 @@ from typing import Any
 
 import xlwings as xw
 
-from trainbook import operations
+from trainbook import operations, process
 from trainbook.errors import TrainbookError
 from trainbook.i18n import message
 
@@ -20,6 +20,7 @@ TITLE = "trainbook"
 def _run(operation: Callable[[Any], str], refresh: bool = True) -> None:
     """Run a button's operation on the calling book; every outcome ends in one alert, no traceback.
     With `refresh`, 首页's 待办 is worked out again afterwards (the run's own word comes first)."""
+    process.begin()
     book = xw.Book.caller()
     try:
         text = operation(book)

@@ -24,9 +24,10 @@ from trainbook.validation.rules import (
 )
 from trainbook.workbook.master import Master
 
-# Checks of one sheet on its own, run as each sheet comes in (while larger ones are still read),
-# then the checks across sheets.
-SHEET_CHECKS: tuple[Callable[[Master, Sheet], Iterable[Finding]], ...] = (check_structure, check_cells, check_duplicates)
+# Checks of one sheet on its own, run as each sheet comes in (while larger ones are still read), and
+# the cell checks, run once over many sheets (`check_cells`); then the checks across sheets.
+SHEET_CHECKS: tuple[Callable[[Master, Sheet], Iterable[Finding]], ...] = (check_structure, check_duplicates)
+POOLED_CELLS = 100_000  # cells held back for one run of the cell checks while other sheets still come in
 CHECKS: tuple[Callable[[Master], Iterable[Finding]], ...] = (
     check_possible_duplicates, check_references, check_session_times, check_ceilings, check_weights,
     check_capacity, check_settings, check_templates,
@@ -40,9 +41,16 @@ def run_checks(master: Master, as_of: dt.date | None = None) -> Report:
     day = pd.Timestamp(as_of or clock.today())
 
     def findings() -> Iterator[Finding]:
-        for key in master.tables.arrived(BY_KEY):
-            for sheet_check in SHEET_CHECKS:
-                yield from sheet_check(master, BY_KEY[key])
+        held: list[Sheet] = []  # come in, their cells not checked yet
+        for keys in master.tables.arrived(BY_KEY):
+            for key in keys:
+                for sheet_check in SHEET_CHECKS:
+                    yield from sheet_check(master, BY_KEY[key])
+            held += [BY_KEY[key] for key in keys]
+            if sum(table.frame.size for sheet in held if (table := master.tables.get(sheet.key))) >= POOLED_CELLS:
+                yield from check_cells(master, held)
+                held = []
+        yield from check_cells(master, held)
         for check in CHECKS:
             yield from check(master)
         yield from check_unrecorded(master, day)

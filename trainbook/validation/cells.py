@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
@@ -17,16 +18,6 @@ from trainbook.workbook.master import Master
 from trainbook.workbook.refs import column_letter
 
 CHECKED_ROLES = ("input", "system")
-
-
-def _finding(code: str, sheet: str, column: str, raw: pd.Series, mask: pd.Series,
-             **extra: object) -> Iterator[Finding]:
-    if mask.any():
-        hits = raw[mask]
-        n = len(hits)
-        yield Finding(code, sheet, column, hits.index.tolist(), hits.tolist(),
-                      {k: v[mask].tolist() if isinstance(v, pd.Series) else [v] * n
-                       for k, v in extra.items()})
 
 
 def check_structure(master: Master, sheet: Sheet) -> Iterator[Finding]:
@@ -44,74 +35,132 @@ def check_structure(master: Master, sheet: Sheet) -> Iterator[Finding]:
                       extra={"others": [", ".join(column_letter(i) for i in others)]})
 
 
-def check_cells(master: Master, sheet: Sheet) -> Iterator[Finding]:
-    """required-missing, invalid-*, out-of-range and formula-text, column by column."""
-    table = master.tables.get(sheet.key)
-    if (sheet.role != "input" and sheet.key != "review") or table is None:  # 待确认 holds imported text
+def check_cells(master: Master, sheets: Sequence[Sheet]) -> Iterator[Finding]:
+    """required-missing, invalid-*, out-of-range and formula-text over the columns of `sheets`.
+    Each check runs once over the distinct values of all those columns end to end: its cost is
+    mostly per call (a program's sheets hold a hundred short columns), hardly per value."""
+    columns: list[_Column] = []
+    tables: list[np.ndarray] = []
+    start = 0
+    for sheet in sheets:
+        table = master.tables.get(sheet.key)
+        if (sheet.role != "input" and sheet.key != "review") or table is None:  # 待确认 holds imported text
+            continue
+        for col in sheet.columns:
+            if col.key not in table.frame:
+                continue
+            raw = table.frame[col.key]
+            codes, distinct_values = distinct(raw.to_numpy(dtype=object))
+            if not (col.required and col.auto_id is None) and len(distinct_values) == 1:  # nothing but blanks
+                continue
+            columns.append(_Column(sheet.key, col, raw, start + codes))
+            tables.append(distinct_values)
+            start += len(distinct_values)
+    if not columns:
         return
-    for col in sheet.columns:
-        if col.key in table.frame:
-            yield from check_column(sheet.key, col, table.frame[col.key], master.lang)
+    pool = _Pool(pd.Series(np.concatenate(tables), dtype=object),
+                 np.repeat(np.arange(len(columns)), [len(t) for t in tables]), [c.col for c in columns])
+    for code, found, details in _check_pool(pool, master.lang):
+        for j in np.unique(pool.owner[found]):
+            column = columns[j]
+            # a finding about a distinct value stands for every row holding that value
+            hit = found[column.at]
+            at = column.at[hit]
+            yield Finding(code, column.sheet, column.col.key, column.raw.index[hit].tolist(),
+                          column.raw.to_numpy()[hit].tolist(), {k: v[at].tolist() for k, v in details.items()})
 
 
-def check_column(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:
-    """Every single-cell check of one column. Each distinct value is checked once; an empty column
-    nobody has to fill has nothing to check."""
-    codes, table = distinct(raw.to_numpy(dtype=object))
-    if not (col.required and col.auto_id is None) and len(table) == 1:  # nothing but blanks
-        return
-    for finding in _check_values(sheet, col, pd.Series(table, dtype=object), lang):
-        # a finding about a distinct value stands for every row holding that value
-        slot = {value_at: i for i, value_at in enumerate(finding.rows)}
-        hit = np.isin(codes, np.asarray(finding.rows, dtype=np.int64))
-        which = [slot[c] for c in codes[hit]]
-        finding.extra = {k: [v[i] for i in which] for k, v in finding.extra.items()}
-        finding.rows, finding.values = raw.index[hit].tolist(), raw[hit].tolist()
-        yield finding
+@dataclass(frozen=True)
+class _Column:
+    sheet: str
+    col: Column
+    raw: pd.Series
+    at: np.ndarray  # where each row's value is in the pool
 
 
-def _check_values(sheet: str, col: Column, raw: pd.Series, lang: Lang) -> Iterator[Finding]:
-    """The checks of one column over its values; a finding's rows are positions in `raw`."""
-    filled = values.present(raw)
-    if col.required and col.auto_id is None:
-        yield from _finding("required-missing", sheet, col.key, raw, ~filled)
-    if not filled.any():
-        return
-    kind = col.kind
-    if kind == "id" and col.refers_to is None:  # ids name the files printed for them (C05.png, S0003-张伟.pdf)
-        named = values.text(raw).fillna("")
-        unsafe = named.map(lambda text: safe_name(text, "") != text.strip())
-        yield from _finding("id-not-a-file-name", sheet, col.key, raw, filled & unsafe)
-    if kind == "mobile":
-        yield from _finding("invalid-mobile", sheet, col.key, raw, filled & values.mobile(raw).isna())
-    elif kind == "email":
-        yield from _finding("invalid-email", sheet, col.key, raw, filled & ~values.email_ok(raw))
-    elif kind == "url":
-        yield from _finding("invalid-url", sheet, col.key, raw, filled & ~values.url_ok(raw))
-    elif kind in ("date", "datetime"):
-        parsed = values.date(raw) if kind == "date" else values.datetime(raw)
-        yield from _finding("invalid-date", sheet, col.key, raw, filled & parsed.isna())
-    elif kind == "time":
-        yield from _finding("invalid-time", sheet, col.key, raw, filled & values.time_of_day(raw).isna())
-    elif kind in ("number", "integer", "percent"):
-        parsed = values.column_number(raw, col)
-        bad = filled & parsed.isna()
-        if kind == "integer":
-            bad |= filled & parsed.notna() & (parsed != parsed.round())
-        yield from _finding("invalid-number", sheet, col.key, raw, bad)
-        yield from _range_findings(sheet, col, raw, parsed)
-    elif kind == "choice":
-        meant = values.meant_choice(raw, col.choices, lang)
-        fix = meant.map(lambda label: message("did-you-mean", lang, label=label), na_action="ignore").fillna("")
-        yield from _finding("invalid-choice", sheet, col.key, raw,
-                            filled & values.choice(raw, col.choices).isna(),
-                            choices=listing(col.choice_labels(lang), lang), fix=fix)
-    if kind in ("text", "id", "choice", "email", "url", "mobile"):
-        formula = values.formula_like(raw)
-        if kind == "mobile":  # '+86 137 1234 5670' is a phone number, as invalid-mobile says
-            formula &= values.mobile(raw).isna()
-        yield from _finding("formula-text", sheet, col.key, raw, formula,
-                            first=raw[formula].astype(str).str[:1].reindex(raw.index))
+@dataclass
+class _Pool:
+    """The distinct values of many columns end to end, and whose column each one is in."""
+
+    cells: pd.Series
+    owner: np.ndarray
+    cols: list[Column]
+
+    def per_column(self, make: Callable[[Column], object]) -> np.ndarray:
+        """`make` of each value's column."""
+        made = np.empty(len(self.cols), dtype=object)
+        made[:] = [make(col) for col in self.cols]
+        each: np.ndarray = made[self.owner]
+        return each
+
+    def spread(self, where: np.ndarray, found: pd.Series | np.ndarray) -> np.ndarray:
+        """What a check `found` over the values `where` picks, as a mask of the whole pool."""
+        out = np.zeros(len(self.cells), dtype=bool)
+        out[where] = np.asarray(found, dtype=bool)
+        return out
+
+
+Checked = Iterator[tuple[str, np.ndarray, dict[str, np.ndarray]]]  # (code, values found, details by value)
+
+
+def _check_pool(pool: _Pool, lang: Lang) -> Checked:
+    cells = pool.cells
+    kinds = pool.per_column(lambda col: col.kind)
+    filled = values.present(cells).to_numpy()
+    yield "required-missing", ~filled & pool.per_column(lambda col: col.required and col.auto_id is None).astype(bool), {}
+
+    def of_kind(*wanted: str) -> np.ndarray:
+        return filled & np.isin(kinds, wanted)
+
+    # ids name the files printed for them (C05.png, S0003-张伟.pdf)
+    named = of_kind("id") & pool.per_column(lambda col: col.refers_to is None).astype(bool)
+    text = values.text(cells[named]).fillna("")
+    yield "id-not-a-file-name", pool.spread(named, text.map(lambda t: safe_name(t, "") != t.strip())), {}
+    mobiles = of_kind("mobile")
+    phone_numbers = pool.spread(mobiles, values.mobile(cells[mobiles]).notna())
+    yield "invalid-mobile", mobiles & ~phone_numbers, {}
+    emails, urls, dates, datetimes, times = (of_kind(k) for k in ("email", "url", "date", "datetime", "time"))
+    yield "invalid-email", pool.spread(emails, ~values.email_ok(cells[emails])), {}
+    yield "invalid-url", pool.spread(urls, ~values.url_ok(cells[urls])), {}
+    yield "invalid-date", (pool.spread(dates, values.date(cells[dates]).isna())
+                           | pool.spread(datetimes, values.datetime(cells[datetimes]).isna())), {}
+    yield "invalid-time", pool.spread(times, values.time_of_day(cells[times]).isna()), {}
+    yield from _number_findings(pool, of_kind("number", "integer", "percent"), kinds)
+    yield from _choice_findings(pool, of_kind("choice"), lang)
+    textual = np.isin(kinds, ("text", "id", "choice", "email", "url", "mobile"))
+    # '+86 137 1234 5670' is a phone number, as invalid-mobile says, not a formula
+    formula = pool.spread(textual, values.formula_like(cells[textual])) & ~phone_numbers
+    first = np.empty(len(cells), dtype=object)
+    first[formula] = [str(v)[:1] for v in cells[formula]]
+    yield "formula-text", formula, {"first": first}
+
+
+def _number_findings(pool: _Pool, numbers: np.ndarray, kinds: np.ndarray) -> Checked:
+    parsed = values.number(pool.cells[numbers])
+    percent = kinds[numbers] == "percent"
+    parsed[percent] = values.as_share(parsed[percent])
+    missing = parsed.isna().to_numpy()
+    bad = missing | ((kinds[numbers] == "integer") & (parsed != parsed.round()).to_numpy() & ~missing)
+    yield "invalid-number", pool.spread(numbers, bad), {}
+    number = np.full(len(pool.cells), np.nan)
+    number[numbers] = parsed.to_numpy()
+    low = pool.per_column(lambda col: np.nan if col.min is None else col.min).astype(float)
+    high = pool.per_column(lambda col: np.nan if col.max is None else col.max).astype(float)
+    exclusive = pool.per_column(lambda col: col.min_exclusive).astype(bool)
+    outside = np.where(exclusive, number <= low, number < low) | (number > high)  # NaN compares False
+    yield "out-of-range", outside, {"range": pool.per_column(range_text)}
+
+
+def _choice_findings(pool: _Pool, choices: np.ndarray, lang: Lang) -> Checked:
+    listed = pool.per_column(lambda col: listing(col.choice_labels(lang), lang))
+    for allowed in dict.fromkeys(col.choices for col in pool.cols if col.kind == "choice"):  # once per list
+        where = choices & np.isin(pool.owner, [j for j, col in enumerate(pool.cols) if col.choices == allowed])
+        cells = pool.cells[where]
+        meant = values.meant_choice(cells, allowed, lang)
+        fix = np.full(len(pool.cells), "", dtype=object)
+        fix[where] = meant.map(lambda label: message("did-you-mean", lang, label=label),
+                               na_action="ignore").fillna("").to_numpy()
+        yield "invalid-choice", pool.spread(where, values.choice(cells, allowed).isna()), {"choices": listed, "fix": fix}
 
 
 def range_text(col: Column) -> str:
@@ -121,14 +170,3 @@ def range_text(col: Column) -> str:
     low = "" if col.min is None else ("> " if col.min_exclusive else "≥ ") + show(col.min)
     high = "" if col.max is None else "≤ " + show(col.max)
     return ", ".join(p for p in (low, high) if p)
-
-
-def _range_findings(sheet: str, col: Column, raw: pd.Series, parsed: pd.Series) -> Iterator[Finding]:
-    if col.min is None and col.max is None:
-        return
-    bad = pd.Series(False, index=raw.index)
-    if col.min is not None:
-        bad |= (parsed <= col.min) if col.min_exclusive else (parsed < col.min)
-    if col.max is not None:
-        bad |= parsed > col.max
-    yield from _finding("out-of-range", sheet, col.key, raw, bad & parsed.notna(), range=range_text(col))

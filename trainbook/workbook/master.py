@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator, Mapping, MutableMapping, Sequence
-from concurrent.futures import Future, as_completed
+from concurrent.futures import FIRST_COMPLETED, Future, wait
 from dataclasses import dataclass, field
 from functools import cache
 from itertools import chain
@@ -229,16 +229,25 @@ class Tables(MutableMapping[str, Table]):
     def __contains__(self, key: object) -> bool:
         return key in self._ready or key in self._coming
 
-    def arrived(self, keys: Iterable[str]) -> Iterator[str]:
-        """`keys` in the order their sheets are there: those in already (or not read at all) first,
-        then each still coming as it comes in — its refusal, if it was refused, raised."""
+    def arrived(self, keys: Iterable[str]) -> Iterator[list[str]]:
+        """`keys` together as their sheets are there: first those in already (or not read at all),
+        then, each time a sheet comes in, it and every other in by then — a refusal raised as its
+        sheet comes in."""
         keys = list(keys)
-        coming = {self._coming[key]: key for key in keys if key in self._coming}
-        yield from (key for key in keys if key not in self._coming)
+        waiting = {key: self._coming[key] for key in keys if key in self._coming}
+        ready = [key for key in keys if key not in waiting]
         try:
-            for future in as_completed(coming):
-                self[coming[future]]  # noqa: B018 (taken in)
-                yield coming[future]
+            while True:
+                come = [key for key, future in waiting.items() if future.done()]
+                for key in come:
+                    self[key]  # noqa: B018 (taken in)
+                    del waiting[key]
+                if ready or come:
+                    yield ready + come
+                if not waiting:
+                    return
+                wait(waiting.values(), return_when=FIRST_COMPLETED)
+                ready = []
         finally:
             for future in self._coming.values():
                 future.cancel()  # after a refusal, the sheets not yet begun are not read
