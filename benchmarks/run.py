@@ -216,7 +216,7 @@ def report(all_results: dict[str, dict[str, tuple[float, float, float]]], start:
              "leaves them; `validate, nothing cached` is a master's first read, and a merged export is always",
              "new to the cache. trainbook's modules are compiled first, as an installed package's are.",
              "The naive ways run once. On the small programs, starting Python and",
-             "importing pandas (about 0.3 s) is most of the time.", "",
+             "importing pandas (0.3–0.6 s, by the machine) is most of the time.", "",
              "## start-up (small program, medians)", "", "| run | seconds |", "|---|---:|"]
     for name, secs in start.items():
         lines.append(f"| {name} | {secs:.4f} |")
