@@ -3,6 +3,8 @@ findings either way, blanks that never reach a text, the wrong file named for wh
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -81,6 +83,24 @@ def test_a_workbook_that_is_not_a_master_is_named_for_what_it_is(demo_book: Path
     [grid] = [f for f in exports.program_exports(sample_program("zh"), tmp_path / "x") if "打卡时间" in f.name]
     result = CliRunner().invoke(main, ["progress", str(grid)])
     assert result.exit_code == 2 and "看起来是一份钉钉导出" in result.output and "trainbook merge" in result.output
+
+
+NEVER_DONE = """
+import sys, threading
+from trainbook.workbook import early
+early.parse_sheet = lambda *args: threading.Event().wait()  # a head start that never ends
+from trainbook.cli import main
+main(["validate", sys.argv[1]])
+"""
+
+
+def test_a_command_refused_before_it_reads_does_not_wait_for_its_head_start() -> None:
+    """An export given as the master is refused before it is read: the command exits then, not once
+    the parse of its largest sheet begun meanwhile (seconds, for a big export) is done."""
+    export = Path(__file__).parent / "data" / "golden" / "daily_two_rows.xlsx"
+    run = subprocess.run([sys.executable, "-c", NEVER_DONE, str(export)], capture_output=True, text=True,
+                         timeout=60)
+    assert run.returncode == 2 and "看起来是一份钉钉导出" in run.stderr
 
 
 def test_help_lists_every_operation_with_what_it_does() -> None:

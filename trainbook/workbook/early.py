@@ -8,8 +8,9 @@ read takes it (`take`) if the file is still that version. Nothing here imports p
 
 from __future__ import annotations
 
+import threading
 import zipfile
-from concurrent.futures import Future, ThreadPoolExecutor
+from concurrent.futures import Future
 from pathlib import Path
 
 import python_calamine
@@ -37,11 +38,20 @@ def begin(path: Path | str) -> None:
     except Exception:  # a head start only: the read says what is wrong with the file
         return
 
-    pool = ThreadPoolExecutor(1)
+    parsed: Future[Parsed] = Future()
+
+    def parse() -> None:
+        if parsed.set_running_or_notify_cancel():
+            try:
+                parsed.set_result(parse_sheet(path, largest.name, largest.part, lang, CellBudget(path, lang)))
+            except BaseException as exc:  # the read that takes it raises it
+                parsed.set_exception(exc)
+
     _begun.clear()  # one at a time: an earlier head start nobody took is let go
-    _begun[(path.resolve(), version, largest.name)] = pool.submit(
-        parse_sheet, path, largest.name, largest.part, lang, CellBudget(path, lang))
-    pool.shutdown(wait=False)
+    _begun[(path.resolve(), version, largest.name)] = parsed
+    # a daemon: a command refused before it reads (an export given as the master) exits at once,
+    # not once the parse nobody will take is done
+    threading.Thread(target=parse, name="trainbook-head-start", daemon=True).start()
 
 
 def parse_sheet(path: Path, name: str, part: str, lang: Lang, budget: CellBudget) -> Parsed:
