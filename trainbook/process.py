@@ -1,5 +1,5 @@
-"""What a process that is trainbook's own — a command, a button's click — sets before its work
-(and a program that imports trainbook as a library does not have set for it)."""
+"""What a process that is trainbook's own — a command, a button's click — sets before its work;
+never set for a program that imports trainbook as a library."""
 
 from __future__ import annotations
 
