@@ -60,6 +60,11 @@ class Column:
     def header(self, lang: Lang) -> str:
         return pick(lang, self.zh, self.en)
 
+    @property
+    def to_fill(self) -> bool:
+        """Whether a blank cell is a mistake: required, and not an id the master assigns itself."""
+        return self.required and self.auto_id is None
+
     def choice_labels(self, lang: Lang) -> list[str]:
         return [c.label(lang) for c in self.choices]
 

@@ -42,14 +42,16 @@ def run_checks(master: Master, as_of: dt.date | None = None) -> Report:
 
     def findings() -> Iterator[Finding]:
         held: list[Sheet] = []  # come in, their cells not checked yet
+        cells = 0  # theirs
         for keys in master.tables.arrived(BY_KEY):
             for key in keys:
                 for sheet_check in SHEET_CHECKS:
                     yield from sheet_check(master, BY_KEY[key])
-            held += [BY_KEY[key] for key in keys]
-            if sum(table.frame.size for sheet in held if (table := master.tables.get(sheet.key))) >= POOLED_CELLS:
+                held.append(BY_KEY[key])
+                cells += table.frame.size if (table := master.tables.get(key)) else 0
+            if cells >= POOLED_CELLS:
                 yield from check_cells(master, held)
-                held = []
+                held, cells = [], 0
         yield from check_cells(master, held)
         for check in CHECKS:
             yield from check(master)

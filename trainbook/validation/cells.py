@@ -51,7 +51,7 @@ def check_cells(master: Master, sheets: Sequence[Sheet]) -> Iterator[Finding]:
                 continue
             raw = table.frame[col.key]
             codes, distinct_values = distinct(raw.to_numpy(dtype=object))
-            if not (col.required and col.auto_id is None) and len(distinct_values) == 1:  # nothing but blanks
+            if not col.to_fill and len(distinct_values) == 1:  # nothing but blanks
                 continue
             columns.append(_Column(sheet.key, col, raw, start + codes))
             tables.append(distinct_values)
@@ -107,7 +107,7 @@ def _check_pool(pool: _Pool, lang: Lang) -> Checked:
     cells = pool.cells
     kinds = pool.per_column(lambda col: col.kind)
     filled = values.present(cells).to_numpy()
-    yield "required-missing", ~filled & pool.per_column(lambda col: col.required and col.auto_id is None).astype(bool), {}
+    yield "required-missing", ~filled & pool.per_column(lambda col: col.to_fill).astype(bool), {}
 
     def of_kind(*wanted: str) -> np.ndarray:
         return filled & np.isin(kinds, wanted)
@@ -152,7 +152,7 @@ def _number_findings(pool: _Pool, numbers: np.ndarray, kinds: np.ndarray) -> Che
 
 
 def _choice_findings(pool: _Pool, choices: np.ndarray, lang: Lang) -> Checked:
-    listed = pool.per_column(lambda col: listing(col.choice_labels(lang), lang))
+    listed = pool.per_column(lambda col: listing(col.choice_labels(lang), lang) if col.kind == "choice" else "")
     for allowed in dict.fromkeys(col.choices for col in pool.cols if col.kind == "choice"):  # once per list
         where = choices & np.isin(pool.owner, [j for j, col in enumerate(pool.cols) if col.choices == allowed])
         cells = pool.cells[where]
