@@ -121,6 +121,41 @@ def test_ambiguous_name_goes_to_review_with_candidates(tmp_path: Path, roster_bo
     assert review["reason"] == "多个候选学员" and "S0001" in review["candidates"] and "S0068" in review["candidates"]
 
 
+def test_a_namesake_whose_own_account_or_department_differs_is_never_matched(tmp_path: Path, roster_book: Path,
+                                                                              program) -> None:
+    s3 = person(program, "S0003")  # the only student of this name
+    other_account = {**s3, "dingtalk_userid": "U-ELSEWHERE", "employee_no": ""}
+    other_number = {**s3, "dingtalk_userid": "", "employee_no": "E-ELSEWHERE"}
+    other_department = {**s3, "department": "后勤保障部", "dingtalk_userid": "", "employee_no": ""}
+    same = {**s3, "dingtalk_userid": "", "employee_no": ""}  # nothing says otherwise: the name is enough
+    at = dt.datetime(2026, 11, 2, 8, 55)
+    export = exports.punch_records(tmp_path / "org-wide.xlsx", [(other_account, at), (other_number, at),
+                                                                 (other_department, at)],
+                                   D(2026, 11, 2), D(2026, 11, 2))
+    [result] = trainbook.merge(roster_book, export)
+    assert (result.inserted, result.review) == (0, 3) and ("C01", "S0003") not in attendance(roster_book)
+    review = trainbook.read(roster_book).frame("review")
+    assert set(review["reason"]) == {"同名学员的钉钉UserId、工号、手机号或部门与此行不同，请确认是否为同一人"}
+    assert all("S0003" in c for c in review["candidates"])
+    trainbook.merge(roster_book, exports.punch_records(tmp_path / "p.xlsx", [(same, at)], D(2026, 11, 2),
+                                                       D(2026, 11, 2)))
+    assert attendance(roster_book)[("C01", "S0003")]["status"] == "出勤"
+
+
+def test_a_leave_request_turned_down_never_counts(tmp_path: Path, roster_book: Path, program) -> None:
+    s3, s5, s7 = (person(program, s) for s in ("S0003", "S0005", "S0007"))
+    span = "2026-11-02 09:00 至 2026-11-02 18:00"
+    export = exports.xlsx(tmp_path / "审批.xlsx", {"请假": [
+        ["发起人姓名", "发起人部门", "请假类型", "请假时间", "审批状态", "审批结果"],
+        [s3["name"], s3["department"], "事假", span, "已完成", "同意"],
+        [s5["name"], s5["department"], "病假", span, "已完成", "不同意"],
+        [s7["name"], s7["department"], "事假", span, "已完成", "未通过"]]})
+    trainbook.merge(roster_book, export)
+    rows = attendance(roster_book)
+    assert rows[("C01", "S0003")]["status"] == "请假"
+    assert ("C01", "S0005") not in rows and ("C01", "S0007") not in rows
+
+
 def test_same_file_twice_changes_nothing(tmp_path: Path, roster_book: Path, program) -> None:
     export = exports.punch_records(tmp_path / "p.xlsx", [(person(program, "S0003"), dt.datetime(2026, 11, 2, 8, 50))],
                                    D(2026, 11, 2), D(2026, 11, 8))
@@ -702,10 +737,10 @@ def test_family_accounts_count_for_the_children_in_the_program_only(tmp_path: Pa
                (f"{s5['name']}阿姨/乙某阿姨/丙某阿姨(家长)", "家校通讯录-家长", "1:50:00", "未参与"),
                (f"{s7['name']}爷爷", "家校通讯录-家长", "1:45:00", "未参与"),
                ("丁某妈妈(家长)", "家校通讯录-家长", "1:30:00", "未参与"),  # nobody of this program
-               (f"{s7['name']}（语文老师）", "家校通讯录-老师", "0:10:00", "未参与")]
+               (f"{s7['name']}（语文老师）", "家校通讯录-老师", "0:10:00", "未参与")]  # a teacher, not S0007
     export = exports.live_tsv(tmp_path / "live.csv", "产品知识（二）", "2026/11/11 14:01", viewers)
     [result] = trainbook.merge(roster_book, export)
-    assert (result.rows, result.matched, result.review, result.skipped) == (5, 4, 0, 1), result
+    assert (result.rows, result.matched, result.review, result.skipped) == (5, 3, 0, 2), result
     assert "家长账号所写的孩子都不在本项目 1" in result.summary()
     rows = attendance(roster_book)
     assert {rows[("C05", s)]["status"] for s in ("S0003", "S0005", "S0007")} == {"出勤"}

@@ -696,6 +696,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "whole-program": ("整个项目", "Whole program"),
     "review-unknown": ("无匹配学员", "no matching student"),
     "review-ambiguous": ("多个候选学员", "several candidates"),
+    "review-conflict": ("同名学员的钉钉UserId、工号、手机号或部门与此行不同，请确认是否为同一人",
+                        "a student has this name, but a different DingTalk UserId, employee number, mobile or department: check whether it is the same person"),
     "review-decorated": ("姓名带附加内容，请确认是否为候选学员", "the name has something added: check whether it is the candidate"),
     "buttons-title": ("按钮", "Buttons"),
     "conf-note": ("trainbook 的按钮用 B 列写的 Python 运行（由 trainbook init --macros / trainbook buttons 写入）。换了电脑或 Python 时，改成那台电脑上装有 trainbook 的 python.exe 的完整路径，或重新运行 trainbook buttons。", "trainbook's buttons run the Python named in column B (written by trainbook init --macros / trainbook buttons). On another computer or Python, put the full path of the python.exe that has trainbook installed there, or run trainbook buttons again."),

@@ -23,6 +23,7 @@ IDENTITY = ("userid", "employee_no", "mobile", "name", "department")
 # what DingTalk itself adds to a name: (离职), (家长), a teacher's role — anything else someone typed
 MARK = re.compile(r"[(（](?:已?离职|家长|[^()（）]*(?:老师|教师|班主任|校长|讲师|助教|管理员))[)）]$")
 CJK = re.compile(r"[\u3400-\u9fff]")
+NO_VALUE = {"无", "暂无", "未设置", "-", "--", "—", "/", "n/a", "none", "null"}  # an empty cell, as exports write it
 PASSED_OVER = {"not-in-program": "skip-other-class", "staff": "skip-staff"}  # nothing to review: why skipped
 
 
@@ -76,7 +77,7 @@ def _department_matches(student_dept: str, export_dept: str) -> bool:
 @dataclass
 class Match:
     student_ids: list[str]
-    via: str  # userid, employee_no, mobile, name+department, name, alias, parent, decorated
+    via: str  # userid, employee_no, mobile, name+department, name, alias, parent, decorated, conflict
     candidates: list[str] = field(default_factory=list)
 
     @property
@@ -94,6 +95,7 @@ class Roster:
                                                        ("userid", "employee_no", "mobile", "name", "given")}
         self.label: dict[str, str] = {}
         self.department: dict[str, str] = {}
+        self.accounts: dict[str, dict[str, str]] = defaultdict(dict)  # a student's own userid, number, mobile
         columns = {"userid": "dingtalk_userid", "employee_no": "employee_no", "mobile": "mobile"}
         for key, column in columns.items():
             if column in enrollment:
@@ -101,6 +103,7 @@ class Roster:
                 for student, value in zip(ids, parsed):
                     if student and value:
                         self.by_key[key][str(value)].append(student)
+                        self.accounts[student][key] = str(value)
         names = values.text(enrollment["name"]) if "name" in enrollment else pd.Series(None, index=ids.index)
         departments = (values.text(enrollment["department"]) if "department" in enrollment
                        else pd.Series(None, index=ids.index))
@@ -133,15 +136,17 @@ class Roster:
                 return Match([self.aliases[str(value)]], "alias")
         raw = "".join(unicodedata.normalize("NFKC", str(name or "")).split())
         clean = person_name(name)
-        candidates = list(dict.fromkeys(self.by_key["name"].get(clean, [])))
+        named = list(dict.fromkeys(self.by_key["name"].get(clean, [])))
         dept = clean_name(department) if department else ""
+        given = {"userid": userid, "employee_no": employee_no, "mobile": mobile}
+        candidates = [s for s in named if not self._contradicts(s, given, dept)]
         if candidates and dept:
             same_dept = [s for s in candidates if _department_matches(self.department.get(s, ""), dept)]
             if len(same_dept) == 1:
                 return Match(same_dept, "name+department")
         if len(candidates) == 1:
             return Match(candidates, "name")
-        if candidates and department and (hit := self.aliases.get(_key(qualified(clean, str(department))))):
+        if named and department and (hit := self.aliases.get(_key(qualified(clean, str(department))))):
             return Match([hit], "alias")  # the namesake a coordinator named for this department
         for alias in (raw, clean):
             if alias in self.aliases:
@@ -158,9 +163,20 @@ class Roster:
             return Match(found_children, "parent") if found_children else Match([], "not-in-program")
         if not candidates and STAFF.search(raw):  # a teacher watching the class, not a student
             return Match([], "staff")
+        if len(named) == 1 and not candidates:  # the name is a student's, but the row's account or department is not
+            return Match([], "conflict", [self.label[s] for s in named])
         if not candidates and (decorated := self._decorated(clean)):
             return Match([], "decorated", [self.label[s] for s in decorated])
-        return Match([], "name", [self.label[s] for s in candidates])
+        return Match([], "name", [self.label[s] for s in named])
+
+    def _contradicts(self, student: str, given: dict[str, object], dept: str) -> bool:
+        """Whether the row's own userid, employee number, mobile or department differs from what
+        the student's enrollment records (a namesake elsewhere in the organisation)."""
+        own = self.accounts.get(student, {})
+        if any(value and own.get(key) and own[key] != str(value) for key, value in given.items()):
+            return True
+        recorded = self.department.get(student, "")
+        return bool(dept and recorded and not _department_matches(recorded, dept))
 
     def _decorated(self, name: str) -> list[str]:
         """Students whose name this one is with something added that is not part of a Chinese
@@ -184,6 +200,8 @@ def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd
     frame["mobile"] = values.mobile(frame["mobile"])
     for column in ("userid", "employee_no", "name", "department"):
         frame[column] = values.text(frame[column])
+    for column in ("userid", "employee_no", "department"):  # DingTalk writes 无 where there is none
+        frame[column] = frame[column].mask(frame[column].str.casefold().isin(NO_VALUE))
     keys = frame[list(IDENTITY)].astype(object).where(frame[list(IDENTITY)].notna(), None)
     unique = keys.drop_duplicates()
     results = {tuple(row): roster.match(*row) for row in unique.itertuples(index=False, name=None)}
@@ -193,7 +211,7 @@ def match_rows(roster: Roster, evidence: pd.DataFrame) -> tuple[pd.DataFrame, pd
     ok = frame["student_id"].notna()
     unmatched = frame[~ok].copy()
     unmatched["candidates"] = [("、".join(m.candidates)) for m, hit in zip(matches, ok) if not hit]
-    unmatched["reason"] = ["decorated" if m.via == "decorated" else "ambiguous" if m.candidates
+    unmatched["reason"] = [m.via if m.via in ("decorated", "conflict") else "ambiguous" if m.candidates
                            else m.via if m.via in PASSED_OVER else "unknown" for m, hit in zip(matches, ok) if not hit]
     matched = frame[ok].explode("student_id")
     return matched, unmatched.drop(columns=["student_id"])

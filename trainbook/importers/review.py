@@ -95,13 +95,14 @@ def resolve_reviews(master: Master, settings: Settings) -> Resolved:
 
 def remembered(resolved: pd.DataFrame, lang: Lang) -> list[str | None]:
     """The alias that matches each resolved account next time: its DingTalk account; without one,
-    its name — qualified by its department when the name is several students' (None when the
+    its name — qualified by its department when the name is several students' or a student's of
+    another department (None when the
     export gives nothing to tell them apart: such a name is never remembered)."""
     nothing = pd.Series(None, index=resolved.index, dtype=object)
     accounts = values.text(resolved.get("raw_account", nothing))
     names = values.text(resolved.get("raw_name", nothing))
     departments = values.text(resolved.get("raw_department", nothing))
-    shared = resolved.get("reason", nothing) == message("review-ambiguous", lang)
+    shared = resolved.get("reason", nothing).isin([message("review-ambiguous", lang), message("review-conflict", lang)])
     out: list[str | None] = []
     for account, name, department, several in zip(accounts, names, departments, shared):
         if isinstance(account, str):

@@ -1,7 +1,7 @@
 """请假 — leave: the approval (OA审批) export of the leave form, and plainer leave lists.
 
 Only an approved request counts: the 审批结果 says 同意 (or, with no result column, the status
-says 已通过/已同意/审批通过). A rejected or withdrawn request (拒绝, 撤销, 已撤销) never counts, whatever
+says 已通过/已同意/审批通过). A rejected or withdrawn request (拒绝, 不同意, 未通过, 撤销, 已撤销) never counts, whatever
 else the row says, and 已完成 alone is no approval. A request covers the sessions it overlaps:
 half days (上午/下午) and hours included.
 """
@@ -28,7 +28,8 @@ RESULT = ("审批结果", "Approval Result", "Result")
 STATUS = ("审批状态", "审批单状态", "状态", "Approval Status", "Status")
 APPROVED_RESULT = re.compile(r"同意|通过|approved|agreed|approve", re.I)
 APPROVED_STATUS = re.compile(r"^(?:已通过|已同意|审批通过|同意|通过|approved|agreed)$", re.I)
-NEVER = re.compile(r"拒绝|驳回|撤销|撤回|作废|reject|refuse|revoke|withdraw|cancel", re.I)
+NEVER = re.compile(r"拒绝|驳回|撤销|撤回|作废|[不未](?:同意|通过|批准)|reject|refuse|revoke|withdraw|cancel|"
+                   r"disagree|disapprov|not\s*(?:approved|agreed)|denied|declined", re.I)
 HALF = re.compile(r"^(.*?\d)\s*(上午|下午|AM|PM)$", re.I)
 
 
