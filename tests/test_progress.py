@@ -106,9 +106,32 @@ def test_the_demo_after_c09_leaves_c09_out_and_names_it(demo_book: Path) -> None
 
 @pytest.mark.parametrize("excused_counts, rate", [("否", 1.0), ("是", 2 / 3)])
 def test_excused_leave_in_or_out_of_the_denominator(tmp_path: Path, excused_counts: str, rate: float) -> None:
-    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "A", "请假"), ("S4", "A", "出勤")],
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S2", "A", "请假"), ("S2", "B", "出勤"), ("S4", "A", "出勤")],
                         {"excused_counts": excused_counts})
     assert row(book, "2026-03-23")["attendance_rate"] == pytest.approx(rate)
+
+
+def test_leave_alone_does_not_make_a_session_recorded(tmp_path: Path) -> None:
+    """Leave is often imported before the session; until its attendance comes in, nobody else is absent."""
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S1", "B", "出勤"), ("S2", "A", "请假")])
+    result = trainbook.progress(book, as_of="2026-03-09", write=False)
+    b = result.students.loc["B"]  # joined on 03-09: S2 is B's first session
+    assert (b["absent"], b["sessions_to_date"]) == (0, 0) and pd.isna(b["attendance_rate"])
+    assert result.unrecorded == ["S2 第2讲 2026-03-09"]
+    notices = trainbook.notices(book, as_of="2026-03-09", write=False).rows
+    assert "absence-followup" not in set(notices["kind"])
+
+
+def test_a_session_marked_not_applicable_is_not_the_students(tmp_path: Path) -> None:
+    """DingTalk's 休息, 未入职 or 离职 (or the coordinator's 不适用): neither held nor to come for that student."""
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S1", "B", "出勤"), ("S2", "A", "不适用"), ("S2", "B", "出勤")])
+    a = row(book, "2026-03-09")
+    assert (a["sessions_planned"], a["sessions_to_date"], a["absent"], a["attendance_rate"]) == (3, 1, 0, 1.0)
+    notices = trainbook.notices(book, as_of="2026-03-09", write=False).rows
+    assert "absence-followup" not in set(notices.loc[notices["student_id"] == "A", "kind"])
+    ahead = trainbook.notices(book, as_of="2026-03-08", write=False).rows
+    reminded = set(ahead.loc[ahead["kind"] == "session-reminder", "student_id"])
+    assert "B" in reminded and "A" not in reminded
 
 
 def test_free_absences_and_late_weight(tmp_path: Path) -> None:

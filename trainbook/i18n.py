@@ -192,7 +192,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "skip-no-session": ("那天那个时间没有该学员的课次", "no session of the student's at that time"),
     "skip-session-not-over": ("导出时课次还没结束（之后的导出会带上它）", "the session had not ended when the file was exported (a later "
                               "export will cover it)"),
-    "skip-day-off": ("钉钉记为休息、不在考勤组、未入职或离职", "DingTalk says rest day, no attendance group, not yet joined or left"),
+    "skip-said-nothing": ("钉钉的考勤结果没有说明是否出勤", "DingTalk's result says nothing of attendance"),
     "export-undated-days": (
         "“{sheet}”表按天分列，但标题里没有“统计日期：… 至 …”，无法确定每一列是哪一天：请从钉钉重新导出（保留前两行标题）后再试。",
         "'{sheet}' has a column per day but no '统计日期：… 至 …' period in its title, so the columns cannot be dated: "

@@ -12,7 +12,7 @@ import pandas as pd
 from trainbook.i18n import Lang, last_run, listing, message, person
 from trainbook.metrics import dashboard
 from trainbook.metrics.aggregates import by, by_session, by_teacher, feedback_responses, feedback_summary
-from trainbook.metrics.attendance import attendance_figures, session_statuses
+from trainbook.metrics.attendance import applying, attendance_figures, session_statuses
 from trainbook.metrics.outcome import verdicts
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.scores import assessments, score_figures
@@ -72,6 +72,7 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     tasks, scores = task_figures(master, pairs, people, day), score_figures(master, people, settings)
     feedback_sessions, feedback_teachers = feedback_summary(feedback_responses(master, plan), settings, master.lang)
     missing = unrecorded(master, plan, day)
+    pairs = applying(master, pairs)
     held = session_statuses(master, pairs, day, missing.index)
     figures = people[["name", "department", "group_id"]].join(attendance_figures(pairs, held, settings))
     for column in ("sessions_planned", "sessions_to_date", "present", "late", "early_leave", "absent", "excused",

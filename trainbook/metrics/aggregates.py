@@ -10,6 +10,7 @@ import pandas as pd
 
 from trainbook.i18n import Lang, message
 from trainbook.schema.settings import Settings
+from trainbook.schema.sheets import SESSION_STATUS
 from trainbook.workbook.master import Master
 
 ITEMS = ("overall", "content", "teacher", "organization")
@@ -41,7 +42,7 @@ def tally(frame: pd.DataFrame, rows: str, columns: str, kinds: list[str]) -> pd.
 
 def by_session(held: pd.DataFrame, plan: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Per held session: expected, each status, and the attendance rate of the session."""
-    counts = tally(held, "session_id", "status", ["present", "late", "early_leave", "absent", "excused"])
+    counts = tally(held, "session_id", "status", [status.key for status in SESSION_STATUS])
     counts["expected"] = counts.sum(axis=1)
     attended = counts["present"] + settings.late_weight * counts["late"] + settings.early_weight * counts["early_leave"]
     counted = counts["expected"] - (0 if settings.excused_counts == "yes" else counts["excused"])

@@ -9,10 +9,21 @@ import pandas as pd
 from trainbook import values
 from trainbook.metrics.aggregates import tally
 from trainbook.schema.settings import Settings
-from trainbook.schema.sheets import BY_KEY
+from trainbook.schema.sheets import BY_KEY, SESSION_STATUS
 from trainbook.workbook.master import Master
 
-STATUSES = ("present", "late", "early_leave", "absent", "excused")
+
+def applying(master: Master, pairs: pd.DataFrame) -> pd.DataFrame:
+    """`pairs` (student, session) without those the attendance sheet marks 不适用: a day DingTalk
+    calls 休息, 未入职 or 离职 for the student, or the coordinator's word that the session is not theirs."""
+    typed = master.typed("attendance")
+    if not len(typed) or "status" not in typed:
+        return pairs
+    off = typed.loc[typed["status"] == "not_applicable", ["session_id", "student_id"]]
+    if off.empty:
+        return pairs
+    marked = pairs.merge(off.drop_duplicates().assign(off=True), on=["session_id", "student_id"], how="left")
+    return pairs[marked["off"].isna().to_numpy()]
 
 
 def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp,
@@ -36,7 +47,7 @@ def session_statuses(master: Master, pairs: pd.DataFrame, as_of: pd.Timestamp,
 def attendance_figures(pairs: pd.DataFrame, held: pd.DataFrame, settings: Settings) -> pd.DataFrame:
     """Per student: planned, to date, counts per status, rate, best reachable rate, watch minutes,
     current run of absences."""
-    counts = tally(held, "student_id", "status", list(STATUSES))
+    counts = tally(held, "student_id", "status", [status.key for status in SESSION_STATUS])
     out: pd.DataFrame = pd.DataFrame(index=pairs["student_id"].unique())
     out["sessions_planned"] = pairs.groupby("student_id").size()
     out["sessions_to_date"] = held.groupby("student_id").size()

@@ -10,7 +10,7 @@ import pandas as pd
 from trainbook import values
 from trainbook.i18n import Lang, clauses, message
 from trainbook.metrics import Progress
-from trainbook.metrics.attendance import session_statuses
+from trainbook.metrics.attendance import applying, session_statuses
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
 from trainbook.policy.plan import checkin_url, program_ended, session_plan, unrecorded
@@ -81,7 +81,7 @@ def due_notices(master: Master, progress: Progress, settings: Settings, todo: To
                                   **facts}})
 
     ended = program_ended(settings, plan, day)
-    pairs = applicable(people, plan, required_only=False)
+    pairs = applying(master, applicable(people, plan, required_only=False))
     # enrollment: confirmed once while the program runs; a rejection once
     first = pairs.sort_values("start_at").drop_duplicates("student_id").set_index("student_id")
     if not ended:

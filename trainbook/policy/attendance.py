@@ -16,7 +16,7 @@ from trainbook.i18n import Lang, message
 if TYPE_CHECKING:  # for annotations only: importing this module loads no pydantic
     from trainbook.schema.settings import Settings
 
-RANK = {"present": 5, "late": 4, "early_leave": 3, "excused": 2, "absent": 1}
+RANK = {"present": 6, "late": 5, "early_leave": 4, "excused": 3, "not_applicable": 2, "absent": 1}
 KEY = ["session_id", "student_id"]
 OUTPUT = [*KEY, "status", "checkin_at", "checkout_at", "watch_minutes", "note"]
 
@@ -85,7 +85,7 @@ def slot_statuses(slots: pd.DataFrame, settings: Settings, lang: Lang) -> pd.Dat
     better judgement stands (a correction is presence; a check-in within the grace is on time
     whatever the shift says). The check-in side decides; the check-out side matters only with
     `require_checkout`. A slot whose words say the day is not one to attend, and that has no
-    time, gives no status (NaN)."""
+    time, is 不适用 (not_applicable); a slot that says nothing gives no status (NaN)."""
     grace = pd.Timedelta(minutes=settings.late_grace_minutes)
     early = pd.Timedelta(minutes=settings.early_leave_grace_minutes)
     day = _words(slots.get("day_result", pd.Series(None, index=slots.index, dtype=object)))
@@ -110,6 +110,8 @@ def slot_statuses(slots: pd.DataFrame, settings: Settings, lang: Lang) -> pd.Dat
         (on == "excused", "excused"), (on == "late", "late"), (on == "ok", "present"),
     ):
         status[when.to_numpy()] = what
+    day_off = (on_word == "off") | (off_word == "off")  # 休息, 未入职, 离职: the session is not the student's
+    status[(status.isna() & day_off).to_numpy()] = "not_applicable"
     if settings.require_checkout == "yes":
         left = status.isin(["present", "late"]) & off.isin(["early", "missing", "absent"])
         status = status.where(~left, "early_leave")
@@ -162,7 +164,7 @@ def _online_statuses(online: pd.DataFrame, settings: Settings, lang: Lang) -> pd
 def statuses(evidence: pd.DataFrame, kind: str, settings: Settings, lang: Lang) -> pd.DataFrame:
     """One row per (session, student) with the best status the placed evidence of `kind` (punch,
     slot, leave, online) gives, checked-in/out times, watch minutes and a note. Slots that say
-    nothing to attend give no row."""
+    nothing give no row."""
     if evidence.empty:
         return pd.DataFrame(columns=OUTPUT)
     if kind == "punch":

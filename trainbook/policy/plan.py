@@ -40,10 +40,12 @@ def program_ended(settings: Settings, plan: pd.DataFrame, day: pd.Timestamp) -> 
 
 
 def unrecorded(master: Master, plan: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Required sessions held by `as_of` that have no attendance record at all: their
-    data has not been imported yet, so they count as not held, not as everyone's absence."""
-    attendance = master.frame("attendance")
-    recorded = set(values.text(attendance["session_id"]).dropna()) if "session_id" in attendance else set()
+    """Required sessions held by `as_of` that have no record of how anyone attended: their data has
+    not been imported yet, so they count as not held, not as everyone's absence. Leave (often
+    imported before the session) and 不适用 say nothing of the others."""
+    attendance = master.typed("attendance")
+    said = attendance[~attendance["status"].isin(["excused", "not_applicable"])] if "status" in attendance else attendance
+    recorded = set(values.text(said["session_id"]).dropna()) if "session_id" in said else set()
     held = plan[(plan["date"] <= as_of) & (plan["required"] == "yes")]
     return held[~held.index.isin(recorded)]
 

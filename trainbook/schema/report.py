@@ -10,7 +10,7 @@ from trainbook.schema.dashboard import DEPARTMENTS as DEPARTMENTS_CHART
 from trainbook.schema.dashboard import FEEDBACK as FEEDBACK_CHART
 from trainbook.schema.dashboard import KPIS, RISKS, SCORES, Block
 from trainbook.schema.dashboard import SESSIONS as SESSIONS_CHART
-from trainbook.schema.sheets import ATTENDANCE_STATUS, BY_KEY
+from trainbook.schema.sheets import BY_KEY, SESSION_STATUS
 
 _progress = BY_KEY["progress"].column
 _session = BY_KEY["sessions"].column
@@ -44,7 +44,7 @@ STUDENTS = Sheet("students", "学员", "Students", "generated", (
 SESSIONS = Sheet("sessions", "课次", "Sessions", "generated", (
     _session("session_id"), _session("title"), _session("date"), _session("teacher"),
     Column("expected", "应出勤", "Expected", "integer", width=8),
-    *(Column(status.key, status.zh, status.en, "integer", width=7) for status in ATTENDANCE_STATUS),
+    *(Column(status.key, status.zh, status.en, "integer", width=7) for status in SESSION_STATUS),
     Column("attendance_rate", "出勤率", "Attendance", "percent", width=14),
 ))
 _RATINGS = (Column("overall", "总体满意度", "Overall", "number", width=10),

@@ -28,13 +28,16 @@ SESSION_MODE = (
     Choice("online", "线上", "Online"),
     Choice("hybrid", "混合", "Hybrid"),
 )
-ATTENDANCE_STATUS = (
+SESSION_STATUS = (  # what a session that applies to a student was for them, and is counted as
     Choice("present", "出勤", "Present"),
     Choice("late", "迟到", "Late"),
     Choice("early_leave", "早退", "Left early"),
     Choice("absent", "缺勤", "Absent"),
     Choice("excused", "请假", "Excused"),
 )
+# 不适用: the session does not apply to the student that day (DingTalk's 休息, 未入职, 离职, or the
+# coordinator's word): left out of their sessions altogether, neither held nor to come
+ATTENDANCE_STATUS = (*SESSION_STATUS, Choice("not_applicable", "不适用", "Not applicable"))
 TASK_KIND = (
     Choice("homework", "作业", "Homework"),
     Choice("quiz", "测验", "Quiz"),

@@ -22,14 +22,14 @@ from trainbook.workbook.master import Master
 def land(master: Master, matched: pd.DataFrame, kind: Evidence, stamp: str, settings: Settings,
          session: str | None = None) -> Landed:
     """Place matched evidence (one `student_id` per row) on sessions and combine the statuses it
-    gives with the attendance sheet; evidence no session takes, or that says the day is not one to
-    attend, is passed over with its reason."""
+    gives with the attendance sheet; evidence no session takes is passed over with its reason, and a
+    day DingTalk says is not one to attend (休息, 未入职, 离职) lands as 不适用 for the student."""
     placed, passed = assign(matched, kind, session_table(master), student_groups(master), settings, session)
     placed = placed.rename(columns={"name": "account"})
-    if kind.key == "slot":  # a pair whose words say the day is not one to attend lands nothing
+    if kind.key == "slot":  # a pair whose words say nothing lands nothing
         said = slot_statuses(placed, settings, master.lang)["status"].notna().to_numpy()
-        off = placed.loc[~said, "source_row"]
-        passed = pd.concat([passed, pd.Series("skip-day-off", index=off.to_numpy(), dtype=object)])
+        silent = placed.loc[~said, "source_row"]
+        passed = pd.concat([passed, pd.Series("skip-said-nothing", index=silent.to_numpy(), dtype=object)])
         placed = placed[said]
     found = statuses(placed, kind.key, settings, master.lang)
     counts, frame = upsert(master, found, stamp)
