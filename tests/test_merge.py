@@ -257,6 +257,17 @@ def test_leave_only_where_nothing_shows_attendance(tmp_path: Path, roster_book: 
     assert attendance(roster_book)[("C01", "S0003")]["status"] == "出勤"
 
 
+def test_leave_approved_ahead_of_its_session_lands(tmp_path: Path, roster_book: Path, program) -> None:
+    s3 = person(program, "S0003")
+    export = exports.xlsx(tmp_path / "审批.xlsx", {"请假": [
+        ["请假审批记录  导出时间：2026-10-30 10:00"],
+        ["发起人姓名", "发起人部门", "审批编号", "审批状态", "审批结果", "请假类型", "开始时间", "结束时间", "时长"],
+        [s3["name"], s3["department"], "P1", "已完成", "同意", "事假", "2026-11-02 08:00", "2026-11-02 12:00", "4小时"]]})
+    [result] = trainbook.merge(roster_book, export)
+    assert (result.inserted, result.skipped) == (1, 0), result
+    assert attendance(roster_book)[("C01", "S0003")]["status"] == "请假"
+
+
 def test_enrollment_form_gbk_csv_adds_pending_students_once(tmp_path: Path, roster_book: Path, program) -> None:
     known = person(program, "S0003")
     rows = [["报名表 导出时间：2026-10-15"],

@@ -89,7 +89,8 @@ def assign(evidence: pd.DataFrame, kind: Evidence, sessions: pd.DataFrame, group
         by_kind = {"punch": _punches, "slot": _slots, "leave": _leave, "online": _online}
         placed = by_kind[kind.key](evidence, mine, sessions, settings).drop(columns=["filed_day"], errors="ignore")
     reasons = pd.Series("skip-no-session", index=evidence["row_id"], dtype=object)
-    if "exported_at" in placed and placed["exported_at"].notna().any():  # the export cannot know a later end
+    # an export cannot know how a session that ends after it was made went; an approved leave for it can
+    if kind.key != "leave" and "exported_at" in placed and placed["exported_at"].notna().any():
         after = placed["exported_at"].notna() & (placed["end_at"] > placed["exported_at"])
         reasons[placed.loc[after, "row_id"].to_numpy()] = "skip-session-not-over"
         placed = placed[~after]
