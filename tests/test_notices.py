@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 
 import trainbook
+from trainbook.notify import kind_label
 from trainbook.notify.digests import MAX_BYTES, digests
+from trainbook.schema.notice_templates import GROUP_SAFE
 
 from .conftest import AS_OF, NOW, convert, init, named, write_tables
 
@@ -142,6 +144,8 @@ def test_robot_messages_are_digests_that_mention_everyone(book: Path, tmp_path: 
     assert "戊" in reminder["markdown"]["text"], "no mobile: named, not mentioned"
     for p in payloads:
         assert all(f"@{m}" in p["markdown"]["text"] for m in p["at"]["atMobiles"])
+    assert {t.split(" · ")[0] for t in titles} <= {kind_label(k, "zh") for k in GROUP_SAFE}, "a group sees no one's own"
+    assert "enroll-confirm" in set(run.pending["kind"]) and "报名确认" not in {t.split(" · ")[0] for t in titles}
     carried = [i for d in digests(run, trainbook.read(book)) for i in d.notice_ids]
     assert sorted(carried) == sorted(run.pending["notice_id"]), "every pending notice in exactly one message"
 

@@ -429,8 +429,9 @@ def todo(book: Path, as_of: dt.date | None, fmt: str) -> None:
 @click.argument("book", type=click.Path(path_type=Path))
 @as_of_option(T("按这一天生成（默认：今天）。", "Work them out as of this date (default: today)."))
 @click.option("--out", type=click.Path(path_type=Path),
-              help=T("另存待发送的通知：.csv（用 Excel 打开）或 .json（钉钉机器人消息）。",
-                     "Also write the pending notices: .csv (for Excel) or .json (DingTalk robot messages)."))
+              help=T("另存待发送的通知：.csv（全部，用 Excel 打开）或 .json（可发到群里的几类，钉钉机器人消息）。",
+                     "Also write the pending notices: .csv (all, for Excel) or .json (the kinds a group may see, "
+                     "as DingTalk robot messages)."))
 @FORMAT_OPTION
 def notices(book: Path, as_of: dt.date | None, out: Path | None, fmt: str) -> None:
     _begin_reading(book)

@@ -230,8 +230,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "demo-private": ("私人通知逐个发给本人（本机模拟的钉钉应用和邮件服务器）——{summary}",
                      "Private notices, each to its person (a DingTalk-like app and a mail server on this computer) — {summary}"),
     "demo-notice-files": (
-        "生成时待发送的全部通知另存为 {csv}（用 Excel 打开）和 {json}（钉钉机器人消息）。",
-        "All the notices pending when they were worked out are also in {csv} (for Excel) and {json} (robot messages).",
+        "生成时待发送的全部通知另存为 {csv}（用 Excel 打开）；可发到群里的几类另存为 {json}（钉钉机器人消息）。",
+        "All the notices pending when they were worked out are also in {csv} (for Excel); the kinds a group may see, in {json} (robot messages).",
     ),
     "demo-feedback": ("反馈分析：{comments} 条评论归入 {themes} 个主题；“改进”表提出 {count} 条改进措施：{actions}",
                       "Feedback analysis: {comments} comments in {themes} themes; {count} improvement actions "

@@ -19,6 +19,7 @@ from trainbook.notify import NoticeRun, kind_label, sheet_rows
 from trainbook.outputs import write_file
 from trainbook.policy.plan import checkin_url, session_plan
 from trainbook.policy.settings import read_settings
+from trainbook.schema.notice_templates import GROUP_SAFE
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
 
@@ -135,12 +136,13 @@ def _size(payload: dict[str, Any]) -> int:
 
 def write_out(run: NoticeRun, master: Master, path: Path) -> None:
     """The pending notices to `path`: .csv (UTF-8 with BOM, opens in Excel; nothing in it runs as a
-    formula) or .json (the robot messages)."""
+    formula; every kind, for sending by hand) or .json (the group robot's messages: the group-safe
+    kinds only, as `send` posts them)."""
     suffix = path.suffix.lower()
     if suffix not in (".csv", ".json"):
         raise InputError(message("notices-out-kind", run.lang, path=path))
     if suffix == ".json":
-        data = json.dumps([d.payload for d in digests(run, master)], ensure_ascii=False, indent=2).encode()
+        data = json.dumps([d.payload for d in digests(run, master, GROUP_SAFE)], ensure_ascii=False, indent=2).encode()
         write_file(path, lambda tmp: tmp.write_bytes(data), run.lang)
     else:
         rows = sheet_rows(NoticeRun(run.as_of, run.pending, run.lang))
