@@ -927,6 +927,28 @@ def test_a_name_two_students_share_is_never_remembered_as_an_alias(tmp_path: Pat
     assert attendance(roster_book)[("C01", "S0068")]["status"] == "出勤"
 
 
+def test_namesakes_of_one_department_are_never_remembered_by_name_and_department(tmp_path: Path, program) -> None:
+    s1 = person(program, "S0001")
+    enrollment = program["enrollment"].copy()
+    enrollment.loc[enrollment["student_id"] == "S0068", "department"] = s1["department"]  # two 黄刚 in one department
+    book = write_tables(init(tmp_path / "book.xlsx"), {**{k: v for k, v in program.items() if k not in (
+        "attendance", "submissions", "scores", "feedback")}, "enrollment": enrollment})
+    twin = {"name": s1["name"], "department": s1["department"], "dingtalk_userid": "", "employee_no": ""}
+    first = exports.punch_records(tmp_path / "w1.xlsx", [(twin, dt.datetime(2026, 11, 2, 8, 50))],
+                                  D(2026, 11, 2), D(2026, 11, 2))
+    trainbook.merge(book, first)
+    review = trainbook.read(book).frame("review")
+    write_tables(book, {"review": review.assign(student_id="S0068")})
+    trainbook.merge(book, first)
+    assert attendance(book)[("C01", "S0068")]["status"] == "出勤"
+    assert all(s1["name"] not in a or "离职" in a for a in trainbook.read(book).frame("aliases")["alias"]), \
+        "the name and department still say two people"
+    second = exports.punch_records(tmp_path / "w2.xlsx", [(twin, dt.datetime(2026, 11, 4, 13, 52))],
+                                   D(2026, 11, 4), D(2026, 11, 4))
+    [again] = trainbook.merge(book, second)
+    assert (again.matched, again.review) == (0, 1), "never guessed from her earlier choice"
+
+
 def test_a_namesake_resolved_by_department_is_matched_the_next_time(tmp_path: Path, roster_book: Path, program) -> None:
     from trainbook.cli import main
 

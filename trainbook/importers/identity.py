@@ -146,11 +146,13 @@ class Roster:
                 return Match(same_dept, "name+department")
         if len(candidates) == 1:
             return Match(candidates, "name")
-        if named and department and (hit := self.aliases.get(_key(qualified(clean, str(department))))):
-            return Match([hit], "alias")  # the namesake a coordinator named for this department
-        for alias in (raw, clean):
-            if alias in self.aliases:
-                return Match([self.aliases[alias]], "alias")
+        # a name a coordinator has said is this student (for this department), unless the row's own
+        # account says it is someone else
+        said = [self.aliases.get(_key(qualified(clean, str(department)))) if named and department else None,
+                self.aliases.get(raw), self.aliases.get(clean)]
+        for hit in said:
+            if hit and not self._contradicts(hit, given, ""):
+                return Match([hit], "alias")
         children = children_named(name)
         if children and not candidates:
             found_children = []
@@ -169,9 +171,16 @@ class Roster:
             return Match([], "decorated", [self.label[s] for s in decorated])
         return Match([], "name", [self.label[s] for s in named])
 
+    def namesakes(self, name: object, department: object) -> int:
+        """How many students have this name and a department that matches this one."""
+        dept = clean_name(department)
+        return sum(_department_matches(self.department.get(s, ""), dept)
+                   for s in set(self.by_key["name"].get(person_name(name), [])))
+
     def _contradicts(self, student: str, given: dict[str, object], dept: str) -> bool:
-        """Whether the row's own userid, employee number, mobile or department differs from what
-        the student's enrollment records (a namesake elsewhere in the organisation)."""
+        """Whether the row's own userid, employee number, mobile or department (when `dept` is
+        given) differs from what the student's enrollment records (a namesake elsewhere in the
+        organisation)."""
         own = self.accounts.get(student, {})
         if any(value and own.get(key) and own[key] != str(value) for key, value in given.items()):
             return True

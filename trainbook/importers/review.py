@@ -15,7 +15,7 @@ import pandas as pd
 from trainbook import clock, values
 from trainbook.i18n import Lang, clauses, listing, message
 from trainbook.ids import next_ids
-from trainbook.importers.identity import qualified
+from trainbook.importers.identity import Roster, qualified
 from trainbook.importers.kinds import ExportKind, kind_named
 from trainbook.importers.landing import Landing, land
 from trainbook.schema.columns import YES_NO, labels
@@ -83,7 +83,8 @@ def resolve_reviews(master: Master, settings: Settings) -> Resolved:
     known = set(values.text(aliases["alias"]).dropna()) if "alias" in aliases else set()
     note = message("from-review", master.lang)
     new = [{"alias": alias, "student_id": sid, "note": note}
-           for alias, sid in zip(remembered(resolved, master.lang), chosen[done]) if alias and alias not in known]
+           for alias, sid in zip(remembered(resolved, Roster(master), master.lang), chosen[done])
+           if alias and alias not in known]
     new = list({a["alias"]: a for a in new}.values())
     if new:
         changed["aliases"] = append_rows(aliases, pd.DataFrame(new))
@@ -93,11 +94,11 @@ def resolve_reviews(master: Master, settings: Settings) -> Resolved:
                     unknown=int(unknown.sum()), aliases=len(new))
 
 
-def remembered(resolved: pd.DataFrame, lang: Lang) -> list[str | None]:
+def remembered(resolved: pd.DataFrame, roster: Roster, lang: Lang) -> list[str | None]:
     """The alias that matches each resolved account next time: its DingTalk account; without one,
     its name — qualified by its department when the name is several students' or a student's of
-    another department (None when the
-    export gives nothing to tell them apart: such a name is never remembered)."""
+    another department (None when the export gives nothing to tell them apart, or its department
+    is several namesakes': such a name is never remembered)."""
     nothing = pd.Series(None, index=resolved.index, dtype=object)
     accounts = values.text(resolved.get("raw_account", nothing))
     names = values.text(resolved.get("raw_name", nothing))
@@ -110,7 +111,8 @@ def remembered(resolved: pd.DataFrame, lang: Lang) -> list[str | None]:
         elif isinstance(name, str) and not several:
             out.append(name)
         else:
-            out.append(qualified(name, department) if isinstance(name, str) and isinstance(department, str) else None)
+            tells_apart = isinstance(name, str) and isinstance(department, str) and roster.namesakes(name, department) < 2
+            out.append(qualified(str(name), str(department)) if tells_apart else None)
     return out
 
 
