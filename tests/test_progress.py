@@ -172,6 +172,26 @@ def test_scores_final_grade_needed_and_certificates(tmp_path: Path) -> None:
     assert (a["final_score"], a["grade"], a["certificate"], a["risk"]) == (38.0, "fail", "no", "high")
 
 
+def test_at_the_end_an_assessment_not_graded_is_no_pass(tmp_path: Path) -> None:
+    attendance = [(s, "A", "出勤") for s in ("S1", "S2", "S4", "S5")] + [("S3", "B", "出勤")]
+    submissions = [("T1", "A", "已提交"), ("T2", "A", "已提交")]
+    book = tiny_program(tmp_path, attendance, submissions=submissions, scores=[("X1", "A", 48)])  # 期末考试 never graded
+    a = row(book, "2026-03-31")
+    assert (a["final_score"], a["certificate"]) == (96.0, "no") and "有考核未评分" in a["needed"]
+
+
+def test_at_the_end_a_verdict_waits_for_a_due_tasks_records(tmp_path: Path) -> None:
+    attendance = [(s, "A", "出勤") for s in ("S1", "S2", "S4", "S5")] + [("S3", "B", "出勤")]
+    scores = [("X1", "A", 48), ("X2", "A", 90)]
+    book = tiny_program(tmp_path, attendance, submissions=[("T1", "A", "已提交")], scores=scores)  # T2: nothing in
+    result = trainbook.progress(book, as_of="2026-03-31", write=False)
+    a = result.students.loc["A"]
+    assert (a["task_rate"], a["certificate"]) == (1.0, "pending")
+    assert result.unrecorded_tasks == ["T2 作业二"] and "T2 作业二 已到截止日期但尚无提交记录" in result.summary()
+    done = tiny_program(tmp_path, attendance, submissions=[("T1", "A", "已提交"), ("T2", "A", "已提交")], scores=scores)
+    assert row(done, "2026-03-31")["certificate"] == "yes"
+
+
 def test_task_rate_counts_required_tasks_due(tmp_path: Path) -> None:
     book = tiny_program(tmp_path, [], submissions=[("T1", "A", "未提交"), ("T1", "B", "免做")])
     a, b = row(book, "2026-03-10", "A"), row(book, "2026-03-10", "B")

@@ -222,6 +222,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "No students to work out yet: add students to Enrollment (review status Approved) and sessions to Sessions, "
         "import the DingTalk data, then compute progress.",
     ),
+    "tasks-unrecorded": (
+        "{tasks} 已到截止日期但尚无提交记录：请导入其数据（在那之前不计入完成率，结业结论也暂缓）",
+        "{tasks}: due, but no submissions recorded yet — import their data (until then they are left out of the "
+        "task rate, and the final verdicts wait)",
+    ),
     "sessions-unrecorded": (
         "{sessions} 尚无考勤记录：请导入其数据（在那之前不计入出勤率和风险）",
         "{sessions}: no attendance records yet — import their data (until then they are left out of rates and risk)",

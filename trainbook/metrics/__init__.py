@@ -16,7 +16,7 @@ from trainbook.metrics.attendance import applying, attendance_figures, session_s
 from trainbook.metrics.outcome import verdicts
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.scores import assessments, score_figures
-from trainbook.metrics.tasks import task_figures
+from trainbook.metrics.tasks import task_figures, unrecorded_due
 from trainbook.policy.plan import program_ended, session_label, session_plan, unrecorded
 from trainbook.policy.settings import settings_and_ignored
 from trainbook.schema.columns import labels
@@ -47,6 +47,7 @@ class Progress:
     lang: Lang = "zh"  # the workbook's
     settings_ignored: list[str] = field(default_factory=list)  # invalid settings replaced by defaults
     unrecorded: list[str] = field(default_factory=list)  # held sessions with no attendance records yet
+    unrecorded_tasks: list[str] = field(default_factory=list)  # required tasks due with no submissions recorded yet
     settings: Settings = field(default_factory=Settings, repr=False)  # the policy it was worked out with
     plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the sessions, by session_id
     statuses: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # each held session's status per student
@@ -80,15 +81,19 @@ def compute(master: Master, as_of: dt.date) -> Progress:
         figures[column] = figures[column].fillna(0).astype(int)
     figures["attended"] = figures["attended"].fillna(0)
     figures = figures.join(tasks).join(scores)
+    # at the end, a student's verdict waits for the records of their held sessions and due tasks
+    waiting = pd.Series(figures.index.isin(pairs.loc[pairs["session_id"].isin(missing.index), "student_id"]),
+                        index=figures.index) | (figures["tasks_waiting"].fillna(0) > 0)
     ended = program_ended(settings, plan, day)
-    figures = figures.join(verdicts(figures, assessments(master), settings, ended, master.lang))
+    figures = figures.join(verdicts(figures, assessments(master), settings, ended, waiting, master.lang))
     students_out = figures.reindex(columns=SHEET_COLUMNS[1:])
     students_out.index.name = "student_id"
     per_session = by_session(held, plan, settings)
     master.tables.wait()  # every sheet read is in (or refused) before the figures are given out
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
                     by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang,
-                    ignored, [session_label(str(i), row) for i, row in missing.iterrows()], settings, plan, held)
+                    ignored, [session_label(str(i), row) for i, row in missing.iterrows()], unrecorded_due(master, day),
+                    settings, plan, held)
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
@@ -138,12 +143,13 @@ def feedback_tables(master: Master, result: Progress, analysis: Analysis) -> dic
 
 def next_step(result: Progress, lang: Lang) -> str:
     """What the coordinator should do first, when the figures cannot be trusted yet: no students,
-    or held sessions whose data has not been imported."""
+    or held sessions or due tasks whose data has not been imported."""
     if result.students.empty:
         return message("progress-empty", lang)
-    if result.unrecorded:
-        return message("sessions-unrecorded", lang, sessions=listing(result.unrecorded, lang))
-    return ""
+    steps = [message("sessions-unrecorded", lang, sessions=listing(result.unrecorded, lang))] if result.unrecorded else []
+    if result.unrecorded_tasks:
+        steps.append(message("tasks-unrecorded", lang, tasks=listing(result.unrecorded_tasks, lang)))
+    return "\n".join(steps)
 
 
 def _shown(value: float, form: str) -> str:

@@ -24,8 +24,11 @@ def _num(value: float | None) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:g}"
 
 
-def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ended: bool, lang: Lang) -> pd.DataFrame:
-    """grade, certificate, risk, needed and reasons for every student row of `figures`."""
+def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ended: bool, waiting: pd.Series,
+             lang: Lang) -> pd.DataFrame:
+    """grade, certificate, risk, needed and reasons for every student row of `figures`. Once the
+    program has `ended`, a student's certificate still waits (待定) while `waiting` says records of
+    their held sessions or due tasks are not in."""
     out: pd.DataFrame = pd.DataFrame(index=figures.index)
     f = figures
     task_max = ((f["tasks_done"] + f["tasks_total"] - f["tasks_due"]) / f["tasks_total"]).where(f["tasks_total"] > 0)
@@ -41,16 +44,18 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ende
     streak = f["absence_run"] >= settings.consecutive_absences
     out["risk"] = np.where(lost | streak, "high", np.where(below, "medium", "low"))
     out["grade"] = [grade(v, settings) for v in f["final_score"]]
-    met = ~under["attendance"] & ~under["tasks"] & (f["final_score"] >= settings.score_threshold - 1e-9).fillna(False)
-    out["certificate"] = np.where(lost, "no", np.where(ended, np.where(met, "yes", "no"), "pending"))
+    graded = f["ungraded"].map(len) == 0  # at the end, an assessment not graded is one not passed
+    met = (~under["attendance"] & ~under["tasks"] & graded
+           & (f["final_score"] >= settings.score_threshold - 1e-9).fillna(False))
+    out["certificate"] = np.where(lost, "no", np.where(ended & ~waiting, np.where(met, "yes", "no"), "pending"))
     titles = plan["title"].to_dict() if "title" in plan else {}
     maxima = plan["max_score"].to_dict() if "max_score" in plan else {}
     records = cast(list[dict[str, Any]], f.to_dict("records"))  # plain dicts: a row Series per student would cost seconds
-    out["needed"] = [_needed(row, tm, titles, maxima, settings, lang) for row, tm in zip(records, task_max)]
     below_each = cast(list[dict[str, bool]], under.to_dict("records"))
-    if ended:  # nothing can still be done: say what was missed instead of what is needed
-        out["needed"] = [_missed(b, row, settings, lang) if cert != "yes" else message("on-track", lang)
-                         for b, row, cert in zip(below_each, records, out["certificate"])]
+    # once over, nothing can still be done: say what was missed instead of what is needed
+    out["needed"] = [_needed(row, tm, titles, maxima, settings, lang) if not ended or cert == "pending"
+                     else message("on-track", lang) if cert == "yes" else _missed(b, row, settings, lang)
+                     for row, tm, b, cert in zip(records, task_max, below_each, out["certificate"])]
     out["reasons"] = _reasons(f, out["risk"], lang, settings, attendance_lost, tasks_lost, score_lost, streak,
                               below_each)
     return out

@@ -43,6 +43,19 @@ def unrecorded_tasks(master: Master) -> set[str]:
     return {str(t) for t in tasks.get("task_id", pd.Series(dtype=object)).dropna()} - handed
 
 
+def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
+    """Required tasks due by `as_of` with no submission recorded for anyone ('T02 第二次作业'):
+    left out of the rates until their data comes in."""
+    tasks = master.typed("tasks")
+    for column in ("task_id", "title", "due_at", "required"):
+        if column not in tasks:
+            tasks[column] = None
+    waiting = unrecorded_tasks(master)
+    due = tasks[tasks["task_id"].isin(waiting) & (tasks["required"].fillna("yes") == "yes")
+                & (tasks["due_at"] <= as_of + pd.Timedelta(days=1))].drop_duplicates("task_id")
+    return [f"{t} {title or ''}".strip() for t, title in zip(due["task_id"], due["title"])]
+
+
 def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
     assigned = assignments(master, pairs, people)
@@ -55,6 +68,8 @@ def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_o
     out["tasks_done"] = (due & done).groupby(assigned["student_id"]).sum()
     out["tasks_total"] = (~exempt).groupby(assigned["student_id"]).sum()
     out["tasks_done_all"] = done.groupby(assigned["student_id"]).sum()
+    out["tasks_waiting"] = (~imported & (assigned["due_at"] <= as_of + pd.Timedelta(days=1))).groupby(
+        assigned["student_id"]).sum()  # due, but nobody's submissions are in yet
     out = out.fillna(0).astype(int)
     out["task_rate"] = (out["tasks_done"] / out["tasks_due"]).where(out["tasks_due"] > 0)
     return out
