@@ -199,6 +199,15 @@ def test_task_rate_counts_required_tasks_due(tmp_path: Path) -> None:
     assert pd.isna(b["task_rate"])  # T1 exempt: nothing due counts
 
 
+def test_a_task_due_before_a_student_joined_is_not_theirs(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [], submissions=[("T1", "A", "已提交"), ("T2", "A", "已提交")])
+    b = row(book, "2026-03-31", "B")  # joined 03-09: T1 was due 03-05
+    assert b["task_rate"] == 0.0 and "任务：到期 1 项，完成 0 项" in b["reasons"]
+    notices = trainbook.notices(book, as_of="2026-03-31", write=False).rows
+    overdue = notices[(notices["kind"] == "task-overdue") & (notices["student_id"] == "B")]
+    assert len(overdue) == 1 and "T2" in overdue["notice_id"].iloc[0]
+
+
 def test_several_sources_best_status_wins() -> None:
     settings = type("S", (), {"late_grace_minutes": 5, "early_leave_grace_minutes": 5, "require_checkout": "no",
                               "online_min_watch_ratio": 0.8, "count_replay": "yes"})()

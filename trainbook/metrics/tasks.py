@@ -13,7 +13,8 @@ DONE = ("submitted", "late")
 def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
     """(task_id, title, student_id, due_at, status) for every required task and each student it
     applies to: a task tied to a session applies to whoever that session applies to, others to
-    everyone; `status` is the submission's (missing when nothing was handed in)."""
+    everyone who had joined by the day it is due; `status` is the submission's (missing when
+    nothing was handed in)."""
     tasks = master.typed("tasks")
     for column in ("task_id", "title", "session_id", "due_at", "required"):
         if column not in tasks:
@@ -23,8 +24,10 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
     linked = tasks.dropna(subset=["session_id"])
     own = pairs[["student_id", "session_id"]].merge(linked[["task_id", "title", "session_id", "due_at"]],
                                                     on="session_id")
-    everyone = people.reset_index()[["student_id"]].merge(
+    everyone = people.reset_index()[["student_id", "joined_on"]].merge(
         tasks[tasks["session_id"].isna()][["task_id", "title", "due_at"]], how="cross")
+    joined = everyone["joined_on"].isna() | (everyone["due_at"].dt.normalize() >= everyone["joined_on"])
+    everyone = everyone[joined].drop(columns="joined_on")
     assigned = pd.concat([own.drop(columns="session_id"), everyone], ignore_index=True)
     subs = master.typed("submissions")
     for column in ("task_id", "student_id", "status"):
