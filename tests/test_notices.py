@@ -32,10 +32,9 @@ EXPECTED = {
     "absence-followup:S1:A",  # recorded 缺勤; C was absent too, but has withdrawn
     "absence-followup:S1:F",  # no record at a held session is 缺勤; S2 has no records at all: not held yet
     "task-reminder:T1:A", "task-reminder:T1:E", "task-reminder:T1:F",  # B handed T1 in; T3 is optional
-    "task-overdue:T2:B", "task-overdue:T2:F",  # A handed it in late, E is exempt
+    "task-overdue:T2:F",  # A handed it in late, E is exempt, B joined after it was due
     "risk-warning:high:A", "risk-warning:high:A:tutor", "risk-warning:high:A:manager",  # 0 of 1, can reach 2/3
-    "risk-warning:high:B",  # T2 missed: 1 of 2 at most; G2 has no tutor, B no manager
-    "risk-warning:high:F",
+    "risk-warning:high:F",  # T2 missed: 1 of 2 at most; G2 has no tutor
     "material-update:M1@v2:A", "material-update:M1@v2:B", "material-update:M1@v2:E",  # M2 is old news
     "material-update:M1@v2:F",
 }
@@ -71,13 +70,13 @@ def test_regenerating_is_idempotent_and_keeps_what_was_decided(book: Path) -> No
     assert trainbook.read(book).frame("notices").equals(first), "the same day gives the same sheet"
     decided = first.copy()
     decided.loc[decided["notice_id"] == "enroll-confirm:A", ["status", "sent_at"]] = ["已发送", T("2026-03-15 09:00")]
-    decided.loc[decided["notice_id"] == "task-overdue:T2:B", "status"] = "已取消"
+    decided.loc[decided["notice_id"] == "task-overdue:T2:F", "status"] = "已取消"
     write_tables(book, {"notices": decided})
     trainbook.notices(book, as_of=AS_OF, now=NOW)
     rows = trainbook.read(book).frame("notices")
     assert rows["notice_id"].is_unique and len(rows) == len(first)
     kept = rows.set_index("notice_id")
-    assert kept.loc["enroll-confirm:A", "status"] == "已发送" and kept.loc["task-overdue:T2:B", "status"] == "已取消"
+    assert kept.loc["enroll-confirm:A", "status"] == "已发送" and kept.loc["task-overdue:T2:F", "status"] == "已取消"
 
 
 def test_an_absence_excused_later_cancels_its_follow_up(book: Path) -> None:
@@ -169,13 +168,13 @@ def test_a_look_back_does_not_cancel_for_good_and_what_coordinators_typed_stays(
     run = trainbook.notices(book, as_of=AS_OF, now=NOW)
     assert set(run.pending["notice_id"]) == EXPECTED, "what trainbook cancelled comes back when due again"
     rows = trainbook.read(book).frame("notices").copy()
-    at = rows.index[rows["notice_id"] == "task-overdue:T2:B"][0]
+    at = rows.index[rows["notice_id"] == "risk-warning:high:F"][0]
     rows.loc[at, "status"] = "已发"  # not one of the choices
     rows.loc[rows["notice_id"] == "task-overdue:T2:F", "note"] = "已电话联系"
     write_tables(book, {"notices": rows})
     run = trainbook.notices(book, as_of=AS_OF, now=NOW)
     after = trainbook.read(book).frame("notices").set_index("notice_id")
-    assert after.loc["task-overdue:T2:B", "status"] == "已发" and "task-overdue:T2:B" not in set(run.pending["notice_id"])
+    assert after.loc["risk-warning:high:F", "status"] == "已发" and "risk-warning:high:F" not in set(run.pending["notice_id"])
     assert f"第 {at} 行的状态无法识别" in run.summary()
     assert after.loc["task-overdue:T2:F", "note"] == "已电话联系" and after.loc["task-overdue:T2:F", "status"] == "待发送"
 
