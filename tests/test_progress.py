@@ -192,6 +192,21 @@ def test_at_the_end_a_verdict_waits_for_a_due_tasks_records(tmp_path: Path) -> N
     assert row(done, "2026-03-31")["certificate"] == "yes"
 
 
+def test_cells_that_do_not_read_are_named_not_left_out_silently(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S1", "B", "出席")], scores=[("X1", "A", "45分")])  # type: ignore[list-item]
+    master = FileEngine(book).read()
+    tasks = master.frame("tasks").copy()
+    tasks.loc[tasks.index[1], "required"] = "选修"  # not a choice: read as the default would make it required
+    write_tables(book, {"tasks": tasks})
+    master = FileEngine(book).read()
+    where = {key: (master.tables[key].name, master.tables[key].letter(column), master.tables[key].frame.index[row])
+             for key, column, row in (("scores", "score", 0), ("attendance", "status", 1), ("tasks", "required", 1))}
+    result = trainbook.progress(book, as_of="2026-03-09", write=False)
+    assert result.unreadable == [f"{n}!{c}{r}" for n, c, r in (where["attendance"], where["tasks"], where["scores"])]
+    assert "注意：3 个单元格无法识别，未计入结果" in result.summary()
+    assert trainbook.progress(tiny_program(tmp_path, [("S1", "A", "出勤")]), as_of="2026-03-09", write=False).unreadable == []
+
+
 def test_task_rate_counts_required_tasks_due(tmp_path: Path) -> None:
     book = tiny_program(tmp_path, [], submissions=[("T1", "A", "未提交"), ("T1", "B", "免做")])
     a, b = row(book, "2026-03-10", "A"), row(book, "2026-03-10", "B")

@@ -204,6 +204,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "were not imported: check the export's period.",
     ),
     "skip-staff": ("老师的账号", "a teacher's account"),
+    "cells-unreadable": (
+        "注意：{count} 个单元格无法识别，未计入结果（{cells}）；请改正后重新计算，运行 validate 查看详情。",
+        "Note: {count} cells could not be read and were left out of the figures ({cells}); correct them and "
+        "compute again (validate says what each should be).",
+    ),
     "settings-ignored": (
         "注意：设置中 {keys} 的值无效，已按默认值处理；运行 validate 查看。",
         "Note: invalid settings ({keys}) were replaced by their defaults; run validate for details.",

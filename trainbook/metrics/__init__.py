@@ -17,6 +17,7 @@ from trainbook.metrics.outcome import verdicts
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.scores import assessments, score_figures
 from trainbook.metrics.tasks import task_figures, unrecorded_due
+from trainbook.metrics.unreadable import unreadable
 from trainbook.policy.plan import program_ended, session_label, session_plan, unrecorded
 from trainbook.policy.settings import settings_and_ignored
 from trainbook.schema.columns import labels
@@ -30,6 +31,7 @@ if TYPE_CHECKING:
     from trainbook.metrics.feedback import Analysis
 
 SHEET_COLUMNS = BY_KEY["progress"].keys
+SHOWN = 5  # unreadable cells named in the summary
 
 
 @dataclass
@@ -51,6 +53,7 @@ class Progress:
     settings: Settings = field(default_factory=Settings, repr=False)  # the policy it was worked out with
     plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the sessions, by session_id
     statuses: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # each held session's status per student
+    unreadable: list[str] = field(default_factory=list)  # input cells left out: they do not read as their type
 
     def summary(self, lang: Lang | None = None) -> str:
         """The headline figures, and who is at high risk with what they still need."""
@@ -90,10 +93,11 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     students_out.index.name = "student_id"
     per_session = by_session(held, plan, settings)
     master.tables.wait()  # every sheet read is in (or refused) before the figures are given out
+    skipped = unreadable(master)
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
                     by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang,
                     ignored, [session_label(str(i), row) for i, row in missing.iterrows()], unrecorded_due(master, day),
-                    settings, plan, held)
+                    settings, plan, held, skipped)
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
@@ -168,6 +172,9 @@ def summary(result: Progress, lang: Lang) -> str:
         lines.append(step)
     if result.settings_ignored:
         lines.append(message("settings-ignored", lang, keys=listing(result.settings_ignored, lang)))
+    if cells := result.unreadable:
+        shown = listing(cells[:SHOWN], lang) + ("…" if len(cells) > SHOWN else "")
+        lines.append(message("cells-unreadable", lang, count=len(cells), cells=shown))
     for student_id, row in s[s["risk"] == "high"].iterrows():
         lines.append("  " + message("labelled", lang, label=person(student_id, row["name"], row["department"], lang),
                                     value=row["needed"]))

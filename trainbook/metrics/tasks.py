@@ -26,7 +26,7 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
                                                     on="session_id")
     everyone = people.reset_index()[["student_id", "joined_on"]].merge(
         tasks[tasks["session_id"].isna()][["task_id", "title", "due_at"]], how="cross")
-    joined = everyone["joined_on"].isna() | (everyone["due_at"].dt.normalize() >= everyone["joined_on"])
+    joined: pd.Series = everyone["joined_on"].isna() | (everyone["due_at"].dt.normalize() >= everyone["joined_on"])
     everyone = everyone[joined].drop(columns="joined_on")
     assigned = pd.concat([own.drop(columns="session_id"), everyone], ignore_index=True)
     subs = master.typed("submissions")
