@@ -300,3 +300,14 @@ def test_buttons_refuses_a_project_it_would_spoil(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["buttons", str(signed)])
     assert result.exit_code == 2 and "数字签名" in result.output and "Traceback" not in result.output, result.output
     assert signed.read_bytes() == before
+
+
+def test_buttons_refuses_a_workbook_that_is_no_master(tmp_path: Path) -> None:
+    export = tmp_path / "原始记录.xlsx"
+    book = openpyxl.Workbook()
+    book.active.title = "原始记录"
+    book.active.append(["姓名", "打卡时间"])
+    book.save(export)
+    result = CliRunner().invoke(main, ["buttons", str(export)])
+    assert result.exit_code == 2 and "看起来是一份钉钉导出，不是主工作簿" in result.output, result.output
+    assert not export.with_suffix(".xlsm").exists()

@@ -92,9 +92,12 @@ class FileEngine:
         self._version: tuple[int, int] | None = None
 
     def language(self) -> Lang:
+        """The master's language; a workbook that is no master is refused (an export, the report)."""
         check_workbook_file(self.path, self.lang)
         with zipfile.ZipFile(self.path) as zf:
-            self.lang = identify_sheets([p.name for p in sheet_parts(zf)])[1]
+            names = [p.name for p in sheet_parts(zf)]
+        refuse_non_master(names, self.path, self.lang)
+        self.lang = identify_sheets(names)[1]
         return self.lang
 
     def read(self, keys: Iterable[str] | None = None, lazy: bool = False) -> Master:
