@@ -154,3 +154,15 @@ def test_help_and_argument_errors_speak_one_language(lang: str, tmp_path: Path) 
     assert any(("缺少参数" if lang == "zh" else "Missing argument") in line for line in lines)
     typed = {str(tmp_path), *(arg for args in MISTAKES for arg in args if not arg.startswith("-"))}
     assert leaks(lines, typed, lang) == []
+
+
+def test_what_merge_says_of_an_export_is_in_the_workbooks_language(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    import trainbook
+
+    book = trainbook.init(tmp_path / "program.xlsx", lang="en")
+    notes = tmp_path / "notes.csv"
+    notes.write_text("item,count\napple,3\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["merge", str(book), str(notes)], env={"TRAINBOOK_LANG": "zh"})
+    assert result.exit_code == 2 and "is not a DingTalk export trainbook knows" in result.output, result.output

@@ -229,7 +229,7 @@ def merge(book: object, *exports: Path | str, kind: str | None = None, session: 
     from trainbook.importers.sources import file_sources, likely_kinds
 
     engine = engine_for(book)
-    lang = default_lang()  # what is said of the export files is the command line's, not the workbook's
+    lang = engine.language()  # what is said of the export files too is in the workbook's language
     paths = list(map(Path, exports))
     likely = [likely_kinds(path, lang, kind) for path in paths]
     # the master is read while the exports are (the reader lets go of Python while it parses)
