@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 import trainbook
+from trainbook import values
 from trainbook.demo import AS_OF
 from trainbook.schema.sheets import SHEETS
 from trainbook.validation.catalogue import CODES
@@ -176,11 +177,14 @@ def _student(**extra: object) -> dict:
 
 def test_a_mobile_with_plus_86_is_a_phone_number_and_minus_sums_are_formulas(blank_book: Path) -> None:
     people = pd.DataFrame([_student(mobile="+86 137 1234 5670", notes="-2+3"),
-                           _student(student_id="S0002", name="乙", mobile="13800000002", notes="-5")])
+                           _student(student_id="S0002", name="乙", mobile="13800000002", notes="-5"),
+                           _student(student_id="S0003", name="-丙", mobile="13800000003", notes="-")])
     write_tables(blank_book, {"enrollment": people})
     found = trainbook.validate(blank_book).flatten(("row", "column", "code"))
     assert (2, "mobile", "formula-text") not in found and (2, "mobile", "invalid-mobile") not in found
     assert (2, "notes", "formula-text") in found and (3, "notes", "formula-text") not in found
+    assert (4, "name", "formula-text") in found and (4, "notes", "formula-text") not in found  # Excel runs -丙; - is a dash
+    assert values.inert("-丙") == "'-丙" and values.inert("-5") == "-5"
 
 
 def test_formula_like_text_waiting_in_review_is_found(blank_book: Path) -> None:

@@ -34,7 +34,7 @@ URL = re.compile(r"^https?://[^\s/?#]+\.[^\s]*$|^https?://(?:localhost|127\.0\.0
 EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[A-Za-z]{2,}$")
 _MOBILE_NOISE = re.compile(r"[\s\-－—()（）]")
 _MOBILE_PREFIX = re.compile(r"^(?:\+?86|0086)(?=1\d{10}$)")
-_NEGATIVE_FORMULA = re.compile(r"^-(?:[A-Za-z(=+@]|[\d.]+\s*[-+*/^&])")
+_NEGATIVE_FORMULA = re.compile(r"^-(?!\s*[\d.,]+%?$)(?!$)")  # a leading minus on anything but a plain number
 _TIME = re.compile(r"^(\d{1,2})[:：](\d{2})(?:[:：](\d{2}))?$")
 FORMULA_START = ("=", "+", "@", "\t", "\r")
 LIST_SEPARATORS = r"[,，、;；\s]+"  # between the ids of a list cell, e.g. 适用分组 "G1，G2"
