@@ -36,8 +36,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} is password-protected: remove the password in Excel (File → Info → Protect Workbook) and try again.",
     ),
     "file-corrupt": (
-        "{path} 已损坏或不完整（{detail}）：请从备份恢复或重新导出后重试。",
-        "{path} is damaged or incomplete ({detail}): restore it from a backup or export it again.",
+        "{path} 已损坏或不完整：请从备份恢复或重新导出后重试（--debug 显示读到哪里出错）。",
+        "{path} is damaged or incomplete: restore it from a backup or export it again (--debug shows where reading failed).",
     ),
     "export-broken-text": (
         "{path} 的内容不完整或已损坏（{at}），无法读取：请从钉钉重新导出后再试。",
@@ -75,6 +75,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{path} holds about {cells} cells across its sheets, far beyond any program, and cannot be read safely: copy "
         "the sheets and data you need to a new file and try again.",
     ),
+    "unsafe-too-big": ("超过 512 MB", "over 512 MB"),
+    "unsafe-zip-bomb": ("解压后大得异常，疑似压缩炸弹", "it unpacks to an abnormal size, as a zip bomb does"),
+    "unsafe-xml": ("XML 文档类型或实体声明", "XML document type or entity declarations"),
+    "unsafe-strings": ("共享字符串表声明的数量大得异常", "an implausible count of shared strings"),
     "file-unsafe": (
         "{path} 含有不安全的内容（{detail}），已拒绝处理：请用 Excel 重新保存后重试。",
         "{path} contains unsafe content ({detail}) and was refused: re-save it in Excel and try again.",

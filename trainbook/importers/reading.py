@@ -60,7 +60,7 @@ def read_export(path: Path, lang: Lang) -> list[RawSheet]:
         check_xls_file(path, lang)
         return _within_limits(_read_spreadsheet(path, lang), path, lang)
     if path.stat().st_size > MAX_TEXT_BYTES:
-        raise InputError(message("file-unsafe", lang, path=path, detail="> 512 MB"))
+        raise InputError(message("file-unsafe", lang, path=path, detail=message("unsafe-too-big", lang)))
     text = decode_text(path.read_bytes(), path, lang)
     lines, cells = text.count("\n"), max(text.count("\t"), text.count(","))
     if lines > MAX_ROWS:  # refused before a parser holds millions of rows or cells

@@ -57,7 +57,7 @@ def read_or_refuse(path: Path, lang: Lang) -> Iterator[None]:
     except BaseException as exc:  # pyo3's PanicException derives from BaseException
         if type(exc).__name__ == "PasswordError":
             raise InputError(message("file-encrypted", lang, path=path)) from exc
-        raise InputError(message("file-corrupt", lang, path=path, detail=str(exc)[:200] or type(exc).__name__)) from exc
+        raise InputError(message("file-corrupt", lang, path=path)) from exc
 
 
 _XLS_SHEET_START = re.compile(rb"\x09\x08(\x10|\x08)\x00")  # a BIFF8 (16 bytes) or BIFF5 (8 bytes) BOF record
@@ -112,16 +112,16 @@ def check_workbook_file(path: Path, lang: Lang, extents: bool = True) -> None:
             raise InputError(message("file-not-workbook", lang, path=path))
         if total > MAX_UNCOMPRESSED or total / packed > MAX_RATIO or any(
                 i.file_size > RATIO_FROM and i.file_size / max(i.compress_size, 1) > MAX_RATIO for i in infos):
-            raise InputError(message("file-unsafe", lang, path=path, detail="zip bomb"))
+            raise InputError(message("file-unsafe", lang, path=path, detail=message("unsafe-zip-bomb", lang)))
         _parse(zf.read("xl/workbook.xml"))
         for info in infos:
             if info.filename.endswith((".xml", ".rels", ".vml")) and _has_dtd(zf, info):
-                raise InputError(message("file-unsafe", lang, path=path, detail=f"DTD: {info.filename}"))
+                raise InputError(message("file-unsafe", lang, path=path, detail=message("unsafe-xml", lang)))
             if info.filename.endswith("sharedStrings.xml"):  # a reader sizes its table by the count given
                 with zf.open(info) as fh:
                     found = _UNIQUE_COUNT.search(fh.read(4096))
                 if found and int(found.group(1)) > info.file_size:  # more strings than bytes to hold them
-                    raise InputError(message("file-unsafe", lang, path=path, detail="sharedStrings uniqueCount"))
+                    raise InputError(message("file-unsafe", lang, path=path, detail=message("unsafe-strings", lang)))
         if extents:
             budget = CellBudget(path, lang)
             for info in infos:  # a sheet that reaches far would make a reader allocate all of it
@@ -136,11 +136,11 @@ def _damage_refused(path: Path, lang: Lang) -> Iterator[None]:
         yield
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, zipfile.LargeZipFile, NotImplementedError,
             UnicodeDecodeError, expat.ExpatError) as exc:  # cut short, damaged, or a zip feature not supported
-        raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
+        raise InputError(message("file-corrupt", lang, path=path)) from exc
     except DefusedXmlException as exc:
-        raise InputError(message("file-unsafe", lang, path=path, detail=type(exc).__name__)) from exc
+        raise InputError(message("file-unsafe", lang, path=path, detail=message("unsafe-xml", lang))) from exc
     except SyntaxError as exc:  # ParseError
-        raise InputError(message("file-corrupt", lang, path=path, detail=exc)) from exc
+        raise InputError(message("file-corrupt", lang, path=path)) from exc
 
 
 class CellBudget:
