@@ -16,6 +16,7 @@ import trainbook
 from trainbook.cli import main
 from trainbook.policy.attendance import combine, statuses
 from trainbook.schema.dashboard import BLOCKS, DATA_ROW
+from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.file_engine import FileEngine
 
@@ -359,7 +360,8 @@ def test_percentages_typed_as_text_are_read_not_crashed_on(tmp_path: Path) -> No
     a = result.students.loc["A"]
     assert (a["attendance_rate"], a["risk"]) == (0.5, "low")  # 50% against a threshold read as 0.5, not 50
     assert result.settings_ignored == ["late_grace_minutes"]
-    assert "late_grace_minutes" in result.summary("zh") and "默认值" in result.summary("zh")
+    label = PARAMETERS["late_grace_minutes"].zh
+    assert f"设置中 {label}（late_grace_minutes） 的值无效" in result.summary("zh"), result.summary("zh")
 
 
 def test_medium_risk_says_why_and_a_partial_final_score_is_provisional(tmp_path: Path) -> None:

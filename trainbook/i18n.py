@@ -213,6 +213,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Note: {count} cells could not be read and were left out of the figures ({cells}); correct them and "
         "compute again (validate says what each should be).",
     ),
+    "setting-named": ("{label}（{parameter}）", "{label} ({parameter})"),
     "settings-ignored": (
         "注意：设置中 {keys} 的值无效，已按默认值处理；运行 validate 查看。",
         "Note: invalid settings ({keys}) were replaced by their defaults; run validate for details.",

@@ -18,6 +18,7 @@ from trainbook.importers.kinds import ExportKind, kind_named
 from trainbook.importers.landing import Landed, Landing, land, sheets_for
 from trainbook.importers.review import Resolved, review_frame, review_ids
 from trainbook.importers.sources import Source
+from trainbook.policy.settings import ignored_note
 from trainbook.schema.settings import Settings
 from trainbook.workbook.engine import Engine
 from trainbook.workbook.master import Master
@@ -91,7 +92,7 @@ class MergeRun(list[MergeResult]):
         if self.waiting:
             lines.append(message("merge-review-next", lang, accounts=self.waiting, new=sum(r.accounts for r in self)))
         if self.settings_ignored:
-            lines.append(message("settings-ignored", lang, keys=listing(self.settings_ignored, lang)))
+            lines.append(ignored_note(self.settings_ignored, lang))
         if dry_run:
             lines.append(message("dry-run", lang))
         return "\n".join(lines)

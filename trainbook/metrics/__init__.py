@@ -19,7 +19,7 @@ from trainbook.metrics.scores import assessments, score_figures
 from trainbook.metrics.tasks import task_figures, unrecorded_due
 from trainbook.metrics.unreadable import unreadable
 from trainbook.policy.plan import program_ended, session_label, session_plan, unrecorded
-from trainbook.policy.settings import settings_and_ignored
+from trainbook.policy.settings import ignored_note, settings_and_ignored
 from trainbook.schema.columns import labels
 from trainbook.schema.dashboard import DATA_ROW
 from trainbook.schema.settings import Settings
@@ -171,7 +171,7 @@ def summary(result: Progress, lang: Lang) -> str:
     if step := next_step(result, lang):
         lines.append(step)
     if result.settings_ignored:
-        lines.append(message("settings-ignored", lang, keys=listing(result.settings_ignored, lang)))
+        lines.append(ignored_note(result.settings_ignored, lang))
     if cells := result.unreadable:
         shown = listing(cells[:SHOWN], lang) + ("…" if len(cells) > SHOWN else "")
         lines.append(message("cells-unreadable", lang, count=len(cells), cells=shown))

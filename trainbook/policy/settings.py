@@ -9,6 +9,7 @@ import pandas as pd
 from pydantic import ValidationError
 
 from trainbook import values
+from trainbook.i18n import Lang, listing, message
 from trainbook.schema.settings import BY_KEY as PARAMETERS
 from trainbook.schema.settings import Settings
 from trainbook.values import normalize
@@ -18,6 +19,13 @@ from trainbook.workbook.master import Master
 def read_settings(master: Master) -> Settings:
     """The program's settings; parameters that are absent or invalid take their defaults."""
     return settings_and_ignored(master)[0]
+
+
+def ignored_note(keys: list[str], lang: Lang) -> str:
+    """The note that settings were replaced by their defaults, each by its name on the settings
+    sheet and its 参数: 迟到宽限（分钟）（late_grace_minutes）."""
+    named = [message("setting-named", lang, label=PARAMETERS[k].label(lang), parameter=k) for k in keys]
+    return message("settings-ignored", lang, keys=listing(named, lang))
 
 
 def settings_and_ignored(master: Master) -> tuple[Settings, list[str]]:
