@@ -302,6 +302,20 @@ def test_exam_results_land_in_scores(tmp_path: Path, roster_book: Path, program)
         ["A01", "S0003", 42.0], ["A01", "S0005", 38.5]]
 
 
+def test_a_lower_retake_in_a_later_export_keeps_the_best_attempt(tmp_path: Path, roster_book: Path, program) -> None:
+    s3 = person(program, "S0003")
+
+    def exam(name: str, score: float, at: str) -> Path:
+        return exports.xlsx(tmp_path / name, {"成绩": [["Name", "Department", "Exam Name", "Score", "Submitted At"],
+                                                      [s3["name"], s3["department"], "期中测验", score, at]]})
+
+    trainbook.merge(roster_book, exam("first.xlsx", 42, "2026-11-18 10:20"))
+    [lower] = trainbook.merge(roster_book, exam("retake.xlsx", 30, "2026-11-20 10:20"))
+    [higher] = trainbook.merge(roster_book, exam("again.xlsx", 45, "2026-11-22 10:20"))
+    assert (lower.updated, lower.unchanged, higher.updated) == (0, 1, 1)
+    assert trainbook.read(roster_book).frame("scores")["score"].tolist() == [45.0]
+
+
 def test_unrecognisable_garbage_truncated_and_bombs_exit_2_untouched(tmp_path: Path, roster_book: Path) -> None:
     unknown = exports.xlsx(tmp_path / "购物清单.xlsx", {"Sheet1": [["商品", "数量"], ["苹果", 3]]})
     garbage = tmp_path / "garbage.csv"
