@@ -168,3 +168,12 @@ def test_the_manager_report_shows_themes_and_actions(book: Path, tmp_path: Path)
     cells = [[c for c in row if c != ""] for row in sheet]
     assert ["设备/网络", 4, 4, 0, 0, 1] in cells
     assert ["主题 设备/网络", "“设备/网络”方面有 4 条负面评论", "进行中", "仍存在（截至 2026-11-29）"] in cells
+
+
+def test_an_english_workbook_finds_themes_in_chinese_comments_and_english_ones() -> None:
+    from trainbook.metrics.comments import keyword_table, themes
+    from trainbook.schema.sheets import first_rows
+
+    table = keyword_table(pd.DataFrame(first_rows("themes", "en")))
+    assert themes("网络很卡，声音断断续续", table) == ["Equipment and network"]
+    assert themes("The pace was too fast", table) == ["Pace and time"]

@@ -19,7 +19,9 @@ class Theme:
         return pick(lang, self.zh, self.en)
 
     def keywords(self, lang: Lang) -> str:
-        return pick(lang, self.keywords_zh, self.keywords_en)
+        """The words a comment about the theme contains: an English workbook's take the Chinese
+        ones too (its comments are often written in Chinese)."""
+        return pick(lang, self.keywords_zh, f"{self.keywords_en}, {self.keywords_zh}")
 
 
 THEMES: tuple[Theme, ...] = (
