@@ -140,6 +140,8 @@ def test_qr_for_some_sessions_keeps_every_page_and_names_unknown_ones(tmp_path: 
     book = build_demo_book(tmp_path / "demo.xlsx")
     run = trainbook.qr(book, out=tmp_path / "png", sessions=[" c03 "])
     assert [p.name for p in run.files] == ["C03.png"] and len(run.pictures) == 8, "the sheet keeps a page each"
+    online = trainbook.qr(book, out=tmp_path / "png", sessions=["C02"])  # a live class: no page, and that is all
+    assert not online.files and online.summary().startswith("线上课次不打印签到页") and "签到链接" not in online.summary()
     with pytest.raises(trainbook.InputError, match="没有课次 C99"):
         trainbook.qr(book, sessions=["C01", "C99"])
     (tmp_path / "a-file").write_text("")

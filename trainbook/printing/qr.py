@@ -55,8 +55,9 @@ class QrRun:
 
     def summary(self, lang: Lang | None = None) -> str:
         lang = lang or self.lang
-        lines = [message("qr-result", lang, count=len(self.files), folder=self.files[0].parent) if self.files
-                 else message("qr-none", lang)]
+        only_online = self.online and not self.without_link and not self.not_web  # the online line says why
+        lines = [message("qr-result", lang, count=len(self.files), folder=self.files[0].parent)] if self.files \
+            else [] if only_online else [message("qr-none", lang)]
         if self.online:
             lines.append(message("qr-online", lang, sessions=listing(self.online, lang)))
         if self.without_link:
