@@ -208,6 +208,19 @@ def test_cells_that_do_not_read_are_named_not_left_out_silently(tmp_path: Path) 
     assert trainbook.progress(tiny_program(tmp_path, [("S1", "A", "出勤")]), as_of="2026-03-09", write=False).unreadable == []
 
 
+def test_a_look_back_does_not_see_what_was_graded_or_handed_in_after_it(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "出勤"), ("S1", "B", "出勤")])
+    write_tables(book, {
+        "scores": pd.DataFrame([{"assessment_id": "X1", "student_id": "A", "score": 40, "graded_at": T("2026-03-20 10:00")},
+                                {"assessment_id": "X2", "student_id": "A", "score": 90}]),  # no time: always there
+        "submissions": pd.DataFrame([{"task_id": "T1", "student_id": "A", "status": "已提交",
+                                      "submitted_at": T("2026-03-12 09:00")},
+                                     {"task_id": "T1", "student_id": "B", "status": "免做"}])})
+    before, after = row(book, "2026-03-10"), row(book, "2026-03-20")
+    assert (before["final_score"], before["task_rate"]) == (90.0, 0.0)
+    assert (after["final_score"], after["task_rate"]) == (86.0, 1.0)
+
+
 def test_task_rate_counts_required_tasks_due(tmp_path: Path) -> None:
     book = tiny_program(tmp_path, [], submissions=[("T1", "A", "未提交"), ("T1", "B", "免做")])
     a, b = row(book, "2026-03-10", "A"), row(book, "2026-03-10", "B")

@@ -282,7 +282,7 @@ def _materials(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) 
 def _tasks(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
     """Tasks past due with students who handed nothing in, and no overdue notice for them sent."""
     people = students(master)
-    assigned = assignments(master, applicable(people, result.plan), people)
+    assigned = assignments(master, applicable(people, result.plan), people, day)
     past = assigned[assigned["due_at"].dt.normalize() < day]
     waiting = unrecorded_tasks(master)
     items = []

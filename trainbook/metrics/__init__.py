@@ -73,8 +73,9 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     plan = session_plan(master)
     pairs = applicable(people, plan)
     # attendance last: after a lazy read it may still be coming in
-    tasks, scores = task_figures(master, pairs, people, day), score_figures(master, people, settings)
-    feedback_sessions, feedback_teachers = feedback_summary(feedback_responses(master, plan), settings, master.lang)
+    tasks, scores = task_figures(master, pairs, people, day), score_figures(master, people, settings, day)
+    feedback_sessions, feedback_teachers = feedback_summary(feedback_responses(master, plan, day), settings,
+                                                            master.lang)
     missing = unrecorded(master, plan, day)
     pairs = applying(master, pairs)
     held = session_statuses(master, pairs, day, missing.index)

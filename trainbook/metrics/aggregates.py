@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from trainbook.i18n import Lang, message
+from trainbook.metrics.roster import recorded_by
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import SESSION_STATUS
 from trainbook.workbook.master import Master
@@ -60,9 +61,10 @@ def by_teacher(per_session: pd.DataFrame, feedback: pd.DataFrame) -> pd.DataFram
     return out.join(feedback[["overall", "top2", "nps", "responses"]], how="left")
 
 
-def feedback_responses(master: Master, plan: pd.DataFrame) -> pd.DataFrame:
-    """The rated feedback responses (those with an overall rating), each with its session's teacher."""
-    frame = master.typed("feedback")
+def feedback_responses(master: Master, plan: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
+    """The rated feedback responses given by `day` (those with an overall rating), each with its
+    session's teacher."""
+    frame = recorded_by(master.typed("feedback"), "submitted_at", day)
     for column in ("session_id", "student_id", *ITEMS, "nps"):
         if column not in frame:
             frame[column] = np.nan

@@ -19,6 +19,14 @@ def students(master: Master) -> pd.DataFrame:
     return frame[approved & staying].set_index("student_id")
 
 
+def recorded_by(frame: pd.DataFrame, column: str, day: pd.Timestamp | None) -> pd.DataFrame:
+    """The rows recorded by the end of `day` by their time in `column` (a row without one counts
+    as always there): a look back at an earlier day does not see what came after it."""
+    if day is None or column not in frame:
+        return frame
+    return frame[~(frame[column] >= day + pd.Timedelta(days=1)).to_numpy()]
+
+
 def applicable(people: pd.DataFrame, plan: pd.DataFrame, required_only: bool = True) -> pd.DataFrame:
     """(student_id, session_id, date, start_at, end_at) for every required session (or every
     session) that applies to a student: for everyone or the student's group, and on or after the

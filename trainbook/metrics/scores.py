@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from trainbook.metrics.roster import recorded_by
 from trainbook.schema.settings import Settings
 from trainbook.workbook.master import Master
 
@@ -21,11 +22,11 @@ def assessments(master: Master) -> pd.DataFrame:
     return frame[(frame["weight"] > 0) & (frame["max_score"] > 0)].set_index("assessment_id")
 
 
-def score_figures(master: Master, people: pd.DataFrame, settings: Settings) -> pd.DataFrame:
-    """Per student: score_<dimension>, final_score (over what is graded so far), the weight still
+def score_figures(master: Master, people: pd.DataFrame, settings: Settings, day: pd.Timestamp) -> pd.DataFrame:
+    """Per student: score_<dimension>, final_score (over what is graded by `day`), the weight still
     to be graded, and the score (out of 100) the rest would need for the final to reach the threshold."""
     plan = assessments(master)
-    scores = master.typed("scores")
+    scores = recorded_by(master.typed("scores"), "graded_at", day)
     for column in ("assessment_id", "student_id", "score"):
         if column not in scores:
             scores[column] = None

@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 
 from trainbook import values
+from trainbook.metrics.roster import recorded_by
 from trainbook.workbook.master import Master
 
 DONE = ("submitted", "late")
 
 
-def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd.DataFrame:
+def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, day: pd.Timestamp) -> pd.DataFrame:
     """(task_id, title, student_id, due_at, status) for every required task and each student it
     applies to: a task tied to a session applies to whoever that session applies to, others to
     everyone who had joined by the day it is due; `status` is the submission's (missing when
@@ -29,7 +30,7 @@ def assignments(master: Master, pairs: pd.DataFrame, people: pd.DataFrame) -> pd
     joined: pd.Series = everyone["joined_on"].isna() | (everyone["due_at"].dt.normalize() >= everyone["joined_on"])
     everyone = everyone[joined].drop(columns="joined_on")
     assigned = pd.concat([own.drop(columns="session_id"), everyone], ignore_index=True)
-    subs = master.typed("submissions")
+    subs = recorded_by(master.typed("submissions"), "submitted_at", day)  # handed in by `day`
     for column in ("task_id", "student_id", "status"):
         if column not in subs:
             subs[column] = None
@@ -61,7 +62,7 @@ def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
 
 def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
     """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
-    assigned = assignments(master, pairs, people)
+    assigned = assignments(master, pairs, people, as_of)
     imported = ~assigned["task_id"].isin(unrecorded_tasks(master))  # a task nobody imported is not due yet
     due = (assigned["due_at"] <= as_of + pd.Timedelta(days=1)) & imported
     exempt = assigned["status"] == "exempt"

@@ -104,7 +104,7 @@ def due_notices(master: Master, progress: Progress, settings: Settings, todo: To
     for student_id, session_id in zip(*_where(held, recent & held["status"].isin(ATTENDED))):
         add("feedback-request", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
     # tasks: required ones not handed in, before and after they are due
-    tasks = assignments(master, required, people)
+    tasks = assignments(master, required, people, day)
     open_ = tasks[~tasks["status"].isin([*DONE, "exempt"])]
     due_day = open_["due_at"].dt.normalize()
     soon = (due_day >= day) & (due_day <= day + pd.Timedelta(days=settings.task_reminder_days))

@@ -74,7 +74,8 @@ def redacted(text: str) -> str:
 def reports(master: Master, result: Progress, lang: Lang, by_department: bool) -> list[Report]:
     """The whole program's report, or one per department (each with only its own people)."""
     people = _people(master, result, lang)
-    responses = feedback_responses(master, result.plan)  # read once, then each report takes its people's
+    # read once, then each report takes its people's
+    responses = feedback_responses(master, result.plan, pd.Timestamp(result.as_of))
     if not by_department:
         from trainbook.todolist import work_out
 
