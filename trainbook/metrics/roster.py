@@ -19,10 +19,10 @@ def students(master: Master) -> pd.DataFrame:
     return frame[approved & staying].set_index("student_id")
 
 
-def recorded_by(frame: pd.DataFrame, column: str, day: pd.Timestamp | None) -> pd.DataFrame:
+def recorded_by(frame: pd.DataFrame, column: str, day: pd.Timestamp) -> pd.DataFrame:
     """The rows recorded by the end of `day` by their time in `column` (a row without one counts
     as always there): a look back at an earlier day does not see what came after it."""
-    if day is None or column not in frame:
+    if column not in frame:
         return frame
     return frame[~(frame[column] >= day + pd.Timedelta(days=1)).to_numpy()]
 

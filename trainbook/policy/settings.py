@@ -23,7 +23,7 @@ def read_settings(master: Master) -> Settings:
 
 def ignored_note(keys: list[str], lang: Lang) -> str:
     """The note that settings were replaced by their defaults, each by its name on the settings
-    sheet and its 参数: 迟到宽限（分钟）（late_grace_minutes）."""
+    sheet and its 参数: 迟到宽限(分钟)（late_grace_minutes）."""
     named = [message("setting-named", lang, label=PARAMETERS[k].label(lang), parameter=k) for k in keys]
     return message("settings-ignored", lang, keys=listing(named, lang))
 
