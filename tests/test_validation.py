@@ -298,3 +298,21 @@ def test_the_cell_checks_find_together_what_they_find_column_by_column(blank_boo
             ("out-of-range", "feedback", "overall", 4)} <= where
     assert not where & {("out-of-range", "feedback", "nps", 3), ("out-of-range", "attendance", "watch_minutes", 2),
                         ("invalid-number", "attendance", "watch_minutes", 2)}
+
+
+def test_a_required_task_on_an_elective_session_is_named(blank_book: Path) -> None:
+    sessions = pd.DataFrame([{"session_id": "C01", "title": "开班", "date": pd.Timestamp("2026-03-02"), "start": "09:00",
+                              "end": "11:00", "required": "是"},
+                             {"session_id": "C02", "title": "选修", "date": pd.Timestamp("2026-03-09"), "start": "09:00",
+                              "end": "11:00", "required": "否"}])
+    tasks = pd.DataFrame([{"task_id": "T1", "title": "作业一", "session_id": "C01", "due_at": pd.Timestamp("2026-03-05"),
+                           "required": "是"},
+                          {"task_id": "T2", "title": "作业二", "session_id": "C02", "due_at": pd.Timestamp("2026-03-12"),
+                           "required": "是"},
+                          {"task_id": "T3", "title": "作业三", "session_id": "C02", "due_at": pd.Timestamp("2026-03-12"),
+                           "required": "否"}])
+    write_tables(blank_book, {"sessions": sessions, "tasks": tasks})
+    report = trainbook.validate(blank_book)
+    found = [i for i in report.issues if i.code == "task-on-elective"]
+    assert [(i.sheet, i.row) for i in found] == [("tasks", 3)]
+    assert "必做任务 T2 挂在选修课次 C02 上" in found[0].message

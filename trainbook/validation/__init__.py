@@ -18,6 +18,7 @@ from trainbook.validation.rules import (
     check_ceilings,
     check_session_times,
     check_settings,
+    check_task_sessions,
     check_templates,
     check_unrecorded,
     check_weights,
@@ -30,7 +31,7 @@ SHEET_CHECKS: tuple[Callable[[Master, Sheet], Iterable[Finding]], ...] = (check_
 POOLED_CELLS = 100_000  # cells held back for one run of the cell checks while other sheets still come in
 CHECKS: tuple[Callable[[Master], Iterable[Finding]], ...] = (
     check_possible_duplicates, check_references, check_session_times, check_ceilings, check_weights,
-    check_capacity, check_settings, check_templates,
+    check_task_sessions, check_capacity, check_settings, check_templates,
 )
 
 

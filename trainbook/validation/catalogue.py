@@ -105,6 +105,10 @@ CODES: tuple[Code, ...] = (
     Code("out-of-range", "error", "A number outside its allowed range",
          "“{column}”的 {value} 超出允许范围（{range}）：请改正 {cell}。",
          "{value} is outside the allowed range of '{column}' ({range}): correct {cell}."),
+    Code("task-on-elective", "warning", "A required task is tied to an elective session",
+         "必做任务 {value} 挂在选修课次 {session} 上，不计入任何人的任务完成率：请把任务改为选做，或把课次改为必修（{cell}）。",
+         "Required task {value} is tied to elective session {session}, so it counts in nobody's task rate: make the "
+         "task optional or the session required ({cell})."),
     Code("weights-not-100", "error", "Assessment weights do not add up to 100%",
          "所有考核项的权重合计为 {total}，应为 100%：请调整“{column}”列。",
          "The assessment weights add up to {total}, not 100%: adjust the '{column}' column."),

@@ -1,4 +1,5 @@
-"""Checks of program rules that span sheets: times, score ceilings, weights, capacity, settings."""
+"""Checks of program rules that span sheets: times, score ceilings, weights, tasks on electives,
+capacity, settings."""
 
 from __future__ import annotations
 
@@ -78,6 +79,19 @@ def check_weights(master: Master) -> Iterator[Finding]:
     if weights.size and abs(total - 1) > 1e-6:
         yield Finding("weights-not-100", "assessments", "weight", [None], [f"{total:.1%}"],
                       {"total": [f"{total:.1%}"]})
+
+
+def check_task_sessions(master: Master) -> Iterator[Finding]:
+    """task-on-elective: a required task tied to an elective session is nobody's required work (a
+    task tied to a session is for whom the session is, and an elective is nobody's to attend)."""
+    tasks, sessions = master.typed("tasks"), master.typed("sessions")
+    if not {"session_id", "required"} <= set(tasks.columns) or not {"session_id", "required"} <= set(sessions.columns):
+        return
+    elective = set(sessions.loc[sessions["required"] == "no", "session_id"].dropna())
+    hit = (tasks["required"] == "yes") & tasks["session_id"].isin(elective)
+    if hit.any():
+        yield Finding("task-on-elective", "tasks", "session_id", hit[hit].index.tolist(),
+                      tasks.loc[hit, "task_id"].tolist(), {"session": tasks.loc[hit, "session_id"].tolist()})
 
 
 def check_capacity(master: Master) -> Iterator[Finding]:
