@@ -204,7 +204,7 @@ def test_cells_that_do_not_read_are_named_not_left_out_silently(tmp_path: Path) 
              for key, column, row in (("scores", "score", 0), ("attendance", "status", 1), ("tasks", "required", 1))}
     result = trainbook.progress(book, as_of="2026-03-09", write=False)
     assert result.unreadable == [f"{n}!{c}{r}" for n, c, r in (where["attendance"], where["tasks"], where["scores"])]
-    assert "注意：3 个单元格无法识别，未计入结果" in result.summary()
+    assert "注意：3 个单元格无法识别" in result.summary() and "计算时按空白处理" in result.summary()
     assert trainbook.progress(tiny_program(tmp_path, [("S1", "A", "出勤")]), as_of="2026-03-09", write=False).unreadable == []
 
 

@@ -209,9 +209,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "skip-staff": ("老师的账号", "a teacher's account"),
     "cells-unreadable": (
-        "注意：{count} 个单元格无法识别，未计入结果（{cells}）；请改正后重新计算，运行 validate 查看详情。",
-        "Note: {count} cells could not be read and were left out of the figures ({cells}); correct them and "
-        "compute again (validate says what each should be).",
+        "注意：{count} 个单元格无法识别（{cells}），计算时按空白处理；请改正后重新计算，运行 validate 查看详情。",
+        "Note: {count} cells could not be read ({cells}) and were taken as blank; correct them and compute again "
+        "(validate says what each should be).",
     ),
     "setting-named": ("{label}（{parameter}）", "{label} ({parameter})"),
     "settings-ignored": (

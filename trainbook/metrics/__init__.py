@@ -53,7 +53,7 @@ class Progress:
     settings: Settings = field(default_factory=Settings, repr=False)  # the policy it was worked out with
     plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the sessions, by session_id
     statuses: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # each held session's status per student
-    unreadable: list[str] = field(default_factory=list)  # input cells left out: they do not read as their type
+    unreadable: list[str] = field(default_factory=list)  # input cells taken as blank: they do not read as their type
 
     def summary(self, lang: Lang | None = None) -> str:
         """The headline figures, and who is at high risk with what they still need."""

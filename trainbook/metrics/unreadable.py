@@ -1,6 +1,6 @@
-"""Cells the figures leave out because they cannot be read as their column's type — a score typed
-as 45分, a weight of abc, a status that is none of the choices: progress names them, so no figure
-is quietly worked out without them."""
+"""Cells the figures take as blank because they cannot be read as their column's type — a score
+typed as 45分, a weight of abc, a status that is none of the choices: progress names them, so no
+figure is quietly worked out without them."""
 
 from __future__ import annotations
 
