@@ -128,6 +128,7 @@ def test_a_namesake_whose_own_account_or_department_differs_is_never_matched(tmp
     other_number = {**s3, "dingtalk_userid": "", "employee_no": "E-ELSEWHERE"}
     other_department = {**s3, "department": "后勤保障部", "dingtalk_userid": "", "employee_no": ""}
     same = {**s3, "dingtalk_userid": "", "employee_no": ""}  # nothing says otherwise: the name is enough
+    zeros_lost = {**s3, "dingtalk_userid": "", "employee_no": "000" + str(s3["employee_no"])}  # 0012 and 12 alike
     at = dt.datetime(2026, 11, 2, 8, 55)
     export = exports.punch_records(tmp_path / "org-wide.xlsx", [(other_account, at), (other_number, at),
                                                                  (other_department, at)],
@@ -140,6 +141,9 @@ def test_a_namesake_whose_own_account_or_department_differs_is_never_matched(tmp
     trainbook.merge(roster_book, exports.punch_records(tmp_path / "p.xlsx", [(same, at)], D(2026, 11, 2),
                                                        D(2026, 11, 2)))
     assert attendance(roster_book)[("C01", "S0003")]["status"] == "出勤"
+    [zeros] = trainbook.merge(roster_book, exports.punch_records(tmp_path / "z.xlsx", [(zeros_lost, at)],
+                                                                 D(2026, 11, 2), D(2026, 11, 2)))
+    assert (zeros.matched, zeros.review) == (1, 0)
 
 
 def test_a_leave_request_turned_down_never_counts(tmp_path: Path, roster_book: Path, program) -> None:

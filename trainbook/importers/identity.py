@@ -49,6 +49,11 @@ def qualified(name: str, department: str) -> str:
     return f"{name}（{department}）"
 
 
+def _account(value: object) -> str:
+    """An account as two files may both write it: 0012 and 12 (a spreadsheet drops the zeros), U01 and u01."""
+    return str(value).casefold().lstrip("0")
+
+
 def _key(text: str) -> str:
     return "".join(unicodedata.normalize("NFKC", text).split())
 
@@ -182,7 +187,7 @@ class Roster:
         given) differs from what the student's enrollment records (a namesake elsewhere in the
         organisation)."""
         own = self.accounts.get(student, {})
-        if any(value and own.get(key) and own[key] != str(value) for key, value in given.items()):
+        if any(value and own.get(key) and _account(own[key]) != _account(value) for key, value in given.items()):
             return True
         recorded = self.department.get(student, "")
         return bool(dept and recorded and not _department_matches(recorded, dept))
