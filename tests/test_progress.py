@@ -173,12 +173,12 @@ def test_scores_final_grade_needed_and_certificates(tmp_path: Path) -> None:
     assert (a["final_score"], a["grade"], a["certificate"], a["risk"]) == (38.0, "fail", "no", "high")
 
 
-def test_at_the_end_an_assessment_not_graded_is_no_pass(tmp_path: Path) -> None:
+def test_at_the_end_a_verdict_waits_for_an_assessment_not_graded(tmp_path: Path) -> None:
     attendance = [(s, "A", "出勤") for s in ("S1", "S2", "S4", "S5")] + [("S3", "B", "出勤")]
     submissions = [("T1", "A", "已提交"), ("T2", "A", "已提交")]
     book = tiny_program(tmp_path, attendance, submissions=submissions, scores=[("X1", "A", 48)])  # 期末考试 never graded
     a = row(book, "2026-03-31")
-    assert (a["final_score"], a["certificate"]) == (96.0, "no") and "有考核未评分" in a["needed"]
+    assert (a["final_score"], a["certificate"]) == (96.0, "pending") and "期末考试" in a["needed"]
 
 
 def test_at_the_end_a_verdict_waits_for_a_due_tasks_records(tmp_path: Path) -> None:
@@ -235,6 +235,18 @@ def test_a_task_due_before_a_student_joined_is_not_theirs(tmp_path: Path) -> Non
     notices = trainbook.notices(book, as_of="2026-03-31", write=False).rows
     overdue = notices[(notices["kind"] == "task-overdue") & (notices["student_id"] == "B")]
     assert len(overdue) == 1 and "T2" in overdue["notice_id"].iloc[0]
+
+
+def test_a_task_of_a_session_not_applicable_is_not_the_students(tmp_path: Path) -> None:
+    book = tiny_program(tmp_path, [("S1", "A", "不适用"), ("S1", "B", "出勤"), ("S2", "A", "出勤")],
+                        submissions=[("T2", "A", "已提交")])
+    tasks = FileEngine(book).read().frame("tasks").copy()
+    tasks.loc[tasks["task_id"] == "T1", "session_id"] = "S1"  # T1 is S1's homework, never handed in
+    write_tables(book, {"tasks": tasks})
+    a = row(book, "2026-03-31")
+    assert a["task_rate"] == 1.0 and "任务：到期 1 项，完成 1 项" in a["reasons"]
+    notices = trainbook.notices(book, as_of="2026-03-31", write=False).rows
+    assert "task-overdue:T1:A" not in set(notices["notice_id"])
 
 
 def test_several_sources_best_status_wins() -> None:

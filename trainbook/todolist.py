@@ -17,6 +17,7 @@ import pandas as pd
 from trainbook import values
 from trainbook.i18n import Lang, listing, message
 from trainbook.metrics import Progress, compute
+from trainbook.metrics.attendance import applying
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
 from trainbook.policy.plan import checkin_url, program_ended, unrecorded
@@ -282,7 +283,7 @@ def _materials(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) 
 def _tasks(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
     """Tasks past due with students who handed nothing in, and no overdue notice for them sent."""
     people = students(master)
-    assigned = assignments(master, applicable(people, result.plan), people, day)
+    assigned = assignments(master, applying(master, applicable(people, result.plan)), people, day)
     past = assigned[assigned["due_at"].dt.normalize() < day]
     waiting = unrecorded_tasks(master)
     items = []

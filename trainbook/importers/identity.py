@@ -143,20 +143,19 @@ class Roster:
         clean = person_name(name)
         named = list(dict.fromkeys(self.by_key["name"].get(clean, [])))
         dept = clean_name(department) if department else ""
-        given = {"userid": userid, "employee_no": employee_no, "mobile": mobile}
-        candidates = [s for s in named if not self._contradicts(s, given, dept)]
+        given = {"userid": userid, "employee_no": employee_no}
+        candidates = [s for s in named if not self._contradicts(s, given)]
         if candidates and dept:
             same_dept = [s for s in candidates if _department_matches(self.department.get(s, ""), dept)]
             if len(same_dept) == 1:
                 return Match(same_dept, "name+department")
         if len(candidates) == 1:
             return Match(candidates, "name")
-        # a name a coordinator has said is this student (for this department), unless the row's own
-        # account says it is someone else
+        # a name a coordinator has said is this student (for this department): her word holds
         said = [self.aliases.get(_key(qualified(clean, str(department)))) if named and department else None,
                 self.aliases.get(raw), self.aliases.get(clean)]
         for hit in said:
-            if hit and not self._contradicts(hit, given, ""):
+            if hit:
                 return Match([hit], "alias")
         children = children_named(name)
         if children and not candidates:
@@ -170,7 +169,7 @@ class Roster:
             return Match(found_children, "parent") if found_children else Match([], "not-in-program")
         if not candidates and STAFF.search(raw):  # a teacher watching the class, not a student
             return Match([], "staff")
-        if len(named) == 1 and not candidates:  # the name is a student's, but the row's account or department is not
+        if len(named) == 1 and not candidates:  # the name is a student's, but the row's own account is not
             return Match([], "conflict", [self.label[s] for s in named])
         if not candidates and (decorated := self._decorated(clean)):
             return Match([], "decorated", [self.label[s] for s in decorated])
@@ -182,15 +181,12 @@ class Roster:
         return sum(_department_matches(self.department.get(s, ""), dept)
                    for s in set(self.by_key["name"].get(person_name(name), [])))
 
-    def _contradicts(self, student: str, given: dict[str, object], dept: str) -> bool:
-        """Whether the row's own userid, employee number, mobile or department (when `dept` is
-        given) differs from what the student's enrollment records (a namesake elsewhere in the
-        organisation)."""
+    def _contradicts(self, student: str, given: dict[str, object]) -> bool:
+        """Whether the row's own DingTalk userid or employee number differs from the student's (a
+        namesake elsewhere in the organisation). A department or a mobile may change, and files
+        write departments many ways: neither makes a namesake on its own."""
         own = self.accounts.get(student, {})
-        if any(value and own.get(key) and _account(own[key]) != _account(value) for key, value in given.items()):
-            return True
-        recorded = self.department.get(student, "")
-        return bool(dept and recorded and not _department_matches(recorded, dept))
+        return any(value and own.get(key) and _account(own[key]) != _account(value) for key, value in given.items())
 
     def _decorated(self, name: str) -> list[str]:
         """Students whose name this one is with something added that is not part of a Chinese

@@ -71,13 +71,13 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     day = pd.Timestamp(as_of)
     people = students(master)
     plan = session_plan(master)
-    pairs = applicable(people, plan)
     # attendance last: after a lazy read it may still be coming in
-    tasks, scores = task_figures(master, pairs, people, day), score_figures(master, people, settings, day)
+    scores = score_figures(master, people, settings, day)
     feedback_sessions, feedback_teachers = feedback_summary(feedback_responses(master, plan, day), settings,
                                                             master.lang)
     missing = unrecorded(master, plan, day)
-    pairs = applying(master, pairs)
+    pairs = applying(master, applicable(people, plan))  # a session 不适用 for a student, and its tasks, are not theirs
+    tasks = task_figures(master, pairs, people, day)
     held = session_statuses(master, pairs, day, missing.index)
     figures = people[["name", "department", "group_id"]].join(attendance_figures(pairs, held, settings))
     for column in ("sessions_planned", "sessions_to_date", "present", "late", "early_leave", "absent", "excused",
@@ -85,9 +85,10 @@ def compute(master: Master, as_of: dt.date) -> Progress:
         figures[column] = figures[column].fillna(0).astype(int)
     figures["attended"] = figures["attended"].fillna(0)
     figures = figures.join(tasks).join(scores)
-    # at the end, a student's verdict waits for the records of their held sessions and due tasks
+    # at the end, a student's verdict waits for the records of their held sessions and due tasks, and
+    # for every score of theirs
     waiting = pd.Series(figures.index.isin(pairs.loc[pairs["session_id"].isin(missing.index), "student_id"]),
-                        index=figures.index) | (figures["tasks_waiting"].fillna(0) > 0)
+                        index=figures.index) | (figures["tasks_waiting"].fillna(0) > 0) | (figures["ungraded"].map(len) > 0)
     ended = program_ended(settings, plan, day)
     figures = figures.join(verdicts(figures, assessments(master), settings, ended, waiting, master.lang))
     students_out = figures.reindex(columns=SHEET_COLUMNS[1:])

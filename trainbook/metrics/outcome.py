@@ -28,7 +28,7 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ende
              lang: Lang) -> pd.DataFrame:
     """grade, certificate, risk, needed and reasons for every student row of `figures`. Once the
     program has `ended`, a student's certificate still waits (待定) while `waiting` says records of
-    their held sessions or due tasks are not in."""
+    their held sessions, due tasks or scores are not in."""
     out: pd.DataFrame = pd.DataFrame(index=figures.index)
     f = figures
     task_max = ((f["tasks_done"] + f["tasks_total"] - f["tasks_due"]) / f["tasks_total"]).where(f["tasks_total"] > 0)
@@ -44,9 +44,7 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ende
     streak = f["absence_run"] >= settings.consecutive_absences
     out["risk"] = np.where(lost | streak, "high", np.where(below, "medium", "low"))
     out["grade"] = [grade(v, settings) for v in f["final_score"]]
-    graded = f["ungraded"].map(len) == 0  # at the end, an assessment not graded is one not passed
-    met = (~under["attendance"] & ~under["tasks"] & graded
-           & (f["final_score"] >= settings.score_threshold - 1e-9).fillna(False))
+    met = ~under["attendance"] & ~under["tasks"] & (f["final_score"] >= settings.score_threshold - 1e-9).fillna(False)
     out["certificate"] = np.where(lost, "no", np.where(ended & ~waiting, np.where(met, "yes", "no"), "pending"))
     titles = plan["title"].to_dict() if "title" in plan else {}
     maxima = plan["max_score"].to_dict() if "max_score" in plan else {}

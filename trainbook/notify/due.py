@@ -96,7 +96,7 @@ def due_notices(master: Master, progress: Progress, settings: Settings, todo: To
     for student_id, session_id in zip(ahead["student_id"], ahead["session_id"]):
         add("session-reminder", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
     # statuses as progress has them: no record at a held session is 缺勤, a session with no records is not held yet
-    required = applicable(people, plan)
+    required = applying(master, applicable(people, plan))
     held = session_statuses(master, required, day, unrecorded(master, plan, day).index)
     for student_id, session_id in zip(*_where(held, held["status"] == "absent")):
         add("absence-followup", str(session_id), str(student_id), _session_facts(plan, session_id, settings))
