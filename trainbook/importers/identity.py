@@ -23,6 +23,7 @@ IDENTITY = ("userid", "employee_no", "mobile", "name", "department")
 # what DingTalk itself adds to a name: (离职), (家长), a teacher's role — anything else someone typed
 MARK = re.compile(r"[(（](?:已?离职|家长|[^()（）]*(?:老师|教师|班主任|校长|讲师|助教|管理员))[)）]$")
 CJK = re.compile(r"[\u3400-\u9fff]")
+OWN = ("userid", "employee_no")  # the organisation's own identifiers: a row that differs in one is someone else
 NO_VALUE = {"无", "暂无", "未设置", "-", "--", "—", "/", "n/a", "none", "null"}  # an empty cell, as exports write it
 PASSED_OVER = {"not-in-program": "skip-other-class", "staff": "skip-staff"}  # nothing to review: why skipped
 
@@ -100,7 +101,7 @@ class Roster:
                                                        ("userid", "employee_no", "mobile", "name", "given")}
         self.label: dict[str, str] = {}
         self.department: dict[str, str] = {}
-        self.accounts: dict[str, dict[str, str]] = defaultdict(dict)  # a student's own userid, number, mobile
+        self.accounts: dict[str, dict[str, str]] = defaultdict(dict)  # a student's OWN identifiers
         columns = {"userid": "dingtalk_userid", "employee_no": "employee_no", "mobile": "mobile"}
         for key, column in columns.items():
             if column in enrollment:
@@ -108,7 +109,8 @@ class Roster:
                 for student, value in zip(ids, parsed):
                     if student and value:
                         self.by_key[key][str(value)].append(student)
-                        self.accounts[student][key] = str(value)
+                        if key in OWN:
+                            self.accounts[student][key] = str(value)
         names = values.text(enrollment["name"]) if "name" in enrollment else pd.Series(None, index=ids.index)
         departments = (values.text(enrollment["department"]) if "department" in enrollment
                        else pd.Series(None, index=ids.index))
@@ -143,7 +145,7 @@ class Roster:
         clean = person_name(name)
         named = list(dict.fromkeys(self.by_key["name"].get(clean, [])))
         dept = clean_name(department) if department else ""
-        given = {"userid": userid, "employee_no": employee_no}
+        given = dict(zip(OWN, (userid, employee_no)))
         candidates = [s for s in named if not self._contradicts(s, given)]
         if candidates and dept:
             same_dept = [s for s in candidates if _department_matches(self.department.get(s, ""), dept)]

@@ -47,6 +47,11 @@ def unrecorded_tasks(master: Master) -> set[str]:
     return {str(t) for t in tasks.get("task_id", pd.Series(dtype=object)).dropna()} - handed
 
 
+def _due_by(due_at: pd.Series, day: pd.Timestamp) -> pd.Series:
+    """Whether each due time falls by the end of `day`."""
+    return due_at <= day + pd.Timedelta(days=1)
+
+
 def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
     """Required tasks due by `as_of` with no submission recorded for anyone ('T02 第二次作业'):
     left out of the rates until their data comes in."""
@@ -56,7 +61,7 @@ def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
             tasks[column] = None
     waiting = unrecorded_tasks(master)
     due = tasks[tasks["task_id"].isin(waiting) & (tasks["required"].fillna("yes") == "yes")
-                & (tasks["due_at"] <= as_of + pd.Timedelta(days=1))].drop_duplicates("task_id")
+                & _due_by(tasks["due_at"], as_of)].drop_duplicates("task_id")
     return [f"{t} {title or ''}".strip() for t, title in zip(due["task_id"], due["title"])]
 
 
@@ -64,7 +69,8 @@ def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_o
     """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
     assigned = assignments(master, pairs, people, as_of)
     imported = ~assigned["task_id"].isin(unrecorded_tasks(master))  # a task nobody imported is not due yet
-    due = (assigned["due_at"] <= as_of + pd.Timedelta(days=1)) & imported
+    past = _due_by(assigned["due_at"], as_of)
+    due = past & imported
     exempt = assigned["status"] == "exempt"
     done = assigned["status"].isin(DONE)
     out: pd.DataFrame = pd.DataFrame(index=people.index)
@@ -72,8 +78,7 @@ def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_o
     out["tasks_done"] = (due & done).groupby(assigned["student_id"]).sum()
     out["tasks_total"] = (~exempt).groupby(assigned["student_id"]).sum()
     out["tasks_done_all"] = done.groupby(assigned["student_id"]).sum()
-    out["tasks_waiting"] = (~imported & (assigned["due_at"] <= as_of + pd.Timedelta(days=1))).groupby(
-        assigned["student_id"]).sum()  # due, but nobody's submissions are in yet
+    out["tasks_waiting"] = (past & ~imported).groupby(assigned["student_id"]).sum()  # due, nobody's work in yet
     out = out.fillna(0).astype(int)
     out["task_rate"] = (out["tasks_done"] / out["tasks_due"]).where(out["tasks_due"] > 0)
     return out
