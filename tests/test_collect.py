@@ -183,3 +183,23 @@ def test_two_books_of_one_program_keep_the_one_saved_last(books: list[Path], tmp
     status = {Path(b.path).name: b.reason for b in run.books}
     assert status["a-newer.xlsx"] == "" and "a-newer.xlsx" in status["z-older.xlsx"]
     assert run.to_json()["books"][1]["status"] == "skipped"
+
+
+def test_each_program_says_what_progress_would_warn_about(tmp_path: Path) -> None:
+    """A score typed 45分 is taken as blank by the collected progress, so collect says so, under
+    that program and in the JSON, in the words `progress` uses; a clean program has nothing to say."""
+    clean = program(tmp_path / "clean.xlsx", "春季班")
+    typed = program(tmp_path / "typed.xlsx", "夏季班")
+    scores = clean_tables()["scores"].astype({"score": object})
+    scores.loc[0, "score"] = "45分"
+    write_tables(typed, {"scores": scores})
+    shown = CliRunner().invoke(main, ["progress", str(typed), "--as-of", AS_OF])
+    caution = next(line for line in shown.stdout.splitlines() if "无法识别" in line)
+    result = CliRunner().invoke(main, ["collect", str(clean), str(typed), "--out", str(tmp_path / "w"),
+                                       "--as-of", AS_OF, "--format", "json"])
+    assert result.exit_code == 0, result.output
+    cautions = {Path(b["path"]).name: b["cautions"] for b in json.loads(result.stdout)["books"]}
+    assert cautions == {"clean.xlsx": [], "typed.xlsx": [caution]}
+    text = CliRunner().invoke(main, ["collect", str(clean), str(typed), "--out", str(tmp_path / "w"), "--as-of", AS_OF])
+    lines = text.stdout.splitlines()
+    assert lines[lines.index(next(line for line in lines if "夏季班" in line)) + 1] == "    " + caution

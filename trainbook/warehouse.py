@@ -41,6 +41,7 @@ class Collected:
     name: str = ""
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     reason: str = ""  # why it was skipped
+    cautions: list[str] = field(default_factory=list)  # what to know before trusting its progress figures
 
 
 @dataclass
@@ -60,12 +61,13 @@ class CollectRun:
             else:
                 lines.append(message("collect-book", lang, program=book.program, students=len(book.tables["students"]),
                                      attendance=len(book.tables["attendance"])))
+                lines += ["    " + line for caution in book.cautions for line in caution.splitlines()]
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
         return {"books": [{"path": b.path, "program": b.program or None,
                            "status": "skipped" if b.reason else "collected", "reason": b.reason or None,
-                           "rows": {t: len(f) for t, f in b.tables.items()}} for b in self.books]}
+                           "rows": {t: len(f) for t, f in b.tables.items()}, "cautions": b.cautions} for b in self.books]}
 
 
 def program_key(name: str, organizer: str, fallback: str) -> str:
@@ -88,16 +90,17 @@ def collect_one(item: tuple[str, dt.date, tuple[str, ...], Lang]) -> Collected:
     try:
         master = FileEngine(Path(path)).read()
         require_columns(master, needs)
-        return tables_of(master, as_of, path)
+        return tables_of(master, as_of, path, lang)
     except TrainbookError as exc:
         return Collected(path, reason=exc.message)
     except Exception as exc:  # this book's internal error, not the batch's
         return Collected(path, reason=message("internal-error", lang, detail=exc))
 
 
-def tables_of(master: Master, as_of: dt.date, path: str) -> Collected:
-    """Every table of one master, typed, with its program key on each row."""
-    from trainbook.metrics import compute
+def tables_of(master: Master, as_of: dt.date, path: str, lang: Lang) -> Collected:
+    """Every table of one master, typed, with its program key on each row, and what to know before
+    trusting its progress figures, said in `lang`."""
+    from trainbook.metrics import cautions, compute
     from trainbook.policy.settings import settings_and_ignored
 
     settings, _ = settings_and_ignored(master)
@@ -107,6 +110,7 @@ def tables_of(master: Master, as_of: dt.date, path: str) -> Collected:
     for table, sheet in TABLES.items():
         out.tables[table] = _typed(values.typed(master.frame(sheet), BY_KEY[sheet]), BY_KEY[sheet].columns, key)
     result = compute(master, as_of)
+    out.cautions = cautions(result, lang)
     progress = result.students.reset_index()
     out.tables["progress"] = _typed(progress, BY_KEY["progress"].columns, key)
     out.tables["programs"] = pd.DataFrame([{

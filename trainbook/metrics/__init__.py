@@ -158,6 +158,18 @@ def next_step(result: Progress, lang: Lang) -> str:
     return "\n".join(steps)
 
 
+def cautions(result: Progress, lang: Lang) -> list[str]:
+    """What to know before trusting the figures: data not imported yet (`next_step`), settings
+    replaced by their defaults, cells taken as blank."""
+    lines = [step] if (step := next_step(result, lang)) else []
+    if result.settings_ignored:
+        lines.append(ignored_note(result.settings_ignored, lang))
+    if cells := result.unreadable:
+        shown = listing(cells[:SHOWN], lang) + ("…" if len(cells) > SHOWN else "")
+        lines.append(message("cells-unreadable", lang, count=len(cells), cells=shown))
+    return lines
+
+
 def _shown(value: float, form: str) -> str:
     return "—" if pd.isna(value) else form.format(value)
 
@@ -169,14 +181,7 @@ def summary(result: Progress, lang: Lang) -> str:
                                                                ("final_score", "{:.1f}")))
     risk = s["risk"].value_counts()
     lines = [message("progress-headline", lang, as_of=result.as_of, students=len(s), rate=rate, tasks=tasks,
-                     score=score, high=risk.get("high", 0), medium=risk.get("medium", 0))]
-    if step := next_step(result, lang):
-        lines.append(step)
-    if result.settings_ignored:
-        lines.append(ignored_note(result.settings_ignored, lang))
-    if cells := result.unreadable:
-        shown = listing(cells[:SHOWN], lang) + ("…" if len(cells) > SHOWN else "")
-        lines.append(message("cells-unreadable", lang, count=len(cells), cells=shown))
+                     score=score, high=risk.get("high", 0), medium=risk.get("medium", 0)), *cautions(result, lang)]
     for student_id, row in s[s["risk"] == "high"].iterrows():
         lines.append("  " + message("labelled", lang, label=person(student_id, row["name"], row["department"], lang),
                                     value=row["needed"]))
