@@ -228,6 +228,40 @@ def test_task_rate_counts_required_tasks_due(tmp_path: Path) -> None:
     assert pd.isna(b["task_rate"])  # T1 exempt: nothing due counts
 
 
+def test_work_not_handed_in_by_its_due_time_can_still_come_in_late_until_the_end(tmp_path: Path) -> None:
+    """逾期提交 counts as done, so a missed task is below the threshold (中, 待定), not lost (高, 否),
+    before the end; after it, it is lost."""
+    attendance = [(s, "A", "出勤") for s in ("S1", "S2", "S4", "S5")] + [("S3", "B", "出勤")]
+    book = tiny_program(tmp_path, attendance, submissions=[("T1", "A", "未提交"), ("T2", "A", "已提交")],
+                        scores=[("X1", "A", 48), ("X2", "A", 90)])
+    before = row(book, "2026-03-27")
+    assert (before["task_rate"], before["risk"], before["certificate"]) == (0.5, "medium", "pending")
+    assert "还需补交 1 项任务" in before["needed"] and "任务完成率已无法达标" not in before["reasons"]
+    after = row(book, "2026-03-31")
+    assert (after["task_rate"], after["risk"], after["certificate"]) == (0.5, "high", "no")
+    assert "任务完成率已无法达标" in after["reasons"]
+
+
+def test_a_task_due_on_the_day_is_not_missed_before_it_is_due(tmp_path: Path) -> None:
+    """As of its due day, a task counts once handed in; not handed in yet, it is neither missed nor
+    warned about, and at the end the verdict waits for it."""
+    book = tiny_program(tmp_path, [("S1", "A", "出勤")], submissions=[("T1", "A", "未提交")])
+    a = row(book, "2026-03-05")
+    assert pd.isna(a["task_rate"]) and a["risk"] == "low"
+    handed_in = tiny_program(tmp_path, [("S1", "A", "出勤")], submissions=[("T1", "A", "已提交")])
+    assert row(handed_in, "2026-03-05")["task_rate"] == 1.0
+    notices = trainbook.notices(book, as_of="2026-03-05", write=False).rows
+    assert not set(notices["notice_id"]) & {"risk-warning:medium:A", "task-overdue:T1:A"}
+    assert "task-reminder:T1:A" in set(notices["notice_id"])
+    assert row(book, "2026-03-06")["task_rate"] == 0.0  # the day after, it is missed
+    attendance = [(s, "A", "出勤") for s in ("S1", "S2", "S4", "S5")] + [("S3", "B", "出勤")]
+    last = tiny_program(tmp_path, attendance, submissions=[("T1", "A", "已提交"), ("T2", "A", "未提交")],
+                        scores=[("X1", "A", 48), ("X2", "A", 90)], settings={"end_date": "2026-03-26"})
+    on_the_day = row(last, "2026-03-26")  # the last day, T2 due that evening
+    assert (on_the_day["task_rate"], on_the_day["certificate"]) == (1.0, "pending")
+    assert row(last, "2026-03-27")["certificate"] == "no"
+
+
 def test_a_task_due_before_a_student_joined_is_not_theirs(tmp_path: Path) -> None:
     book = tiny_program(tmp_path, [], submissions=[("T1", "A", "已提交"), ("T2", "A", "已提交")])
     b = row(book, "2026-03-31", "B")  # joined 03-09: T1 was due 03-05

@@ -743,7 +743,6 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "below-score": ("总评低于 {score:g} 分", "final score below {score:g}"),
     "needed-attendance-lost": ("剩余 {remaining} 次全部出勤也达不到 {threshold:.0%}", "even all {remaining} remaining sessions cannot reach {threshold:.0%}"),
     "needed-attendance": ("还需出勤 {remaining} 次中的 {need} 次", "attend {need} of the {remaining} remaining sessions"),
-    "needed-tasks-lost": ("任务完成率最高只能到 {rate:.0%}", "task completion can reach {rate:.0%} at most"),
     "needed-tasks": ("还需补交 {missing} 项任务", "hand in {missing} more tasks"),
     "needed-score-lost": ("其余考核全部满分也达不到 {threshold:g} 分", "even full marks on the rest cannot reach {threshold:g}"),
     "needed-score-one": ("{title}需 ≥ {points:g} 分", "{title} needs ≥ {points:g}"),

@@ -31,9 +31,11 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ende
     their held sessions, due tasks or scores are not in."""
     out: pd.DataFrame = pd.DataFrame(index=figures.index)
     f = figures
-    task_max = ((f["tasks_done"] + f["tasks_total"] - f["tasks_due"]) / f["tasks_total"]).where(f["tasks_total"] > 0)
     attendance_lost = f["attendance_rate_max"] < settings.attendance_threshold - 1e-9
-    tasks_lost = task_max < settings.task_threshold - 1e-9
+    # work not handed in by its due time may still be handed in late (逾期提交 counts as done) until
+    # the program ends: only then are tasks lost
+    task_max = ((f["tasks_done"] + f["tasks_total"] - f["tasks_due"]) / f["tasks_total"]).where(f["tasks_total"] > 0)
+    tasks_lost = ended & (task_max < settings.task_threshold - 1e-9)
     score_lost = ~f["final_reachable"].fillna(True).astype(bool)
     lost = attendance_lost.fillna(False) | tasks_lost.fillna(False) | score_lost
     under = pd.DataFrame({  # below each threshold so far (a figure not there yet is not below)
@@ -51,9 +53,9 @@ def verdicts(figures: pd.DataFrame, plan: pd.DataFrame, settings: Settings, ende
     records = cast(list[dict[str, Any]], f.to_dict("records"))  # plain dicts: a row Series per student would cost seconds
     below_each = cast(list[dict[str, bool]], under.to_dict("records"))
     # once over, nothing can still be done: say what was missed instead of what is needed
-    out["needed"] = [_needed(row, tm, titles, maxima, settings, lang) if not ended or cert == "pending"
+    out["needed"] = [_needed(row, titles, maxima, settings, lang) if not ended or cert == "pending"
                      else message("on-track", lang) if cert == "yes" else _missed(b, row, settings, lang)
-                     for row, tm, b, cert in zip(records, task_max, below_each, out["certificate"])]
+                     for row, b, cert in zip(records, below_each, out["certificate"])]
     out["reasons"] = _reasons(f, out["risk"], lang, settings, attendance_lost, tasks_lost, score_lost, streak,
                               below_each)
     return out
@@ -72,7 +74,7 @@ def _below(key: str, settings: Settings, lang: Lang) -> str:
                    score=settings.score_threshold)
 
 
-def _needed(row: dict[str, Any], task_max: float, titles: dict[Hashable, Any], maxima: dict[Hashable, Any], settings: Settings,
+def _needed(row: dict[str, Any], titles: dict[Hashable, Any], maxima: dict[Hashable, Any], settings: Settings,
             lang: Lang) -> str:
     parts = []
     need, remaining = int(row["sessions_needed"]), int(row["remaining"])
@@ -80,9 +82,7 @@ def _needed(row: dict[str, Any], task_max: float, titles: dict[Hashable, Any], m
         parts.append(message("needed-attendance-lost", lang, remaining=remaining, threshold=settings.attendance_threshold))
     elif need > 0:
         parts.append(message("needed-attendance", lang, remaining=remaining, need=need))
-    if pd.notna(task_max) and task_max < settings.task_threshold - 1e-9:
-        parts.append(message("needed-tasks-lost", lang, rate=task_max))
-    elif pd.notna(row["task_rate"]) and row["task_rate"] < settings.task_threshold - 1e-9:
+    if pd.notna(row["task_rate"]) and row["task_rate"] < settings.task_threshold - 1e-9:
         missing = int(np.ceil(settings.task_threshold * row["tasks_due"] - row["tasks_done"] - 1e-9))
         parts.append(message("needed-tasks", lang, missing=missing))
     score = row["score_needed"]

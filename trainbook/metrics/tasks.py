@@ -47,13 +47,19 @@ def unrecorded_tasks(master: Master) -> set[str]:
     return {str(t) for t in tasks.get("task_id", pd.Series(dtype=object)).dropna()} - handed
 
 
-def _due_by(due_at: pd.Series, day: pd.Timestamp) -> pd.Series:
-    """Whether each due time falls by the end of `day`."""
-    return due_at <= day + pd.Timedelta(days=1)
+def _due_before(due_at: pd.Series, day: pd.Timestamp) -> pd.Series:
+    """Whether each due time has passed by the start of `day`: only then is work not handed in missed."""
+    return due_at < day
+
+
+def _due_on(due_at: pd.Series, day: pd.Timestamp) -> pd.Series:
+    """Whether each due time falls on `day` (its midnight after included): work handed in counts, work
+    not yet handed in is not missed yet."""
+    return (due_at >= day) & (due_at <= day + pd.Timedelta(days=1))
 
 
 def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
-    """Required tasks due by `as_of` with no submission recorded for anyone ('T02 第二次作业'):
+    """Required tasks due before `as_of` with no submission recorded for anyone ('T02 第二次作业'):
     left out of the rates until their data comes in."""
     tasks = master.typed("tasks")
     for column in ("task_id", "title", "due_at", "required"):
@@ -61,24 +67,26 @@ def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
             tasks[column] = None
     waiting = unrecorded_tasks(master)
     due = tasks[tasks["task_id"].isin(waiting) & (tasks["required"].fillna("yes") == "yes")
-                & _due_by(tasks["due_at"], as_of)].drop_duplicates("task_id")
+                & _due_before(tasks["due_at"], as_of)].drop_duplicates("task_id")
     return [f"{t} {title or ''}".strip() for t, title in zip(due["task_id"], due["title"])]
 
 
 def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_of: pd.Timestamp) -> pd.DataFrame:
-    """Per student: required tasks due to date, done, exempt, still to come, and the rate."""
+    """Per student: required tasks due to date, done, exempt, still to come, and the rate. A task
+    due on `as_of` itself counts once handed in; until then it is not missed, only waited for."""
     assigned = assignments(master, pairs, people, as_of)
     imported = ~assigned["task_id"].isin(unrecorded_tasks(master))  # a task nobody imported is not due yet
-    past = _due_by(assigned["due_at"], as_of)
-    due = past & imported
     exempt = assigned["status"] == "exempt"
     done = assigned["status"].isin(DONE)
+    past = _due_before(assigned["due_at"], as_of)
+    today = _due_on(assigned["due_at"], as_of)
+    due = imported & (past | (today & done))
     out: pd.DataFrame = pd.DataFrame(index=people.index)
     out["tasks_due"] = (due & ~exempt).groupby(assigned["student_id"]).sum()
     out["tasks_done"] = (due & done).groupby(assigned["student_id"]).sum()
     out["tasks_total"] = (~exempt).groupby(assigned["student_id"]).sum()
-    out["tasks_done_all"] = done.groupby(assigned["student_id"]).sum()
-    out["tasks_waiting"] = (past & ~imported).groupby(assigned["student_id"]).sum()  # due, nobody's work in yet
+    # due, nobody's work in yet; or due today and theirs not in yet
+    out["tasks_waiting"] = ((past & ~imported) | (today & ~done & ~exempt)).groupby(assigned["student_id"]).sum()
     out = out.fillna(0).astype(int)
     out["task_rate"] = (out["tasks_done"] / out["tasks_due"]).where(out["tasks_due"] > 0)
     return out
