@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -34,7 +35,7 @@ EXPECTED = {
     "task-reminder:T1:A", "task-reminder:T1:E", "task-reminder:T1:F",  # B handed T1 in; T3 is optional
     "task-overdue:T2:F",  # A handed it in late, E is exempt, B joined after it was due
     "risk-warning:high:A", "risk-warning:high:A:tutor", "risk-warning:high:A:manager",  # 0 of 1, can reach 2/3
-    "risk-warning:high:F",  # T2 missed: 1 of 2 at most; G2 has no tutor
+    "risk-warning:high:F",  # S1 missed: 2 of 3 at most (T2 may still come in late); G2 has no tutor
     "material-update:M1@v2:A", "material-update:M1@v2:B", "material-update:M1@v2:E",  # M2 is old news
     "material-update:M1@v2:F",
 }
@@ -54,6 +55,56 @@ def test_each_kind_goes_to_exactly_whom_it_should(book: Path) -> None:
     assert sheet.loc["absence-followup:S1:A", "body"].startswith("甲，您好！系统记录您未参加2026-03-02的第1讲")
     assert pd.isna(sheet.loc["task-reminder:T1:E", "mobile"]) and run.no_mobile == ["戊（E）"]
     assert "1 位收件人没有手机号" in run.summary()
+
+
+JUDGED_F = {"absence-followup:S1:F", "task-overdue:T2:F", "task-reminder:T1:F", "risk-warning:high:F"}
+
+
+def test_no_notice_says_how_a_student_is_doing_while_their_records_are_unsure(book: Path) -> None:
+    """F's S1 typed 出席（补签） (no status the sheet knows): it reads as no record, which would be
+    缺勤, so F is told nothing about attendance, work or risk until it is put right; the others are."""
+    attendance = trainbook.read(book).frame("attendance")
+    extra = pd.DataFrame([{"session_id": "S1", "student_id": "F", "status": "出席（补签）"}])
+    write_tables(book, {"attendance": pd.concat([attendance, extra], ignore_index=True)})
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW, write=False)
+    assert set(run.pending["notice_id"]) == EXPECTED - JUDGED_F
+    text = run.summary()
+    assert re.search(r"1 个单元格无法识别（考勤!D\d+）", text) and "1 名学员（F）暂不生成" in text and "学习预警" in text
+    fixed = pd.concat([attendance, extra.assign(status="出勤")], ignore_index=True)
+    write_tables(book, {"attendance": fixed})
+    after = trainbook.notices(book, as_of=AS_OF, now=NOW, write=False)
+    pending = set(after.pending["notice_id"])
+    assert "absence-followup:S1:F" not in pending and "task-overdue:T2:F" in pending
+
+
+def test_records_waiting_in_review_hold_the_candidates_judging_notices(book: Path) -> None:
+    """A punch of 己 (F) waits in 待确认 between F and A: it may be theirs, so neither is told they
+    were absent or at risk; progress says why their figures may read low."""
+    review = pd.DataFrame([{"kind": "打卡原始记录", "raw_name": "己", "reason": "多个候选学员",
+                            "candidates": "F 己（研发）、A 甲（研发）", "count": 1, "review_id": "R0001"}])
+    write_tables(book, {"review": review})
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW, write=False)
+    judged_a = {"absence-followup:S1:A", "task-reminder:T1:A", "risk-warning:high:A", "risk-warning:high:A:tutor",
+                "risk-warning:high:A:manager"}
+    assert set(run.pending["notice_id"]) == EXPECTED - JUDGED_F - judged_a
+    assert "2 名学员（A、F）可能有导入记录在“待确认”中" in run.summary()
+    progress = trainbook.progress(book, as_of=AS_OF, write=False)
+    assert progress.awaiting_review == ["A", "F"] and "“待确认”" in progress.summary()
+    chosen = review.assign(student_id="F")  # she names F: only F's records are unsure until the merge lands them
+    write_tables(book, {"review": chosen})
+    assert set(trainbook.notices(book, as_of=AS_OF, now=NOW, write=False).pending["notice_id"]) == EXPECTED - JUDGED_F
+
+
+def test_a_session_that_does_not_read_holds_everyones_judging_notices(book: Path) -> None:
+    sessions = trainbook.read(book).frame("sessions").copy()
+    sessions["date"] = sessions["date"].astype(object)
+    sessions.loc[sessions["session_id"] == "S4", "date"] = "下周一"
+    write_tables(book, {"sessions": sessions})
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW, write=False)
+    judging = {i for i in EXPECTED if i.split(":")[0] in ("absence-followup", "task-reminder", "task-overdue",
+                                                          "risk-warning", "completion")}
+    assert set(run.pending["notice_id"]) == EXPECTED - judging
+    assert "3 名学员（A、E、F）暂不生成" in run.summary()  # B has none due: T1 is in, S1 before he joined
 
 
 def test_a_session_for_one_group_reminds_only_its_members_who_have_joined(book: Path) -> None:

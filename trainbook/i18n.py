@@ -213,6 +213,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Note: {count} cells could not be read ({cells}) and were taken as blank; correct them and compute again "
         "(validate says what each should be).",
     ),
+    "students-awaiting-review": (
+        "注意：{count} 名学员（{students}）可能有导入记录在“待确认”中，确认前他们的出勤、任务和成绩可能偏低；"
+        "请在“待确认”表填上学员编号，再点“合并导入”。",
+        "Note: {count} students ({students}) may have imported records waiting in 'Review'; until they are confirmed "
+        "their attendance, tasks and scores may read low. Fill in the student ID there, then merge again.",
+    ),
+    "notices-withheld": (
+        "{count} 名学员（{students}）暂不生成{kinds}：他们的记录尚不确定（见上），改好后重新生成通知。",
+        "No {kinds} for {count} students ({students}) yet: their records are unsure (see above); make notices again "
+        "once they are settled.",
+    ),
     "setting-named": ("{label}（{parameter}）", "{label} ({parameter})"),
     "settings-ignored": (
         "注意：设置中 {keys} 的值无效，已按默认值处理；运行 validate 查看。",

@@ -17,7 +17,7 @@ from trainbook.metrics.outcome import verdicts
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.scores import assessments, score_figures
 from trainbook.metrics.tasks import task_figures, unrecorded_due
-from trainbook.metrics.unreadable import unreadable
+from trainbook.metrics.unsure import EVERYONE, awaiting_review, unreadable
 from trainbook.policy.plan import program_ended, session_label, session_plan, unrecorded
 from trainbook.policy.settings import ignored_note, settings_and_ignored
 from trainbook.schema.columns import labels
@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from trainbook.metrics.feedback import Analysis
 
 SHEET_COLUMNS = BY_KEY["progress"].keys
-SHOWN = 5  # unreadable cells named in the summary
+SHOWN = 5  # unreadable cells, or students with records awaiting review, named in the summary
 
 
 @dataclass
@@ -54,6 +54,8 @@ class Progress:
     plan: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # the sessions, by session_id
     statuses: pd.DataFrame = field(default_factory=pd.DataFrame, repr=False)  # each held session's status per student
     unreadable: list[str] = field(default_factory=list)  # input cells taken as blank: they do not read as their type
+    awaiting_review: list[str] = field(default_factory=list)  # students that records waiting in 待确认 may belong to
+    unsure: frozenset[str] = frozenset()  # students whose figures rest on one of those cells or records
 
     def summary(self, lang: Lang | None = None) -> str:
         """The headline figures, and who is at high risk with what they still need."""
@@ -96,10 +98,13 @@ def compute(master: Master, as_of: dt.date) -> Progress:
     per_session = by_session(held, plan, settings)
     master.tables.wait()  # every sheet read is in (or refused) before the figures are given out
     skipped = unreadable(master)
+    waiting_review = awaiting_review(master, figures.index)
+    whose = {student for _, student in skipped if student}
+    unsure = frozenset(figures.index.astype(str) if EVERYONE in whose else whose | set(waiting_review))
     return Progress(as_of, students_out, by(figures, "group_id"), by(figures, "department"), per_session,
                     by_teacher(per_session, feedback_teachers), feedback_sessions, feedback_teachers, master.lang,
                     ignored, [session_label(str(i), row) for i, row in missing.iterrows()], unrecorded_due(master, day),
-                    settings, plan, held, skipped)
+                    settings, plan, held, [cell for cell, _ in skipped], waiting_review, unsure)
 
 
 def sheet_rows(result: Progress, lang: str) -> pd.DataFrame:
@@ -160,13 +165,16 @@ def next_step(result: Progress, lang: Lang) -> str:
 
 def cautions(result: Progress, lang: Lang) -> list[str]:
     """What to know before trusting the figures: data not imported yet (`next_step`), settings
-    replaced by their defaults, cells taken as blank."""
+    replaced by their defaults, cells taken as blank, records that may be a student's waiting in 待确认."""
     lines = [step] if (step := next_step(result, lang)) else []
     if result.settings_ignored:
         lines.append(ignored_note(result.settings_ignored, lang))
     if cells := result.unreadable:
         shown = listing(cells[:SHOWN], lang) + ("…" if len(cells) > SHOWN else "")
         lines.append(message("cells-unreadable", lang, count=len(cells), cells=shown))
+    if people := result.awaiting_review:
+        shown = listing(people[:SHOWN], lang) + ("…" if len(people) > SHOWN else "")
+        lines.append(message("students-awaiting-review", lang, count=len(people), students=shown))
     return lines
 
 

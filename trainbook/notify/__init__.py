@@ -19,11 +19,11 @@ import pandas as pd
 from trainbook import clock, values
 from trainbook.errors import InputError
 from trainbook.i18n import MESSAGES, Lang, listing, message
-from trainbook.metrics import compute
+from trainbook.metrics import cautions, compute
 from trainbook.notify.due import due_notices
 from trainbook.policy.settings import read_settings
 from trainbook.schema.columns import labels
-from trainbook.schema.notice_templates import BY_KIND, NOTICE_TEMPLATES, PLACEHOLDER_KEY, unknown_placeholders
+from trainbook.schema.notice_templates import BY_KIND, JUDGING, NOTICE_TEMPLATES, PLACEHOLDER_KEY, unknown_placeholders
 from trainbook.schema.sheets import BY_KEY, NOTICE_AUDIENCE, NOTICE_CHANNEL, NOTICE_STATUS
 from trainbook.values import normalize
 from trainbook.workbook.journal import Outcome
@@ -68,6 +68,8 @@ class NoticeRun:
     held: list[str] = field(default_factory=list)  # templates that hold their notices, and why
     no_mobile: list[str] = field(default_factory=list)  # recipients the workbook has no mobile for
     unknown_status: list[int] = field(default_factory=list)  # rows whose status is none of the choices
+    cautions: list[str] = field(default_factory=list)  # what progress says to know before trusting its figures
+    withheld: list[str] = field(default_factory=list)  # students whose judging notices wait for their records
 
     @property
     def pending(self) -> pd.DataFrame:
@@ -81,6 +83,11 @@ class NoticeRun:
         lines = [message("notices-result", lang, as_of=self.as_of, pending=len(self.pending), new=self.new,
                          cancelled=self.cancelled, kinds=kinds or "—")]
         lines += self.held
+        lines += self.cautions
+        if self.withheld:
+            lines.append(message("notices-withheld", lang, count=len(self.withheld),
+                                 students=listing(self.withheld[:10], lang) + ("…" if len(self.withheld) > 10 else ""),
+                                 kinds=listing((kind_label(k, lang) for k in JUDGING), lang)))
         if self.unknown_status:
             lines.append(message("notices-unknown-status", lang, rows=listing(self.unknown_status, lang),
                                  choices=listing(labels(NOTICE_STATUS, lang).values(), lang)))
@@ -105,6 +112,10 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
 
     progress = compute(master, as_of)
     due = due_notices(master, progress, settings, todo_of(master, as_of, progress))
+    # a notice that says how a student is doing waits while their records are unsure
+    unsure = due["kind"].isin(JUDGING) & due["student_id"].isin(progress.unsure)
+    withheld = [s for s in progress.students.index if s in set(due.loc[unsure, "student_id"])]
+    due = due[~unsure]
     texts, held = _texts(master, lang)
     rendered = [_render(texts[kind], facts, lang) for kind, facts in zip(due["kind"], due["facts"])]
     due["subject"] = [r[0] for r in rendered]
@@ -136,6 +147,7 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     return NoticeRun(as_of, rows.reindex(columns=COLUMNS), lang, new=int((~fresh["notice_id"].isin(pending.index)).sum()),
                      cancelled=len(gone) - len(still_cancelled), held=list(dict.fromkeys(held.values())),
                      unknown_status=[int(r) for r in old.loc[unknown, "row"]],
+                     cautions=cautions(progress, lang), withheld=[str(s) for s in withheld],
                      no_mobile=list(dict.fromkeys(message("with-detail", lang, name=r, detail=s)
                                                   for r, s in zip(no_mobile["recipient"], no_mobile["student_id"]))))
 

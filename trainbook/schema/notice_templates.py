@@ -10,14 +10,17 @@ from trainbook.i18n import Lang, pick
 
 @dataclass(frozen=True)
 class NoticeTemplate:
-    """A notice kind, declared once: its key, its default texts, and whether a whole group may
-    read it (then a group robot sends it by default; the others go to each person privately)."""
+    """A notice kind, declared once: its key, its default texts, whether a whole group may read it
+    (then a group robot sends it by default; the others go to each person privately), and whether
+    it says how a student is doing from their records (then none is made while a cell of those
+    records cannot be read, or records that may be theirs wait in 待确认)."""
 
     kind: str  # the notice kind's stable key (notice ids and --kinds use it)
     zh: tuple[str, str, str]  # name, subject, body
     en: tuple[str, str, str]
     stage: str  # the stage of the process it belongs to (schema/stages.py); "" when each notice says
     group_safe: bool = False
+    judges: bool = False
 
     def texts(self, lang: Lang) -> tuple[str, str, str]:
         return pick(lang, self.zh, self.en)
@@ -48,6 +51,7 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
         ("缺勤跟进", "【{项目}】{课次} 缺勤提醒", "{姓名}，您好！系统记录您未参加{日期}的{课次}。如有特殊情况请向{班主任}补交请假说明。"),
         ("Absence follow-up", "[{program}] You missed {session}", "Hello {name}, you were recorded absent from {session} on {date}. If there was a reason, please tell {tutor}."),
         stage="attendance",
+        judges=True,
     ),
     NoticeTemplate(
         "task-reminder",
@@ -55,6 +59,7 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
         ("Task reminder", "[{program}] {task} is due soon", "Hello {name}, {task} is due on {due_at}. Please hand it in on time."),
         stage="tasks",
         group_safe=True,
+        judges=True,
     ),
     NoticeTemplate(
         "task-overdue",
@@ -62,18 +67,21 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
         ("Task overdue", "[{program}] {task} is overdue", "Hello {name}, {task} was due on {due_at} and we have not received it. Please hand it in soon."),
         stage="tasks",
         group_safe=True,
+        judges=True,
     ),
     NoticeTemplate(
         "risk-warning",
         ("学习预警", "【{项目}】学习预警", "{姓名}，您好！您当前的学习风险为“{风险}”：出勤率{出勤率}，任务完成率{任务完成率}，总评{总评成绩}。{达标所需}"),
         ("Learning alert", "[{program}] Learning alert", "Hello {name}, your learning risk is {risk}: attendance {attendance_rate}, task completion {task_rate}, final score {final_score}. {needed}"),
         stage="followup",
+        judges=True,
     ),
     NoticeTemplate(
         "completion",
         ("结业通知", "【{项目}】结业通知", "{姓名}，您好！恭喜您完成{项目}，总评{总评成绩}分，等级{等级}。"),
         ("Completion", "[{program}] Congratulations", "Hello {name}, congratulations on completing {program}: final score {final_score}, grade {grade}."),
         stage="completion",
+        judges=True,
     ),
     NoticeTemplate(
         "feedback-request",
@@ -99,6 +107,7 @@ NOTICE_TEMPLATES: tuple[NoticeTemplate, ...] = (
 BY_KIND: dict[str, NoticeTemplate] = {t.kind: t for t in NOTICE_TEMPLATES}
 GROUP_SAFE = tuple(t.kind for t in NOTICE_TEMPLATES if t.group_safe)  # nothing personal in them
 PRIVATE = tuple(t.kind for t in NOTICE_TEMPLATES if not t.group_safe)
+JUDGING = tuple(t.kind for t in NOTICE_TEMPLATES if t.judges)  # held while a student's records are unsure
 
 # What a template may say, by the names a coordinator types in either language ({姓名} or {name}).
 PLACEHOLDERS: dict[str, tuple[str, str]] = {
