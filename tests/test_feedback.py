@@ -149,6 +149,19 @@ def test_tone_on_a_labelled_set() -> None:
     assert share >= 0.85, f"tone right for only {share:.0%}"
 
 
+@pytest.mark.parametrize("comment, expected", [
+    ("讲师回答问题很耐心", "positive"), ("讲师很专业，问题都解决了", "positive"), ("老师选的案例很热门，很受用", "positive"),
+    ("重复练习很有用", "positive"), ("解答了我的很多问题", "positive"), ("the late session was great", "positive"),
+    ("老师很热情", "positive"), ("出差没能参加全部课程", "suggestion"),
+    ("教室很热", "negative"), ("直播老是出问题", "negative"), ("我的问题没有解决", "negative"),
+    ("the session ran late", "negative"),
+])
+def test_words_that_only_sometimes_complain_do_not_make_praise_negative(comment: str, expected: str) -> None:
+    """问题, 热, 重复, 差 and late complain only in some phrases (出问题, 教室很热, 内容重复, 很差, ran late):
+    a lone character in praise (问题都解决了, 热门, 出差) must not turn it into a complaint, and so an action."""
+    assert tone(comment) == expected
+
+
 def test_the_dashboard_charts_the_themes_and_libreoffice_draws_it(book: Path, tmp_path: Path, soffice: str) -> None:
     trainbook.progress(book, as_of=AS_OF)
     pdf = convert(soffice, book, "pdf", tmp_path / "lo")
