@@ -203,3 +203,26 @@ def test_each_program_says_what_progress_would_warn_about(tmp_path: Path) -> Non
     text = CliRunner().invoke(main, ["collect", str(clean), str(typed), "--out", str(tmp_path / "w"), "--as-of", AS_OF])
     lines = text.stdout.splitlines()
     assert lines[lines.index(next(line for line in lines if "夏季班" in line)) + 1] == "    " + caution
+
+
+def test_a_program_renamed_replaces_its_rows_and_one_reusing_the_file_does_not(tmp_path: Path) -> None:
+    """Correcting the program's name changes its key: collecting it again replaces the rows kept
+    under the old name, never counts its students twice. A file reused for a program that starts
+    another day is another program."""
+    book = program(tmp_path / "p.xlsx", "春季班")
+    out = tmp_path / "w"
+    trainbook.collect(book, out, as_of=AS_OF)
+    write_tables(book, {"settings": named(book, "2026 春季班")})
+    run = trainbook.collect(book, out, as_of=AS_OF)
+    assert "替换了以前按“春季班”汇总的数据" in run.summary()
+    with duckdb.connect(str(out / DATABASE), read_only=True) as con:
+        assert [r[0] for r in con.execute("SELECT name FROM programs").fetchall()] == ["2026 春季班"]
+        students = con.execute("SELECT count(*) FROM students").fetchone()
+        assert students is not None and students[0] == len(trainbook.read(book).frame("enrollment"))
+    assert [p.name for p in (out / "parquet" / "students").iterdir()] == [f"program={run.books[0].program}"]
+    settings = named(book, "秋季班")
+    settings.loc[settings["key"] == "start_date", "value"] = "2026-09-01"
+    write_tables(book, {"settings": settings})
+    trainbook.collect(book, out, as_of=AS_OF)
+    with duckdb.connect(str(out / DATABASE), read_only=True) as con:
+        assert sorted(r[0] for r in con.execute("SELECT name FROM programs").fetchall()) == ["2026 春季班", "秋季班"]

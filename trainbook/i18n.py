@@ -820,6 +820,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "collect-skipped": ("  跳过 {path}：{reason}", "  Skipped {path}: {reason}"),
     "collect-nothing": ("没有找到主工作簿：请给出 .xlsx/.xlsm 文件，或放有它们的文件夹。", "No master workbook found: give .xlsx/.xlsm files, or a folder holding them."),
     "collect-replaced": ("与 {by} 是同一个项目（项目名称和主办部门相同），保留较新保存的那本", "the same program as {by} (same name and organizer): the one saved last is kept"),
+    "collect-renamed": ("替换了以前按“{names}”汇总的数据（同一个文件、同一开始日期：项目名称或主办部门改过）",
+                        "replaces what was collected before as '{names}' (the same file and start date: its name or "
+                        "organizer was changed)"),
     "collect-history": ("  {name}：{path}", "  {name}: {path}"),
     "demo-collect": ("跨项目汇总：在 {path}；参加过不止一个项目的学员（项目：结业证书）：", "Programs together: in {path}; students in more than one program (program: certificate):"),
     "collect-none": ("没有一本工作簿能汇总，什么都没有写：", "No workbook could be collected; nothing was written:"),

@@ -19,7 +19,7 @@ from typing import Any
 import pandas as pd
 
 from trainbook import values
-from trainbook.i18n import Lang, message
+from trainbook.i18n import Lang, listing, message
 from trainbook.schema.columns import Column
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import Master
@@ -42,6 +42,7 @@ class Collected:
     tables: dict[str, pd.DataFrame] = field(default_factory=dict)
     reason: str = ""  # why it was skipped
     cautions: list[str] = field(default_factory=list)  # what to know before trusting its progress figures
+    renamed_from: list[str] = field(default_factory=list)  # names it was collected under before, replaced
 
 
 @dataclass
@@ -62,6 +63,8 @@ class CollectRun:
                 lines.append(message("collect-book", lang, program=book.program, students=len(book.tables["students"]),
                                      attendance=len(book.tables["attendance"])))
                 lines += ["    " + line for caution in book.cautions for line in caution.splitlines()]
+                if book.renamed_from:
+                    lines.append("    " + message("collect-renamed", lang, names=listing(book.renamed_from, lang)))
         return "\n".join(lines)
 
     def to_json(self) -> dict[str, Any]:
@@ -115,7 +118,7 @@ def tables_of(master: Master, as_of: dt.date, path: str, lang: Lang) -> Collecte
     out.tables["progress"] = _typed(progress, BY_KEY["progress"].columns, key)
     out.tables["programs"] = pd.DataFrame([{
         "program": key, "name": name, "organizer": settings.organizer or None, "start_date": settings.start_date,
-        "end_date": settings.end_date, "as_of": as_of, "path": path, "students": len(progress),
+        "end_date": settings.end_date, "as_of": as_of, "path": str(Path(path).resolve()), "students": len(progress),
         "sessions": len(result.plan)}]).astype({"start_date": "datetime64[ns]", "end_date": "datetime64[ns]",
                                                   "as_of": "datetime64[ns]"})
     return out
@@ -171,7 +174,13 @@ def store(out: Path, books: list[Collected], lang: Lang) -> None:
         for table in ("programs", *TABLES, "progress"):
             con.execute(_ddl(table))
         con.execute("BEGIN TRANSACTION")
+        gone = []
         for book in done:
+            for old, name in _renamed(con, book):  # the same program, its name or organizer edited since
+                book.renamed_from.append(name)
+                gone.append(old)
+                for table in book.tables:
+                    con.execute(f'DELETE FROM "{table}" WHERE program = ?', [old])
             for table, frame in book.tables.items():
                 con.execute(f'DELETE FROM "{table}" WHERE program = ?', [book.program])
                 con.register("incoming", frame)
@@ -183,9 +192,23 @@ def store(out: Path, books: list[Collected], lang: Lang) -> None:
         con.execute("CREATE OR REPLACE TABLE people AS SELECT * FROM incoming")
         con.unregister("incoming")
         con.execute("COMMIT")
+        for old in gone:
+            for table in ("programs", *TABLES, "progress"):
+                shutil.rmtree(out / "parquet" / table / f"program={old}", ignore_errors=True)
         for book in done:
             for table in book.tables:
                 _partition(con, out, table, book.program)
+
+
+def _renamed(con: Any, book: Collected) -> list[tuple[str, str]]:
+    """(key, name) of programs collected before from the same file with the same start date under
+    another key: the same program, renamed (or its organizer changed). A file reused for a program
+    that starts another day is another program, and both are kept."""
+    programs = book.tables["programs"]
+    start = programs["start_date"].iloc[0]
+    return [(str(key), str(name)) for key, name in con.execute(
+        "SELECT program, name FROM programs WHERE path = ? AND program <> ? AND start_date IS NOT DISTINCT FROM ?",
+        [programs["path"].iloc[0], book.program, None if pd.isna(start) else start.to_pydatetime()]).fetchall()]
 
 
 def people(students: pd.DataFrame) -> pd.DataFrame:
