@@ -47,6 +47,10 @@ def test_the_list_is_everyone_who_did_not_finish_and_nobody_certified(finished: 
     assert rows["suggestion"].map(lambda t: isinstance(t, str) and t != "").all()
     withdrawn = rows[rows["student_id"] == "S0010"].iloc[0]
     assert withdrawn["lacks"] == "中途退出" and withdrawn["suggestion"] == "复训" and withdrawn["status"] == "退出"
+    master = trainbook.read(finished)  # her last attendance, as the sheet records it: progress leaves her out
+    records, dates = master.frame("attendance"), master.typed("sessions").set_index("session_id")["date"]
+    came = records[(records["student_id"] == "S0010") & records["status"].isin(["出勤", "迟到", "早退"])]
+    assert len(came) and pd.Timestamp(withdrawn["last_attended"]) == came["session_id"].map(dates).max()
     assert set(run.retrain) == set(rows.loc[rows["suggestion"].str.contains("复训"), "student_id"])
     short = rows[rows["lacks"].str.contains("出勤率")]
     assert short["suggestion"].str.contains("补课|复训").all()

@@ -71,7 +71,7 @@ def work_out(master: Master, result: Progress) -> FollowupRun:
     groups = master.typed("groups")
     tutors = dict(zip(groups["group_id"], groups["tutor"])) if {"group_id", "tutor"} <= set(groups) else {}
     rows["tutor"] = rows["group_id"].map(tutors)
-    rows["last_attended"] = _last_attended(result).reindex(rows.index)
+    rows["last_attended"] = _last_attended(master, result).reindex(rows.index)
     actions = labels(FOLLOWUP_ACTION, lang)
     suggested = [_suggest(row, settings.attendance_threshold, settings.task_threshold, settings.score_threshold, ended)
                  for row in rows.to_dict("records")]
@@ -90,12 +90,19 @@ def work_out(master: Master, result: Progress) -> FollowupRun:
     return FollowupRun(result.as_of, lang, sheet, ended, retrain=retrain)
 
 
-def _last_attended(result: Progress) -> pd.Series:
+def _last_attended(master: Master, result: Progress) -> pd.Series:
+    """The day of each student's last session attended by `result.as_of`: as progress has it, and
+    for those it leaves out (withdrawn students), as the attendance sheet records it."""
     statuses = result.statuses
-    if statuses.empty or "date" not in statuses:
-        return pd.Series(dtype="datetime64[ns]")
-    came = statuses[statuses["status"].isin(ATTENDED)]
-    return came.groupby("student_id")["date"].max()
+    came = (statuses[statuses["status"].isin(ATTENDED)].groupby("student_id")["date"].max()
+            if not statuses.empty and "date" in statuses else pd.Series(dtype="datetime64[ns]"))
+    records = master.typed("attendance")
+    if not {"session_id", "student_id", "status"} <= set(records) or "date" not in result.plan:
+        return came
+    records = records[records["status"].isin(ATTENDED)]
+    days = records["session_id"].map(result.plan["date"])
+    sheet = days[days <= pd.Timestamp(result.as_of)].groupby(records["student_id"]).max()
+    return came.combine_first(sheet)
 
 
 def _suggest(row: dict[Hashable, Any], attendance: float, tasks: float, score: float, ended: bool) -> list[str]:
