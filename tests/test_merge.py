@@ -205,6 +205,18 @@ def test_monthly_summary_day_results(tmp_path: Path, roster_book: Path, program)
     assert statuses == {"S0003": "出勤", "S0005": "迟到", "S0007": "缺勤", "S0009": "请假"}
 
 
+def test_a_blank_day_of_a_monthly_summary_says_nothing(tmp_path: Path, program) -> None:
+    """Blank day cells (most of a month) are no result: not the word 'None' shown to a coordinator."""
+    from trainbook.importers.sources import file_sources
+
+    people = [person(program, s) for s in ("S0003", "S0007")]
+    export = exports.monthly_summary(tmp_path / "month.xlsx", people, {("S0007", 16): "旷工"}, D(2026, 11, 1),
+                                     D(2026, 11, 30))
+    [source] = file_sources(export, "zh")
+    rows = source.kind.read(source.table, "zh")
+    assert list(rows["day_result"]) == ["旷工"] and list(rows["day"]) == [pd.Timestamp("2026-11-16")]
+
+
 def test_week_then_overlapping_month_equals_month_alone(tmp_path: Path, program) -> None:
     people = [person(program, s) for s in ("S0003", "S0005", "S0007")]
     week_cells = {("S0003", 2): "08:52\n11:01", ("S0005", 2): "09:20"}

@@ -132,7 +132,7 @@ class MonthlySummaryImporter(ExportKind):
         block = dated(table, day_block(table), lang)
         headers = [h for h, _ in block.days]
         cells = table.rows[headers].rename(columns=dict(block.days)).stack()
-        cells = cells[cells.astype(str).str.strip() != ""]
+        cells = cells[cells.notna() & (cells.astype(str).str.strip() != "")]  # a blank day says nothing
         records: list[dict[str, Any]] = []
         index: list[int] = []
         for (row, day), text in cast(Iterable[tuple[tuple[int, dt.date], object]], cells.items()):  # stacked: (row, day)
