@@ -16,6 +16,7 @@ import pytest
 import python_calamine
 
 from trainbook.cli import main
+from trainbook.i18n import message
 from trainbook.importers.kinds import KINDS
 from trainbook.schema.sheets import BY_KEY
 from trainbook.workbook.master import identify_sheets
@@ -166,3 +167,11 @@ def test_what_merge_says_of_an_export_is_in_the_workbooks_language(tmp_path: Pat
     notes.write_text("item,count\napple,3\n", encoding="utf-8")
     result = CliRunner().invoke(main, ["merge", str(book), str(notes)], env={"TRAINBOOK_LANG": "zh"})
     assert result.exit_code == 2 and "is not a DingTalk export trainbook knows" in result.output, result.output
+
+
+@pytest.mark.parametrize("key, values, text", [
+    ("notices-no-mobile", {"count": 1, "people": "Ann (A)"}, "1 recipient has no mobile number"),
+    ("notices-no-mobile", {"count": 2, "people": "Ann (A), Bo (B)"}, "2 recipients have no mobile number"),
+])
+def test_english_counts_agree_with_their_verb(key: str, values: dict[str, object], text: str) -> None:
+    assert message(key, "en", **values).startswith(text)

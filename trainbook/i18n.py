@@ -944,12 +944,14 @@ def person(student_id: object, name: object, department: object, lang: Lang) -> 
 SINGULAR = {plural: plural[:-1] for plural in (
     "accounts", "certificates", "columns", "departments", "errors", "files", "infos", "messages", "minutes", "notes",
     "notices", "recipients", "records", "reports", "rows", "sessions", "students", "warnings")} | {"aliases": "alias"}
-_ONE = re.compile(rf"(?<![\d.,])1 ({'|'.join(SINGULAR)})\b")
+VERBS = {"have": "has", "are": "is", "were": "was", "do": "does", "need": "needs", "wait": "waits", "lack": "lacks"}
+_ONE = re.compile(rf"(?<![\d.,])1 ({'|'.join(SINGULAR)})\b(?: ({'|'.join(VERBS)})\b)?")
 
 
 def singular(text: str) -> str:
-    """English counts read right: '1 rows' → '1 row' (the texts are written for many)."""
-    return _ONE.sub(lambda m: f"1 {SINGULAR[m.group(1)]}", text)
+    """English counts read right: '1 rows' → '1 row', '1 recipients have' → '1 recipient has' (the
+    texts are written for many)."""
+    return _ONE.sub(lambda m: f"1 {SINGULAR[m.group(1)]}" + (f" {VERBS[m.group(2)]}" if m.group(2) else ""), text)
 
 
 def message(key: str, lang: Lang, **values: object) -> str:
