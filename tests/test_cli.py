@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import shutil
 import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from click.testing import CliRunner
 
 import trainbook
@@ -107,10 +109,13 @@ def test_as_of_takes_the_date_forms_coordinators_type(demo_book) -> None:
 
     from trainbook.cli import main
 
-    for typed in ("2026/11/29", "2026.11.29", "20261129"):
+    for typed in ("2026/11/29", "2026.11.29", "20261129", "2026年11月29日"):
         result = CliRunner().invoke(main, ["progress", str(demo_book), "--as-of", typed, "--format", "json"])
         assert result.exit_code == 0, result.output
         assert '"as_of": "2026-11-29"' in result.stdout
+    assert trainbook.progress(demo_book, as_of="2026年11月29日", write=False).as_of == dt.date(2026, 11, 29)
+    with pytest.raises(trainbook.InputError, match="不是日期"):  # from Python too: said, not a parser's error
+        trainbook.progress(demo_book, as_of="下周一", write=False)
 
 
 def _on_a_terminal(args: list[str], cwd: Path) -> tuple[str, str]:

@@ -280,10 +280,10 @@ def _run_batch(func: Callable[[tuple[str, bool, bool]], dict[str, Any]], items: 
 
 
 class Day(click.ParamType):  # type: ignore[type-arg]  # generic only from click 8.4, and >=8.1 is supported
-    """A day as coordinators write it: 2026-11-29, 2026/11/29, 2026.11.29 or 20261129."""
+    """A day as coordinators write it: 2026-11-29, 2026/11/29, 2026.11.29, 20261129 or 2026年11月29日."""
 
     name = "date"
-    formats = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d")
+    formats = ("%Y-%m-%d", "%Y/%m/%d", "%Y.%m.%d", "%Y%m%d", "%Y年%m月%d日", "%Y年%m月%d号")
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> dt.date:
         if isinstance(value, dt.date):

@@ -118,10 +118,20 @@ def records(target: object, sheet: str) -> list[BaseModel]:
 
 
 def _day(as_of: dt.date | str | None) -> dt.date:
-    """The day an operation works as of: the one given (a date or its text), else today."""
+    """The day an operation works as of: the one given (a date, or its text as a coordinator types
+    a date in a cell: 2026-11-29, 2026/11/29, 2026年11月29日…), else today."""
     import pandas as pd
 
-    return pd.Timestamp(as_of).date() if as_of is not None else today()
+    from trainbook import values
+
+    if as_of is None:
+        return today()
+    if isinstance(as_of, dt.date):
+        return as_of.date() if isinstance(as_of, dt.datetime) else as_of
+    day = values.date(pd.Series([as_of], dtype=object)).iloc[0]
+    if pd.isna(day):
+        raise InputError(message("bad-day-option", default_lang(), value=as_of))
+    return pd.Timestamp(day).date()
 
 
 def _name(target: object) -> str:

@@ -132,7 +132,8 @@ class MonthlySummaryImporter(ExportKind):
         block = dated(table, day_block(table), lang)
         headers = [h for h, _ in block.days]
         cells = table.rows[headers].rename(columns=dict(block.days)).stack()
-        cells = cells[cells.notna() & (cells.astype(str).str.strip() != "")]  # a blank day says nothing
+        cells = cells.dropna()  # a blank day says nothing
+        cells = cells[cells.astype(str).str.strip() != ""]
         records: list[dict[str, Any]] = []
         index: list[int] = []
         for (row, day), text in cast(Iterable[tuple[tuple[int, dt.date], object]], cells.items()):  # stacked: (row, day)
