@@ -52,6 +52,10 @@ def test_each_kind_goes_to_exactly_whom_it_should(book: Path) -> None:
     copy = sheet.loc["risk-warning:high:A:tutor"]
     assert (copy["audience"], copy["recipient"], copy["mobile"]) == ("班主任", "王老师", "13900000001")
     assert "“高”" in copy["body"] and "出勤率0.0%" in copy["body"]
+    assert copy["body"].startswith("王老师，您好！以下是发给学员甲的通知，抄送您（班主任）：\n甲，您好！")
+    manager = sheet.loc["risk-warning:high:A:manager", "body"]
+    assert manager.startswith("赵经理，您好！以下是发给学员甲的通知，抄送您（直属主管）：")
+    assert sheet.loc["risk-warning:high:A", "body"].startswith("甲，您好！")  # hers is as the template says
     assert sheet.loc["absence-followup:S1:A", "body"].startswith("甲，您好！系统记录您未参加2026-03-02的第1讲")
     assert pd.isna(sheet.loc["task-reminder:T1:E", "mobile"]) and run.no_mobile == ["戊（E）"]
     assert "1 位收件人没有手机号" in run.summary()

@@ -220,6 +220,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Note: {count} students ({students}) may have imported records waiting in 'Review'; until they are confirmed "
         "their attendance, tasks and scores may read low. Fill in the student ID there, then merge again.",
     ),
+    "notice-copy": ("{recipient}，您好！以下是发给学员{name}的通知，抄送您（{role}）：",
+                    "Hello {recipient}, a copy for you ({role}) of the notice sent to {name}:"),
     "notices-withheld": (
         "{count} 名学员（{students}）暂不生成{kinds}：他们的记录尚不确定（见上），改好后重新生成通知。",
         "No {kinds} for {count} students ({students}) yet: their records are unsure (see above); make notices again "

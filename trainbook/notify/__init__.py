@@ -119,7 +119,9 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     texts, held = _texts(master, lang)
     rendered = [_render(texts[kind], facts, lang) for kind, facts in zip(due["kind"], due["facts"])]
     due["subject"] = [r[0] for r in rendered]
-    due["body"] = [r[1] for r in rendered]
+    # a copy to a tutor or manager says whose it is before the words written to the student
+    due["body"] = [_copy_of(r[1], audience, recipient, facts, lang)
+                   for r, audience, recipient, facts in zip(rendered, due["audience"], due["recipient"], due["facts"])]
     due["note"] = [held.get(kind) or r[2] for kind, r in zip(due["kind"], rendered)]
     old = current(master)
     revived = old["status"].eq("cancelled") & old["note"].map(_auto_cancelled)  # cancelled by trainbook, not by hand
@@ -192,11 +194,21 @@ def current(master: Master) -> pd.DataFrame:
     return frame.reset_index(drop=True)
 
 
+def _copy_of(body: str | None, audience: str, recipient: object, facts: dict[str, Any], lang: Lang) -> str | None:
+    """The body as sent to `audience`: the student's own, or for a tutor's or manager's copy the same
+    after a line saying who it is for and about whom."""
+    if body is None or audience not in COPIED:
+        return body
+    role = labels(NOTICE_AUDIENCE, lang)[audience]
+    return message("notice-copy", lang, recipient=recipient or role, role=role, name=facts.get("name") or "") + "\n" + body
+
+
 def _auto_cancelled(note: object) -> bool:
     """Whether a note is the one trainbook writes when it cancels a notice that no longer applies."""
     return isinstance(note, str) and any(re.fullmatch(pattern, note) for pattern in _GONE)
 
 
+COPIED = ("tutor", "manager")  # audiences that get a copy of a student's notice
 _GONE = [re.escape(text).replace(re.escape("{as_of}"), r"\S+") for text in MESSAGES["notice-gone"]]
 
 
