@@ -731,6 +731,29 @@ def test_review_keeps_an_unknown_id_and_again_makes_no_copies(tmp_path: Path, ro
     assert "S9999" not in set(trainbook.read(roster_book).frame("attendance").get("student_id", []))
 
 
+def test_records_already_waiting_for_review_wait_once(tmp_path: Path, roster_book: Path, program) -> None:
+    """The same export saved again (another name, another encoding) adds no second review row for
+    records that wait already, and merging a file again keeps its waiting rows' numbers."""
+    s1 = person(program, "S0001")
+    export = tmp_path / "p.csv"
+    export.write_text(f"姓名,部门,打卡时间\n{s1['name']},,2026-11-02 08:55\n陌生人,销售部,2026-11-02 08:50\n",
+                      encoding="utf-8")
+    [first] = trainbook.merge(roster_book, export)
+    before = trainbook.read(roster_book).frame("review")
+    assert first.accounts == 2 and len(before) == 2
+    resaved = tmp_path / "p-另存.csv"
+    resaved.write_bytes(export.read_text(encoding="utf-8").encode("gbk"))
+    second = trainbook.merge(roster_book, resaved)
+    assert not second[0].already_imported and second[0].review == 2 and second[0].accounts == 0
+    assert "共有 2 个账号等你确认（这次合并新增 0 个）" in second.summary("zh")
+    [again] = trainbook.merge(roster_book, export, again=True)
+    after = trainbook.read(roster_book).frame("review")
+    assert again.accounts == 0
+    shown = ["review_id", "raw_name", "imported_at"]
+    pd.testing.assert_frame_equal(after[shown], before[shown])
+    assert len(trainbook.read(roster_book).frame("review_data")) == 2
+
+
 def test_the_demos_feedback_lands_on_the_sessions_its_titles_and_times_say(tmp_path: Path) -> None:
     from trainbook.demo import build_demo_book
     from trainbook.demo.program import sample_program

@@ -140,12 +140,19 @@ def merge_source(master: Master, source: Source, settings: Settings, session: st
         touched = same & (waiting["student_id"].notna() | waiting.get("note", pd.Series(None, index=waiting.index)).notna())
         gone = set(values.text(waiting.loc[same & ~touched, "review_id"]).dropna())
         kept = set(values.text(waiting.loc[touched, "review_id"]).dropna())
-        waiting = waiting[~same | touched]
         old_ids = values.text(waiting_data.get("review_id", pd.Series(dtype=object)))
         done_rows = set(waiting_data.loc[old_ids.isin(kept), "source_row"]) if len(waiting_data) else set()
-        waiting_data = waiting_data[~old_ids.isin(gone)]
         repeated = set(data.loc[data["source_row"].isin(done_rows), "review_id"])
         review, data = review[~review["review_id"].isin(repeated)], data[~data["review_id"].isin(repeated)]
+        # a row worked out just as it waits keeps its place and number
+        back = _waiting_alike(review, data, waiting[same & ~touched], waiting_data[old_ids.isin(gone)])
+        kept_back = set().union(*back.values()) if back else set()
+        review, data = review[~review["review_id"].isin(back)], data[~data["review_id"].isin(back)]
+        waiting = waiting[~same | touched | values.text(waiting["review_id"]).isin(kept_back)]
+        waiting_data = waiting_data[~old_ids.isin(gone - kept_back)]
+    # records already waiting for a coordinator (the same export saved again under another name) wait once
+    alike = _waiting_alike(review, data, waiting, waiting_data)
+    review, data = review[~review["review_id"].isin(alike)], data[~data["review_id"].isin(alike)]
     result.accounts = len(review)
     if len(review) or len(waiting) != len(master.frame("review")):
         result.changed["review"] = pd.concat([waiting, review], ignore_index=True)
@@ -156,6 +163,23 @@ def merge_source(master: Master, source: Source, settings: Settings, session: st
         "inserted": result.inserted, "updated": result.updated, "unchanged": result.unchanged,
         "review": result.review}])], ignore_index=True)
     return result
+
+
+def _waiting_alike(review: pd.DataFrame, data: pd.DataFrame, waiting: pd.DataFrame,
+                   waiting_data: pd.DataFrame) -> dict[str, set[str]]:
+    """New review rows (by id) whose records all wait already in `waiting`'s rows of the same export
+    kind, each with the waiting rows that hold them."""
+    if review.empty or waiting.empty or not {"review_id", "data"} <= set(waiting_data.columns):
+        return {}
+    holder = dict(zip(waiting_data["data"], values.text(waiting_data["review_id"])))
+    kinds = dict(zip(values.text(waiting["review_id"]), waiting["kind"]))
+    kind_of = dict(zip(review["review_id"], review["kind"]))
+    found: dict[str, set[str]] = {}
+    for review_id, records in data.groupby("review_id", sort=False)["data"]:
+        holders = [holder.get(record) for record in records]
+        if all(h is not None and kinds.get(h) == kind_of.get(review_id) for h in holders):
+            found[str(review_id)] = {str(h) for h in holders}
+    return found
 
 
 def _account(result: MergeResult, rows: pd.Index, evidence: pd.Index, landed: Landed, reviewed: pd.Series,
