@@ -124,8 +124,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "one with trainbook init.",
     ),
     "bad-day-option": ("“{value}”不是日期：请写成 2026-11-29（也可以 2026/11/29、2026.11.29、20261129 或 2026年11月29日）。",
-                       "'{value}' is not a date: write it as 2026-11-29 (2026/11/29, 2026.11.29, 20261129 and "
-                       "2026年11月29日 work too)."),
+                       "'{value}' is not a date: write it as 2026-11-29 (2026/11/29, 2026.11.29 and 20261129 work too)."),
     "bad-count-option": ("“{value}”不行：请写一个不小于 1 的整数。", "'{value}' will not do: give a whole number of at least 1."),
     "export-unreadable-times": ("注意：这些单元格不是可识别的日期或时间，这几行按没有时间处理：{cells}。请核对导出。",
                                 "Note: these cells hold no date or time trainbook can read; their rows are taken as having "
