@@ -48,14 +48,18 @@ def unrecorded_tasks(master: Master) -> set[str]:
 
 
 def _due_before(due_at: pd.Series, day: pd.Timestamp) -> pd.Series:
-    """Whether each due time has passed by the start of `day`: only then is work not handed in missed."""
-    return due_at < day
+    """Whether each task was due on a day before `day`: only then is work not handed in missed (as
+    notices and the to-do list count it)."""
+    return _day_of(due_at) < day
 
 
 def _due_on(due_at: pd.Series, day: pd.Timestamp) -> pd.Series:
-    """Whether each due time falls on `day` (its midnight after included): work handed in counts, work
-    not yet handed in is not missed yet."""
-    return (due_at >= day) & (due_at <= day + pd.Timedelta(days=1))
+    """Whether each task is due on `day`: work handed in counts, work not yet handed in is not missed yet."""
+    return _day_of(due_at) == day
+
+
+def _day_of(due_at: pd.Series) -> pd.Series:
+    return pd.Series(pd.to_datetime(due_at).dt.normalize(), index=due_at.index)  # a column added blank is object
 
 
 def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
