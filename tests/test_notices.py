@@ -97,6 +97,34 @@ def test_records_waiting_in_review_hold_the_candidates_judging_notices(book: Pat
     chosen = review.assign(student_id="F")  # she names F: only F's records are unsure until the merge lands them
     write_tables(book, {"review": chosen})
     assert set(trainbook.notices(book, as_of=AS_OF, now=NOW, write=False).pending["notice_id"]) == EXPECTED - JUDGED_F
+    write_tables(book, {"review": review.assign(student_id="FF")})  # a typo names nobody: the candidates still wait
+    assert trainbook.progress(book, as_of=AS_OF, write=False).awaiting_review == ["A", "F"]
+    write_tables(book, {"review": review.assign(kind="问卷反馈")})  # a survey answer changes none of the figures
+    assert trainbook.progress(book, as_of=AS_OF, write=False).awaiting_review == []
+
+
+def test_a_notice_listed_already_waits_unsent_with_her_note(book: Path) -> None:
+    """Records of F's coming into 待确认 after F's 缺勤跟进 was listed: the notice stays 待发送 but
+    without its text (nothing sends it), keeps what she typed on it, and is whole again once settled."""
+    trainbook.notices(book, as_of=AS_OF, now=NOW)
+    sheet = trainbook.read(book).frame("notices").copy()
+    sheet.loc[sheet["notice_id"] == "absence-followup:S1:F", "note"] = "已电话联系，周一再发"
+    review = pd.DataFrame([{"kind": "打卡原始记录", "raw_name": "己", "reason": "多个候选学员",
+                            "candidates": "F 己（研发）、A 甲（研发）", "count": 1, "review_id": "R0001"}])
+    write_tables(book, {"notices": sheet, "review": review})
+    run = trainbook.notices(book, as_of=AS_OF, now=NOW)
+    rows = trainbook.read(book).frame("notices").set_index("notice_id")
+    assert run.cancelled == 0 and run.new == 0
+    held = rows.loc["absence-followup:S1:F"]
+    assert (held["status"], held["note"]) == ("待发送", "已电话联系，周一再发")
+    assert pd.isna(rows.loc["absence-followup:S1:F", "body"]) and pd.isna(rows.loc["risk-warning:high:A", "body"])
+    assert rows.loc["risk-warning:high:A", "note"].startswith("暂缓")
+    assert "条通知暂缓" in trainbook.send(book, dry_run=True).summary()
+    write_tables(book, {"review": review.iloc[:0]})
+    trainbook.notices(book, as_of=AS_OF, now=NOW)
+    rows = trainbook.read(book).frame("notices").set_index("notice_id")
+    assert rows.loc["absence-followup:S1:F", "note"] == "已电话联系，周一再发"
+    assert rows.loc["absence-followup:S1:F", "body"].startswith("己，您好！") and pd.isna(rows.loc["risk-warning:high:A", "note"])
 
 
 def test_a_session_that_does_not_read_holds_everyones_judging_notices(book: Path) -> None:

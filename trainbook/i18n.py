@@ -221,6 +221,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "notice-copy": ("{recipient}，您好！以下是发给学员{name}的通知，抄送您（{role}）：",
                     "Hello {recipient}, a copy for you ({role}) of the notice sent to {name}:"),
+    "notice-waits": ("暂缓：该学员的记录尚不确定（无法识别的单元格或“待确认”中的记录），确定后重新生成通知",
+                     "On hold: this student's records are unsure (a cell that does not read, or records in Review); "
+                     "make notices again once they are settled"),
     "notices-withheld": (
         "{count} 名学员（{students}）暂不生成{kinds}：他们的记录尚不确定（见上），改好后重新生成通知。",
         "No {kinds} for {count} students ({students}) yet: their records are unsure (see above); make notices again "

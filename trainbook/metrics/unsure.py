@@ -14,6 +14,7 @@ from trainbook.workbook.master import Master
 
 SHEETS = ("enrollment", "sessions", "attendance", "tasks", "submissions", "assessments", "scores")  # the figures' inputs
 READ_AS = ("choice", "date", "datetime", "time", "number", "integer", "percent")  # kinds a cell can fail to be
+FIGURES = ("attendance", "submissions", "scores")  # the sheets of records the figures count
 EVERYONE = "*"  # a cell of a row that is no one student's (a session, a task, an assessment): everyone's figures
 
 
@@ -44,15 +45,28 @@ def unreadable(master: Master) -> list[tuple[str, str | None]]:
 
 def awaiting_review(master: Master, roster: pd.Index) -> list[str]:
     """The students of `roster` that records waiting in 待确认 may belong to: the student a
-    coordinator named on a row not merged yet, else every candidate the row offers."""
+    coordinator named on a row not merged yet, else (none named, or an id not on the roster) every
+    candidate the row offers ('S0013 程涛（研发中心）、S0067 程涛（研发中心）'). Only rows of exports
+    the figures count (attendance, work, scores) hold a student: feedback changes none of them."""
     review = master.frame("review")
     if review.empty or "candidates" not in review:
         return []
+    from trainbook.importers.kinds import KINDS  # only when something waits: a click imports what it needs
+
+    counted = {label for kind in KINDS if kind.gives.target in FIGURES for label in (kind.zh, kind.en)}
     chosen = values.text(review["student_id"]) if "student_id" in review else pd.Series(None, index=review.index)
-    offered = values.text(review["candidates"])
+    kinds = review["kind"] if "kind" in review else pd.Series(None, index=review.index)
     known = set(roster.astype(str))
     named: set[str] = set()
-    for student, candidates in zip(chosen, offered):
-        words = [student] if student else re.split(r"[、，,;；\s（）()]+", candidates or "")
-        named.update(word for word in words if word in known)
+    for student, candidates, kind in zip(chosen, values.text(review["candidates"]), kinds):
+        if kind not in counted and values.given(kind):
+            continue
+        if student in known:
+            named.add(student)
+            continue
+        for offered in re.split("[、，,;；]", candidates or ""):
+            offered = offered.strip()
+            first = offered.split(" ", 1)[0]  # the id, before the name
+            named.update([first] if first in known else
+                         [s for s in known if offered == s or offered.startswith(f"{s} ")])
     return [str(s) for s in roster if str(s) in named]

@@ -112,10 +112,11 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
 
     progress = compute(master, as_of)
     due = due_notices(master, progress, settings, todo_of(master, as_of, progress))
-    # a notice that says how a student is doing waits while their records are unsure
+    # a notice that says how a student is doing waits while their records are unsure: none is made,
+    # and one listed already stays, without its text (nothing sends it) and with her note
     unsure = due["kind"].isin(JUDGING) & due["student_id"].isin(progress.unsure)
     withheld = [s for s in progress.students.index if s in set(due.loc[unsure, "student_id"])]
-    due = due[~unsure]
+    waiting = set(due.loc[unsure, "notice_id"])
     texts, held = _texts(master, lang)
     rendered = [_render(texts[kind], facts, lang) for kind, facts in zip(due["kind"], due["facts"])]
     due["subject"] = [r[0] for r in rendered]
@@ -123,6 +124,8 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     due["body"] = [_copy_of(r[1], audience, recipient, facts, lang)
                    for r, audience, recipient, facts in zip(rendered, due["audience"], due["recipient"], due["facts"])]
     due["note"] = [held.get(kind) or r[2] for kind, r in zip(due["kind"], rendered)]
+    due.loc[unsure, "body"] = None
+    due.loc[unsure, "note"] = None
     old = current(master)
     revived = old["status"].eq("cancelled") & old["note"].map(_auto_cancelled)  # cancelled by trainbook, not by hand
     old.loc[revived, "status"] = "pending"
@@ -130,10 +133,11 @@ def work_out(master: Master, as_of: dt.date, now: dt.datetime) -> NoticeRun:
     kept = old[old["status"].isin(["sent", "cancelled", "failed"]) | unknown | old["notice_id"].isna()]
     pending = old[old["status"] == "pending"].drop_duplicates("notice_id").set_index("notice_id")
     fresh = due[~due["notice_id"].isin(set(kept["notice_id"].dropna()))].drop_duplicates("notice_id")
+    fresh = fresh[~fresh["notice_id"].isin(waiting) | fresh["notice_id"].isin(pending.index)]
     fresh = fresh.assign(status="pending", sent_at=None,
                          created_at=[pending.loc[i, "created_at"] if i in pending.index else now
                                      for i in fresh["notice_id"]],
-                         note=[note if note else _own_note(pending, i)
+                         note=[note if note else _own_note(pending, i, i in waiting, lang)
                                for note, i in zip(fresh["note"], fresh["notice_id"])])
     gone = pending[~pending.index.isin(set(due["notice_id"])) & ~pending.index.isin(set(old.loc[revived, "notice_id"]))]
     gone = gone.reset_index()
@@ -212,12 +216,13 @@ COPIED = ("tutor", "manager")  # audiences that get a copy of a student's notice
 _GONE = [re.escape(text).replace(re.escape("{as_of}"), r"\S+") for text in MESSAGES["notice-gone"]]
 
 
-def _own_note(pending: pd.DataFrame, notice_id: str) -> Any:
-    """The note a coordinator typed on a pending notice, kept when it is worked out again."""
-    if notice_id not in pending.index:
-        return None
-    note = pending.loc[notice_id, "note"]
-    return None if _auto_cancelled(note) or (isinstance(note, float) and pd.isna(note)) else note
+def _own_note(pending: pd.DataFrame, notice_id: str, waits: bool, lang: Lang) -> Any:
+    """The note of a notice worked out again: the one a coordinator typed on it while pending, else
+    (`waits`: held back while the student's records are unsure) why it waits."""
+    note = pending.loc[notice_id, "note"] if notice_id in pending.index else None
+    if _auto_cancelled(note) or note in MESSAGES["notice-waits"] or (isinstance(note, float) and pd.isna(note)):
+        note = None
+    return note if note is not None or not waits else message("notice-waits", lang)
 
 
 def _texts(master: Master, lang: Lang) -> tuple[dict[str, tuple[str, str]], dict[str, str]]:
