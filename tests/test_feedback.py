@@ -154,7 +154,9 @@ def test_tone_on_a_labelled_set() -> None:
     ("重复练习很有用", "positive"), ("解答了我的很多问题", "positive"), ("the late session was great", "positive"),
     ("老师很热情", "positive"), ("出差没能参加全部课程", "suggestion"),
     ("教室很热", "negative"), ("直播老是出问题", "negative"), ("我的问题没有解决", "negative"),
-    ("the session ran late", "negative"),
+    ("the session ran late", "negative"), ("网络差", "negative"), ("麦克风有问题，后排听着费劲", "negative"),
+    ("会议室闷热", "negative"), ("时间比较赶", "negative"), ("The session started 20 minutes late", "negative"),
+    ("audio lag throughout", "negative"), ("There was a problem with the mic", "negative"), ("有问题都能得到解答", "positive"),
 ])
 def test_words_that_only_sometimes_complain_do_not_make_praise_negative(comment: str, expected: str) -> None:
     """问题, 热, 重复, 差 and late complain only in some phrases (出问题, 教室很热, 内容重复, 很差, ran late):
