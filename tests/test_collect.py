@@ -226,3 +226,11 @@ def test_a_program_renamed_replaces_its_rows_and_one_reusing_the_file_does_not(t
     trainbook.collect(book, out, as_of=AS_OF)
     with duckdb.connect(str(out / DATABASE), read_only=True) as con:
         assert sorted(r[0] for r in con.execute("SELECT name FROM programs").fetchall()) == ["2026 春季班", "秋季班"]
+    sessions = trainbook.read(book).typed("sessions")  # no start date set: the first session's day tells
+    settings = named(book, "冬季班")
+    settings.loc[settings["key"] == "start_date", "value"] = None
+    write_tables(book, {"settings": settings, "sessions": sessions.assign(date=sessions["date"] + pd.Timedelta(weeks=20))})
+    trainbook.collect(book, out, as_of=AS_OF)
+    with duckdb.connect(str(out / DATABASE), read_only=True) as con:
+        names = sorted(r[0] for r in con.execute("SELECT name FROM programs").fetchall())
+    assert names == ["2026 春季班", "冬季班", "秋季班"]

@@ -117,7 +117,8 @@ def tables_of(master: Master, as_of: dt.date, path: str, lang: Lang) -> Collecte
     progress = result.students.reset_index()
     out.tables["progress"] = _typed(progress, BY_KEY["progress"].columns, key)
     out.tables["programs"] = pd.DataFrame([{
-        "program": key, "name": name, "organizer": settings.organizer or None, "start_date": settings.start_date,
+        "program": key, "name": name, "organizer": settings.organizer or None,
+        "start_date": settings.start_date or (result.plan["date"].min() if "date" in result.plan else None),
         "end_date": settings.end_date, "as_of": as_of, "path": str(Path(path).resolve()), "students": len(progress),
         "sessions": len(result.plan)}]).astype({"start_date": "datetime64[ns]", "end_date": "datetime64[ns]",
                                                   "as_of": "datetime64[ns]"})
@@ -201,14 +202,17 @@ def store(out: Path, books: list[Collected], lang: Lang) -> None:
 
 
 def _renamed(con: Any, book: Collected) -> list[tuple[str, str]]:
-    """(key, name) of programs collected before from the same file with the same start date under
-    another key: the same program, renamed (or its organizer changed). A file reused for a program
-    that starts another day is another program, and both are kept."""
+    """(key, name) of programs collected before from the same file with the same start date (its
+    setting, else its first session's day) under another key: the same program, renamed (or its
+    organizer changed). A file reused for a program that starts another day, or whose start is not
+    known, is another program, and both are kept."""
     programs = book.tables["programs"]
-    start = programs["start_date"].iloc[0]
-    return [(str(key), str(name)) for key, name in con.execute(
-        "SELECT program, name FROM programs WHERE path = ? AND program <> ? AND start_date IS NOT DISTINCT FROM ?",
-        [programs["path"].iloc[0], book.program, None if pd.isna(start) else start.to_pydatetime()]).fetchall()]
+    start, here = programs["start_date"].iloc[0], Path(str(programs["path"].iloc[0]))
+    if pd.isna(start):
+        return []
+    earlier = con.execute("SELECT program, name, path FROM programs WHERE program <> ? AND start_date = ?",
+                          [book.program, start.to_pydatetime()]).fetchall()
+    return [(str(key), str(name)) for key, name, path in earlier if path and Path(path).resolve() == here]
 
 
 def people(students: pd.DataFrame) -> pd.DataFrame:
