@@ -395,3 +395,17 @@ def test_a_task_with_nothing_imported_is_not_everyone_late(quiet: Path) -> None:
     trainbook.notices(quiet, as_of=AS_OF)
     rows = trainbook.read(quiet).frame("notices")
     assert not rows["notice_id"].astype(str).str.startswith("task-overdue:T05").any(), "nobody told they are late"
+
+
+def test_a_student_whose_records_wait_in_review_is_not_listed_as_late(quiet: Path) -> None:
+    """S0001's work may be in 待确认: no overdue notice is made for her until it is settled, so the
+    to-do list does not send the coordinator to the notices buttons for her."""
+    write_tables(quiet, _missing_submissions(quiet))
+    assert [i.count for i in todo(quiet).items if i.stage == "tasks"] == [3]
+    review = pd.DataFrame([{"kind": "作业提交（家校本）", "raw_name": "某某", "reason": "多个候选学员",
+                            "candidates": "S0001 某某（研发中心）、S0099 某某（研发中心）", "count": 1, "review_id": "R0001"}])
+    write_tables(quiet, {"review": review})
+    items = todo(quiet).items
+    late = [i for i in items if i.stage == "tasks" and "逾期" in i.what]
+    assert [i.count for i in late] == [2]
+    assert any("待确认" in i.what for i in items)

@@ -281,7 +281,8 @@ def _materials(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) 
 
 
 def _tasks(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> list[Item]:
-    """Tasks past due with students who handed nothing in, and no overdue notice for them sent."""
+    """Tasks past due with students who handed nothing in, and no overdue notice for them sent (but
+    not those whose records are unsure: settling those comes first, and says so where it does)."""
     people = students(master)
     assigned = assignments(master, applying(master, applicable(people, result.plan)), people, day)
     past = assigned[assigned["due_at"].dt.normalize() < day]
@@ -294,6 +295,7 @@ def _tasks(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> l
                           len(missing), "tasks", _first_row(tasks, ids.isin(set(missing))),
                           message("todo-import", lang, merge=_press("merge", lang)), "overdue"))
     late = past[~past["status"].isin([*DONE, "exempt"]) & ~past["task_id"].isin(waiting)]
+    late = late[~late["student_id"].isin(result.unsure)]  # their records are unsure: no notice is made for them yet
     if late.empty:
         return items
     notices = _notices_frame(master)
