@@ -113,7 +113,8 @@ def test_as_of_takes_the_date_forms_coordinators_type(demo_book) -> None:
         result = CliRunner().invoke(main, ["progress", str(demo_book), "--as-of", typed, "--format", "json"])
         assert result.exit_code == 0, result.output
         assert '"as_of": "2026-11-29"' in result.stdout
-    assert trainbook.progress(demo_book, as_of="2026年11月29日", write=False).as_of == dt.date(2026, 11, 29)
+    for given in ("2026年11月29日", "2026-11-29T10:00", "Nov 29 2026"):  # and what pandas reads, as before
+        assert trainbook.progress(demo_book, as_of=given, write=False).as_of == dt.date(2026, 11, 29)
     with pytest.raises(trainbook.InputError, match="不是日期"):  # from Python too: said, not a parser's error
         trainbook.progress(demo_book, as_of="下周一", write=False)
 

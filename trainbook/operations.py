@@ -128,7 +128,12 @@ def _day(as_of: dt.date | str | None) -> dt.date:
         return today()
     if isinstance(as_of, dt.date):
         return as_of.date() if isinstance(as_of, dt.datetime) else as_of
-    day = values.date(pd.Series([as_of], dtype=object)).iloc[0]
+    day = values.date(pd.Series([as_of], dtype=object)).iloc[0] if isinstance(as_of, str) else pd.NaT
+    if pd.isna(day):
+        try:  # what pandas reads: 2026-11-29T10:00, a numpy datetime64, Nov 29 2026
+            day = pd.Timestamp(as_of)
+        except (ValueError, TypeError):
+            day = pd.NaT
     if pd.isna(day):
         raise InputError(message("bad-day-option", default_lang(), value=as_of))
     return pd.Timestamp(day).date()
