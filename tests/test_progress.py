@@ -260,6 +260,10 @@ def test_a_task_due_on_the_day_is_not_missed_before_it_is_due(tmp_path: Path) ->
     on_the_day = row(last, "2026-03-26")  # the last day, T2 due that evening
     assert (on_the_day["task_rate"], on_the_day["certificate"]) == (1.0, "pending")
     assert row(last, "2026-03-27")["certificate"] == "no"
+    after_the_end = tiny_program(tmp_path, attendance, submissions=[("T1", "A", "已提交"), ("T2", "A", "未提交")],
+                                 scores=[("X1", "A", 48), ("X2", "A", 90)], settings={"end_date": "2026-03-20"})
+    assert row(after_the_end, "2026-03-21")["certificate"] == "pending"  # over, but T2 is due on 03-26
+    assert row(after_the_end, "2026-03-27")["certificate"] == "no"
 
 
 def test_a_task_due_before_a_student_joined_is_not_theirs(tmp_path: Path) -> None:
