@@ -510,6 +510,25 @@ def test_merging_before_there_are_sessions_is_refused_unless_forced(tmp_path: Pa
     assert trainbook.read(book).frame("review").empty
 
 
+def test_a_due_date_typed_without_a_time_lasts_the_whole_day(tmp_path: Path, roster_book: Path, program) -> None:
+    """入职心得 due "2026-11-06" (a date only): handed in that evening is on time, the next morning late;
+    a reminder says the day, not 00:00."""
+    tasks = trainbook.read(roster_book).typed("tasks")
+    tasks.loc[tasks["task_id"] == "T01", "due_at"] = pd.Timestamp("2026-11-06")
+    write_tables(roster_book, {"tasks": tasks})
+    s3, s5 = person(program, "S0003"), person(program, "S0005")
+    homework = exports.xlsx(tmp_path / "作业.xlsx", {"作业": [
+        ["作业名称", "姓名", "部门", "提交状态", "提交时间", "得分"],
+        ["入职心得", s3["name"], s3["department"], "已提交", "2026-11-06 20:00", 9],
+        ["入职心得", s5["name"], s5["department"], "已提交", "2026-11-07 09:00", 7]]})
+    trainbook.merge(roster_book, homework)
+    subs = trainbook.read(roster_book).frame("submissions")
+    assert subs[["student_id", "status"]].values.tolist() == [["S0003", "已提交"], ["S0005", "逾期提交"]]
+    notices = trainbook.notices(roster_book, as_of="2026-11-05", write=False).rows
+    reminders = notices[notices["notice_id"].astype(str).str.startswith("task-reminder:T01:")]
+    assert len(reminders) and reminders["body"].str.contains("2026-11-06截止").all()
+
+
 def test_homework_without_tasks_is_a_clear_message(tmp_path: Path, program) -> None:
     book = write_tables(init(tmp_path / "no-tasks.xlsx"), {"enrollment": program["enrollment"]})
     s3 = person(program, "S0003")

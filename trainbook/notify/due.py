@@ -13,7 +13,7 @@ from trainbook.metrics import Progress
 from trainbook.metrics.attendance import applying, session_statuses
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
-from trainbook.policy.plan import checkin_url, program_ended, session_plan, unrecorded
+from trainbook.policy.plan import checkin_url, program_ended, session_plan, shown_due, unrecorded
 from trainbook.schema.columns import labels
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import GRADE, RISK
@@ -111,7 +111,7 @@ def due_notices(master: Master, progress: Progress, settings: Settings, todo: To
     imported = ~open_["task_id"].isin(unrecorded_tasks(master))  # a task nobody imported: nobody is told they are late
     for kind, rows in (("task-reminder", open_[soon]), ("task-overdue", open_[(due_day < day) & imported])):
         for student_id, task_id, title, due_at in zip(rows["student_id"], rows["task_id"], rows["title"], rows["due_at"]):
-            add(kind, str(task_id), str(student_id), {"task": title or task_id, "due_at": f"{due_at:%Y-%m-%d %H:%M}"})
+            add(kind, str(task_id), str(student_id), {"task": title or task_id, "due_at": shown_due(due_at)})
     # risk: to the student and the tutor; to the manager too when high
     figures = progress.students
     for student_id, row in figures[figures["risk"].isin(["medium", "high"])].iterrows():

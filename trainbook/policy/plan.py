@@ -28,6 +28,19 @@ def session_plan(master: Master) -> pd.DataFrame:
     return frame.set_index("session_id").sort_values("start_at")
 
 
+def deadline(due_at: pd.Series) -> pd.Series:
+    """When work is late: the task's due time, or the end of its day when only a date was typed (a
+    time of exactly 00:00)."""
+    due_at = pd.Series(pd.to_datetime(due_at), index=due_at.index)
+    date_only = due_at.notna() & (due_at == due_at.dt.normalize())
+    return due_at.where(~date_only, due_at + pd.Timedelta(days=1) - pd.Timedelta(seconds=1))
+
+
+def shown_due(due_at: pd.Timestamp) -> str:
+    """A due time as a notice says it: 2026-03-05 18:00, or 2026-03-05 when only a date was typed."""
+    return f"{due_at:%Y-%m-%d}" if due_at == due_at.normalize() else f"{due_at:%Y-%m-%d %H:%M}"
+
+
 def program_end(settings: Settings, plan: pd.DataFrame) -> pd.Timestamp:
     """The program's last day: the settings' end date, else its last session's (NaT with neither)."""
     return pd.Timestamp(settings.end_date) if settings.end_date else cast(pd.Timestamp, plan["date"].max())

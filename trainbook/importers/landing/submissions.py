@@ -7,6 +7,7 @@ import pandas as pd
 
 from trainbook.i18n import message
 from trainbook.importers.landing.rows import Landed, ids_by_title, names, put, same_choice
+from trainbook.policy.plan import deadline
 from trainbook.schema.columns import labels
 from trainbook.schema.sheets import SUBMISSION_STATUS
 from trainbook.workbook.master import Master
@@ -16,7 +17,7 @@ def land(master: Master, found: pd.DataFrame, stamp: str) -> Landed:
     what = message("what-task", master.lang)
     ids = ids_by_title(master, "tasks", "task_id", found["title"], None, what)
     tasks = master.typed("tasks")
-    due = dict(zip(tasks["task_id"], tasks["due_at"])) if "due_at" in tasks else {}
+    due = dict(zip(tasks["task_id"], deadline(tasks["due_at"]))) if "due_at" in tasks else {}
     found = found.assign(task_id=ids)
     late = found["at"].notna() & (found["at"] > found["task_id"].map(due))
     status = np.where(~found["done"].astype(bool), "missing", np.where(late, "late", "submitted"))
