@@ -20,7 +20,7 @@ from trainbook.metrics import Progress, compute
 from trainbook.metrics.attendance import applying
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
-from trainbook.policy.plan import checkin_url, program_ended, unrecorded
+from trainbook.policy.plan import checkin_url, due_day, program_ended, unrecorded
 from trainbook.schema.buttons import BUTTONS, PANEL_COLUMN, PANEL_WIDTHS, TODO_ROW
 from trainbook.schema.columns import Choice, labels
 from trainbook.schema.notice_templates import BY_KIND
@@ -285,7 +285,7 @@ def _tasks(master: Master, result: Progress, day: pd.Timestamp, lang: Lang) -> l
     not those whose records are unsure: settling those comes first, and says so where it does)."""
     people = students(master)
     assigned = assignments(master, applying(master, applicable(people, result.plan)), people, day)
-    past = assigned[assigned["due_at"].dt.normalize() < day]
+    past = assigned[due_day(assigned["due_at"]) < day]
     waiting = unrecorded_tasks(master)
     items = []
     if (missing := sorted(waiting & set(past["task_id"]))):  # past due and nothing imported: import first

@@ -87,10 +87,11 @@ def compute(master: Master, as_of: dt.date) -> Progress:
         figures[column] = figures[column].fillna(0).astype(int)
     figures["attended"] = figures["attended"].fillna(0)
     figures = figures.join(tasks).join(scores)
-    # at the end, a student's verdict waits for the records of their held sessions and due tasks, for
-    # their tasks not due yet (due after the last session), and for every score of theirs
+    # at the end, a student's verdict waits for the records of their held sessions, for every task of
+    # theirs that does not count yet (its records not in, due today and not handed in, or due after the
+    # last session), and for every score of theirs
     waiting = (pd.Series(figures.index.isin(pairs.loc[pairs["session_id"].isin(missing.index), "student_id"]),
-                         index=figures.index) | (figures["tasks_waiting"].fillna(0) > 0)
+                         index=figures.index)
                | (figures["tasks_total"].fillna(0) > figures["tasks_due"].fillna(0)) | (figures["ungraded"].map(len) > 0))
     ended = program_ended(settings, plan, day)
     figures = figures.join(verdicts(figures, assessments(master), settings, ended, waiting, master.lang))

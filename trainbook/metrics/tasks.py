@@ -6,6 +6,7 @@ import pandas as pd
 
 from trainbook import values
 from trainbook.metrics.roster import recorded_by
+from trainbook.policy.plan import due_day
 from trainbook.workbook.master import Master
 
 DONE = ("submitted", "late")
@@ -47,21 +48,6 @@ def unrecorded_tasks(master: Master) -> set[str]:
     return {str(t) for t in tasks.get("task_id", pd.Series(dtype=object)).dropna()} - handed
 
 
-def _due_before(due_at: pd.Series, day: pd.Timestamp) -> pd.Series:
-    """Whether each task was due on a day before `day`: only then is work not handed in missed (as
-    notices and the to-do list count it)."""
-    return _day_of(due_at) < day
-
-
-def _due_on(due_at: pd.Series, day: pd.Timestamp) -> pd.Series:
-    """Whether each task is due on `day`: work handed in counts, work not yet handed in is not missed yet."""
-    return _day_of(due_at) == day
-
-
-def _day_of(due_at: pd.Series) -> pd.Series:
-    return pd.Series(pd.to_datetime(due_at).dt.normalize(), index=due_at.index)  # a column added blank is object
-
-
 def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
     """Required tasks due before `as_of` with no submission recorded for anyone ('T02 第二次作业'):
     left out of the rates until their data comes in."""
@@ -71,7 +57,7 @@ def unrecorded_due(master: Master, as_of: pd.Timestamp) -> list[str]:
             tasks[column] = None
     waiting = unrecorded_tasks(master)
     due = tasks[tasks["task_id"].isin(waiting) & (tasks["required"].fillna("yes") == "yes")
-                & _due_before(tasks["due_at"], as_of)].drop_duplicates("task_id")
+                & (due_day(tasks["due_at"]) < as_of)].drop_duplicates("task_id")
     return [f"{t} {title or ''}".strip() for t, title in zip(due["task_id"], due["title"])]
 
 
@@ -82,15 +68,13 @@ def task_figures(master: Master, pairs: pd.DataFrame, people: pd.DataFrame, as_o
     imported = ~assigned["task_id"].isin(unrecorded_tasks(master))  # a task nobody imported is not due yet
     exempt = assigned["status"] == "exempt"
     done = assigned["status"].isin(DONE)
-    past = _due_before(assigned["due_at"], as_of)
-    today = _due_on(assigned["due_at"], as_of)
+    day = due_day(assigned["due_at"])
+    past, today = day < as_of, day == as_of
     due = imported & (past | (today & done))
     out: pd.DataFrame = pd.DataFrame(index=people.index)
     out["tasks_due"] = (due & ~exempt).groupby(assigned["student_id"]).sum()
     out["tasks_done"] = (due & done).groupby(assigned["student_id"]).sum()
     out["tasks_total"] = (~exempt).groupby(assigned["student_id"]).sum()
-    # due, nobody's work in yet; or due today and theirs not in yet
-    out["tasks_waiting"] = ((past & ~imported) | (today & ~done & ~exempt)).groupby(assigned["student_id"]).sum()
     out = out.fillna(0).astype(int)
     out["task_rate"] = (out["tasks_done"] / out["tasks_due"]).where(out["tasks_due"] > 0)
     return out

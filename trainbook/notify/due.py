@@ -13,7 +13,7 @@ from trainbook.metrics import Progress
 from trainbook.metrics.attendance import applying, session_statuses
 from trainbook.metrics.roster import applicable, students
 from trainbook.metrics.tasks import DONE, assignments, unrecorded_tasks
-from trainbook.policy.plan import checkin_url, program_ended, session_plan, shown_due, unrecorded
+from trainbook.policy.plan import checkin_url, due_day, program_ended, session_plan, shown_due, unrecorded
 from trainbook.schema.columns import labels
 from trainbook.schema.settings import Settings
 from trainbook.schema.sheets import GRADE, RISK
@@ -106,10 +106,10 @@ def due_notices(master: Master, progress: Progress, settings: Settings, todo: To
     # tasks: required ones not handed in, before and after they are due
     tasks = assignments(master, required, people, day)
     open_ = tasks[~tasks["status"].isin([*DONE, "exempt"])]
-    due_day = open_["due_at"].dt.normalize()
-    soon = (due_day >= day) & (due_day <= day + pd.Timedelta(days=settings.task_reminder_days))
+    due_on = due_day(open_["due_at"])
+    soon = (due_on >= day) & (due_on <= day + pd.Timedelta(days=settings.task_reminder_days))
     imported = ~open_["task_id"].isin(unrecorded_tasks(master))  # a task nobody imported: nobody is told they are late
-    for kind, rows in (("task-reminder", open_[soon]), ("task-overdue", open_[(due_day < day) & imported])):
+    for kind, rows in (("task-reminder", open_[soon]), ("task-overdue", open_[(due_on < day) & imported])):
         for student_id, task_id, title, due_at in zip(rows["student_id"], rows["task_id"], rows["title"], rows["due_at"]):
             add(kind, str(task_id), str(student_id), {"task": title or task_id, "due_at": shown_due(due_at)})
     # risk: to the student and the tutor; to the manager too when high

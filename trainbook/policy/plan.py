@@ -28,6 +28,11 @@ def session_plan(master: Master) -> pd.DataFrame:
     return frame.set_index("session_id").sort_values("start_at")
 
 
+def due_day(due_at: pd.Series) -> pd.Series:
+    """The calendar day each task is due: work not handed in is missed once that day is over."""
+    return pd.Series(pd.to_datetime(due_at).dt.normalize(), index=due_at.index)  # a column added blank is object
+
+
 def deadline(due_at: pd.Series) -> pd.Series:
     """When work is late: the task's due time, or the end of its day when only a date was typed (a
     time of exactly 00:00)."""
